@@ -1,0 +1,60 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let settings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "CloudCafe",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "cloudcafe", targets: ["cloudcafe"]),
+        .library(name: "Engine", targets: ["Engine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+    ],
+    targets: [
+        .target(name: "CloudCafeCore", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: settings),
+        .target(name: "IAM", dependencies: ["CloudCafeCore"], swiftSettings: settings),
+        .target(name: "CloudWatchLogs", dependencies: ["CloudCafeCore"], swiftSettings: settings),
+        .target(name: "SSM", dependencies: ["CloudCafeCore"], swiftSettings: settings),
+        .target(name: "Lambda", dependencies: ["CloudCafeCore", "CloudWatchLogs", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
+        .target(name: "SNS", dependencies: ["CloudCafeCore", "Lambda", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
+        .target(name: "EventBridge", dependencies: ["CloudCafeCore", "Lambda", "SNS"], swiftSettings: settings),
+        .target(
+            name: "CafeReport",
+            dependencies: ["CloudCafeCore", "Lambda", "SSM", "SNS", .product(name: "GRDB", package: "GRDB.swift")],
+            resources: [.copy("Resources")],
+            swiftSettings: settings),
+        .target(
+            name: "Engine",
+            dependencies: ["CloudCafeCore", "IAM", "CloudWatchLogs", "SSM", "Lambda", "SNS", "EventBridge", "CafeReport"],
+            resources: [.copy("Resources")],
+            swiftSettings: settings),
+        .target(
+            name: "Gateway",
+            dependencies: ["Engine", "CloudCafeCore", "EventBridge", "SNS", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: settings),
+        .executableTarget(
+            name: "cloudcafe",
+            dependencies: [
+                "Gateway", "Engine", "CafeReport", "CloudCafeCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings),
+        .testTarget(name: "CloudCafeCoreTests", dependencies: ["CloudCafeCore"], swiftSettings: settings),
+        .testTarget(name: "EventBridgeTests", dependencies: ["EventBridge", "CloudCafeCore"], swiftSettings: settings),
+        .testTarget(name: "CafeReportTests", dependencies: ["CafeReport", "CloudCafeCore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: settings),
+        .testTarget(name: "SNSTests", dependencies: ["SNS", "CloudCafeCore"], swiftSettings: settings),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "CloudCafeCore", "Lambda", "SNS", "CloudWatchLogs", "EventBridge", "CafeReport"], swiftSettings: settings),
+    ]
+)

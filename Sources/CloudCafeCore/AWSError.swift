@@ -1,0 +1,47 @@
+/// An error a client can cause, carried to the client in its protocol's error shape.
+///
+/// Services define their own conforming types whose wire code is an enum's raw value;
+/// only the Gateway turns them into protocol bodies.
+public protocol AWSServiceError: Error, Sendable, CustomStringConvertible {
+    /// AWS's error code, as the wire carries it (`ResourceNotFoundException`, `NotFound`).
+    var errorCode: String { get }
+    /// AWS's human-readable message.
+    var message: String { get }
+    /// The HTTP status AWS answers with.
+    var httpStatus: Int { get }
+    /// Whether the caller is at fault (`Sender`) or the service (`Receiver`), for query-protocol errors.
+    var isSenderFault: Bool { get }
+}
+
+extension AWSServiceError {
+    public var isSenderFault: Bool { httpStatus < 500 }
+    public var description: String { "\(errorCode): \(message)" }
+}
+
+/// Errors common to every service (authorization, throttling, internal failures).
+public struct CommonError: AWSServiceError {
+    public let errorCode: String
+    public let message: String
+    public let httpStatus: Int
+
+    public init(code: String, message: String, httpStatus: Int) {
+        self.errorCode = code
+        self.message = message
+        self.httpStatus = httpStatus
+    }
+
+    /// An unexpected failure inside CloudCafe; the daemon logs the cause.
+    public static func internalFailure(_ detail: String = "An internal error occurred.") -> Self {
+        .init(code: "InternalFailure", message: detail, httpStatus: 500)
+    }
+
+    /// An operation CloudCafe does not implement; AWS answers unknown operations this way.
+    public static func notImplemented(_ operation: String) -> Self {
+        .init(code: "InvalidAction", message: "The action \(operation) is not valid for this web service.", httpStatus: 400)
+    }
+
+    /// IAM denied the call. Each protocol spells the code differently; the service picks it.
+    public static func accessDenied(code: String = "AccessDeniedException", message: String, httpStatus: Int = 403) -> Self {
+        .init(code: code, message: message, httpStatus: httpStatus)
+    }
+}

@@ -1,0 +1,359 @@
+public import Foundation
+
+/// A JSON document that keeps object members in order.
+///
+/// Lambda payloads travel as bytes; handlers read and build them as `JSONValue` so that
+/// what a Python function would return (`json.dumps`, insertion order) is reproduced exactly.
+public enum JSONValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    /// Numbers keep their source text so integers and decimals round-trip unchanged.
+    case number(String)
+    case string(String)
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): true
+        case (.bool(let a), .bool(let b)): a == b
+        case (.number(let a), .number(let b)): a == b || Decimal(string: a) == Decimal(string: b)
+        case (.string(let a), .string(let b)): a == b
+        case (.array(let a), .array(let b)): a == b
+        case (.object(let a), .object(let b)):
+            a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        default: false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case .bool(let b): hasher.combine(b)
+        case .number(let n): hasher.combine(n)
+        case .string(let s): hasher.combine(s)
+        case .array(let a): hasher.combine(a)
+        case .object(let members):
+            for (k, v) in members {
+                hasher.combine(k)
+                hasher.combine(v)
+            }
+        }
+    }
+
+    /// An integer number.
+    public static func int(_ value: some BinaryInteger) -> JSONValue { .number(String(value)) }
+
+    /// The member `key` of an object, or nil.
+    public subscript(key: String) -> JSONValue? {
+        guard case .object(let members) = self else { return nil }
+        return members.first { $0.0 == key }?.1
+    }
+
+    /// The string value, or nil for any other kind.
+    public var stringValue: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
+    /// The integer value of a number without fraction, or nil.
+    public var intValue: Int? {
+        if case .number(let n) = self { return Int(n) }
+        return nil
+    }
+
+    /// Whether the object has member `key` (Python's `'key' in d`).
+    public func has(_ key: String) -> Bool { self[key] != nil }
+}
+
+// MARK: - Parsing
+
+extension JSONValue {
+    /// A JSON syntax error with the byte offset where parsing stopped.
+    public struct SyntaxError: Error, Sendable, CustomStringConvertible {
+        public let offset: Int
+        public let reason: String
+        public var description: String { "invalid JSON at offset \(offset): \(reason)" }
+    }
+
+    /// Parses a complete JSON text (RFC 8259); trailing non-space content is an error.
+    public init(parsing data: some Collection<UInt8>) throws {
+        var parser = Parser(bytes: Array(data))
+        self = try parser.document()
+    }
+
+    /// Parses a complete JSON text from a string.
+    public init(parsing text: String) throws {
+        try self.init(parsing: Array(text.utf8))
+    }
+
+    private struct Parser {
+        let bytes: [UInt8]
+        var index = 0
+        var depth = 0
+
+        init(bytes: [UInt8]) { self.bytes = bytes }
+
+        mutating func document() throws -> JSONValue {
+            let value = try parseValue()
+            skipSpace()
+            guard index == bytes.count else { throw fail("unexpected trailing content") }
+            return value
+        }
+
+        func fail(_ reason: String) -> SyntaxError { SyntaxError(offset: index, reason: reason) }
+
+        mutating func skipSpace() {
+            while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        }
+
+        mutating func parseValue() throws -> JSONValue {
+            skipSpace()
+            guard index < bytes.count else { throw fail("unexpected end") }
+            switch bytes[index] {
+            case UInt8(ascii: "{"): return try parseObject()
+            case UInt8(ascii: "["): return try parseArray()
+            case UInt8(ascii: "\""): return .string(try parseString())
+            case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+            case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+            case UInt8(ascii: "n"): try literal("null"); return .null
+            default: return try parseNumber()
+            }
+        }
+
+        mutating func literal(_ word: String) throws {
+            let w = Array(word.utf8)
+            guard index + w.count <= bytes.count, Array(bytes[index..<index + w.count]) == w else {
+                throw fail("invalid literal")
+            }
+            index += w.count
+        }
+
+        mutating func nest() throws {
+            depth += 1
+            // Deeply nested input must not exhaust the stack.
+            guard depth <= 512 else { throw fail("nesting too deep") }
+        }
+
+        mutating func parseObject() throws -> JSONValue {
+            try nest()
+            defer { depth -= 1 }
+            index += 1
+            var members: [(String, JSONValue)] = []
+            skipSpace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return .object(members)
+            }
+            while true {
+                skipSpace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected key") }
+                let key = try parseString()
+                skipSpace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+                index += 1
+                let value = try parseValue()
+                // Duplicate keys: the last one wins, as in Python's json module.
+                if let existing = members.firstIndex(where: { $0.0 == key }) {
+                    members[existing].1 = value
+                } else {
+                    members.append((key, value))
+                }
+                skipSpace()
+                guard index < bytes.count else { throw fail("unterminated object") }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+                throw fail("expected ',' or '}'")
+            }
+        }
+
+        mutating func parseArray() throws -> JSONValue {
+            try nest()
+            defer { depth -= 1 }
+            index += 1
+            var items: [JSONValue] = []
+            skipSpace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return .array(items)
+            }
+            while true {
+                items.append(try parseValue())
+                skipSpace()
+                guard index < bytes.count else { throw fail("unterminated array") }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+                throw fail("expected ',' or ']'")
+            }
+        }
+
+        mutating func parseNumber() throws -> JSONValue {
+            let start = index
+            if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+            let digitsStart = index
+            while index < bytes.count, (0x30...0x39).contains(bytes[index]) { index += 1 }
+            guard index > digitsStart else { throw fail("invalid value") }
+            if bytes[digitsStart] == 0x30, index - digitsStart > 1 { throw fail("leading zero") }
+            if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+                index += 1
+                let f = index
+                while index < bytes.count, (0x30...0x39).contains(bytes[index]) { index += 1 }
+                guard index > f else { throw fail("invalid fraction") }
+            }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+                index += 1
+                if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+                let e = index
+                while index < bytes.count, (0x30...0x39).contains(bytes[index]) { index += 1 }
+                guard index > e else { throw fail("invalid exponent") }
+            }
+            return .number(String(decoding: bytes[start..<index], as: UTF8.self))
+        }
+
+        mutating func hex4() throws -> UInt32 {
+            guard index + 4 <= bytes.count else { throw fail("bad escape") }
+            var value: UInt32 = 0
+            for _ in 0..<4 {
+                let c = bytes[index]
+                let digit: UInt32
+                switch c {
+                case 0x30...0x39: digit = UInt32(c - 0x30)
+                case 0x41...0x46: digit = UInt32(c - 0x41 + 10)
+                case 0x61...0x66: digit = UInt32(c - 0x61 + 10)
+                default: throw fail("bad hex digit")
+                }
+                value = value * 16 + digit
+                index += 1
+            }
+            return value
+        }
+
+        mutating func parseString() throws -> String {
+            index += 1
+            var out: [UInt8] = []
+            while true {
+                guard index < bytes.count else { throw fail("unterminated string") }
+                let c = bytes[index]
+                if c == UInt8(ascii: "\"") { index += 1; break }
+                if c < 0x20 { throw fail("control character in string") }
+                if c != UInt8(ascii: "\\") {
+                    out.append(c)
+                    index += 1
+                    continue
+                }
+                index += 1
+                guard index < bytes.count else { throw fail("bad escape") }
+                let e = bytes[index]
+                index += 1
+                switch e {
+                case UInt8(ascii: "\""): out.append(0x22)
+                case UInt8(ascii: "\\"): out.append(0x5C)
+                case UInt8(ascii: "/"): out.append(0x2F)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try hex4()
+                    if (0xD800...0xDBFF).contains(scalar), index + 6 <= bytes.count,
+                        bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                    {
+                        index += 2
+                        let low = try hex4()
+                        if (0xDC00...0xDFFF).contains(low) {
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        } else {
+                            out.append(contentsOf: Array(String(Character(Unicode.Scalar(0xFFFD)!)).utf8))
+                            scalar = low
+                        }
+                    }
+                    let s = Unicode.Scalar(scalar) ?? Unicode.Scalar(0xFFFD)!
+                    out.append(contentsOf: Array(String(Character(s)).utf8))
+                default: throw fail("bad escape")
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+}
+
+// MARK: - Serialising
+
+extension JSONValue {
+    /// Compact JSON without spaces, as AWS services and JavaScript write it.
+    public var compact: String {
+        var out = ""
+        write(to: &out, itemSeparator: ",", keySeparator: ":", asciiOnly: false)
+        return out
+    }
+
+    /// JSON as Python's `json.dumps` writes it by default (`, ` and `: `, non-ASCII escaped):
+    /// the bytes a Python Lambda function's return value becomes.
+    public var pythonDumps: String {
+        var out = ""
+        write(to: &out, itemSeparator: ", ", keySeparator: ": ", asciiOnly: true)
+        return out
+    }
+
+    private func write(to out: inout String, itemSeparator: String, keySeparator: String, asciiOnly: Bool) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .number(let n): out += n
+        case .string(let s): JSONValue.quote(s, into: &out, asciiOnly: asciiOnly)
+        case .array(let items):
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += itemSeparator }
+                item.write(to: &out, itemSeparator: itemSeparator, keySeparator: keySeparator, asciiOnly: asciiOnly)
+            }
+            out += "]"
+        case .object(let members):
+            out += "{"
+            for (i, (key, value)) in members.enumerated() {
+                if i > 0 { out += itemSeparator }
+                JSONValue.quote(key, into: &out, asciiOnly: asciiOnly)
+                out += keySeparator
+                value.write(to: &out, itemSeparator: itemSeparator, keySeparator: keySeparator, asciiOnly: asciiOnly)
+            }
+            out += "}"
+        }
+    }
+
+    /// Writes `s` as a JSON string literal.
+    public static func quote(_ s: String, into out: inout String, asciiOnly: Bool) {
+        out += "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            default:
+                if scalar.value < 0x20 || (asciiOnly && scalar.value > 0x7F) {
+                    if scalar.value > 0xFFFF {
+                        let v = scalar.value - 0x10000
+                        out += hex4(0xD800 + (v >> 10)) + hex4(0xDC00 + (v & 0x3FF))
+                    } else {
+                        out += hex4(scalar.value)
+                    }
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+    }
+
+    private static func hex4(_ v: UInt32) -> String {
+        let digits = String(v, radix: 16)
+        return "\\u" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+
+    /// The compact UTF-8 bytes.
+    public var data: Data { Data(compact.utf8) }
+}

@@ -1,0 +1,24 @@
+/// Who makes a call: the identity IAM evaluates.
+public enum Principal: Sendable, Hashable, CustomStringConvertible {
+    /// The account's root user; what an unknown access key acts as.
+    case root(account: String)
+    /// An IAM user.
+    case user(ARN)
+    /// A session of an assumed role, as Lambda runs a function: `assumed-role/<role>/<session>`.
+    case assumedRole(role: ARN, session: String)
+    /// An AWS service acting on its own behalf (`events.amazonaws.com`).
+    case service(String)
+
+    /// The ARN AWS reports for this principal (in errors and GetCallerIdentity).
+    public var arn: String {
+        switch self {
+        case .root(let account): "arn:aws:iam::\(account):root"
+        case .user(let arn): arn.description
+        case .assumedRole(let role, let session):
+            "arn:aws:sts::\(role.account):assumed-role/\(role.lastComponent)/\(session)"
+        case .service(let name): name
+        }
+    }
+
+    public var description: String { arn }
+}

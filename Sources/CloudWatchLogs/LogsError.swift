@@ -1,0 +1,21 @@
+public import CloudCafeCore
+
+/// CloudWatch Logs errors (JSON protocol: `__type` is the code).
+public struct LogsError: AWSServiceError {
+    public enum Code: String, Sendable {
+        case resourceNotFound = "ResourceNotFoundException"
+        case resourceAlreadyExists = "ResourceAlreadyExistsException"
+        case invalidParameter = "InvalidParameterException"
+    }
+
+    public let code: Code
+    public let message: String
+    public var errorCode: String { code.rawValue }
+    public var httpStatus: Int { 400 }
+
+    static func groupNotFound() -> Self { .init(code: .resourceNotFound, message: "The specified log group does not exist.") }
+    static func streamNotFound() -> Self { .init(code: .resourceNotFound, message: "The specified log stream does not exist.") }
+    static func groupExists() -> Self { .init(code: .resourceAlreadyExists, message: "The specified log group already exists") }
+    static func streamExists() -> Self { .init(code: .resourceAlreadyExists, message: "The specified log stream already exists") }
+    static func invalid(_ message: String) -> Self { .init(code: .invalidParameter, message: message) }
+}

@@ -1,0 +1,322 @@
+public import CloudCafeCore
+import CloudWatchLogs
+public import Foundation
+import Synchronization
+
+// MARK: - Shapes
+
+/// Invoke input. On the wire the options are headers and the payload is the body.
+public struct InvokeInput: Sendable {
+    public var functionName: String
+    /// `RequestResponse` (default), `Event` or `DryRun`.
+    public var invocationType: String?
+    /// `Tail` returns the end of the log in the response.
+    public var logType: String?
+    public var payload: Data?
+
+    public init(functionName: String, invocationType: String? = nil, logType: String? = nil, payload: Data? = nil) {
+        self.functionName = functionName
+        self.invocationType = invocationType
+        self.logType = logType
+        self.payload = payload
+    }
+}
+
+/// Invoke output.
+public struct InvokeOutput: Sendable {
+    /// 200 for RequestResponse, 202 for Event, 204 for DryRun.
+    public var statusCode: Int
+    /// `Unhandled` when the function failed; the payload is then Lambda's error object.
+    public var functionError: String?
+    /// The last 4 KB of the invocation's log, base64, when `LogType=Tail`.
+    public var logResult: String?
+    public var payload: Data
+    public var executedVersion: String?
+}
+
+// MARK: - Operation
+
+extension Lambda {
+    /// Invoke.
+    public static let invoke = Operation<Lambda, InvokeInput, InvokeOutput>(
+        name: "Invoke", action: "lambda:InvokeFunction",
+        resource: { i, c in c.arn("lambda", "function:\(functionName(from: i.functionName))").description }
+    ) { lambda, input, ctx in try await lambda.invoke(input, ctx) }
+
+    static let syncPayloadLimit = 6_291_456
+    static let asyncPayloadLimit = 262_144
+
+    func invoke(_ input: InvokeInput, _ ctx: CallContext) async throws -> InvokeOutput {
+        let f = try function(input.functionName, ctx)
+        let payload = input.payload.flatMap { $0.isEmpty ? nil : $0 } ?? Data("{}".utf8)
+        let event: JSONValue
+        do {
+            event = try JSONValue(parsing: payload)
+        } catch {
+            throw LambdaError(code: .invalidRequestContent, message: "Could not parse request body into json: \(error)")
+        }
+        switch input.invocationType ?? "RequestResponse" {
+        case "DryRun":
+            return InvokeOutput(statusCode: 204, payload: Data(), executedVersion: nil)
+        case "Event":
+            guard payload.count <= Self.asyncPayloadLimit else { throw LambdaError.tooLarge(Self.asyncPayloadLimit) }
+            dispatcher.work.spawn { _ = await self.run(f, event: event) }
+            return InvokeOutput(statusCode: 202, payload: Data(), executedVersion: nil)
+        case "RequestResponse":
+            guard payload.count <= Self.syncPayloadLimit else { throw LambdaError.tooLarge(Self.syncPayloadLimit) }
+            let result = await run(f, event: event)
+            let tail = input.logType == "Tail" ? Data(result.logTail.utf8.suffix(4096)).base64EncodedString() : nil
+            return InvokeOutput(statusCode: 200, functionError: result.failed ? "Unhandled" : nil, logResult: tail, payload: result.payload, executedVersion: "$LATEST")
+        case let other:
+            throw LambdaError.validation("1 validation error detected: Value '\(other)' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]")
+        }
+    }
+}
+
+// MARK: - The runtime
+
+/// A warm sandbox of one function: its log stream lives as long as it does.
+struct ExecutionEnvironment: Sendable {
+    let logStream: String
+}
+
+/// What one invocation produced.
+struct InvocationResult: Sendable {
+    let payload: Data
+    let failed: Bool
+    let logTail: String
+}
+
+extension Lambda {
+    /// Runs `f` once: START, the handler under its timeout, END, REPORT, all written to the
+    /// function's log group as its execution role would write them.
+    func run(_ f: Function, event: JSONValue) async -> InvocationResult {
+        let requestID = dispatcher.ids.uuid()
+        let key = Key(region: f.arn.region, name: f.name)
+        let clock = dispatcher.clock
+        let start = ContinuousClock.now
+        let (env, cold) = takeEnvironment(key, clock.now)
+        let initDuration = cold ? ContinuousClock.now - start : nil
+        let role = dispatcher.client(as: .assumedRole(role: f.role, session: f.name), region: f.arn.region)
+        let logger = FunctionLogger(clock: clock)
+        logger.log("START RequestId: \(requestID) Version: $LATEST")
+
+        let handlerStart = ContinuousClock.now
+        let outcome: Outcome
+        switch resolveHandler(f) {
+        case .failure(let initError):
+            outcome = .failed(initError)
+        case .success(let handler):
+            let context = LambdaContext(
+                requestID: requestID, functionName: f.name, functionArn: f.arn.description, memoryLimitInMB: f.memorySize,
+                environment: environment(of: f, logStream: env.logStream), client: role, clock: clock, logger: logger,
+                deadline: handlerStart.advanced(by: .seconds(f.timeout)))
+            outcome = await Self.call(handler, event, context, timeout: .seconds(f.timeout))
+        }
+        let duration = ContinuousClock.now - handlerStart
+
+        let payload: Data
+        var keepEnvironment = true
+        var status = ""
+        switch outcome {
+        case .returned(let value):
+            payload = Data(value.pythonDumps.utf8)
+        case .failed(let failure):
+            logger.log("[ERROR] \(failure.errorType): \(failure.errorMessage)")
+            payload = Data(JSONValue.object([
+                ("errorMessage", .string(failure.errorMessage)), ("errorType", .string(failure.errorType)),
+                ("requestId", .string(requestID)), ("stackTrace", .array([])),
+            ]).pythonDumps.utf8)
+        case .exited:
+            let message = "RequestId: \(requestID) Error: Runtime exited without providing a reason"
+            logger.log("\(message)\nRuntime.ExitError")
+            payload = Data(JSONValue.object([("errorType", .string("Runtime.ExitError")), ("errorMessage", .string(message))]).compact.utf8)
+            keepEnvironment = false
+        case .timedOut:
+            let seconds = String(format: "%.2f", Double(f.timeout))
+            logger.log("\(Self.logTimestamp(clock.now)) \(requestID) Task timed out after \(seconds) seconds")
+            payload = Data(JSONValue.object([
+                ("errorType", .string("Sandbox.Timedout")),
+                ("errorMessage", .string("RequestId: \(requestID) Error: Task timed out after \(seconds) seconds")),
+            ]).compact.utf8)
+            keepEnvironment = false
+            status = "\tStatus: timeout"
+        }
+        logger.log("END RequestId: \(requestID)")
+        let ms = Self.milliseconds(duration)
+        let billed = max(1, Int(ms.rounded(.up)))
+        let initText = initDuration.map { "\tInit Duration: \(String(format: "%.2f", Self.milliseconds($0))) ms" } ?? ""
+        logger.log(
+            "REPORT RequestId: \(requestID)\tDuration: \(String(format: "%.2f", ms)) ms\tBilled Duration: \(billed) ms\tMemory Size: \(f.memorySize) MB\tMax Memory Used: \(Self.memoryUsed(limit: f.memorySize)) MB\(initText)\(status)"
+        )
+        if keepEnvironment { idleEnvironments[key, default: []].append(env) }
+
+        let lines = logger.drain()
+        await Self.ship(lines, group: "/aws/lambda/\(f.name)", stream: env.logStream, createStream: cold, as: role)
+        let failed: Bool
+        if case .returned = outcome { failed = false } else { failed = true }
+        return InvocationResult(payload: payload, failed: failed, logTail: lines.map { $0.message + "\n" }.joined())
+    }
+
+    enum Outcome: Sendable {
+        case returned(JSONValue)
+        case failed(HandlerFailure)
+        case exited
+        case timedOut
+    }
+
+    /// Runs the handler, racing it against its timeout. A handler that overruns is abandoned,
+    /// as AWS stops the sandbox; its late result is ignored.
+    static func call(_ handler: any LambdaHandler, _ event: JSONValue, _ context: LambdaContext, timeout: Duration) async -> Outcome {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
+            let race = Race(continuation)
+            let work = Task {
+                do {
+                    race.finish(.returned(try await handler.handle(event, context: context)))
+                } catch let failure as HandlerFailure {
+                    race.finish(.failed(failure))
+                } catch is RuntimeExit {
+                    race.finish(.exited)
+                } catch let error as AWSClientError {
+                    race.finish(.failed(HandlerFailure(type: error.pythonExceptionName, message: error.botocoreMessage)))
+                } catch {
+                    race.finish(.failed(HandlerFailure(type: "Exception", message: String(describing: error))))
+                }
+            }
+            race.setTimer(Task {
+                guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                work.cancel()
+                race.finish(.timedOut)
+            })
+        }
+    }
+
+    /// The first of a handler and its timer to finish wins; the other is ignored.
+    final class Race: Sendable {
+        private struct State {
+            var continuation: CheckedContinuation<Outcome, Never>?
+            var timer: Task<Void, Never>?
+        }
+
+        private let state: Mutex<State>
+
+        init(_ continuation: CheckedContinuation<Outcome, Never>) {
+            state = Mutex(State(continuation: continuation))
+        }
+
+        func setTimer(_ timer: Task<Void, Never>) {
+            let finished = state.withLock { s in
+                s.timer = timer
+                return s.continuation == nil
+            }
+            if finished { timer.cancel() }
+        }
+
+        func finish(_ outcome: Outcome) {
+            let (continuation, timer) = state.withLock { s in
+                defer { s.continuation = nil }
+                return (s.continuation, s.timer)
+            }
+            guard let continuation else { return }
+            timer?.cancel()
+            continuation.resume(returning: outcome)
+        }
+    }
+
+    /// Finds the handler a function's `Handler` string names, and checks its imports
+    /// against the function's layers, failing as the Python runtime fails.
+    func resolveHandler(_ f: Function) -> Result<any LambdaHandler, HandlerFailure> {
+        let module = f.handler.split(separator: ".", maxSplits: 1).first.map(String.init) ?? f.handler
+        guard let handler = handlers[f.handler] else {
+            if f.handler.contains("."), handlers.keys.contains(where: { $0.hasPrefix(module + ".") }) {
+                let name = String(f.handler.dropFirst(module.count + 1))
+                return .failure(HandlerFailure(type: "Runtime.HandlerNotFound", message: "Handler '\(name)' missing on module '\(module)'"))
+            }
+            return .failure(HandlerFailure(type: "Runtime.ImportModuleError", message: "Unable to import module '\(module)': No module named '\(module)'"))
+        }
+        let provided = f.layers.compactMap(layerVersion).flatMap(\.entries)
+        for required in handler.requiredModules {
+            let found = provided.contains { $0.hasPrefix("python/\(required)/") || $0.contains("/site-packages/\(required)/") }
+            if !found {
+                return .failure(HandlerFailure(type: "Runtime.ImportModuleError", message: "Unable to import module '\(module)': No module named '\(required)'"))
+            }
+        }
+        return .success(handler)
+    }
+
+    func takeEnvironment(_ key: Key, _ now: Date) -> (ExecutionEnvironment, cold: Bool) {
+        if var idle = idleEnvironments[key], !idle.isEmpty {
+            let env = idle.removeLast()
+            idleEnvironments[key] = idle
+            return (env, false)
+        }
+        let day = Self.streamDate(now)
+        return (ExecutionEnvironment(logStream: "\(day)/[$LATEST]\(dispatcher.ids.hex(32))"), true)
+    }
+
+    func environment(of f: Function, logStream: String) -> [String: String] {
+        var env = f.environment
+        env["AWS_REGION"] = f.arn.region
+        env["AWS_DEFAULT_REGION"] = f.arn.region
+        env["AWS_LAMBDA_FUNCTION_NAME"] = f.name
+        env["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST"
+        env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = String(f.memorySize)
+        env["AWS_LAMBDA_LOG_GROUP_NAME"] = "/aws/lambda/\(f.name)"
+        env["AWS_LAMBDA_LOG_STREAM_NAME"] = logStream
+        if let runtime = f.runtime { env["AWS_EXECUTION_ENV"] = "AWS_Lambda_\(runtime)" }
+        return env
+    }
+
+    /// Writes the invocation's lines to CloudWatch Logs as the execution role. Without the
+    /// logs permissions AWS drops them silently, and so does CloudCafe.
+    static func ship(_ lines: [InputLogEvent], group: String, stream: String, createStream: Bool, as role: AWSClient) async {
+        do {
+            _ = try await role.send(CloudWatchLogs.createLogGroup, CreateLogGroupInput(logGroupName: group))
+        } catch let e as AWSClientError where e.error.errorCode == "ResourceAlreadyExistsException" {
+        } catch { return }
+        if createStream {
+            do {
+                _ = try await role.send(CloudWatchLogs.createLogStream, CreateLogStreamInput(logGroupName: group, logStreamName: stream))
+            } catch let e as AWSClientError where e.error.errorCode == "ResourceAlreadyExistsException" {
+            } catch { return }
+        }
+        _ = try? await role.send(CloudWatchLogs.putLogEvents, PutLogEventsInput(logGroupName: group, logStreamName: stream, logEvents: lines))
+    }
+
+    static func milliseconds(_ d: Duration) -> Double {
+        let (s, atto) = d.components
+        return Double(s) * 1000 + Double(atto) / 1e15
+    }
+
+    /// The process's resident memory in MB, capped at the function's size: the honest
+    /// figure for handlers that share one process.
+    static func memoryUsed(limit: Int) -> Int {
+        guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+            let pages = statm.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+        else { return 0 }
+        return min(limit, pages * 4096 / 1_048_576)
+    }
+
+    static func streamDate(_ date: Date) -> String {
+        let c = Calendar.utc.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d/%02d/%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
+    }
+
+    static func logTimestamp(_ date: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: date)
+    }
+}
+
+extension Calendar {
+    static let utc: Calendar = {
+        var c = Calendar(identifier: .gregorian)
+        c.timeZone = TimeZone(identifier: "UTC") ?? .current
+        return c
+    }()
+}
+
+extension LambdaError.Code {
+    static var invalidRequestContent: Self { .invalidRequestContentException }
+}

@@ -1,0 +1,99 @@
+public import CloudCafeCore
+import Foundation
+
+/// Lambda: functions, layers and resource policies, and the runtime that invokes
+/// in-process handlers.
+public actor Lambda {
+    struct Key: Hashable {
+        let region: String
+        let name: String
+    }
+
+    let dispatcher: Dispatcher
+    let handlers: [String: any LambdaHandler]
+    var functions: [Key: Function] = [:]
+    var layers: [Key: [LayerVersion]] = [:]
+    /// Warm execution environments per function, reused as AWS reuses them.
+    var idleEnvironments: [Key: [ExecutionEnvironment]] = [:]
+
+    /// A Lambda service whose functions run the given handlers, keyed by `Handler` string.
+    public init(dispatcher: Dispatcher, handlers: [String: any LambdaHandler]) {
+        self.dispatcher = dispatcher
+        self.handlers = handlers
+    }
+
+    func function(_ nameOrArn: String, _ ctx: CallContext) throws(LambdaError) -> Function {
+        let name = Self.functionName(from: nameOrArn)
+        guard let f = functions[Key(region: ctx.region, name: name)] else {
+            throw .functionNotFound(ctx.arn("lambda", "function:\(name)").description)
+        }
+        return f
+    }
+
+    /// A function name from a name, a full ARN or a partial ARN (`account:function:name`).
+    static func functionName(from text: String) -> String {
+        if let arn = ARN(text), arn.service == "lambda" {
+            let parts = arn.resource.split(separator: ":")
+            return parts.count >= 2 ? String(parts[1]) : arn.resource
+        }
+        let parts = text.split(separator: ":")
+        if parts.count >= 3, parts[1] == "function" { return String(parts[2]) }
+        return text
+    }
+
+    /// Forgets every function and layer (admin reset).
+    public func reset() {
+        functions = [:]
+        layers = [:]
+        idleEnvironments = [:]
+    }
+}
+
+/// A function's configuration and code.
+struct Function: Sendable {
+    var name: String
+    var arn: ARN
+    var runtime: String?
+    var role: ARN
+    var handler: String
+    var description: String
+    var timeout: Int
+    var memorySize: Int
+    var environment: [String: String]
+    var layers: [ARN]
+    var codeSize: Int
+    var codeSha256: String
+    var lastModified: Date
+    var policy: ResourcePolicy = ResourcePolicy()
+    var tags: [String: String] = [:]
+}
+
+/// A layer version: its content is listed so the runtime knows which modules it provides.
+struct LayerVersion: Sendable {
+    let arn: ARN
+    let version: Int
+    let description: String
+    let compatibleRuntimes: [String]
+    let created: Date
+    let codeSize: Int
+    let codeSha256: String
+    let entries: [String]
+}
+
+/// A function's resource-based policy: the statements AddPermission adds.
+public struct ResourcePolicy: Sendable {
+    /// One statement as AddPermission writes it.
+    public struct Statement: Sendable {
+        public let sid: String
+        public let principal: String
+        public let action: String
+        public let resource: String
+        public let sourceArn: String?
+        public let sourceAccount: String?
+    }
+
+    /// The statements in the order they were added.
+    public var statements: [Statement] = []
+    /// Changes with every update (AWS's RevisionId).
+    public var revisionID = ""
+}

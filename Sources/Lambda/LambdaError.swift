@@ -1,0 +1,39 @@
+public import CloudCafeCore
+
+/// Lambda errors (rest-json: code in `x-amzn-ErrorType`, `Type` User/Service).
+public struct LambdaError: AWSServiceError {
+    public enum Code: String, Sendable {
+        case resourceNotFound = "ResourceNotFoundException"
+        case resourceConflict = "ResourceConflictException"
+        case invalidParameterValue = "InvalidParameterValueException"
+        case requestTooLarge = "RequestTooLargeException"
+        case preconditionFailed = "PreconditionFailedException"
+        case validation = "ValidationException"
+        case invalidRequestContentException = "InvalidRequestContentException"
+    }
+
+    public let code: Code
+    public let message: String
+    public var errorCode: String { code.rawValue }
+    public var httpStatus: Int {
+        switch code {
+        case .resourceNotFound: 404
+        case .resourceConflict: 409
+        case .requestTooLarge: 413
+        case .preconditionFailed: 412
+        case .invalidParameterValue, .validation, .invalidRequestContentException: 400
+        }
+    }
+
+    static func functionNotFound(_ arn: String) -> Self { .init(code: .resourceNotFound, message: "Function not found: \(arn)") }
+    static func functionExists(_ name: String) -> Self { .init(code: .resourceConflict, message: "Function already exist: \(name)") }
+    static func invalid(_ message: String) -> Self { .init(code: .invalidParameterValue, message: message) }
+    static func tooLarge(_ limit: Int) -> Self {
+        .init(code: .requestTooLarge, message: "Request must be smaller than \(limit) bytes for the InvokeFunction operation")
+    }
+    static func layerNotFound(_ arn: String) -> Self { .init(code: .resourceNotFound, message: "Layer version \(arn) does not exist.") }
+    static func policyNotFound() -> Self { .init(code: .resourceNotFound, message: "The resource you requested does not exist.") }
+    static func statementExists(_ sid: String) -> Self {
+        .init(code: .resourceConflict, message: "The statement id (\(sid)) provided already exists. Please provide a new statement id, or remove the existing statement.")
+    }
+}

@@ -1,0 +1,156 @@
+public import Foundation
+import Synchronization
+
+/// The email outbox: a Maildir whose `new/` holds one RFC 5322 message per email.
+///
+/// Each message is written under `tmp/` and renamed into `new/`, so a reader never sees
+/// half an email. Names start with the virtual send time, so they sort in sending order.
+public final class MaildirOutbox: Sendable {
+    /// The Maildir's root folder.
+    public let directory: URL
+    private let sequence = Mutex(0)
+
+    /// An outbox in `directory`, created with its `tmp`, `new` and `cur` folders if absent.
+    public init(directory: URL) throws {
+        self.directory = directory
+        for sub in ["tmp", "new", "cur"] {
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent(sub), withIntermediateDirectories: true)
+        }
+        // Continue numbering after what is there, so new names never collide with old ones.
+        let existing = (try? FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("new").path)) ?? []
+        sequence.withLock { $0 = existing.count }
+    }
+
+    /// Writes `email` atomically and returns its file name.
+    @discardableResult
+    public func deliver(_ email: Email) throws -> String {
+        let n = sequence.withLock { s in
+            s += 1
+            return s
+        }
+        let name = "\(Self.nameStamp(email.date)).\(String(format: "%06d", n)).eml"
+        let tmp = directory.appendingPathComponent("tmp").appendingPathComponent(name)
+        let new = directory.appendingPathComponent("new").appendingPathComponent(name)
+        try Data(email.rfc5322.utf8).write(to: tmp)
+        try FileManager.default.moveItem(at: tmp, to: new)
+        return name
+    }
+
+    /// The delivered messages in sending order.
+    public func list() -> [OutboxEntry] {
+        let folder = directory.appendingPathComponent("new")
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".eml") }.sorted()
+        return names.compactMap { name in
+            guard let data = try? Data(contentsOf: folder.appendingPathComponent(name)) else { return nil }
+            let headers = Email.headers(of: String(decoding: data, as: UTF8.self))
+            return OutboxEntry(file: name, to: headers["To"] ?? "", subject: Email.decodeHeader(headers["Subject"] ?? ""), date: headers["Date"] ?? "")
+        }
+    }
+
+    /// The raw text of the message `name` (`new/` only; names never contain `/`).
+    public func read(_ name: String) -> String? {
+        guard !name.contains("/"), name.hasSuffix(".eml") else { return nil }
+        guard let data = try? Data(contentsOf: directory.appendingPathComponent("new").appendingPathComponent(name)) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Removes every message (admin reset).
+    public func clear() {
+        for sub in ["tmp", "new", "cur"] {
+            let folder = directory.appendingPathComponent(sub)
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] {
+                try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
+            }
+        }
+        sequence.withLock { $0 = 0 }
+    }
+
+    static func nameStamp(_ date: Date) -> String {
+        let c = Calendar.utcGregorian.dateComponents([.year, .month, .day, .hour, .minute, .second, .nanosecond], from: date)
+        return String(
+            format: "%04d%02d%02dT%02d%02d%02d.%03dZ", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0,
+            (c.nanosecond ?? 0) / 1_000_000)
+    }
+}
+
+/// One message as the outbox lists it.
+public struct OutboxEntry: Sendable, Codable, Equatable {
+    public let file: String
+    public let to: String
+    public let subject: String
+    public let date: String
+}
+
+/// An email as SNS sends it.
+public struct Email: Sendable {
+    public var fromName: String
+    public var to: String
+    public var subject: String
+    public var date: Date
+    public var messageID: String
+    public var body: String
+
+    /// The message file: headers, then the body in base64 so every byte (tabs, trailing
+    /// spaces, a missing final newline) survives exactly.
+    public var rfc5322: String {
+        let encodedBody = Data(body.utf8).base64EncodedString()
+        var lines: [String] = []
+        var i = encodedBody.startIndex
+        while i < encodedBody.endIndex {
+            let j = encodedBody.index(i, offsetBy: 76, limitedBy: encodedBody.endIndex) ?? encodedBody.endIndex
+            lines.append(String(encodedBody[i..<j]))
+            i = j
+        }
+        return """
+            From: \(Self.encodeHeader(fromName)) <no-reply@sns.amazonaws.com>
+            To: \(to)
+            Subject: \(Self.encodeHeader(subject))
+            Date: \(Self.rfc5322Date(date))
+            Message-ID: <\(messageID)@email.amazonses.com>
+            MIME-Version: 1.0
+            Content-Type: text/plain; charset=UTF-8
+            Content-Transfer-Encoding: base64
+
+
+            """ + lines.joined(separator: "\n") + "\n"
+    }
+
+    /// An RFC 2047 encoded word for non-ASCII header text.
+    static func encodeHeader(_ text: String) -> String {
+        if text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) { return text }
+        return "=?UTF-8?B?\(Data(text.utf8).base64EncodedString())?="
+    }
+
+    static func decodeHeader(_ text: String) -> String {
+        guard text.hasPrefix("=?UTF-8?B?"), text.hasSuffix("?="),
+            let data = Data(base64Encoded: String(text.dropFirst(10).dropLast(2)))
+        else { return text }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func rfc5322Date(_ date: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
+        return f.string(from: date)
+    }
+
+    static func headers(of text: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.isEmpty { break }
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            result[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return result
+    }
+}
+
+extension Calendar {
+    static let utcGregorian: Calendar = {
+        var c = Calendar(identifier: .gregorian)
+        c.timeZone = TimeZone(identifier: "UTC") ?? .current
+        return c
+    }()
+}

@@ -1,0 +1,74 @@
+import CloudCafeCore
+import Foundation
+import Logging
+
+extension SNS {
+    static let maxMessageBytes = 262_144
+
+    func publish(_ input: PublishInput, _ ctx: CallContext) throws(SNSError) -> PublishOutput {
+        let t = try topic(input.topicArn ?? input.targetArn)
+        guard !input.message.isEmpty else { throw .invalidParameter("Invalid parameter: Empty message") }
+        guard input.message.utf8.count <= Self.maxMessageBytes else {
+            throw .invalidParameter("Invalid parameter: Message too long")
+        }
+        if let subject = input.subject {
+            // AWS: ASCII text beginning with a letter, number or punctuation; no line breaks; under 100 characters.
+            let ok = !subject.isEmpty && subject.count <= 100 && subject.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F }
+                && subject.first != " "
+            guard ok else { throw .invalidParameter("Invalid parameter: Subject") }
+        }
+        let messageID = dispatcher.ids.uuid()
+        for sub in subscriptions.values.sorted(by: { $0.arn.description < $1.arn.description })
+        where sub.topicArn == t.arn && sub.isConfirmed && sub.protocol.hasPrefix("email") {
+            let body = input.message + "\n\n--\n" + footer(for: sub)
+            let email = Email(
+                fromName: t.displayName.isEmpty ? "AWS Notifications" : t.displayName, to: sub.endpoint,
+                subject: input.subject ?? "AWS Notification Message", date: ctx.now, messageID: dispatcher.ids.uuid(), body: body)
+            deliver(email)
+        }
+        return PublishOutput(messageId: messageID)
+    }
+
+    /// The footer SNS appends to every email, with a working unsubscribe link.
+    func footer(for sub: Subscription) -> String {
+        """
+        If you wish to stop receiving notifications from this topic, please click or visit the link below to unsubscribe:
+        \(publicEndpoint)/unsubscribe.html?SubscriptionArn=\(Self.queryValue(sub.arn.description))&Endpoint=\(Self.queryValue(sub.endpoint))
+
+        Please do not reply directly to this email. If you have any questions or comments regarding this email, please contact us at https://aws.amazon.com/support
+        """
+    }
+
+    func sendConfirmation(topic t: Topic, endpoint: String, token: String, at now: Date) {
+        let link = "\(publicEndpoint)/confirmation.html?TopicArn=\(Self.queryValue(t.arn.description))&Token=\(token)&Endpoint=\(Self.queryValue(endpoint))"
+        let body = """
+            You have chosen to subscribe to the topic:
+            \(t.arn)
+
+            To confirm this subscription, click or visit the link below (If this was in error no action is necessary):
+            \(link)
+
+            Please do not reply directly to this email. If you wish to remove yourself from receiving all future SNS subscription confirmation requests please send an email to sns-opt-out
+            """
+        let email = Email(
+            fromName: t.displayName.isEmpty ? "AWS Notifications" : t.displayName, to: endpoint,
+            subject: "AWS Notification - Subscription Confirmation", date: now, messageID: dispatcher.ids.uuid(), body: body)
+        deliver(email)
+    }
+
+    /// Writes one email. A failed delivery does not fail Publish, as in AWS; it is logged.
+    func deliver(_ email: Email) {
+        do {
+            try outbox.deliver(email)
+        } catch {
+            Logger(label: "cloudcafe.sns").error("email delivery failed", metadata: ["to": "\(email.to)", "error": "\(error)"])
+        }
+    }
+
+    /// Percent-encodes what a query value cannot carry; `:` and `@` stay readable as in AWS's links.
+    static func queryValue(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~:@/")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}

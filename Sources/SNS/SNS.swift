@@ -1,0 +1,45 @@
+public import CloudCafeCore
+import Foundation
+
+/// SNS: topics, subscriptions and their confirmation, and Publish's fan-out. Email
+/// deliveries are written to the outbox.
+public actor SNS {
+    let dispatcher: Dispatcher
+    let outbox: MaildirOutbox
+    var topics: [ARN: Topic] = [:]
+    var subscriptions: [ARN: Subscription] = [:]
+    /// Where the links in emails point: the daemon itself, so they work.
+    var publicEndpoint: String
+
+    /// An SNS service writing emails to `outbox`, with links to `publicEndpoint`.
+    public init(dispatcher: Dispatcher, outbox: MaildirOutbox, publicEndpoint: String = "http://127.0.0.1:4566") {
+        self.dispatcher = dispatcher
+        self.outbox = outbox
+        self.publicEndpoint = publicEndpoint
+    }
+
+    /// Sets the daemon's address once its port is bound (port 0 picks one at start-up).
+    public func setPublicEndpoint(_ url: String) { publicEndpoint = url }
+
+    /// Forgets every topic and subscription (admin reset).
+    public func reset() {
+        topics = [:]
+        subscriptions = [:]
+    }
+
+    func topic(_ arnText: String?) throws(SNSError) -> Topic {
+        guard let text = arnText, let arn = ARN(text), arn.service == "sns" else {
+            throw .invalidParameter("Invalid parameter: TopicArn")
+        }
+        guard let t = topics[arn] else { throw .topicNotFound() }
+        return t
+    }
+}
+
+/// A topic and its attributes.
+struct Topic: Sendable {
+    let arn: ARN
+    var displayName: String
+    var owner: String
+    var tags: [String: String] = [:]
+}

@@ -1,0 +1,25 @@
+public import CloudCafeCore
+
+/// SNS errors (query protocol: `<Error><Type>Sender</Type><Code>…`).
+public struct SNSError: AWSServiceError {
+    public enum Code: String, Sendable {
+        case notFound = "NotFound"
+        case invalidParameter = "InvalidParameter"
+        case authorizationError = "AuthorizationError"
+    }
+
+    public let code: Code
+    public let message: String
+    public var errorCode: String { code.rawValue }
+    public var httpStatus: Int {
+        switch code {
+        case .notFound: 404
+        case .invalidParameter: 400
+        case .authorizationError: 403
+        }
+    }
+
+    static func topicNotFound() -> Self { .init(code: .notFound, message: "Topic does not exist") }
+    static func subscriptionNotFound() -> Self { .init(code: .notFound, message: "Subscription does not exist") }
+    static func invalidParameter(_ message: String) -> Self { .init(code: .invalidParameter, message: message) }
+}
