@@ -23,12 +23,12 @@ let package = Package(
     ],
     targets: [
         .target(name: "CloudCafeCore", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: settings),
-        .target(name: "IAM", dependencies: ["CloudCafeCore"], swiftSettings: settings),
+        .target(name: "IAM", dependencies: ["CloudCafeCore"], resources: [.copy("Resources")], swiftSettings: settings),
         .target(name: "CloudWatchLogs", dependencies: ["CloudCafeCore"], swiftSettings: settings),
         .target(name: "SSM", dependencies: ["CloudCafeCore"], swiftSettings: settings),
         .target(name: "Lambda", dependencies: ["CloudCafeCore", "CloudWatchLogs", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
         .target(name: "SNS", dependencies: ["CloudCafeCore", "Lambda", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
-        .target(name: "EventBridge", dependencies: ["CloudCafeCore", "Lambda", "SNS"], swiftSettings: settings),
+        .target(name: "EventBridge", dependencies: ["CloudCafeCore", "Lambda", "SNS", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .target(
             name: "CafeReport",
             dependencies: ["CloudCafeCore", "Lambda", "SSM", "SNS", .product(name: "GRDB", package: "GRDB.swift")],

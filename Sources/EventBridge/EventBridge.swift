@@ -1,0 +1,64 @@
+public import CloudCafeCore
+import Foundation
+
+/// EventBridge (CloudWatch Events): rules on the default bus, their targets, and the
+/// schedule state the Scheduler advances.
+public actor EventBridge {
+    let dispatcher: Dispatcher
+    var rules: [ARN: Rule] = [:]
+
+    public init(dispatcher: Dispatcher) {
+        self.dispatcher = dispatcher
+    }
+
+    func rule(_ name: String, _ ctx: CallContext) throws(EventBridgeError) -> Rule {
+        guard let r = rules[Self.ruleArn(name, ctx)] else { throw .ruleNotFound(name) }
+        return r
+    }
+
+    static func ruleArn(_ name: String, _ ctx: CallContext) -> ARN { ctx.arn("events", "rule/\(name)") }
+
+    /// Forgets every rule (admin reset).
+    public func reset() { rules = [:] }
+}
+
+/// A rule and its targets.
+struct Rule: Sendable {
+    let name: String
+    let arn: ARN
+    var scheduleText: String?
+    var schedule: ScheduleExpression?
+    var eventPattern: String?
+    var enabled: Bool
+    var description: String?
+    var roleArn: String?
+    var targets: [Target] = []
+    /// The instant after which the next firing is sought: the last firing, or when the
+    /// schedule started. It never moves back, so moving the clock back fires nothing twice.
+    var cursor: Date
+    /// When the schedule started: rate schedules count their intervals from here.
+    var anchor: Date
+
+    var nextFire: Date? {
+        guard enabled, let schedule else { return nil }
+        return schedule.next(after: cursor, anchor: anchor)
+    }
+}
+
+/// A rule's target.
+public struct Target: Sendable, Codable, Equatable {
+    public var id: String
+    public var arn: String
+    public var input: String?
+    public var inputPath: String?
+    public var roleArn: String?
+
+    enum CodingKeys: String, CodingKey { case id = "Id", arn = "Arn", input = "Input", inputPath = "InputPath", roleArn = "RoleArn" }
+
+    public init(id: String, arn: String, input: String? = nil, inputPath: String? = nil) {
+        self.id = id
+        self.arn = arn
+        self.input = input
+        self.inputPath = inputPath
+    }
+}
