@@ -20,10 +20,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .target(name: "CloudCafeCore", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: settings),
-        .target(name: "IAM", dependencies: ["CloudCafeCore"], resources: [.copy("Resources")], swiftSettings: settings),
+        .target(name: "IAM", dependencies: ["CloudCafeCore"], resources: [.copy("Resources/aws-managed-policies")], swiftSettings: settings),
         .target(name: "CloudWatchLogs", dependencies: ["CloudCafeCore"], swiftSettings: settings),
         .target(name: "SSM", dependencies: ["CloudCafeCore"], swiftSettings: settings),
         .target(name: "Lambda", dependencies: ["CloudCafeCore", "CloudWatchLogs", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
@@ -32,21 +34,25 @@ let package = Package(
         .target(
             name: "CafeReport",
             dependencies: ["CloudCafeCore", "Lambda", "SSM", "SNS", .product(name: "GRDB", package: "GRDB.swift")],
-            resources: [.copy("Resources")],
+            resources: [.copy("Resources/cafe_db")],
             swiftSettings: settings),
         .target(
             name: "Engine",
             dependencies: ["CloudCafeCore", "IAM", "CloudWatchLogs", "SSM", "Lambda", "SNS", "EventBridge", "CafeReport"],
-            resources: [.copy("Resources")],
+            resources: [.copy("Resources/stacks")],
             swiftSettings: settings),
         .target(
             name: "Gateway",
-            dependencies: ["Engine", "CloudCafeCore", "EventBridge", "SNS", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "Engine", "CloudCafeCore", "EventBridge", "SNS", "Lambda", "CloudWatchLogs",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: settings),
         .executableTarget(
             name: "cloudcafe",
             dependencies: [
-                "Gateway", "Engine", "CafeReport", "CloudCafeCore",
+                "Gateway", "Engine", "CafeReport", "CloudCafeCore", "SNS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

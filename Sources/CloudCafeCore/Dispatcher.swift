@@ -91,6 +91,13 @@ public struct AWSClient: Sendable {
 
     /// The region this client calls in.
     public var region: String { caller.region }
+
+    /// The same caller, calling in another region (a handler reaching a topic elsewhere).
+    public func `in`(region: String) -> AWSClient {
+        var c = caller
+        c.region = region
+        return AWSClient(dispatcher: dispatcher, caller: c)
+    }
 }
 
 /// An AWS error as an in-process client receives it: the service's error and the

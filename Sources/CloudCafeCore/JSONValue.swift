@@ -357,3 +357,44 @@ extension JSONValue {
     /// The compact UTF-8 bytes.
     public var data: Data { Data(compact.utf8) }
 }
+
+// MARK: - Python's repr
+
+extension JSONValue {
+    /// What Python's `print(value)` shows for the parsed value: single-quoted strings,
+    /// `True`/`False`/`None`. Handlers that mimic Python functions log this way.
+    public var pythonRepr: String {
+        switch self {
+        case .null: return "None"
+        case .bool(let b): return b ? "True" : "False"
+        case .number(let n): return n
+        case .string(let s): return Self.pythonQuote(s)
+        case .array(let items): return "[" + items.map(\.pythonRepr).joined(separator: ", ") + "]"
+        case .object(let members):
+            return "{" + members.map { Self.pythonQuote($0.0) + ": " + $0.1.pythonRepr }.joined(separator: ", ") + "}"
+        }
+    }
+
+    static func pythonQuote(_ s: String) -> String {
+        let quote: Character = s.contains("'") && !s.contains("\"") ? "\"" : "'"
+        var out = String(quote)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if Character(scalar) == quote {
+                    out += "\\" + String(quote)
+                } else if scalar.value < 0x20 || scalar.value == 0x7F {
+                    out += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out.append(quote)
+        return out
+    }
+}

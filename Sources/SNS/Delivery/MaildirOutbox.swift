@@ -43,7 +43,7 @@ public final class MaildirOutbox: Sendable {
         return names.compactMap { name in
             guard let data = try? Data(contentsOf: folder.appendingPathComponent(name)) else { return nil }
             let headers = Email.headers(of: String(decoding: data, as: UTF8.self))
-            return OutboxEntry(file: name, to: headers["To"] ?? "", subject: Email.decodeHeader(headers["Subject"] ?? ""), date: headers["Date"] ?? "")
+            return OutboxEntry(file: name, to: headers["To"] ?? "", subject: Email.decodeHeader(headers["Subject"] ?? ""), time: Self.sendTime(name))
         }
     }
 
@@ -65,6 +65,15 @@ public final class MaildirOutbox: Sendable {
         sequence.withLock { $0 = 0 }
     }
 
+    /// The send time a file name starts with.
+    static func sendTime(_ name: String) -> Date {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyyMMdd'T'HHmmss.SSS'Z'"
+        return f.date(from: String(name.prefix(19))) ?? Date(timeIntervalSince1970: 0)
+    }
+
     static func nameStamp(_ date: Date) -> String {
         let c = Calendar.utcGregorian.dateComponents([.year, .month, .day, .hour, .minute, .second, .nanosecond], from: date)
         return String(
@@ -78,7 +87,8 @@ public struct OutboxEntry: Sendable, Codable, Equatable {
     public let file: String
     public let to: String
     public let subject: String
-    public let date: String
+    /// The virtual instant it was sent.
+    public let time: Date
 }
 
 /// An email as SNS sends it.

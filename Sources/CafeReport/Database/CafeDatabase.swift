@@ -1,0 +1,133 @@
+import Foundation
+public import GRDB
+
+/// The café's database: schema, menu, orders and the report query, over SQLite.
+public final class CafeDatabase: Sendable {
+    /// The connection (a queue for files and for memory).
+    public let writer: any DatabaseWriter
+
+    /// Opens the database at `path`, creating it with the schema and menu when absent.
+    public convenience init(path: String) throws {
+        try self.init(writer: DatabaseQueue(path: path))
+    }
+
+    /// An in-memory database with the schema and menu, for tests.
+    public static func inMemory() throws -> CafeDatabase { try CafeDatabase(writer: DatabaseQueue()) }
+
+    init(writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrator.migrate(writer)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("cafe_db v1") { db in
+            try db.execute(sql: try Self.fixture("schema.sql"))
+            try db.execute(sql: try Self.fixture("menu.sql"))
+        }
+        return m
+    }
+
+    /// A SQL file of fixtures/cafe_db, which travels with the binary.
+    static func fixture(_ name: String) throws -> String {
+        guard let url = Bundle.module.url(forResource: "cafe_db/\(name)", withExtension: nil) else {
+            throw CafeDatabaseError.missingFixture(name)
+        }
+        return try String(contentsOf: url, encoding: .utf8)
+    }
+
+    static let reportQuery: String = (try? fixture("report_query.sql")) ?? ""
+
+    // MARK: - Queries
+
+    /// The menu, by id.
+    public func products() throws -> [Product] {
+        try writer.read { db in try Product.order(Column("id")).fetchAll(db) }
+    }
+
+    /// Totals per product for the orders of one café-local day (`YYYY-MM-DD`).
+    public func sales(on day: LocalDay) throws -> [SalesRow] {
+        try writer.read { db in
+            try SalesRow.fetchAll(db, sql: Self.reportQuery, arguments: [day.start, day.next.start])
+        }
+    }
+
+    /// Whether `user` may connect with `password`, as the database server decides.
+    public func accepts(user: String, password: String) throws -> Bool {
+        try writer.read { db in
+            try String.fetchOne(db, sql: "SELECT password FROM server_account WHERE user_name = ?", arguments: [user]) == password
+        }
+    }
+
+    /// The number of orders stored.
+    public func orderCount() throws -> Int {
+        try writer.read { db in try OrderRecord.fetchCount(db) }
+    }
+
+    // MARK: - Placing orders
+
+    /// One line of an order to place.
+    public struct Line: Sendable, Equatable {
+        public let productID: Int64
+        public let quantity: Int
+        public init(productID: Int64, quantity: Int) {
+            self.productID = productID
+            self.quantity = quantity
+        }
+    }
+
+    /// An order to place: café-local time and its lines.
+    public struct NewOrder: Sendable, Equatable {
+        public let time: LocalDateTime
+        public let lines: [Line]
+        public init(time: LocalDateTime, lines: [Line]) {
+            self.time = time
+            self.lines = lines
+        }
+    }
+
+    /// Places orders in one transaction, pricing each line from the menu; returns their numbers.
+    @discardableResult
+    public func place(_ orders: [NewOrder]) throws -> [Int64] {
+        try writer.write { db in
+            let menu = Dictionary(uniqueKeysWithValues: try Product.fetchAll(db).map { ($0.id, $0) })
+            var numbers: [Int64] = []
+            for order in orders {
+                guard !order.lines.isEmpty else { throw CafeDatabaseError.emptyOrder }
+                var items: [(Line, Money)] = []
+                for line in order.lines {
+                    guard let product = menu[line.productID] else { throw CafeDatabaseError.unknownProduct("\(line.productID)") }
+                    guard (1...15).contains(line.quantity) else { throw CafeDatabaseError.badQuantity(line.quantity) }
+                    items.append((line, product.price * line.quantity))
+                }
+                let total = items.reduce(Money.zero) { $0 + $1.1 }
+                var record = OrderRecord(orderNumber: nil, orderDateTime: order.time.sqlText, amountText: total.description)
+                try record.insert(db)
+                guard let number = record.orderNumber else { throw CafeDatabaseError.emptyOrder }
+                for (index, (line, amount)) in items.enumerated() {
+                    try OrderItem(orderNumber: number, orderItemNumber: index + 1, productID: line.productID, quantity: line.quantity, amountText: amount.description)
+                        .insert(db)
+                }
+                numbers.append(number)
+            }
+            return numbers
+        }
+    }
+}
+
+/// What can go wrong with cafe_db input.
+public enum CafeDatabaseError: Error, Sendable, CustomStringConvertible, Equatable {
+    case missingFixture(String)
+    case unknownProduct(String)
+    case badQuantity(Int)
+    case emptyOrder
+
+    public var description: String {
+        switch self {
+        case .missingFixture(let name): "fixture \(name) is missing from the installation"
+        case .unknownProduct(let name): "no product named \(name) on the menu"
+        case .badQuantity(let q): "quantity \(q) is outside 1-15"
+        case .emptyOrder: "an order needs at least one line"
+        }
+    }
+}

@@ -1,0 +1,97 @@
+public import Foundation
+
+/// A calendar day in the café's time zone.
+public struct LocalDay: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    public init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses `YYYY-MM-DD`.
+    public init?(_ text: String) {
+        let p = text.split(separator: "-")
+        guard p.count == 3, p[0].count == 4, p[1].count == 2, p[2].count == 2, let y = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]),
+            (1...12).contains(m), (1...LocalDay.daysIn(y, m)).contains(d)
+        else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    /// The café-local day of `instant` in `zone`.
+    public init(_ instant: Date, in zone: TimeZone) {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = zone
+        let c = cal.dateComponents([.year, .month, .day], from: instant)
+        self.init(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)
+    }
+
+    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+
+    /// The day's first instant as cafe_db writes times.
+    public var start: String { "\(description) 00:00:00" }
+
+    /// The following day.
+    public var next: LocalDay { adding(days: 1) }
+
+    /// The day `n` days later.
+    public func adding(days n: Int) -> LocalDay {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC") ?? .current
+        let date = cal.date(from: DateComponents(year: year, month: month, day: day)) ?? Date(timeIntervalSince1970: 0)
+        let c = cal.dateComponents([.year, .month, .day], from: cal.date(byAdding: .day, value: n, to: date) ?? date)
+        return LocalDay(year: c.year ?? year, month: c.month ?? month, day: c.day ?? day)
+    }
+
+    /// 1 = Sunday … 7 = Saturday.
+    public var weekday: Int {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC") ?? .current
+        let date = cal.date(from: DateComponents(year: year, month: month, day: day)) ?? Date(timeIntervalSince1970: 0)
+        return cal.component(.weekday, from: date)
+    }
+
+    public static func < (a: LocalDay, b: LocalDay) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+
+    static func daysIn(_ y: Int, _ m: Int) -> Int {
+        switch m {
+        case 2: (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+}
+
+/// A wall-clock time in the café's time zone, as orders are stamped.
+public struct LocalDateTime: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let day: LocalDay
+    public let secondOfDay: Int
+
+    public init(day: LocalDay, hour: Int, minute: Int, second: Int = 0) {
+        self.day = day
+        self.secondOfDay = hour * 3600 + minute * 60 + second
+    }
+
+    /// Parses `YYYY-MM-DDTHH:MM[:SS]` (or with a space).
+    public init?(_ text: String) {
+        let parts = text.split(whereSeparator: { $0 == "T" || $0 == " " })
+        guard parts.count == 2, let day = LocalDay(String(parts[0])) else { return nil }
+        let t = parts[1].split(separator: ":")
+        guard (2...3).contains(t.count), let h = Int(t[0]), let m = Int(t[1]), (0...23).contains(h), (0...59).contains(m) else { return nil }
+        let s = t.count == 3 ? Int(t[2]) : 0
+        guard let s, (0...59).contains(s) else { return nil }
+        self.init(day: day, hour: h, minute: m, second: s)
+    }
+
+    /// `YYYY-MM-DD HH:MM:SS`, as cafe_db stores it.
+    public var sqlText: String {
+        day.description + String(format: " %02d:%02d:%02d", secondOfDay / 3600, secondOfDay % 3600 / 60, secondOfDay % 60)
+    }
+
+    public var description: String { sqlText }
+
+    public static func < (a: LocalDateTime, b: LocalDateTime) -> Bool { (a.day, a.secondOfDay) < (b.day, b.secondOfDay) }
+}

@@ -1,0 +1,67 @@
+public import CloudCafeCore
+public import Foundation
+public import Lambda
+
+/// `salesAnalysisReportDataExtractor.lambda_handler`: connects to cafe_db with the
+/// credentials in its event and returns the report day's sales (LAB.md, step 4).
+public struct SalesAnalysisReportDataExtractor: LambdaHandler {
+    /// The file `dbUrl` = `localhost` names: the daemon's own café database.
+    let localDatabasePath: String
+    /// The café's time zone, for a day derived from the clock.
+    let timeZone: TimeZone
+
+    public init(localDatabasePath: String, timeZone: TimeZone = TimeZone(identifier: "America/New_York") ?? .current) {
+        self.localDatabasePath = localDatabasePath
+        self.timeZone = timeZone
+    }
+
+    /// The lab's function imports PyMySQL, which only its layer provides.
+    public var requiredModules: [String] { ["pymysql"] }
+
+    public func handle(_ event: JSONValue, context: LambdaContext) async throws -> JSONValue {
+        var values: [String: String] = [:]
+        for key in ["dbUrl", "dbName", "dbUser", "dbPassword"] {
+            guard let v = event[key]?.stringValue else { throw HandlerFailure(type: "KeyError", message: "'\(key)'") }
+            values[key] = v
+        }
+        let database: CafeDatabase
+        switch connect(url: values["dbUrl"] ?? "", name: values["dbName"] ?? "", user: values["dbUser"] ?? "", password: values["dbPassword"] ?? "") {
+        case .success(let db):
+            database = db
+        case .failure(let error):
+            context.logger.log("ERROR: Failed to connect to the Cafe database.")
+            context.logger.log("Error Details: \(error.code) \(error.message)")
+            throw RuntimeExit()
+        }
+        let day = event["reportDate"]?.stringValue.flatMap(LocalDay.init) ?? LocalDay(context.clock.now, in: timeZone)
+        let rows = try database.sales(on: day)
+        let body = JSONValue.array(rows.map { row in
+            .object([
+                ("product_group_number", .int(row.productGroupNumber)), ("product_group_name", .string(row.productGroupName)),
+                ("product_id", .int(row.productID)), ("product_name", .string(row.productName)), ("quantity", .int(row.quantity)),
+            ])
+        })
+        return .object([("statusCode", .int(200)), ("body", body)])
+    }
+
+    /// A MySQL client error: code and message, as PyMySQL reports them.
+    struct ConnectError: Error {
+        let code: Int
+        let message: String
+    }
+
+    /// Opens cafe_db as a MariaDB client would: host, database name, then the account.
+    func connect(url: String, name: String, user: String, password: String) -> Result<CafeDatabase, ConnectError> {
+        let path = ["localhost", "127.0.0.1"].contains(url) ? localDatabasePath : url
+        guard FileManager.default.fileExists(atPath: path), let db = try? CafeDatabase(path: path) else {
+            return .failure(ConnectError(code: 2003, message: "Can't connect to MySQL server on '\(url)' ([Errno -2] Name or service not known)"))
+        }
+        guard (try? db.accepts(user: user, password: password)) == true else {
+            return .failure(ConnectError(code: 1045, message: "Access denied for user '\(user)'@'localhost' (using password: YES)"))
+        }
+        guard name == "cafe_db" else {
+            return .failure(ConnectError(code: 1049, message: "Unknown database '\(name)'"))
+        }
+        return .success(db)
+    }
+}

@@ -1,0 +1,76 @@
+public import Foundation
+
+/// Reading and writing times as users type them and as the admin API answers.
+public enum TimeText {
+    /// Parses a duration: `90s`, `2m`, `3h`, `1d`, `1w`, `1y` (365 days), or ISO 8601 (`PT2M`,
+    /// `P1DT2H`, `P1W`). Negative durations are allowed with a leading `-`.
+    public static func duration(_ text: String) -> TimeInterval? {
+        var s = Substring(text.trimmingCharacters(in: .whitespaces))
+        var sign = 1.0
+        if s.hasPrefix("-") {
+            sign = -1
+            s = s.dropFirst()
+        }
+        if s.hasPrefix("P") || s.hasPrefix("p") { return iso8601Duration(s.dropFirst().uppercased()).map { $0 * sign } }
+        guard let unit = s.last, let value = Double(s.dropLast()), value >= 0 else { return nil }
+        let seconds: Double
+        switch unit {
+        case "s": seconds = 1
+        case "m": seconds = 60
+        case "h": seconds = 3600
+        case "d": seconds = 86_400
+        case "w": seconds = 604_800
+        case "y": seconds = 31_536_000
+        default: return nil
+        }
+        return value * seconds * sign
+    }
+
+    static func iso8601Duration(_ s: String) -> TimeInterval? {
+        var total = 0.0
+        var number = ""
+        var inTime = false
+        var sawComponent = false
+        for c in s {
+            if c == "T" {
+                guard !inTime, number.isEmpty else { return nil }
+                inTime = true
+                continue
+            }
+            if c.isNumber || c == "." {
+                number.append(c)
+                continue
+            }
+            guard let v = Double(number) else { return nil }
+            number = ""
+            sawComponent = true
+            switch (c, inTime) {
+            case ("W", false): total += v * 604_800
+            case ("D", false): total += v * 86_400
+            case ("H", true): total += v * 3600
+            case ("M", true): total += v * 60
+            case ("S", true): total += v
+            default: return nil
+            }
+        }
+        return number.isEmpty && sawComponent ? total : nil
+    }
+
+    /// Parses an ISO 8601 instant (`2026-11-28T19:59:00Z`, with or without fractional seconds
+    /// or an offset).
+    public static func instant(_ text: String) -> Date? {
+        let plain = ISO8601DateFormatter()
+        if let d = plain.date(from: text) { return d }
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return fractional.date(from: text)
+    }
+
+    /// `2026-11-28T20:00:00Z`, or with milliseconds when the instant has them.
+    public static func iso8601(_ date: Date) -> String {
+        let f = ISO8601DateFormatter()
+        let whole = date.timeIntervalSince1970.rounded(.down) == date.timeIntervalSince1970
+        f.formatOptions = whole ? [.withInternetDateTime] : [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: date)
+    }
+}

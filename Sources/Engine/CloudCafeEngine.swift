@@ -1,0 +1,107 @@
+public import CafeReport
+public import CloudCafeCore
+public import CloudWatchLogs
+public import EventBridge
+public import Foundation
+public import IAM
+public import Lambda
+public import SNS
+public import SSM
+
+/// How an engine is set up.
+public struct EngineConfiguration: Sendable {
+    /// The account everything lives in.
+    public var account = "000000000000"
+    /// The region the stack is deployed in.
+    public var region = "us-east-1"
+    /// The Maildir emails are written to.
+    public var outboxDirectory = URL(fileURLWithPath: "outbox")
+    /// The café's SQLite database; created from fixtures when absent.
+    public var cafeDatabasePath = "cafe_db.sqlite"
+    /// The virtual clock's first instant (the machine's time when nil) and speed.
+    public var startTime: Date?
+    public var clockRate: Double = 1
+    /// Fixes every generated id, so identical runs give identical output.
+    public var seed: UInt64?
+    /// The stack deployed at start-up; nil deploys nothing.
+    public var stack: StackFile?
+    /// The address the café stack subscribes to the report topic.
+    public var adminEmail = "admin@example.com"
+    /// The daemon's own address, for links in emails.
+    public var publicEndpoint = "http://127.0.0.1:4566"
+
+    public init() {}
+}
+
+/// Every service of CloudCafe, wired to one clock and one dispatch path, with the café's
+/// handlers installed. Both the daemon and in-process test suites start one.
+public final class CloudCafeEngine: Sendable {
+    public let configuration: EngineConfiguration
+    public let clock: VirtualClock
+    public let dispatcher: Dispatcher
+    public let iam: IAM
+    public let logs: CloudWatchLogs
+    public let ssm: SSM
+    public let lambda: Lambda
+    public let sns: SNS
+    public let events: EventBridge
+    public let scheduler: Scheduler
+    public let outbox: MaildirOutbox
+    public let cafeDatabase: CafeDatabase
+
+    /// Builds the services; call `start()` to deploy the stack and follow the clock.
+    public init(_ configuration: EngineConfiguration) throws {
+        self.configuration = configuration
+        clock = VirtualClock(start: configuration.startTime, rate: configuration.clockRate)
+        dispatcher = Dispatcher(clock: clock, account: configuration.account, ids: IDGenerator(seed: configuration.seed))
+        cafeDatabase = try CafeDatabase(path: configuration.cafeDatabasePath)
+        outbox = try MaildirOutbox(directory: configuration.outboxDirectory)
+        iam = IAM(account: configuration.account)
+        logs = CloudWatchLogs()
+        ssm = SSM()
+        lambda = Lambda(dispatcher: dispatcher, handlers: CafeReport.handlers(cafeDatabasePath: configuration.cafeDatabasePath))
+        sns = SNS(dispatcher: dispatcher, outbox: outbox, publicEndpoint: configuration.publicEndpoint)
+        events = EventBridge(dispatcher: dispatcher)
+        scheduler = Scheduler(events: events, dispatcher: dispatcher)
+        dispatcher.register(iam)
+        dispatcher.register(logs)
+        dispatcher.register(ssm)
+        dispatcher.register(lambda)
+        dispatcher.register(sns)
+        dispatcher.register(events)
+    }
+
+    /// Deploys the configured stack and starts following the clock.
+    public func start() async throws {
+        if let stack = configuration.stack { try await deploy(stack) }
+        scheduler.start()
+    }
+
+    /// Stops the background scheduler.
+    public func stop() { scheduler.stop() }
+
+    /// Deploys `stack` as the account's root user, through the services' own operations.
+    public func deploy(_ stack: StackFile) async throws {
+        let deployer = StackDeployer(
+            client: dispatcher.client(as: .root(account: configuration.account), region: configuration.region),
+            outbox: outbox, adminEmail: configuration.adminEmail)
+        try await deployer.deploy(stack)
+    }
+
+    /// Forgets every resource and email, then deploys the configured stack again. The clock stays.
+    public func reset() async throws {
+        await lambda.reset()
+        await events.reset()
+        await sns.reset()
+        await ssm.reset()
+        await logs.reset()
+        await iam.reset()
+        outbox.clear()
+        if let stack = configuration.stack { try await deploy(stack) }
+    }
+
+    /// An in-process client calling as the account's root user.
+    public func client(region: String? = nil) -> AWSClient {
+        dispatcher.client(as: .root(account: configuration.account), region: region ?? configuration.region)
+    }
+}

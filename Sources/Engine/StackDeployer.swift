@@ -1,0 +1,118 @@
+import CloudCafeCore
+import EventBridge
+import Foundation
+import IAM
+import Lambda
+import SNS
+import SSM
+
+/// Applies a stack file through the same operations a client would call, in dependency
+/// order: roles, parameters, topics, layers, functions, rules, permissions.
+struct StackDeployer {
+    let client: AWSClient
+    let outbox: MaildirOutbox
+    let adminEmail: String
+
+    func deploy(_ stack: StackFile) async throws {
+        var refs: [String: String] = [
+            "AdminEmail": adminEmail, "Account": client.dispatcher.account, "Region": client.region,
+        ]
+        var roleArns: [String: String] = [:]
+        var layerArns: [String: String] = [:]
+        for role in stack.Roles ?? [] {
+            let out = try await client.send(IAM.createRole, CreateRoleInput(roleName: role.RoleName, assumeRolePolicyDocument: role.AssumeRolePolicyDocument.text))
+            roleArns[role.RoleName] = out.role.arn
+            for arn in role.ManagedPolicyArns ?? [] {
+                _ = try await client.send(IAM.attachRolePolicy, AttachRolePolicyInput(roleName: role.RoleName, policyArn: arn))
+            }
+            for policy in role.Policies ?? [] {
+                _ = try await client.send(
+                    IAM.putRolePolicy, PutRolePolicyInput(roleName: role.RoleName, policyName: policy.PolicyName, policyDocument: policy.PolicyDocument.text))
+            }
+        }
+        for p in stack.Parameters ?? [] {
+            guard let type = ParameterType(rawValue: p.Type) else { throw EngineError.deployment("parameter \(p.Name) has type \(p.Type)") }
+            _ = try await client.send(SSM.putParameter, PutParameterInput(name: p.Name, value: resolve(p.Value, refs), type: type, description: p.Description, overwrite: true))
+        }
+        for topic in stack.Topics ?? [] {
+            let out = try await client.send(SNS.createTopic, CreateTopicInput(name: topic.Name, attributes: topic.Attributes))
+            refs["Topic:\(topic.Name)"] = out.topicArn
+            for sub in topic.Subscriptions ?? [] {
+                let endpoint = resolve(sub.Endpoint, refs)
+                _ = try await client.send(SNS.subscribe, SubscribeInput(topicArn: out.topicArn, protocol: sub.Protocol, endpoint: endpoint))
+                if sub.Confirm == true { try await confirm(topicArn: out.topicArn, endpoint: endpoint) }
+            }
+        }
+        for layer in stack.Layers ?? [] {
+            let zip = try Data(contentsOf: stack.baseDirectory.appendingPathComponent(layer.ZipFile))
+            let out = try await client.send(
+                Lambda.publishLayerVersion,
+                PublishLayerVersionInput(layerName: layer.LayerName, description: layer.Description, content: FunctionCode(zipFile: zip), compatibleRuntimes: layer.CompatibleRuntimes))
+            layerArns[layer.LayerName] = out.layerVersionArn
+        }
+        for rule in stack.Rules ?? [] {
+            refs["Rule:\(rule.Name)"] = "arn:aws:events:\(client.region):\(client.dispatcher.account):rule/\(rule.Name)"
+        }
+        for f in stack.Functions ?? [] {
+            guard let role = roleArns[f.Role] ?? (f.Role.hasPrefix("arn:") ? f.Role : nil) else {
+                throw EngineError.deployment("function \(f.FunctionName) names role \(f.Role), which the stack does not create")
+            }
+            let layers = try (f.Layers ?? []).map { name in
+                guard let arn = layerArns[name] ?? (name.hasPrefix("arn:") ? name : nil) else {
+                    throw EngineError.deployment("function \(f.FunctionName) names layer \(name), which the stack does not publish")
+                }
+                return arn
+            }
+            let variables = f.Environment?["Variables"]?.mapValues { resolve($0, refs) }
+            _ = try await client.send(
+                Lambda.createFunction,
+                CreateFunctionInput(
+                    functionName: f.FunctionName, runtime: f.Runtime, role: role, handler: f.Handler,
+                    code: FunctionCode(zipFile: try Data(contentsOf: stack.baseDirectory.appendingPathComponent(f.ZipFile))),
+                    timeout: f.Timeout, memorySize: f.MemorySize, environment: variables.map { Environment(variables: $0) }, layers: layers))
+        }
+        for rule in stack.Rules ?? [] {
+            _ = try await client.send(
+                EventBridge.putRule, PutRuleInput(name: rule.Name, scheduleExpression: rule.ScheduleExpression, state: rule.State, description: rule.Description))
+            let targets = try rule.Targets.map { t in
+                if let fn = t.Function {
+                    return Target(id: t.Id, arn: "arn:aws:lambda:\(client.region):\(client.dispatcher.account):function:\(fn)", input: t.Input)
+                }
+                if let topic = t.Topic, let arn = refs["Topic:\(topic)"] { return Target(id: t.Id, arn: arn, input: t.Input) }
+                throw EngineError.deployment("rule \(rule.Name) has a target with neither Function nor a known Topic")
+            }
+            _ = try await client.send(EventBridge.putTargets, PutTargetsInput(rule: rule.Name, targets: targets))
+        }
+        for p in stack.Permissions ?? [] {
+            _ = try await client.send(
+                Lambda.addPermission,
+                AddPermissionInput(functionName: p.FunctionName, statementId: p.StatementId, action: p.Action, principal: p.Principal, sourceArn: p.SourceArn.map { resolve($0, refs) }))
+        }
+    }
+
+    /// Confirms a new email subscription the way its recipient does: with the token in the
+    /// link of the confirmation email just delivered.
+    func confirm(topicArn: String, endpoint: String) async throws {
+        let confirmation = outbox.list().last { $0.to == endpoint && $0.subject == "AWS Notification - Subscription Confirmation" }
+        guard let entry = confirmation, let text = outbox.read(entry.file), let token = Self.token(inConfirmationEmail: text) else {
+            throw EngineError.deployment("no confirmation email reached \(endpoint)")
+        }
+        _ = try await client.send(SNS.confirmSubscription, ConfirmSubscriptionInput(topicArn: topicArn, token: token))
+    }
+
+    /// The `Token` of the confirmation link in an email's (base64) body.
+    static func token(inConfirmationEmail text: String) -> String? {
+        guard let split = text.range(of: "\n\n") else { return nil }
+        let encoded = text[split.upperBound...].filter { !$0.isWhitespace }
+        guard let body = Data(base64Encoded: String(encoded)).map({ String(decoding: $0, as: UTF8.self) }),
+            let start = body.range(of: "&Token=")
+        else { return nil }
+        return String(body[start.upperBound...].prefix { $0 != "&" && !$0.isWhitespace })
+    }
+
+    func resolve(_ text: String, _ refs: [String: String]) -> String {
+        var result = text
+        for (key, value) in refs { result = result.replacingOccurrences(of: "${\(key)}", with: value) }
+        return result
+    }
+}

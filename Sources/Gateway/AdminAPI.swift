@@ -1,0 +1,146 @@
+import CloudCafeCore
+import CloudWatchLogs
+import Engine
+import EventBridge
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Lambda
+import SNS
+
+/// The admin API under `/_cloudcafe/`: the clock, the outbox, logs, invoke and reset.
+/// The `cloudcafe` CLI and test suites in any language use it.
+struct AdminAPI {
+    let engine: CloudCafeEngine
+
+    func register(on router: Router<BasicRequestContext>) {
+        let admin = router.group("/_cloudcafe")
+        admin.get("health") { _, _ in
+            Self.json(.object([("status", .string("ok")), ("now", .string(TimeText.iso8601(engine.clock.now)))]))
+        }
+        admin.get("clock") { _, _ in clockState(fired: nil) }
+        admin.post("clock") { request, _ in try await moveClock(request) }
+        admin.get("outbox") { _, _ in
+            Self.json(.array(engine.outbox.list().map { e in
+                .object([("file", .string(e.file)), ("to", .string(e.to)), ("subject", .string(e.subject)), ("time", .string(TimeText.iso8601(e.time)))])
+            }))
+        }
+        admin.get("outbox/:name") { _, context in
+            let name = context.parameters.get("name") ?? ""
+            let file = name == "latest" ? engine.outbox.list().last?.file : name
+            guard let file, let text = engine.outbox.read(file) else { return Self.error(.notFound, "no message \(name) in the outbox") }
+            return Response(status: .ok, headers: [.contentType: "message/rfc822", HTTPField.Name("x-cloudcafe-file")!: file], body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        admin.post("reset") { _, _ in
+            try await engine.reset()
+            return Self.json(.object([("status", .string("reset"))]))
+        }
+        admin.post("invoke/:function") { request, context in try await invoke(request, function: context.parameters.get("function") ?? "") }
+        admin.get("logs") { request, _ in try await logs(group: request.uri.queryParameters.get("group") ?? "") }
+        admin.get("rules/:name/next") { request, context in
+            let name = context.parameters.get("name") ?? ""
+            let count = request.uri.queryParameters.get("count").flatMap(Int.init) ?? 5
+            guard let times = await engine.events.upcoming(
+                rule: name, region: engine.configuration.region, account: engine.configuration.account, after: engine.clock.now, count: min(max(count, 1), 1000))
+            else { return Self.error(.notFound, "Rule \(name) does not exist.") }
+            return Self.json(.object([("rule", .string(name)), ("times", .array(times.map { .string(TimeText.iso8601($0)) }))]))
+        }
+    }
+
+    func clockState(fired: [Firing]?) -> Response {
+        var members: [(String, JSONValue)] = [("now", .string(TimeText.iso8601(engine.clock.now))), ("rate", .number(Self.number(engine.clock.rate)))]
+        if let fired {
+            members.append(("fired", .array(fired.map { .object([("rule", .string($0.rule)), ("time", .string(TimeText.iso8601($0.time)))]) })))
+        }
+        return Self.json(.object(members))
+    }
+
+    /// `{"advance": "PT2M"}`, `{"set": ISO8601}`, `{"toNext": true}` and/or `{"rate": R}`.
+    func moveClock(_ request: Request) async throws -> Response {
+        let body = try await Self.body(request)
+        var fired: [Firing] = []
+        if let advance = body["advance"] {
+            guard let text = advance.stringValue, let seconds = TimeText.duration(text) else {
+                return Self.error(.badRequest, "advance must be a duration such as PT2M, 90s, 2m, 3h, 1d or 1w")
+            }
+            fired = await engine.scheduler.advance(by: seconds)
+        } else if let set = body["set"] {
+            guard let text = set.stringValue, let instant = TimeText.instant(text) else {
+                return Self.error(.badRequest, "set must be an ISO 8601 instant such as 2026-11-28T19:59:00Z")
+            }
+            fired = await engine.scheduler.move(to: instant)
+        } else if body["toNext"] == .bool(true) {
+            guard let next = await engine.events.nextDue() else { return Self.error(.badRequest, "nothing is scheduled") }
+            fired = await engine.scheduler.move(to: next)
+        }
+        if let rate = body["rate"] {
+            guard case .number(let text) = rate, let r = Double(text), r >= 0, r.isFinite else {
+                return Self.error(.badRequest, "rate must be a number >= 0")
+            }
+            engine.clock.setRate(r)
+        }
+        return clockState(fired: fired)
+    }
+
+    func invoke(_ request: Request, function: String) async throws -> Response {
+        let payload = try await request.body.collect(upTo: Lambda.syncPayloadLimitForAdmin)
+        do {
+            let out = try await engine.client().send(Lambda.invoke, InvokeInput(functionName: function, payload: Data(payload.readableBytesView)))
+            var members: [(String, JSONValue)] = [("StatusCode", .int(out.statusCode))]
+            if let e = out.functionError { members.append(("FunctionError", .string(e))) }
+            members.append(("Payload", .string(String(decoding: out.payload, as: UTF8.self))))
+            return Self.json(.object(members))
+        } catch let e as AWSClientError {
+            return Self.json(.object([("error", .string(e.error.errorCode)), ("message", .string(e.error.message))]), status: .init(code: e.error.httpStatus))
+        }
+    }
+
+    /// Every event of a log group, across its streams, in time order.
+    func logs(group: String) async throws -> Response {
+        let client = engine.client()
+        do {
+            let streams = try await client.send(CloudWatchLogs.describeLogStreams, DescribeLogStreamsInput(logGroupName: group)).logStreams
+            var events: [(OutputLogEvent, String, Int)] = []
+            for s in streams {
+                let got = try await client.send(CloudWatchLogs.getLogEvents, GetLogEventsInput(logGroupName: group, logStreamName: s.logStreamName, startFromHead: true))
+                events += got.events.enumerated().map { ($1, s.logStreamName, $0) }
+            }
+            events.sort { ($0.0.timestamp, $0.0.ingestionTime, $0.1, $0.2) < ($1.0.timestamp, $1.0.ingestionTime, $1.1, $1.2) }
+            return Self.json(.object([("events", .array(events.map { e, stream, _ in
+                .object([("stream", .string(stream)), ("timestamp", .int(e.timestamp)), ("message", .string(e.message))])
+            }))]))
+        } catch let e as AWSClientError {
+            return Self.error(.notFound, e.error.message)
+        }
+    }
+
+    // MARK: - Helpers
+
+    static func body(_ request: Request) async throws -> JSONValue {
+        let buffer = try await request.body.collect(upTo: 1_048_576)
+        guard buffer.readableBytes > 0 else { return .object([]) }
+        guard let value = try? JSONValue(parsing: Data(buffer.readableBytesView)) else {
+            throw HTTPError(.badRequest, message: "the body is not JSON")
+        }
+        return value
+    }
+
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: value.compact)))
+    }
+
+    static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        json(.object([("error", .string(message))]), status: status)
+    }
+
+    static func number(_ d: Double) -> String {
+        d.rounded() == d && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+    }
+}
+
+extension Lambda {
+    /// The largest payload the admin invoke accepts: Lambda's synchronous limit plus slack, so
+    /// Lambda itself answers RequestTooLargeException.
+    static let syncPayloadLimitForAdmin = 6_291_456 + 1
+}

@@ -1,0 +1,42 @@
+public import Engine
+public import Hummingbird
+import CloudCafeCore
+import Logging
+
+/// The HTTP front of CloudCafe.
+///
+/// ```
+/// request ─▶ request id ─▶ /_cloudcafe/…  admin API (clock, outbox, logs, invoke, reset)
+///                      ├─▶ /confirmation.html, /unsubscribe.html  (links in SNS emails)
+///                      └─▶ AWS wire protocols: SigV4 → service → decode → Dispatcher
+///                          (IAM, then the operation) → encode → error mapping
+/// ```
+/// `buildApplication` is the only way to make the server: `cloudcafe serve` and the tests use it.
+public struct GatewayConfiguration: Sendable {
+    /// The address to bind; port 0 picks a free port.
+    public var host = "127.0.0.1"
+    public var port = 4566
+
+    public init(host: String = "127.0.0.1", port: Int = 4566) {
+        self.host = host
+        self.port = port
+    }
+}
+
+/// Builds the server for `engine`. `onReady` receives the bound port once it is listening.
+public func buildApplication(
+    engine: CloudCafeEngine, configuration: GatewayConfiguration, onReady: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: RequestIDMiddleware(ids: engine.dispatcher.ids))
+    AdminAPI(engine: engine).register(on: router)
+    EmailLinks(engine: engine).register(on: router)
+    AWSProtocols(engine: engine).register(on: router)
+    var logger = Logger(label: "cloudcafe.gateway")
+    logger.logLevel = .warning
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "CloudCafe"),
+        onServerRunning: { channel in await onReady(channel.localAddress?.port ?? configuration.port) },
+        logger: logger)
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `cloudcafe` command: the daemon and the verbs that talk to it.
+@main
+struct CloudCafeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cloudcafe",
+        abstract: "A local AWS for the café sales-report application, on a clock you control.",
+        subcommands: [
+            Serve.self, Clock.self, Outbox.self, Invoke.self, Logs.self, Rules.self, Orders.self,
+        ])
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import CloudCafeCore
+import Foundation
+
+/// `cloudcafe clock`: show, advance or set the virtual clock.
+struct Clock: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show or move the virtual clock.", subcommands: [Show.self, Advance.self, Set.self, Rate.self], defaultSubcommand: Show.self)
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the virtual time and rate.")
+        @OptionGroup var endpoint: EndpointOptions
+
+        func run() async throws {
+            let state = try await endpoint.json("GET", "/_cloudcafe/clock")
+            print("\(state["now"]?.stringValue ?? "?") (rate \(state["rate"].map { $0.compact } ?? "?"))")
+        }
+    }
+
+    struct Advance: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move the clock forward, running every firing in between.",
+            discussion: "DURATION is 90s, 2m, 3h, 1d, 1w, 1y or ISO 8601 such as PT2M.")
+        @OptionGroup var endpoint: EndpointOptions
+        @Argument(help: "How far to move.") var duration: String?
+        @Flag(name: .customLong("to-next"), help: "Jump to the next firing of anything.") var toNext = false
+
+        func run() async throws {
+            let body: JSONValue
+            if toNext {
+                body = .object([("toNext", .bool(true))])
+            } else {
+                guard let duration, TimeText.duration(duration) != nil else {
+                    throw ValidationError("give a duration such as 2m, 90s, 3h, 1d, 1w or PT2M, or --to-next")
+                }
+                body = .object([("advance", .string(duration))])
+            }
+            printMove(try await endpoint.json("POST", "/_cloudcafe/clock", body: body))
+        }
+    }
+
+    struct Set: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set the clock to an instant; forward runs every firing in between.")
+        @OptionGroup var endpoint: EndpointOptions
+        @Argument(help: "An ISO 8601 instant such as 2026-11-28T19:59:00Z.") var instant: String
+
+        func run() async throws {
+            guard TimeText.instant(instant) != nil else { throw ValidationError("give an ISO 8601 instant such as 2026-11-28T19:59:00Z") }
+            printMove(try await endpoint.json("POST", "/_cloudcafe/clock", body: .object([("set", .string(instant))])))
+        }
+    }
+
+    struct Rate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set the clock's speed: 0 frozen, 1 real time, N faster.")
+        @OptionGroup var endpoint: EndpointOptions
+        @Argument var rate: Double
+
+        func run() async throws {
+            printMove(try await endpoint.json("POST", "/_cloudcafe/clock", body: .object([("rate", .number(String(rate)))])))
+        }
+    }
+}
+
+/// Prints what a clock move did: each firing, then the new time.
+func printMove(_ state: JSONValue) {
+    if case .array(let fired)? = state["fired"] {
+        for f in fired { print("fired \(f["rule"]?.stringValue ?? "?") at \(f["time"]?.stringValue ?? "?")") }
+    }
+    print("now \(state["now"]?.stringValue ?? "?")")
+}

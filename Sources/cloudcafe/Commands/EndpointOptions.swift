@@ -1,0 +1,51 @@
+import ArgumentParser
+import CloudCafeCore
+import Foundation
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Where the daemon is: shared by every verb that talks to it.
+struct EndpointOptions: ParsableArguments {
+    @Option(help: "The daemon's address.")
+    var endpoint = ProcessInfo.processInfo.environment["CLOUDCAFE_ENDPOINT"] ?? "http://127.0.0.1:4566"
+
+    /// Calls the admin API and returns the body; a non-2xx answer is an error with its text.
+    func call(_ method: String, _ path: String, body: Data? = nil) async throws -> Data {
+        guard let url = URL(string: endpoint + path) else { throw ValidationError("bad endpoint \(endpoint)") }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        request.httpBody = body
+        request.timeoutInterval = 24 * 3600
+        if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+        let (data, response): (Data, URLResponse)
+        do {
+            (data, response) = try await URLSession.shared.data(for: request)
+        } catch {
+            throw CLIError("cannot reach the daemon at \(endpoint): \(error.localizedDescription)")
+        }
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard (200..<300).contains(status) else {
+            let text = (try? JSONValue(parsing: data))?["error"]?.stringValue ?? String(decoding: data, as: UTF8.self)
+            throw CLIError(text)
+        }
+        return data
+    }
+
+    /// Calls the admin API and parses the JSON answer.
+    func json(_ method: String, _ path: String, body: JSONValue? = nil) async throws -> JSONValue {
+        try JSONValue(parsing: try await call(method, path, body: body?.data))
+    }
+}
+
+/// A failure to show the user as it is.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ text: String) { description = text }
+}
+
+extension String {
+    /// Percent-encodes a path segment.
+    var pathSegment: String { addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? self }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import CloudCafeCore
+import Engine
+import Foundation
+import Gateway
+import Hummingbird
+import Logging
+import SNS
+
+/// `cloudcafe serve`: the daemon.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Start the daemon with the café stack deployed.")
+
+    @Option(help: "Port to listen on; 0 picks a free one.") var port = 4566
+    @Option(help: "Folder emails are written to (a Maildir).") var outbox = "outbox"
+    @Option(name: .customLong("cafe-db"), help: "The café's SQLite database; created when absent.") var cafeDB = "cafe_db.sqlite"
+    @Option(name: .customLong("start-time"), help: "The virtual clock's first instant (ISO 8601); default: now.") var startTime: String?
+    @Option(name: .customLong("clock-rate"), help: "1 is real time, N runs N times faster, 0 freezes the clock.") var clockRate = 1.0
+    @Option(help: "Stack to deploy: 'cafe' (default), 'none', or a stack file.") var stack = "cafe"
+    @Option(name: .customLong("admin-email"), help: "Where the café stack's report emails go.") var adminEmail = "admin@example.com"
+    @Option(help: "Seed for generated ids, for reproducible runs.") var seed: UInt64?
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+            return handler
+        }
+        var config = EngineConfiguration()
+        config.outboxDirectory = URL(fileURLWithPath: outbox)
+        config.cafeDatabasePath = cafeDB
+        config.clockRate = clockRate
+        config.seed = seed
+        config.adminEmail = adminEmail
+        if let startTime {
+            guard let instant = TimeText.instant(startTime) else { throw ValidationError("--start-time must be ISO 8601, such as 2026-11-27T19:59:00Z") }
+            config.startTime = instant
+        }
+        guard clockRate >= 0, clockRate.isFinite else { throw ValidationError("--clock-rate must be 0 or more") }
+        switch stack {
+        case "none": config.stack = nil
+        case "cafe": config.stack = try StackFile.cafe()
+        default: config.stack = try StackFile.load(URL(fileURLWithPath: stack))
+        }
+        let engine = try CloudCafeEngine(config)
+        let logger = Logger(label: "cloudcafe")
+        let app = buildApplication(engine: engine, configuration: GatewayConfiguration(port: port)) { bound in
+            await engine.sns.setPublicEndpoint("http://127.0.0.1:\(bound)")
+            do {
+                try await engine.start()
+            } catch {
+                logger.critical("could not deploy the stack: \(error)")
+                Foundation.exit(1)
+            }
+            logger.info("café stack deployed", metadata: ["stack": "\(stack)", "clock": "\(TimeText.iso8601(engine.clock.now))"])
+            // Unbuffered, so a parent process reading the pipe sees the line at once.
+            FileHandle.standardOutput.write(Data("cloudcafe listening on http://127.0.0.1:\(bound)\n".utf8))
+        }
+        try await app.runService()
+    }
+}
