@@ -10,6 +10,11 @@ public struct Firing: Sendable, Equatable {
     public let rule: String
     /// The instant it fired: the scheduled instant, which its event's `time` carries.
     public let time: Date
+
+    public init(rule: String, time: Date) {
+        self.rule = rule
+        self.time = time
+    }
 }
 
 extension EventBridge {

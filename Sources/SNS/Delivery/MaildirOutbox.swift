@@ -100,6 +100,15 @@ public struct Email: Sendable {
     public var messageID: String
     public var body: String
 
+    public init(fromName: String, to: String, subject: String, date: Date, messageID: String, body: String) {
+        self.fromName = fromName
+        self.to = to
+        self.subject = subject
+        self.date = date
+        self.messageID = messageID
+        self.body = body
+    }
+
     /// The message file: headers, then the body in base64 so every byte (tabs, trailing
     /// spaces, a missing final newline) survives exactly.
     public var rfc5322: String {

@@ -1,0 +1,106 @@
+import CloudCafeCore
+import Foundation
+import Testing
+
+struct JSONValueTests {
+    @Test func keepsMemberOrderAndNumberText() throws {
+        let v = try JSONValue(parsing: #"{"b": 1, "a": [true, null, 2.50, "x"]}"#)
+        #expect(v.compact == #"{"b":1,"a":[true,null,2.50,"x"]}"#)
+    }
+
+    @Test func writesAsPythonJsonDumps() throws {
+        // json.dumps({"statusCode": 200, "body": "\"Sale Analysis Report sent.\""}) in Python.
+        let v = JSONValue.object([("statusCode", .int(200)), ("body", .string("\"Sale Analysis Report sent.\""))])
+        #expect(v.pythonDumps == #"{"statusCode": 200, "body": "\"Sale Analysis Report sent.\""}"#)
+        #expect(JSONValue.string("café\u{1F600}\t").pythonDumps == #""caf\u00e9\ud83d\ude00\t""#)
+    }
+
+    @Test func printsAsPythonRepr() {
+        let v = JSONValue.object([("errorType", .string("Runtime.ExitError")), ("ok", .bool(false)), ("n", .null), ("q", .string("it's"))])
+        #expect(v.pythonRepr == #"{'errorType': 'Runtime.ExitError', 'ok': False, 'n': None, 'q': "it's"}"#)
+    }
+
+    @Test(arguments: ["", "{", "[1,]", "{\"a\" 1}", "01", "\"\\x\"", "tru", "1 2", String(repeating: "[", count: 10_000)])
+    func rejectsInvalidJSON(_ text: String) {
+        #expect(throws: JSONValue.SyntaxError.self) { try JSONValue(parsing: text) }
+    }
+
+    @Test func decodesEscapesAndSurrogates() throws {
+        #expect(try JSONValue(parsing: #""a\n\u00e9\ud83d\ude00""#) == .string("a\né😀"))
+    }
+}
+
+struct TimeTextTests {
+    @Test(arguments: [("2m", 120.0), ("90s", 90), ("3h", 10_800), ("1d", 86_400), ("1w", 604_800), ("PT2M", 120), ("P1DT2H", 93_600), ("P1W", 604_800), ("PT1.5S", 1.5)])
+    func parsesDurations(_ text: String, _ seconds: Double) {
+        #expect(TimeText.duration(text) == seconds)
+    }
+
+    @Test(arguments: ["", "2", "m", "2x", "P", "PT", "P2H", "PTM"])
+    func rejectsDurations(_ text: String) {
+        #expect(TimeText.duration(text) == nil)
+    }
+
+    @Test func readsAndWritesInstants() {
+        let d = TimeText.instant("2026-11-28T19:59:00Z")
+        #expect(d.map(TimeText.iso8601) == "2026-11-28T19:59:00Z")
+        #expect(TimeText.instant("yesterday") == nil)
+    }
+}
+
+struct VirtualClockTests {
+    @Test func frozenClockStaysUntilMoved() async throws {
+        let start = TimeText.instant("2026-11-27T19:59:00Z")!
+        let clock = VirtualClock(start: start, rate: 0)
+        try await Task.sleep(for: .milliseconds(20))
+        #expect(clock.now == start)
+        #expect(clock.realDelay(until: start.addingTimeInterval(60)) == nil)
+        clock.set(start.addingTimeInterval(3600))
+        #expect(clock.now == start.addingTimeInterval(3600))
+    }
+
+    @Test func fastClockRunsFaster() async throws {
+        let start = TimeText.instant("2026-11-27T19:59:00Z")!
+        let clock = VirtualClock(start: start, rate: 1000)
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(clock.now.timeIntervalSince(start) >= 50)
+        clock.setRate(0)
+        let frozen = clock.now
+        try await Task.sleep(for: .milliseconds(10))
+        #expect(clock.now == frozen)
+    }
+}
+
+struct WorkTrackerTests {
+    @Test func waitsForNestedWork() async {
+        let tracker = WorkTracker()
+        let done = Counter()
+        tracker.spawn {
+            try? await Task.sleep(for: .milliseconds(20))
+            tracker.spawn {
+                try? await Task.sleep(for: .milliseconds(20))
+                await done.add()
+            }
+            await done.add()
+        }
+        await tracker.waitUntilIdle()
+        #expect(await done.value == 2)
+        #expect(tracker.running == 0)
+    }
+
+    actor Counter {
+        var value = 0
+        func add() { value += 1 }
+    }
+}
+
+struct ARNTests {
+    @Test func parsesFieldsOnce() {
+        let arn = ARN("arn:aws:lambda:us-east-1:000000000000:function:salesAnalysisReport:$LATEST")
+        #expect(arn?.service == "lambda")
+        #expect(arn?.region == "us-east-1")
+        #expect(arn?.resource == "function:salesAnalysisReport:$LATEST")
+        #expect(ARN("arn:aws:iam::000000000000:role/service-role/r")?.lastComponent == "r")
+        #expect(ARN("not:an:arn") == nil)
+    }
+}

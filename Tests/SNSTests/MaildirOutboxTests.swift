@@ -1,0 +1,55 @@
+import Foundation
+import SNS
+import Testing
+
+struct MaildirOutboxTests {
+    func tempDir() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("outbox-\(UUID().uuidString)")
+    }
+
+    func email(at seconds: TimeInterval, subject: String = "Daily Sales Analysis Report", body: String = "line\twith tab  \n") -> Email {
+        Email(fromName: "SARTopic", to: "admin@example.com", subject: subject, date: Date(timeIntervalSince1970: seconds), messageID: "m-\(seconds)", body: body)
+    }
+
+    @Test func deliversIntoNewWithSortableNames() throws {
+        // Given an empty Maildir
+        let outbox = try MaildirOutbox(directory: tempDir())
+        // When two emails are delivered, the later one first
+        let later = try outbox.deliver(email(at: 1_795_896_000))
+        let earlier = try outbox.deliver(email(at: 1_795_809_600))
+        // Then names sort by send time, end in .eml, and tmp/ is empty
+        #expect(later.hasSuffix(".eml") && earlier.hasSuffix(".eml"))
+        #expect(outbox.list().map(\.file) == [earlier, later])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outbox.directory.appendingPathComponent("tmp").path).isEmpty)
+        #expect(outbox.list().first?.subject == "Daily Sales Analysis Report")
+    }
+
+    @Test func messageIsRFC5322WithExactBody() throws {
+        let outbox = try MaildirOutbox(directory: tempDir())
+        let body = "  centred  \n\tTabbed\n\nno final newline"
+        let name = try outbox.deliver(email(at: 1_795_896_000, body: body))
+        let text = try #require(outbox.read(name))
+        let (headers, rest) = try #require(text.range(of: "\n\n").map { (text[..<$0.lowerBound], text[$0.upperBound...]) })
+        #expect(headers.split(separator: "\n").map { $0.split(separator: ":").first.map(String.init) ?? "" } == [
+            "From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type", "Content-Transfer-Encoding",
+        ])
+        #expect(headers.contains("From: SARTopic <no-reply@sns.amazonaws.com>"))
+        #expect(headers.contains("Date: Sat, 28 Nov 2026 20:00:00 +0000"))
+        #expect(headers.contains("Content-Type: text/plain; charset=UTF-8"))
+        let decoded = Data(base64Encoded: String(rest.filter { !$0.isWhitespace })).map { String(decoding: $0, as: UTF8.self) }
+        #expect(decoded == body)
+    }
+
+    @Test func nonASCIISubjectIsEncoded() throws {
+        let outbox = try MaildirOutbox(directory: tempDir())
+        let name = try outbox.deliver(email(at: 0, subject: "Café ☕"))
+        #expect(outbox.read(name)?.contains("Subject: =?UTF-8?B?") == true)
+        #expect(outbox.list().first?.subject == "Café ☕")
+    }
+
+    @Test func readRefusesPathsOutsideTheOutbox() throws {
+        let outbox = try MaildirOutbox(directory: tempDir())
+        #expect(outbox.read("../../etc/passwd") == nil)
+        #expect(outbox.read("missing.eml") == nil)
+    }
+}
