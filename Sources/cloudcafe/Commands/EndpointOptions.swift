@@ -27,8 +27,9 @@ struct EndpointOptions: ParsableArguments {
         }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200..<300).contains(status) else {
-            let text = (try? JSONValue(parsing: data))?["error"]?.stringValue ?? String(decoding: data, as: UTF8.self)
-            throw CLIError(text)
+            let json = try? JSONValue(parsing: data)
+            let text = [json?["error"]?.stringValue, json?["message"]?.stringValue].compactMap { $0 }.joined(separator: ": ")
+            throw CLIError(text.isEmpty ? String(decoding: data, as: UTF8.self) : text)
         }
         return data
     }
