@@ -44,7 +44,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "Engine", "CloudCafeCore", "EventBridge", "SNS", "Lambda", "CloudWatchLogs",
+                "Engine", "CloudCafeCore", "EventBridge", "SNS", "Lambda", "CloudWatchLogs", "IAM", "SSM",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
             ],

@@ -1,25 +1,117 @@
+import CloudCafeCore
 import Engine
+import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 
-/// The AWS wire protocols (rest-json, JSON 1.1, query). Until they are built, every AWS
-/// request is answered with AWS's error for an operation the service does not know, never
-/// a plausible result.
+/// The AWS wire protocols on the daemon's one port. The service comes from the SigV4
+/// credential scope (or, unsigned, from `X-Amz-Target` or the path); each service speaks
+/// its protocol with one generic codec, and every operation goes through the Dispatcher.
 struct AWSProtocols {
     let engine: CloudCafeEngine
+    let catalog: ServiceCatalog
+    let logger = Logger(label: "cloudcafe.gateway")
+
+    init(engine: CloudCafeEngine) {
+        self.engine = engine
+        self.catalog = ServiceCatalog()
+    }
 
     func register(on router: Router<BasicRequestContext>) {
-        for method in [HTTPRequest.Method.get, .post, .put, .delete] {
-            router.on("/", method: method) { _, _ in Self.unsupported() }
-            router.on("/**", method: method) { _, _ in Self.unsupported() }
+        for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch, .head] {
+            router.on("/", method: method) { request, _ in await handle(request) }
+            router.on("/**", method: method) { request, _ in await handle(request) }
         }
     }
 
-    static func unsupported() -> Response {
-        let body = #"{"__type":"UnknownOperationException","message":"CloudCafe does not serve AWS wire protocols yet; use the admin API or the cloudcafe CLI."}"#
-        return Response(
-            status: .badRequest, headers: [.contentType: "application/x-amz-json-1.1", HTTPField.Name("x-amzn-ErrorType")!: "UnknownOperationException"],
-            body: .init(byteBuffer: ByteBuffer(string: body)))
+    func handle(_ request: Request) async -> Response {
+        let requestID = engine.dispatcher.ids.uuid()
+        var response = await route(request, requestID: requestID)
+        response.headers[.requestID] = requestID
+        return response
+    }
+
+    func route(_ request: Request, requestID: String) async -> Response {
+        let signed = SignedRequest(request)
+        let target = request.headers[HTTPField.Name("X-Amz-Target")!]
+        let service = signed?.service ?? Self.unsignedService(target: target, path: request.uri.path)
+        let region = signed?.region ?? engine.configuration.region
+        // Any key acts as the account's root until IAM users and keys are enforced.
+        let caller = Caller(principal: .root(account: engine.configuration.account), region: region, requestID: requestID)
+        let body: Data
+        do {
+            body = Data(try await request.body.collect(upTo: 16 * 1_048_576).readableBytesView)
+        } catch {
+            return JSONCodec.error(WireError(errorCode: "RequestEntityTooLargeException", message: "Request must be smaller than 16777216 bytes", httpStatus: 413))
+        }
+        switch service {
+        case .some(let s) where ["events", "logs", "ssm"].contains(s):
+            return await json(service: s, target: target, body: body, caller: caller)
+        case .some(let s) where ["sns", "iam", "sts"].contains(s):
+            return await query(service: s, request: request, body: body, caller: caller)
+        case "lambda":
+            return await LambdaRoutes(catalog: catalog, engine: engine).handle(request, body: body, caller: caller)
+        default:
+            let error = WireError(errorCode: "UnrecognizedClientException", message: "CloudCafe does not emulate the service '\(service ?? "unknown")'.", httpStatus: 400)
+            return JSONCodec.error(error)
+        }
+    }
+
+    static func unsignedService(target: String?, path: String) -> String? {
+        if let target {
+            if target.hasPrefix("AWSEvents.") { return "events" }
+            if target.hasPrefix("Logs_20140328.") { return "logs" }
+            if target.hasPrefix("AmazonSSM.") { return "ssm" }
+        }
+        if path.hasPrefix("/2015-03-31/") || path.hasPrefix("/2018-10-31/") || path.hasPrefix("/2017-03-31/") { return "lambda" }
+        return nil
+    }
+
+    func json(service: String, target: String?, body: Data, caller: Caller) async -> Response {
+        guard let target, let dot = target.lastIndex(of: ".") else {
+            return JSONCodec.error(WireError(errorCode: "UnknownOperationException", message: "Missing X-Amz-Target.", httpStatus: 400))
+        }
+        let name = String(target[target.index(after: dot)...])
+        guard let operation = catalog.table(service)?[name] else { return JSONCodec.error(WireError.unknownOperation(name)) }
+        if !body.isEmpty, (try? JSONValue(parsing: body)) == nil {
+            return JSONCodec.error(WireError.malformed("Start of structure or map found where not expected."))
+        }
+        do {
+            return try await operation.run(JSONCodec(body: body), caller, engine.dispatcher)
+        } catch {
+            return JSONCodec.error(awsError(error, validationCode: service == "logs" ? "InvalidParameterException" : "ValidationException"))
+        }
+    }
+
+    func query(service: String, request: Request, body: Data, caller: Caller) async -> Response {
+        var parameters = QueryCodec.parseForm(String(decoding: body, as: UTF8.self))
+        for (k, v) in request.uri.queryParameters { parameters[String(k)] = String(v) }
+        let requestID = caller.requestID ?? ""
+        guard let action = parameters["Action"] else {
+            return QueryCodec.error(WireError(errorCode: "MissingAction", message: "Missing Action", httpStatus: 400), requestID: requestID)
+        }
+        guard let operation = catalog.table(service)?[action] else {
+            return QueryCodec.error(WireError(errorCode: "InvalidAction", message: "The action \(action) is not valid for this web service.", httpStatus: 400), requestID: requestID)
+        }
+        do {
+            return try await operation.run(QueryCodec(parameters: parameters, namespace: ServiceCatalog.namespaces[service] ?? "", requestID: requestID), caller, engine.dispatcher)
+        } catch {
+            let validation = service == "sns" ? "InvalidParameter" : "ValidationError"
+            return QueryCodec.error(awsError(error, validationCode: validation), requestID: requestID)
+        }
+    }
+
+    /// Any failure as the AWS error a client sees; unknown failures are InternalFailure, logged.
+    func awsError(_ error: any Error, validationCode: String) -> any AWSServiceError {
+        if let e = error as? any AWSServiceError { return e }
+        if let (member, missing) = describeDecodingFailure(error) {
+            return missing
+                ? WireError.missing(member, code: validationCode)
+                : WireError(errorCode: validationCode, message: "1 validation error detected: Value at '\(WireError.lowerFirst(member))' failed to satisfy constraint: Member must have the type of its shape", httpStatus: 400)
+        }
+        logger.error("internal failure", metadata: ["error": "\(error)"])
+        return CommonError.internalFailure()
     }
 }

@@ -1,0 +1,43 @@
+import CloudWatchLogs
+import EventBridge
+import HTTPTypes
+import IAM
+import Lambda
+import SNS
+import SSM
+
+/// Which operations each service serves over the wire, by name.
+struct ServiceCatalog: Sendable {
+    /// The query protocol's XML namespaces (botocore `metadata.xmlNamespace`).
+    static let namespaces = [
+        "sns": "http://sns.amazonaws.com/doc/2010-03-31/",
+        "iam": "https://iam.amazonaws.com/doc/2010-05-08/",
+        "sts": "https://sts.amazonaws.com/doc/2011-06-15/",
+    ]
+
+    private let tables: [String: OperationTable] = [
+        "events": OperationTable([
+            WireOperation(EventBridge.putRule), WireOperation(EventBridge.putTargets),
+            WireOperation(EventBridge.enableRule), WireOperation(EventBridge.disableRule),
+        ]),
+        "logs": OperationTable([
+            WireOperation(CloudWatchLogs.createLogGroup), WireOperation(CloudWatchLogs.createLogStream),
+            WireOperation(CloudWatchLogs.putLogEvents), WireOperation(CloudWatchLogs.getLogEvents),
+            WireOperation(CloudWatchLogs.describeLogGroups), WireOperation(CloudWatchLogs.describeLogStreams),
+        ]),
+        "ssm": OperationTable([WireOperation(SSM.putParameter), WireOperation(SSM.getParameter)]),
+        "sns": OperationTable([
+            WireOperation(SNS.createTopic), WireOperation(SNS.setTopicAttributes), WireOperation(SNS.subscribe),
+            WireOperation(SNS.confirmSubscription), WireOperation(SNS.unsubscribe), WireOperation(SNS.publish),
+        ]),
+        "iam": OperationTable([WireOperation(IAM.createRole), WireOperation(IAM.putRolePolicy), WireOperation(IAM.attachRolePolicy)]),
+        "sts": OperationTable([WireOperation(IAM.getCallerIdentity)]),
+        "lambda": OperationTable([
+            WireOperation(Lambda.createFunction, status: .created), WireOperation(Lambda.getFunctionConfiguration),
+            WireOperation(Lambda.updateFunctionConfiguration), WireOperation(Lambda.addPermission, status: .created),
+            WireOperation(Lambda.publishLayerVersion, status: .created),
+        ]),
+    ]
+
+    func table(_ service: String) -> OperationTable? { tables[service] }
+}
