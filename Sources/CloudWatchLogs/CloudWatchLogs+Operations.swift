@@ -52,6 +52,9 @@ public struct GetLogEventsInput: Sendable, Codable {
     public var logStreamName: String
     public var startFromHead: Bool?
     public var limit: Int?
+    public var startTime: Int64?
+    public var endTime: Int64?
+    public var nextToken: String?
     public init(logGroupName: String, logStreamName: String, startFromHead: Bool? = true, limit: Int? = nil) {
         self.logGroupName = logGroupName
         self.logStreamName = logStreamName
@@ -70,6 +73,8 @@ public struct OutputLogEvent: Sendable, Codable, Equatable {
 /// GetLogEvents output.
 public struct GetLogEventsOutput: Sendable, Codable {
     public var events: [OutputLogEvent]
+    public var nextForwardToken: String?
+    public var nextBackwardToken: String?
 }
 
 /// DescribeLogStreams input.
@@ -200,12 +205,32 @@ extension CloudWatchLogs {
         return PutLogEventsOutput(nextSequenceToken: nil)
     }
 
+    /// Pages forward (`f/<index>`) or backward (`b/<index>`) through the stream's events in
+    /// time order. Without a token, from the head or (AWS's default) the tail.
     func getLogEvents(_ input: GetLogEventsInput, _ ctx: CallContext) throws(LogsError) -> GetLogEventsOutput {
         let events = try modifyStream(input.logGroupName, input.logStreamName, ctx) { (s: inout LogStream) throws(LogsError) in s.events }
-        let limit = min(input.limit ?? 10_000, 10_000)
-        let sorted = events.enumerated().sorted { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }.map(\.element)
-        let page = (input.startFromHead ?? false) ? Array(sorted.prefix(limit)) : Array(sorted.suffix(limit))
-        return GetLogEventsOutput(events: page.map { OutputLogEvent(timestamp: $0.timestamp, message: $0.message, ingestionTime: $0.ingestionTime) })
+        let limit = min(max(input.limit ?? 10_000, 1), 10_000)
+        let sorted = events.enumerated()
+            .sorted { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }.map(\.element)
+            .filter { e in (input.startTime.map { e.timestamp >= $0 } ?? true) && (input.endTime.map { e.timestamp < $0 } ?? true) }
+        var lower: Int
+        var upper: Int
+        if let token = input.nextToken {
+            guard token.count > 2, let n = Int(token.dropFirst(2)), (0...sorted.count).contains(n), token.hasPrefix("f/") || token.hasPrefix("b/") else {
+                throw .invalid("The specified nextToken is invalid.")
+            }
+            if token.hasPrefix("f/") {
+                (lower, upper) = (n, min(sorted.count, n + limit))
+            } else {
+                (lower, upper) = (max(0, n - limit), n)
+            }
+        } else if input.startFromHead ?? false {
+            (lower, upper) = (0, min(sorted.count, limit))
+        } else {
+            (lower, upper) = (max(0, sorted.count - limit), sorted.count)
+        }
+        let page = sorted[lower..<upper].map { OutputLogEvent(timestamp: $0.timestamp, message: $0.message, ingestionTime: $0.ingestionTime) }
+        return GetLogEventsOutput(events: page, nextForwardToken: "f/\(upper)", nextBackwardToken: "b/\(lower)")
     }
 
     func describeLogStreams(_ input: DescribeLogStreamsInput, _ ctx: CallContext) throws(LogsError) -> DescribeLogStreamsOutput {

@@ -177,6 +177,7 @@ extension SNS {
         if proto.hasPrefix("email") {
             guard Self.isEmailAddress(endpoint) else { throw .invalidParameter("Invalid parameter: Email address") }
         }
+        guard t.arn.region == ctx.region else { throw .invalidParameter("Invalid parameter: TopicArn") }
         // Subscribing the same endpoint again returns the existing subscription.
         if let existing = subscriptions.values.first(where: { $0.topicArn == t.arn && $0.protocol == proto && $0.endpoint == endpoint }) {
             return SubscribeOutput(subscriptionArn: existing.isConfirmed ? existing.arn.description : "pending confirmation")

@@ -6,6 +6,9 @@ public struct SNSError: AWSServiceError {
         case notFound = "NotFound"
         case invalidParameter = "InvalidParameter"
         case authorizationError = "AuthorizationError"
+        case emptyBatchRequest = "EmptyBatchRequest"
+        case tooManyEntriesInBatchRequest = "TooManyEntriesInBatchRequest"
+        case batchEntryIdsNotDistinct = "BatchEntryIdsNotDistinct"
     }
 
     public let code: Code
@@ -14,7 +17,7 @@ public struct SNSError: AWSServiceError {
     public var httpStatus: Int {
         switch code {
         case .notFound: 404
-        case .invalidParameter: 400
+        case .invalidParameter, .emptyBatchRequest, .tooManyEntriesInBatchRequest, .batchEntryIdsNotDistinct: 400
         case .authorizationError: 403
         }
     }

@@ -16,6 +16,8 @@ struct Subscription: Sendable {
     let endpoint: String
     let owner: String
     var state: State
+    var rawMessageDelivery = false
+    var filterPolicy: String?
 
     var isConfirmed: Bool { state == .confirmed }
 

@@ -108,12 +108,8 @@ extension SSM {
 
     func getParameter(_ input: GetParameterInput, _ ctx: CallContext) throws(SSMError) -> GetParameterOutput {
         guard let stored = parameters[Key(region: ctx.region, name: input.name)] else { throw .notFound(input.name) }
-        let v = stored.current
         // Without decryption AWS returns the KMS ciphertext, never the plain value.
-        let value = v.type == .secureString && input.withDecryption != true ? Self.ciphertext(v.value, name: stored.name) : v.value
-        return GetParameterOutput(parameter: Parameter(
-            name: stored.name, type: v.type, value: value, version: v.version,
-            lastModifiedDate: v.modified, arn: stored.arn.description, dataType: "text"))
+        return GetParameterOutput(parameter: view(stored, version: stored.current, decrypt: input.withDecryption == true))
     }
 
     /// An opaque stand-in for a KMS ciphertext blob: stable for a value, useless without decryption.
