@@ -52,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "cloudcafe",
             dependencies: [
-                "Gateway", "Engine", "CafeReport", "CloudCafeCore", "SNS",
+                "Gateway", "Engine", "CafeReport", "CloudCafeCore", "SNS", "Lambda",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

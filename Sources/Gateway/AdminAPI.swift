@@ -38,6 +38,15 @@ struct AdminAPI {
         }
         admin.post("invoke/:function") { request, context in try await invoke(request, function: context.parameters.get("function") ?? "") }
         admin.get("logs") { request, _ in try await logs(group: request.uri.queryParameters.get("group") ?? "") }
+        admin.get("lambda/:region/functions/:name/code.zip") { _, context in
+            let zip = await engine.lambda.codeArchive(region: context.parameters.get("region") ?? "", function: context.parameters.get("name"), layer: nil, version: nil)
+            return Self.zip(zip)
+        }
+        admin.get("lambda/:region/layers/:name/:version/content.zip") { _, context in
+            let zip = await engine.lambda.codeArchive(
+                region: context.parameters.get("region") ?? "", function: nil, layer: context.parameters.get("name"), version: context.parameters.get("version").flatMap(Int.init))
+            return Self.zip(zip)
+        }
         admin.get("rules/:name/next") { request, context in
             let name = context.parameters.get("name") ?? ""
             let count = request.uri.queryParameters.get("count").flatMap(Int.init) ?? 5
@@ -124,6 +133,11 @@ struct AdminAPI {
             throw HTTPError(.badRequest, message: "the body is not JSON")
         }
         return value
+    }
+
+    static func zip(_ data: Data?) -> Response {
+        guard let data else { return error(.notFound, "no such code archive") }
+        return Response(status: .ok, headers: [.contentType: "application/zip"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {

@@ -11,22 +11,47 @@ struct LambdaRoutes {
     let catalog: ServiceCatalog
     let engine: CloudCafeEngine
 
-    /// `(method, path template, operation)`; `{Name}` binds a path member.
-    static let routes: [(HTTPRequest.Method, String, String)] = [
-        (.post, "/2015-03-31/functions", "CreateFunction"),
-        (.get, "/2015-03-31/functions/{FunctionName}/configuration", "GetFunctionConfiguration"),
-        (.put, "/2015-03-31/functions/{FunctionName}/configuration", "UpdateFunctionConfiguration"),
-        (.post, "/2015-03-31/functions/{FunctionName}/invocations", "Invoke"),
-        (.post, "/2015-03-31/functions/{FunctionName}/policy", "AddPermission"),
-        (.post, "/2018-10-31/layers/{LayerName}/versions", "PublishLayerVersion"),
+    /// One rest-json route (botocore `http.requestUri`); `{Name}` binds a path member,
+    /// `query` maps query-string names to members (`tagKeys` → `TagKeys`) and whether they are integers or lists.
+    struct Route: Sendable {
+        enum Kind: Sendable { case string, integer, list }
+        let method: HTTPRequest.Method
+        let template: String
+        let operation: String
+        var query: [String: (member: String, kind: Kind)] = [:]
+    }
+
+    static let listQuery: [String: (member: String, kind: Route.Kind)] = ["Marker": ("Marker", .string), "MaxItems": ("MaxItems", .integer)]
+
+    static let routes: [Route] = [
+        Route(method: .post, template: "/2015-03-31/functions", operation: "CreateFunction"),
+        Route(method: .get, template: "/2015-03-31/functions", operation: "ListFunctions", query: listQuery),
+        Route(method: .get, template: "/2015-03-31/functions/{FunctionName}", operation: "GetFunction"),
+        Route(method: .delete, template: "/2015-03-31/functions/{FunctionName}", operation: "DeleteFunction"),
+        Route(method: .get, template: "/2015-03-31/functions/{FunctionName}/configuration", operation: "GetFunctionConfiguration"),
+        Route(method: .put, template: "/2015-03-31/functions/{FunctionName}/configuration", operation: "UpdateFunctionConfiguration"),
+        Route(method: .put, template: "/2015-03-31/functions/{FunctionName}/code", operation: "UpdateFunctionCode"),
+        Route(method: .post, template: "/2015-03-31/functions/{FunctionName}/invocations", operation: "Invoke"),
+        Route(method: .post, template: "/2015-03-31/functions/{FunctionName}/policy", operation: "AddPermission"),
+        Route(method: .get, template: "/2015-03-31/functions/{FunctionName}/policy", operation: "GetPolicy"),
+        Route(method: .delete, template: "/2015-03-31/functions/{FunctionName}/policy/{StatementId}", operation: "RemovePermission"),
+        Route(method: .post, template: "/2018-10-31/layers/{LayerName}/versions", operation: "PublishLayerVersion"),
+        Route(method: .get, template: "/2018-10-31/layers", operation: "ListLayers", query: listQuery),
+        Route(method: .get, template: "/2018-10-31/layers/{LayerName}/versions", operation: "ListLayerVersions", query: listQuery),
+        Route(method: .get, template: "/2018-10-31/layers/{LayerName}/versions/{VersionNumber}", operation: "GetLayerVersion"),
+        Route(method: .delete, template: "/2018-10-31/layers/{LayerName}/versions/{VersionNumber}", operation: "DeleteLayerVersion"),
+        Route(method: .post, template: "/2017-03-31/tags/{Resource}", operation: "TagResource"),
+        Route(method: .get, template: "/2017-03-31/tags/{Resource}", operation: "ListTags"),
+        Route(method: .delete, template: "/2017-03-31/tags/{Resource}", operation: "UntagResource", query: ["tagKeys": ("TagKeys", .list)]),
     ]
 
     func handle(_ request: Request, body: Data, caller: Caller) async -> Response {
         let path = request.uri.path.hasSuffix("/") && request.uri.path.count > 1 ? String(request.uri.path.dropLast()) : request.uri.path
-        guard let (name, bound) = Self.match(request.method, path) else {
+        guard let (route, bound) = Self.match(request.method, path) else {
             return RestJSONCodec.error(WireError(errorCode: "UnknownOperationException", message: "CloudCafe does not implement \(request.method) \(path).", httpStatus: 404))
         }
         do {
+            let name = route.operation
             if name == "Invoke" { return try await invoke(request, function: bound["FunctionName"] ?? "", body: body, caller: caller) }
             guard let operation = catalog.table("lambda")?[name] else { throw WireError.unknownOperation(name) }
             var members: [(String, JSONValue)] = []
@@ -34,7 +59,18 @@ struct LambdaRoutes {
                 guard case .object(let fields) = try JSONValue(parsing: body) else { throw WireError.malformed("The request body must be a JSON object.", code: "InvalidRequestContentException") }
                 members = fields
             }
-            for (key, value) in bound { members.append((key, .string(value))) }
+            for (key, value) in bound { members.append((key, key == "VersionNumber" ? (Int(value).map { .int($0) } ?? .string(value)) : .string(value))) }
+            for (name, binding) in route.query {
+                let values: [String] = request.uri.queryParameters.getAll(name).map { String($0) }
+                guard let first = values.first else { continue }
+                switch binding.kind {
+                case .string: members.append((binding.member, .string(first)))
+                case .integer:
+                    guard let n = Int(first) else { throw WireError(errorCode: "InvalidParameterValueException", message: "\(name) must be an integer", httpStatus: 400) }
+                    members.append((binding.member, .int(n)))
+                case .list: members.append((binding.member, .array(values.map { JSONValue.string($0) })))
+                }
+            }
             return try await operation.run(RestJSONCodec(members: .object(members)), caller, engine.dispatcher)
         } catch let e as JSONValue.SyntaxError {
             return RestJSONCodec.error(WireError.malformed("Could not parse request body into json: \(e)", code: "InvalidRequestContentException"))
@@ -57,10 +93,10 @@ struct LambdaRoutes {
         return Response(status: .init(code: out.statusCode), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: out.payload)))
     }
 
-    static func match(_ method: HTTPRequest.Method, _ path: String) -> (String, [String: String])? {
+    static func match(_ method: HTTPRequest.Method, _ path: String) -> (Route, [String: String])? {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        for (m, template, name) in routes where m == method {
-            let parts = template.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        for route in routes where route.method == method {
+            let parts = route.template.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
             guard parts.count == segments.count else { continue }
             var bound: [String: String] = [:]
             var ok = true
@@ -73,7 +109,7 @@ struct LambdaRoutes {
                     break
                 }
             }
-            if ok { return (name, bound) }
+            if ok { return (route, bound) }
         }
         return nil
     }

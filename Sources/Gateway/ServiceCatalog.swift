@@ -45,7 +45,12 @@ struct ServiceCatalog: Sendable {
         "lambda": OperationTable([
             WireOperation(Lambda.createFunction, status: .created), WireOperation(Lambda.getFunctionConfiguration),
             WireOperation(Lambda.updateFunctionConfiguration), WireOperation(Lambda.addPermission, status: .created),
-            WireOperation(Lambda.publishLayerVersion, status: .created),
+            WireOperation(Lambda.publishLayerVersion, status: .created), WireOperation(Lambda.getFunction),
+            WireOperation(Lambda.listFunctions), WireOperation(Lambda.updateFunctionCode), WireOperation(Lambda.deleteFunction, status: .noContent),
+            WireOperation(Lambda.getPolicy), WireOperation(Lambda.removePermission, status: .noContent), WireOperation(Lambda.getLayerVersion),
+            WireOperation(Lambda.listLayers), WireOperation(Lambda.listLayerVersions), WireOperation(Lambda.deleteLayerVersion, status: .noContent),
+            WireOperation(Lambda.tagResource, status: .noContent), WireOperation(Lambda.untagResource, status: .noContent),
+            WireOperation(Lambda.listTags),
         ]),
     ]
 

@@ -244,7 +244,7 @@ extension Lambda {
         let f = Function(
             name: input.functionName, arn: ctx.arn("lambda", "function:\(input.functionName)"), runtime: input.runtime,
             role: role, handler: handler, description: input.description ?? "", timeout: timeout, memorySize: memory,
-            environment: input.environment?.variables ?? [:], layers: layerArns, codeSize: code.count,
+            environment: input.environment?.variables ?? [:], layers: layerArns, code: code,
             codeSha256: Data(SHA256.hash(data: code)).base64EncodedString(), lastModified: ctx.now)
         functions[key] = f
         return configuration(of: f)
@@ -290,7 +290,7 @@ extension Lambda {
         let layerArn = ctx.arn("lambda", "layer:\(input.layerName)")
         let lv = LayerVersion(
             arn: ctx.arn("lambda", "layer:\(input.layerName):\(version)"), version: version, description: input.description ?? "",
-            compatibleRuntimes: input.compatibleRuntimes ?? [], created: ctx.now, codeSize: zip.count,
+            compatibleRuntimes: input.compatibleRuntimes ?? [], created: ctx.now, content: zip,
             codeSha256: Data(SHA256.hash(data: zip)).base64EncodedString(), entries: entries)
         layers[key, default: []].append(lv)
         return PublishLayerVersionOutput(

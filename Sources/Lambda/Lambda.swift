@@ -1,5 +1,5 @@
 public import CloudCafeCore
-import Foundation
+public import Foundation
 
 /// Lambda: functions, layers and resource policies, and the runtime that invokes
 /// in-process handlers.
@@ -15,6 +15,8 @@ public actor Lambda {
     var layers: [Key: [LayerVersion]] = [:]
     /// Warm execution environments per function, reused as AWS reuses them.
     var idleEnvironments: [Key: [ExecutionEnvironment]] = [:]
+    /// Where code download links (`GetFunction`'s `Code.Location`) point: the daemon itself.
+    var publicEndpoint = "http://127.0.0.1:4566"
 
     /// A Lambda service whose functions run the given handlers, keyed by `Handler` string.
     public init(dispatcher: Dispatcher, handlers: [String: any LambdaHandler]) {
@@ -41,6 +43,16 @@ public actor Lambda {
         return text
     }
 
+    /// Sets the daemon's address once its port is bound.
+    public func setPublicEndpoint(_ url: String) { publicEndpoint = url }
+
+    /// The zip of a function or a layer version, for the download links Lambda hands out.
+    public func codeArchive(region: String, function: String?, layer: String?, version: Int?) -> Data? {
+        if let function { return functions[Key(region: region, name: function)]?.code }
+        if let layer, let version { return layers[Key(region: region, name: layer)]?.first { $0.version == version }?.content }
+        return nil
+    }
+
     /// Forgets every function and layer (admin reset).
     public func reset() {
         functions = [:]
@@ -61,8 +73,9 @@ struct Function: Sendable {
     var memorySize: Int
     var environment: [String: String]
     var layers: [ARN]
-    var codeSize: Int
+    var code: Data
     var codeSha256: String
+    var codeSize: Int { code.count }
     var lastModified: Date
     var policy: ResourcePolicy = ResourcePolicy()
     var tags: [String: String] = [:]
@@ -75,9 +88,10 @@ struct LayerVersion: Sendable {
     let description: String
     let compatibleRuntimes: [String]
     let created: Date
-    let codeSize: Int
+    let content: Data
     let codeSha256: String
     let entries: [String]
+    var codeSize: Int { content.count }
 }
 
 /// A function's resource-based policy: the statements AddPermission adds.

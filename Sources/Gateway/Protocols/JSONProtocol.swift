@@ -67,7 +67,9 @@ struct RestJSONCodec: WireCodec {
     }
 
     func encode<T: Encodable>(_ value: T, operation: String, status: HTTPResponse.Status) throws -> Response {
-        .body(String(decoding: try JSONEncoder().encode(value), as: UTF8.self), contentType: "application/json", status: status)
+        // 204 answers carry no body.
+        guard status != .noContent else { return Response(status: status) }
+        return .body(String(decoding: try JSONEncoder().encode(value), as: UTF8.self), contentType: "application/json", status: status)
     }
 
     static func error(_ error: any AWSServiceError) -> Response {

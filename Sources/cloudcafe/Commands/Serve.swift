@@ -5,6 +5,7 @@ import Foundation
 import Gateway
 import Hummingbird
 import Logging
+import Lambda
 import SNS
 
 /// `cloudcafe serve`: the daemon.
@@ -46,6 +47,7 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "cloudcafe")
         let app = buildApplication(engine: engine, configuration: GatewayConfiguration(port: port)) { bound in
             await engine.sns.setPublicEndpoint("http://127.0.0.1:\(bound)")
+            await engine.lambda.setPublicEndpoint("http://127.0.0.1:\(bound)")
             do {
                 try await engine.start()
             } catch {
