@@ -33,6 +33,7 @@ struct Rule: Sendable {
     var description: String?
     var roleArn: String?
     var targets: [Target] = []
+    var tags: [String: String] = [:]
     /// The instant after which the next firing is sought: the last firing, or when the
     /// schedule started. It never moves back, so moving the clock back fires nothing twice.
     var cursor: Date

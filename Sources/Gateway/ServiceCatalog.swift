@@ -18,7 +18,10 @@ struct ServiceCatalog: Sendable {
     private let tables: [String: OperationTable] = [
         "events": OperationTable([
             WireOperation(EventBridge.putRule), WireOperation(EventBridge.putTargets),
-            WireOperation(EventBridge.enableRule), WireOperation(EventBridge.disableRule),
+            WireOperation(EventBridge.enableRule), WireOperation(EventBridge.disableRule), WireOperation(EventBridge.describeRule),
+            WireOperation(EventBridge.listRules), WireOperation(EventBridge.deleteRule), WireOperation(EventBridge.listTargetsByRule),
+            WireOperation(EventBridge.removeTargets), WireOperation(EventBridge.listRuleNamesByTarget), WireOperation(EventBridge.tagResource),
+            WireOperation(EventBridge.untagResource), WireOperation(EventBridge.listTagsForResource),
         ]),
         "logs": OperationTable([
             WireOperation(CloudWatchLogs.createLogGroup), WireOperation(CloudWatchLogs.createLogStream),
