@@ -56,7 +56,7 @@ public final class CloudCafeEngine: Sendable {
         dispatcher = Dispatcher(clock: clock, account: configuration.account, ids: IDGenerator(seed: configuration.seed))
         cafeDatabase = try CafeDatabase(path: configuration.cafeDatabasePath)
         outbox = try MaildirOutbox(directory: configuration.outboxDirectory)
-        iam = IAM(account: configuration.account)
+        iam = IAM(account: configuration.account, ids: dispatcher.ids)
         logs = CloudWatchLogs()
         ssm = SSM()
         lambda = Lambda(dispatcher: dispatcher, handlers: CafeReport.handlers(cafeDatabasePath: configuration.cafeDatabasePath))

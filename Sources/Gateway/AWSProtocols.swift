@@ -2,6 +2,7 @@ import CloudCafeCore
 import Engine
 import Foundation
 import HTTPTypes
+import IAM
 import Hummingbird
 import Logging
 import NIOCore
@@ -38,8 +39,9 @@ struct AWSProtocols {
         let target = request.headers[HTTPField.Name("X-Amz-Target")!]
         let service = signed?.service ?? Self.unsignedService(target: target, path: request.uri.path)
         let region = signed?.region ?? engine.configuration.region
-        // Any key acts as the account's root until IAM users and keys are enforced.
-        let caller = Caller(principal: .root(account: engine.configuration.account), region: region, requestID: requestID)
+        // A user's key acts as the user, a session's as the assumed role; any other key as the account root.
+        let known = await signed.asyncMap { await engine.iam.principal(forAccessKey: $0.accessKey, at: engine.clock.now) } ?? nil
+        let caller = Caller(principal: known ?? .root(account: engine.configuration.account), region: region, requestID: requestID)
         let body: Data
         do {
             body = Data(try await request.body.collect(upTo: 16 * 1_048_576).readableBytesView)
@@ -113,5 +115,12 @@ struct AWSProtocols {
         }
         logger.error("internal failure", metadata: ["error": "\(error)"])
         return CommonError.internalFailure()
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async -> T) async -> T? {
+        guard let value = self else { return nil }
+        return await transform(value)
     }
 }

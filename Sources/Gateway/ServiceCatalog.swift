@@ -43,8 +43,16 @@ struct ServiceCatalog: Sendable {
             WireOperation(SNS.listSubscriptions), WireOperation(SNS.listSubscriptionsByTopic), WireOperation(SNS.getSubscriptionAttributes),
             WireOperation(SNS.setSubscriptionAttributes), WireOperation(SNS.publishBatch),
         ]),
-        "iam": OperationTable([WireOperation(IAM.createRole), WireOperation(IAM.putRolePolicy), WireOperation(IAM.attachRolePolicy)]),
-        "sts": OperationTable([WireOperation(IAM.getCallerIdentity)]),
+        "iam": OperationTable([
+            WireOperation(IAM.createRole), WireOperation(IAM.putRolePolicy), WireOperation(IAM.attachRolePolicy), WireOperation(IAM.getRole),
+            WireOperation(IAM.listRoles), WireOperation(IAM.updateAssumeRolePolicy), WireOperation(IAM.deleteRole), WireOperation(IAM.detachRolePolicy),
+            WireOperation(IAM.listAttachedRolePolicies), WireOperation(IAM.getRolePolicy), WireOperation(IAM.listRolePolicies),
+            WireOperation(IAM.deleteRolePolicy), WireOperation(IAM.createPolicy), WireOperation(IAM.getPolicy), WireOperation(IAM.getPolicyVersion),
+            WireOperation(IAM.listPolicies), WireOperation(IAM.deletePolicy), WireOperation(IAM.createUser), WireOperation(IAM.getUser),
+            WireOperation(IAM.listUsers), WireOperation(IAM.deleteUser), WireOperation(IAM.createAccessKey), WireOperation(IAM.listAccessKeys),
+            WireOperation(IAM.deleteAccessKey), WireOperation(IAM.attachUserPolicy), WireOperation(IAM.putUserPolicy),
+        ]),
+        "sts": OperationTable([WireOperation(IAM.getCallerIdentity), WireOperation(IAM.assumeRole)]),
         "lambda": OperationTable([
             WireOperation(Lambda.createFunction, status: .created), WireOperation(Lambda.getFunctionConfiguration),
             WireOperation(Lambda.updateFunctionConfiguration), WireOperation(Lambda.addPermission, status: .created),

@@ -27,10 +27,13 @@ public struct RoleDescription: Sendable, Codable {
     public var roleId: String
     public var arn: String
     public var createDate: Date
+    /// URL-encoded, as IAM returns policy documents.
     public var assumeRolePolicyDocument: String
+    public var description: String?
+    public var maxSessionDuration: Int
     enum CodingKeys: String, CodingKey {
         case path = "Path", roleName = "RoleName", roleId = "RoleId", arn = "Arn", createDate = "CreateDate"
-        case assumeRolePolicyDocument = "AssumeRolePolicyDocument"
+        case assumeRolePolicyDocument = "AssumeRolePolicyDocument", description = "Description", maxSessionDuration = "MaxSessionDuration"
     }
 }
 
@@ -86,12 +89,13 @@ extension IAM {
     ) { iam, input, ctx in try await iam.attachRolePolicy(input, ctx) }
 
     func createRole(_ input: CreateRoleInput, _ ctx: CallContext) throws(IAMError) -> RoleOutput {
+        try Self.validateName(input.roleName, member: "roleName", max: 64)
         guard roles[input.roleName.lowercased()] == nil else { throw .roleExists(input.roleName) }
         try Self.checkJSON(input.assumeRolePolicyDocument)
         let path = input.path ?? "/"
         let role = Role(
             name: input.roleName, path: path, arn: ctx.arn("iam", "role\(path)\(input.roleName)", region: ""),
-            roleID: "AROA" + ctx.requestID.replacingOccurrences(of: "-", with: "").prefix(17).uppercased(),
+            roleID: uniqueID("AROA"),
             created: ctx.now, assumeRolePolicy: input.assumeRolePolicyDocument, description: input.description)
         // Role names are unique case-insensitively.
         roles[input.roleName.lowercased()] = role
@@ -117,11 +121,18 @@ extension IAM {
     func describe(_ role: Role) -> RoleDescription {
         RoleDescription(
             path: role.path, roleName: role.name, roleId: role.roleID, arn: role.arn.description, createDate: role.created,
-            assumeRolePolicyDocument: role.assumeRolePolicy)
+            assumeRolePolicyDocument: Self.urlEncoded(role.assumeRolePolicy), description: role.description, maxSessionDuration: 3600)
     }
 
     /// The grammar check of the policy language arrives with the evaluator; until then a
     /// document must at least be JSON, as IAM's first check demands.
+    /// IAM returns policy documents URL-encoded (RFC 3986); botocore decodes them.
+    static func urlEncoded(_ document: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return document.addingPercentEncoding(withAllowedCharacters: allowed) ?? document
+    }
+
     static func checkJSON(_ document: String) throws(IAMError) {
         guard (try? JSONValue(parsing: document)) != nil else { throw .malformed("Syntax errors in policy.") }
     }

@@ -1,24 +1,66 @@
-import CloudCafeCore
+public import CloudCafeCore
 import Foundation
 
 /// IAM: roles, users, their inline and managed policies. IAM is global: its resources
 /// have no region.
 public actor IAM {
     var roles: [String: Role] = [:]
+    var users: [String: User] = [:]
     var policies: [String: ManagedPolicy] = [:]
+    /// Temporary credentials from AssumeRole, by access key id.
+    var sessions: [String: RoleSession] = [:]
     let account: String
+    let ids: IDGenerator
 
     /// An IAM with AWS's managed policies loaded.
-    public init(account: String) {
+    public init(account: String, ids: IDGenerator = IDGenerator()) {
         self.account = account
+        self.ids = ids
         for policy in ManagedPolicy.awsManaged() { policies[policy.arn.description] = policy }
     }
 
-    /// Forgets every role and customer policy (admin reset); AWS managed policies stay.
+    /// Forgets every role, user, session and customer policy (admin reset); AWS managed policies stay.
     public func reset() {
         roles = [:]
+        users = [:]
+        sessions = [:]
         policies = policies.filter { $0.value.arn.account == "aws" }
     }
+
+    /// An IAM-style unique id: a four-letter prefix and 17 upper-case letters and digits.
+    func uniqueID(_ prefix: String) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+        return prefix + String((0..<17).map { _ in alphabet[ids.int(in: 0...(alphabet.count - 1))] })
+    }
+}
+
+/// A user with its keys and permissions.
+struct User: Sendable {
+    let name: String
+    let path: String
+    let arn: ARN
+    let userID: String
+    let created: Date
+    var accessKeys: [AccessKeyRecord] = []
+    var inlinePolicies: [String: String] = [:]
+    var attachedPolicies: [ARN] = []
+}
+
+/// An access key of a user.
+struct AccessKeyRecord: Sendable {
+    let id: String
+    let secret: String
+    let created: Date
+    var active = true
+}
+
+/// Temporary credentials of an assumed role.
+struct RoleSession: Sendable {
+    let roleArn: ARN
+    let sessionName: String
+    let secret: String
+    let token: String
+    let expiration: Date
 }
 
 /// A role with its trust policy and permissions.
@@ -39,9 +81,13 @@ struct ManagedPolicy: Sendable {
     let name: String
     let arn: ARN
     let path: String
-    let defaultVersion: String
-    let document: String
+    var defaultVersion: String
+    var versions: [(id: String, document: String, created: Date)]
     let created: Date
+    var description: String?
+    var policyID: String
+
+    var document: String { versions.first { $0.id == defaultVersion }?.document ?? "" }
 
     /// The AWS managed policies shipped with CloudCafe (reference copies of AWS's documents).
     static func awsManaged() -> [ManagedPolicy] {
@@ -53,10 +99,13 @@ struct ManagedPolicy: Sendable {
                 let json = try? JSONValue(parsing: data),
                 let arnText = json["arn"]?.stringValue, let arn = ARN(arnText), let document = json["document"]
             else { return nil }
+            let created = ISO8601DateFormatter().date(from: json["createDate"]?.stringValue ?? "") ?? Date(timeIntervalSince1970: 0)
+            let version = json["defaultVersionId"]?.stringValue ?? "v1"
+            let updated = ISO8601DateFormatter().date(from: json["updateDate"]?.stringValue ?? "") ?? created
+            // Only the default version's document ships with CloudCafe.
             return ManagedPolicy(
-                name: arn.lastComponent, arn: arn, path: json["path"]?.stringValue ?? "/",
-                defaultVersion: json["defaultVersionId"]?.stringValue ?? "v1", document: document.compact,
-                created: ISO8601DateFormatter().date(from: json["createDate"]?.stringValue ?? "") ?? Date(timeIntervalSince1970: 0))
+                name: arn.lastComponent, arn: arn, path: json["path"]?.stringValue ?? "/", defaultVersion: version,
+                versions: [(version, document.compact, updated)], created: created, policyID: "ANPA" + String(arn.lastComponent.uppercased().filter(\.isLetter).prefix(17)))
         }
     }
 }

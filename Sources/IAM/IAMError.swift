@@ -7,6 +7,9 @@ public struct IAMError: AWSServiceError {
         case entityAlreadyExists = "EntityAlreadyExists"
         case malformedPolicyDocument = "MalformedPolicyDocument"
         case validationError = "ValidationError"
+        case deleteConflict = "DeleteConflict"
+        case limitExceeded = "LimitExceeded"
+        case invalidInput = "InvalidInput"
     }
 
     public let code: Code
@@ -15,8 +18,8 @@ public struct IAMError: AWSServiceError {
     public var httpStatus: Int {
         switch code {
         case .noSuchEntity: 404
-        case .entityAlreadyExists: 409
-        case .malformedPolicyDocument, .validationError: 400
+        case .entityAlreadyExists, .deleteConflict, .limitExceeded: 409
+        case .malformedPolicyDocument, .validationError, .invalidInput: 400
         }
     }
 
