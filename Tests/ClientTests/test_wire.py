@@ -1,5 +1,6 @@
 """The aws CLI and boto3 against the real daemon, with nothing but an endpoint URL."""
 import base64
+import datetime
 import os
 import subprocess
 from pathlib import Path
@@ -101,6 +102,160 @@ def test_events_and_logs(friday):
 
 
 def test_unimplemented_operations_answer_with_an_aws_error(friday):
-    assert error_of(lambda: client(friday, "sns").list_topics())[0] == "InvalidAction"
-    assert error_of(lambda: client(friday, "ssm").describe_parameters())[0] == "UnknownOperationException"
-    assert error_of(lambda: client(friday, "lambda").list_functions())[0] == "UnknownOperationException"
+    assert error_of(lambda: client(friday, "sns").create_platform_application(Name="a", Platform="GCM", Attributes={}))[0] == "InvalidAction"
+    assert error_of(lambda: client(friday, "ssm").label_parameter_version(Name="/cafe/dbName", Labels=["x"]))[0] == "UnknownOperationException"
+    assert error_of(lambda: client(friday, "lambda").list_aliases(FunctionName="salesAnalysisReport"))[0] == "UnknownOperationException"
+
+
+def test_pagination(friday):
+    ssm = client(friday, "ssm")
+    pages = list(ssm.get_paginator("get_parameters_by_path").paginate(Path="/cafe", Recursive=True, PaginationConfig={"PageSize": 2}))
+    assert [len(p["Parameters"]) for p in pages] == [2, 2, 2, 1]
+    assert [p["Name"] for page in pages for p in page["Parameters"]][:2] == ["/cafe/currency", "/cafe/dbName"]
+    assert len(ssm.describe_parameters(MaxResults=3)["Parameters"]) == 3
+    lam = client(friday, "lambda")
+    names = [f["FunctionName"] for page in lam.get_paginator("list_functions").paginate(PaginationConfig={"PageSize": 1}) for f in page["Functions"]]
+    assert names == ["salesAnalysisReport", "salesAnalysisReportDataExtractor"]
+    iam = client(friday, "iam")
+    first = iam.list_roles(MaxItems=1)
+    assert first["IsTruncated"] and len(first["Roles"]) == 1
+    assert len(iam.list_roles(Marker=first["Marker"])["Roles"]) == 1
+    events = client(friday, "events")
+    for i in range(3):
+        events.put_rule(Name=f"r{i}", ScheduleExpression="rate(1 day)")
+    listed = events.list_rules(NamePrefix="r", Limit=2)
+    assert [r["Name"] for r in listed["Rules"]] == ["r0", "r1"]
+    assert [r["Name"] for r in events.list_rules(NamePrefix="r", NextToken=listed["NextToken"])["Rules"]] == ["r2"]
+
+
+def test_iam_and_sts(friday):
+    iam, sts = client(friday, "iam"), client(friday, "sts")
+    role = iam.get_role(RoleName="salesAnalysisReportRole")["Role"]
+    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": "lambda.amazonaws.com"}
+    assert sorted(p["PolicyName"] for p in iam.list_attached_role_policies(RoleName="salesAnalysisReportRole")["AttachedPolicies"]) == [
+        "AWSLambdaRole", "AmazonSNSFullAccess", "AmazonSSMReadOnlyAccess"]
+    assert iam.list_role_policies(RoleName="salesAnalysisReportRole")["PolicyNames"] == ["AWSLambdaBasicRunRole"]
+    assert {p["Arn"] for p in iam.list_policies(Scope="AWS")["Policies"]} >= {
+        "arn:aws:iam::aws:policy/AmazonSNSFullAccess", "arn:aws:iam::aws:policy/service-role/AWSLambdaRole"}
+    assert error_of(lambda: iam.delete_role(RoleName="salesAnalysisReportRole")) == (
+        "DeleteConflict", "Cannot delete entity, must detach all policies first.", 409)
+    assert error_of(lambda: iam.get_role(RoleName="nope")) == ("NoSuchEntity", "The role with name nope cannot be found.", 404)
+    assert error_of(lambda: iam.create_role(RoleName="salesAnalysisReportRole", AssumeRolePolicyDocument="{}"))[0:2] == (
+        "EntityAlreadyExists", "Role with name salesAnalysisReportRole already exists.")
+    policy = iam.create_policy(PolicyName="readLogs", PolicyDocument='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:Get*","Resource":"*"}]}')["Policy"]
+    assert policy["Arn"] == "arn:aws:iam::000000000000:policy/readLogs" and policy["DefaultVersionId"] == "v1"
+    assert iam.get_policy_version(PolicyArn=policy["Arn"], VersionId="v1")["PolicyVersion"]["Document"]["Statement"][0]["Action"] == "logs:Get*"
+    assert error_of(lambda: iam.create_policy(PolicyName="bad", PolicyDocument="{not json"))[0] == "MalformedPolicyDocument"
+
+    # Keys identify their user; AssumeRole's credentials act as the role's session.
+    iam.create_user(UserName="alice")
+    key = iam.create_access_key(UserName="alice")["AccessKey"]
+    iam.create_access_key(UserName="alice")
+    assert error_of(lambda: iam.create_access_key(UserName="alice"))[0] == "LimitExceeded"
+    alice = boto3.client("sts", endpoint_url=friday.url, region_name="us-east-1", aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+    assert alice.get_caller_identity()["Arn"] == "arn:aws:iam::000000000000:user/alice"
+    creds = sts.assume_role(RoleArn=role["Arn"], RoleSessionName="demo")
+    assert creds["AssumedRoleUser"]["Arn"] == "arn:aws:sts::000000000000:assumed-role/salesAnalysisReportRole/demo"
+    c = creds["Credentials"]
+    session = boto3.client("sts", endpoint_url=friday.url, region_name="us-east-1", aws_access_key_id=c["AccessKeyId"],
+                           aws_secret_access_key=c["SecretAccessKey"], aws_session_token=c["SessionToken"])
+    assert session.get_caller_identity()["Arn"] == "arn:aws:sts::000000000000:assumed-role/salesAnalysisReportRole/demo"
+    # Session credentials expire on the virtual clock.
+    friday.api("POST", "/_cloudcafe/clock", {"advance": "2h"})
+    assert session.get_caller_identity()["Arn"] == "arn:aws:iam::000000000000:root"
+
+
+def test_events_management(friday):
+    events = client(friday, "events")
+    rule = events.describe_rule(Name="salesAnalysisReportDailyTrigger")
+    assert rule["ScheduleExpression"] == "cron(0 20 ? * MON-SAT *)" and rule["State"] == "ENABLED"
+    assert rule["Description"] == "Initiates report generation on a daily basis"
+    fn = "arn:aws:lambda:us-east-1:000000000000:function:salesAnalysisReport"
+    assert events.list_rule_names_by_target(TargetArn=fn)["RuleNames"] == ["salesAnalysisReportDailyTrigger"]
+    assert error_of(lambda: events.delete_rule(Name="salesAnalysisReportDailyTrigger")) == ("ValidationException", "Rule can't be deleted since it has targets.", 400)
+    # A disabled rule does not fire; a removed target is not invoked.
+    events.disable_rule(Name="salesAnalysisReportDailyTrigger")
+    assert friday.api("POST", "/_cloudcafe/clock", {"advance": "2m"})["fired"] == []
+    events.enable_rule(Name="salesAnalysisReportDailyTrigger")
+    events.remove_targets(Rule="salesAnalysisReportDailyTrigger", Ids=["salesAnalysisReport"])
+    assert len(friday.api("POST", "/_cloudcafe/clock", {"advance": "1d"})["fired"]) == 1
+    assert [m["subject"] for m in friday.api("GET", "/_cloudcafe/outbox")] == ["AWS Notification - Subscription Confirmation"]
+    events.delete_rule(Name="salesAnalysisReportDailyTrigger")
+    assert error_of(lambda: events.describe_rule(Name="salesAnalysisReportDailyTrigger")) == (
+        "ResourceNotFoundException", "Rule salesAnalysisReportDailyTrigger does not exist.", 400)
+    arn = events.put_rule(Name="tagged", ScheduleExpression="rate(5 minutes)")["RuleArn"]
+    events.tag_resource(ResourceARN=arn, Tags=[{"Key": "team", "Value": "cafe"}])
+    assert events.list_tags_for_resource(ResourceARN=arn)["Tags"] == [{"Key": "team", "Value": "cafe"}]
+
+
+def test_sns_confirmation_flow(friday):
+    sns = client(friday, "sns")
+    arn = sns.create_topic(Name="kitchen")["TopicArn"]
+    assert sns.subscribe(TopicArn=arn, Protocol="email", Endpoint="chef@example.com")["SubscriptionArn"] == "pending confirmation"
+    sns.publish(TopicArn=arn, Message="not yet")
+    subjects = lambda: [m["subject"] for m in friday.api("GET", "/_cloudcafe/outbox") if m["to"] == "chef@example.com"]
+    assert subjects() == ["AWS Notification - Subscription Confirmation"]
+    assert [s["SubscriptionArn"] for s in sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]] == ["PendingConfirmation"]
+    # The link in the confirmation email confirms it, as in AWS.
+    status, raw = friday.get("/_cloudcafe/outbox/latest")
+    import email as email_lib
+    body = email_lib.message_from_bytes(raw).get_payload(decode=True).decode()
+    link = next(line for line in body.splitlines() if "/confirmation.html?" in line)
+    status, page = friday.get(link[len(friday.url):])
+    assert status == 200 and b"Subscription confirmed!" in page
+    sub = sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"][0]["SubscriptionArn"]
+    assert sub.startswith(arn + ":")
+    assert sns.get_subscription_attributes(SubscriptionArn=sub)["Attributes"]["PendingConfirmation"] == "false"
+    assert sns.get_topic_attributes(TopicArn=arn)["Attributes"]["SubscriptionsConfirmed"] == "1"
+    sns.publish(TopicArn=arn, Message="now", Subject="Order up")
+    out = sns.publish_batch(TopicArn=arn, PublishBatchRequestEntries=[{"Id": "1", "Message": "a"}, {"Id": "2", "Message": "b", "Subject": "x" * 101}])
+    assert [s["Id"] for s in out["Successful"]] == ["1"] and [f["Id"] for f in out["Failed"]] == ["2"]
+    assert subjects() == ["AWS Notification - Subscription Confirmation", "Order up", "AWS Notification Message"]
+    sns.unsubscribe(SubscriptionArn=sub)
+    sns.publish(TopicArn=arn, Message="gone")
+    assert len(subjects()) == 3
+    sns.delete_topic(TopicArn=arn)
+    assert arn not in [t["TopicArn"] for t in sns.list_topics()["Topics"]]
+
+
+def test_lambda_management(friday):
+    lam = client(friday, "lambda")
+    fn = lam.get_function(FunctionName="salesAnalysisReport")
+    import urllib.request
+    with urllib.request.urlopen(fn["Code"]["Location"]) as r:
+        assert r.read()[:2] == b"PK"
+    policy = __import__("json").loads(lam.get_policy(FunctionName="salesAnalysisReport")["Policy"])
+    assert policy["Statement"][0]["Principal"] == {"Service": "events.amazonaws.com"}
+    assert policy["Statement"][0]["Condition"]["ArnLike"]["AWS:SourceArn"] == "arn:aws:events:us-east-1:000000000000:rule/salesAnalysisReportDailyTrigger"
+    assert lam.list_layers()["Layers"][0]["LatestMatchingVersion"]["LayerVersionArn"] == "arn:aws:lambda:us-east-1:000000000000:layer:pymysqlLibrary:1"
+    assert lam.get_layer_version(LayerName="pymysqlLibrary", VersionNumber=1)["Description"] == "PyMySQL library modules"
+    arn = fn["Configuration"]["FunctionArn"]
+    lam.tag_resource(Resource=arn, Tags={"team": "cafe", "tmp": "1"})
+    lam.untag_resource(Resource=arn, TagKeys=["tmp"])
+    assert lam.list_tags(Resource=arn)["Tags"] == {"team": "cafe"}
+    lam.delete_function(FunctionName="salesAnalysisReportDataExtractor")
+    assert error_of(lambda: lam.get_function(FunctionName="salesAnalysisReportDataExtractor"))[0] == "ResourceNotFoundException"
+
+
+def test_logs_cli(friday):
+    friday.api("POST", "/_cloudcafe/clock", {"advance": "2m"})
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "us-east-1"}
+    aws = [VENV_BIN + "/aws", "--endpoint-url", friday.url]
+    filtered = subprocess.run(aws + ["logs", "filter-log-events", "--log-group-name", "/aws/lambda/salesAnalysisReport", "--filter-pattern", "REPORT"],
+                              env=env, capture_output=True, text=True, check=True)
+    events = __import__("json").loads(filtered.stdout)["events"]
+    assert len(events) == 1 and events[0]["message"].startswith("REPORT RequestId: ")
+    logs = client(friday, "logs")
+    # What AWS CLI v2's `aws logs tail` asks (v1, the one PyPI has, lacks the verb): events since a time, interleaved.
+    since = int(datetime.datetime(2026, 11, 27, 19, 59, tzinfo=datetime.timezone.utc).timestamp() * 1000)
+    tail = logs.filter_log_events(logGroupName="/aws/lambda/salesAnalysisReportDataExtractor", startTime=since, interleaved=True)["events"]
+    assert [e["message"].split(" ")[0] for e in tail] == ["START", "END", "REPORT"]
+    assert logs.filter_log_events(logGroupName="/aws/lambda/salesAnalysisReportDataExtractor", startTime=since + 120_000)["events"] == []
+    stream = logs.describe_log_streams(logGroupName="/aws/lambda/salesAnalysisReport")["logStreams"][0]["logStreamName"]
+    first = logs.get_log_events(logGroupName="/aws/lambda/salesAnalysisReport", logStreamName=stream, startFromHead=True, limit=2)
+    assert [e["message"][:5] for e in first["events"]] == ["START", "END R"]
+    rest = logs.get_log_events(logGroupName="/aws/lambda/salesAnalysisReport", logStreamName=stream, nextToken=first["nextForwardToken"])
+    assert [e["message"][:6] for e in rest["events"]] == ["REPORT"]
+    logs.put_retention_policy(logGroupName="/aws/lambda/salesAnalysisReport", retentionInDays=7)
+    assert logs.describe_log_groups(logGroupNamePrefix="/aws/lambda/salesAnalysisReport")["logGroups"][0]["retentionInDays"] == 7
+    assert error_of(lambda: logs.put_retention_policy(logGroupName="/aws/lambda/salesAnalysisReport", retentionInDays=8))[0] == "InvalidParameterException"
