@@ -81,6 +81,10 @@ public struct GetLogEventsOutput: Sendable, Codable {
 public struct DescribeLogStreamsInput: Sendable, Codable {
     public var logGroupName: String
     public var logStreamNamePrefix: String?
+    public var orderBy: String?
+    public var descending: Bool?
+    public var nextToken: String?
+    public var limit: Int?
     public init(logGroupName: String, logStreamNamePrefix: String? = nil) {
         self.logGroupName = logGroupName
         self.logStreamNamePrefix = logStreamNamePrefix
@@ -101,11 +105,14 @@ public struct LogStreamDescription: Sendable, Codable {
 /// DescribeLogStreams output.
 public struct DescribeLogStreamsOutput: Sendable, Codable {
     public var logStreams: [LogStreamDescription]
+    public var nextToken: String?
 }
 
 /// DescribeLogGroups input.
 public struct DescribeLogGroupsInput: Sendable, Codable {
     public var logGroupNamePrefix: String?
+    public var nextToken: String?
+    public var limit: Int?
     public init(logGroupNamePrefix: String? = nil) { self.logGroupNamePrefix = logGroupNamePrefix }
 }
 
@@ -121,6 +128,7 @@ public struct LogGroupDescription: Sendable, Codable {
 /// DescribeLogGroups output.
 public struct DescribeLogGroupsOutput: Sendable, Codable {
     public var logGroups: [LogGroupDescription]
+    public var nextToken: String?
 }
 
 /// An output with no members.
@@ -163,7 +171,7 @@ extension CloudWatchLogs {
     public static let describeLogGroups = Operation<CloudWatchLogs, DescribeLogGroupsInput, DescribeLogGroupsOutput>(
         name: "DescribeLogGroups", action: "logs:DescribeLogGroups",
         resource: { _, c in c.arn("logs", "log-group:*").description }
-    ) { logs, input, ctx in await logs.describeLogGroups(input, ctx) }
+    ) { logs, input, ctx in try await logs.describeLogGroups(input, ctx) }
 
     // MARK: - Implementations
 
@@ -233,11 +241,27 @@ extension CloudWatchLogs {
         return GetLogEventsOutput(events: page, nextForwardToken: "f/\(upper)", nextBackwardToken: "b/\(lower)")
     }
 
+    /// Pages with an opaque index token; `limit` is 1–50 as AWS allows.
+    static func page<T>(_ items: [T], limit: Int?, token: String?) throws(LogsError) -> ([T], String?) {
+        let size = limit ?? 50
+        guard (1...50).contains(size) else {
+            throw .invalid("1 validation error detected: Value '\(size)' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 50")
+        }
+        let start = token.flatMap { Int($0) } ?? 0
+        guard (0...items.count).contains(start) else { throw .invalid("The specified nextToken is invalid.") }
+        let end = min(items.count, start + size)
+        return (Array(items[start..<end]), end < items.count ? String(end) : nil)
+    }
+
     func describeLogStreams(_ input: DescribeLogStreamsInput, _ ctx: CallContext) throws(LogsError) -> DescribeLogStreamsOutput {
         let g = try group(input.logGroupName, ctx)
-        let streams = g.streams.values
+        let byTime = input.orderBy == "LastEventTime"
+        guard input.orderBy.map({ ["LogStreamName", "LastEventTime"].contains($0) }) ?? true else {
+            throw .invalid("1 validation error detected: Value '\(input.orderBy ?? "")' at 'orderBy' failed to satisfy constraint: Member must satisfy enum value set: [LogStreamName, LastEventTime]")
+        }
+        if byTime && input.logStreamNamePrefix != nil { throw .invalid("Cannot order by LastEventTime with a logStreamNamePrefix.") }
+        var streams = g.streams.values
             .filter { input.logStreamNamePrefix.map($0.name.hasPrefix) ?? true }
-            .sorted { $0.name < $1.name }
             .map { s in
                 LogStreamDescription(
                     logStreamName: s.name, creationTime: s.creationTime,
@@ -245,15 +269,19 @@ extension CloudWatchLogs {
                     lastIngestionTime: s.lastIngestionTime,
                     arn: ctx.arn("logs", "log-group:\(g.name):log-stream:\(s.name)").description, storedBytes: 0)
             }
-        return DescribeLogStreamsOutput(logStreams: streams)
+            .sorted { byTime ? ($0.lastEventTimestamp ?? 0, $0.logStreamName) < ($1.lastEventTimestamp ?? 0, $1.logStreamName) : $0.logStreamName < $1.logStreamName }
+        if input.descending == true { streams.reverse() }
+        let (page, next) = try Self.page(streams, limit: input.limit, token: input.nextToken)
+        return DescribeLogStreamsOutput(logStreams: page, nextToken: next)
     }
 
-    func describeLogGroups(_ input: DescribeLogGroupsInput, _ ctx: CallContext) -> DescribeLogGroupsOutput {
+    func describeLogGroups(_ input: DescribeLogGroupsInput, _ ctx: CallContext) throws(LogsError) -> DescribeLogGroupsOutput {
         let list = groups.values
             .filter { $0.arn.region == ctx.region && (input.logGroupNamePrefix.map($0.name.hasPrefix) ?? true) }
             .sorted { $0.name < $1.name }
             .map { LogGroupDescription(logGroupName: $0.name, creationTime: $0.creationTime, retentionInDays: $0.retentionInDays, arn: $0.arn.description, storedBytes: 0) }
-        return DescribeLogGroupsOutput(logGroups: list)
+        let (page, next) = try Self.page(list, limit: input.limit, token: input.nextToken)
+        return DescribeLogGroupsOutput(logGroups: page, nextToken: next)
     }
 
     static func validateGroupName(_ name: String) throws(LogsError) {

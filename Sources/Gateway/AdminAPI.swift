@@ -109,7 +109,15 @@ struct AdminAPI {
     func logs(group: String) async throws -> Response {
         let client = engine.client()
         do {
-            let streams = try await client.send(CloudWatchLogs.describeLogStreams, DescribeLogStreamsInput(logGroupName: group)).logStreams
+            var streams: [LogStreamDescription] = []
+            var token: String?
+            repeat {
+                var input = DescribeLogStreamsInput(logGroupName: group)
+                input.nextToken = token
+                let page = try await client.send(CloudWatchLogs.describeLogStreams, input)
+                streams += page.logStreams
+                token = page.nextToken
+            } while token != nil
             var events: [(OutputLogEvent, String, Int)] = []
             for s in streams {
                 let got = try await client.send(CloudWatchLogs.getLogEvents, GetLogEventsInput(logGroupName: group, logStreamName: s.logStreamName, startFromHead: true))
