@@ -41,8 +41,11 @@ client-test: build pydeps
 	CLOUDCAFE_BIN="$$($(SWIFT) build --show-bin-path)/cloudcafe" $(VENV)/bin/pytest -q Tests/ClientTests
 
 bench: deps pydeps
+	@command -v wrk >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; }
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r Benchmarks/requirements.txt
 	$(SWIFT) build -c release
 	CLOUDCAFE_BIN="$$($(SWIFT) build -c release --show-bin-path)/cloudcafe" $(VENV)/bin/python Benchmarks/bench.py
+	CLOUDCAFE_BIN="$$($(SWIFT) build -c release --show-bin-path)/cloudcafe" $(VENV)/bin/python Benchmarks/compare.py
 
 clean:
 	rm -rf .build $(VENV)
