@@ -5,6 +5,14 @@ public enum TimeText {
     /// Parses a duration: `90s`, `2m`, `3h`, `1d`, `1w`, `1y` (365 days), or ISO 8601 (`PT2M`,
     /// `P1DT2H`, `P1W`). Negative durations are allowed with a leading `-`.
     public static func duration(_ text: String) -> TimeInterval? {
+        guard let seconds = unboundedDuration(text), seconds.isFinite, abs(seconds) <= maximumMove else { return nil }
+        return seconds
+    }
+
+    /// The longest move the clock accepts in one step: 200 years, past the end of cron's years.
+    public static let maximumMove: TimeInterval = 200 * 366 * 86_400
+
+    static func unboundedDuration(_ text: String) -> TimeInterval? {
         var s = Substring(text.trimmingCharacters(in: .whitespaces))
         var sign = 1.0
         if s.hasPrefix("-") {

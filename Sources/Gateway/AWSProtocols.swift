@@ -37,7 +37,6 @@ struct AWSProtocols {
     func route(_ request: Request, requestID: String) async -> Response {
         let signed = SignedRequest(request)
         let target = request.headers[HTTPField.Name("X-Amz-Target")!]
-        let service = signed?.service ?? Self.unsignedService(target: target, path: request.uri.path)
         let region = signed?.region ?? engine.configuration.region
         // A user's key acts as the user, a session's as the assumed role; any other key as the account root.
         let known = await signed.asyncMap { await engine.iam.principal(forAccessKey: $0.accessKey, at: engine.clock.now) } ?? nil
@@ -48,6 +47,7 @@ struct AWSProtocols {
         } catch {
             return JSONCodec.error(WireError(errorCode: "RequestEntityTooLargeException", message: "Request must be smaller than 16777216 bytes", httpStatus: 413))
         }
+        let service = signed?.service ?? Self.unsignedService(target: target, path: request.uri.path, body: body)
         switch service {
         case .some(let s) where ["events", "logs", "ssm"].contains(s):
             return await json(service: s, target: target, body: body, caller: caller)
@@ -61,14 +61,21 @@ struct AWSProtocols {
         }
     }
 
-    static func unsignedService(target: String?, path: String) -> String? {
+    /// The service of an unsigned request, from what its protocol puts on the wire.
+    static func unsignedService(target: String?, path: String, body: Data) -> String? {
         if let target {
             if target.hasPrefix("AWSEvents.") { return "events" }
             if target.hasPrefix("Logs_20140328.") { return "logs" }
             if target.hasPrefix("AmazonSSM.") { return "ssm" }
         }
         if path.hasPrefix("/2015-03-31/") || path.hasPrefix("/2018-10-31/") || path.hasPrefix("/2017-03-31/") { return "lambda" }
-        return nil
+        // Query requests name their API version.
+        switch QueryCodec.parseForm(String(decoding: body, as: UTF8.self))["Version"] {
+        case "2010-03-31": return "sns"
+        case "2010-05-08": return "iam"
+        case "2011-06-15": return "sts"
+        default: return nil
+        }
     }
 
     func json(service: String, target: String?, body: Data, caller: Caller) async -> Response {

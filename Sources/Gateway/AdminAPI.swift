@@ -78,6 +78,9 @@ struct AdminAPI {
             guard let text = set.stringValue, let instant = TimeText.instant(text) else {
                 return Self.error(.badRequest, "set must be an ISO 8601 instant such as 2026-11-28T19:59:00Z")
             }
+            guard abs(instant.timeIntervalSince(engine.clock.now)) <= TimeText.maximumMove else {
+                return Self.error(.badRequest, "the clock moves at most 200 years at a time")
+            }
             fired = await engine.scheduler.move(to: instant)
         } else if body["toNext"] == .bool(true) {
             guard let next = await engine.events.nextDue() else { return Self.error(.badRequest, "nothing is scheduled") }

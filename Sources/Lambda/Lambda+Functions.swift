@@ -232,13 +232,9 @@ extension Lambda {
             throw .invalid("Handler is required for zip-packaged functions.")
         }
         let timeout = input.timeout ?? 3
-        guard (1...900).contains(timeout) else {
-            throw .validation("1 validation error detected: Value '\(timeout)' at 'timeout' failed to satisfy constraint: Member must have value greater than or equal to 1")
-        }
+        try Self.validateTimeout(timeout)
         let memory = input.memorySize ?? 128
-        guard (128...10_240).contains(memory) else {
-            throw .validation("1 validation error detected: Value '\(memory)' at 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to 128")
-        }
+        try Self.validateMemory(memory)
         let code = input.code.zipFile ?? Data()
         let layerArns = try resolveLayers(input.layers ?? [], ctx)
         let f = Function(
@@ -253,8 +249,14 @@ extension Lambda {
     func updateFunctionConfiguration(_ input: UpdateFunctionConfigurationInput, _ ctx: CallContext) throws(LambdaError) -> FunctionConfiguration {
         var f = try function(input.functionName, ctx)
         if let env = input.environment { f.environment = env.variables ?? [:] }
-        if let t = input.timeout { f.timeout = t }
-        if let m = input.memorySize { f.memorySize = m }
+        if let t = input.timeout {
+            try Self.validateTimeout(t)
+            f.timeout = t
+        }
+        if let m = input.memorySize {
+            try Self.validateMemory(m)
+            f.memorySize = m
+        }
         if let h = input.handler { f.handler = h }
         if let layers = input.layers { f.layers = try resolveLayers(layers, ctx) }
         if let r = input.role, let role = ARN(r) { f.role = role }
@@ -342,6 +344,24 @@ extension Lambda {
         f.timeZone = TimeZone(identifier: "UTC")
         f.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSSZ"
         return f.string(from: date)
+    }
+
+    static func validateTimeout(_ timeout: Int) throws(LambdaError) {
+        guard timeout >= 1 else {
+            throw .validation("1 validation error detected: Value '\(timeout)' at 'timeout' failed to satisfy constraint: Member must have value greater than or equal to 1")
+        }
+        guard timeout <= 900 else {
+            throw .validation("1 validation error detected: Value '\(timeout)' at 'timeout' failed to satisfy constraint: Member must have value less than or equal to 900")
+        }
+    }
+
+    static func validateMemory(_ memory: Int) throws(LambdaError) {
+        guard memory >= 128 else {
+            throw .validation("1 validation error detected: Value '\(memory)' at 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to 128")
+        }
+        guard memory <= 10_240 else {
+            throw .validation("1 validation error detected: Value '\(memory)' at 'memorySize' failed to satisfy constraint: Member must have value less than or equal to 10240")
+        }
     }
 
     static func validateName(_ name: String) throws(LambdaError) {
