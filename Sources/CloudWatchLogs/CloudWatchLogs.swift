@@ -17,14 +17,15 @@ public actor CloudWatchLogs {
         return group
     }
 
+    /// Runs `body` on a stream in place. The group and stream are taken out of their
+    /// dictionaries while `body` runs, so appending never copies a stream's events.
     func modifyStream<T>(_ group: String, _ stream: String, _ ctx: CallContext, _ body: (inout LogStream) throws(LogsError) -> T) throws(LogsError) -> T {
         let key = GroupKey(region: ctx.region, name: group)
-        guard var g = groups[key] else { throw .groupNotFound() }
-        guard var s = g.streams[stream] else { throw .streamNotFound() }
-        let result = try body(&s)
-        g.streams[stream] = s
-        groups[key] = g
-        return result
+        guard var g = groups.removeValue(forKey: key) else { throw .groupNotFound() }
+        defer { groups[key] = g }
+        guard var s = g.streams.removeValue(forKey: stream) else { throw .streamNotFound() }
+        defer { g.streams[stream] = s }
+        return try body(&s)
     }
 
     /// Forgets every group (admin reset).

@@ -1,6 +1,7 @@
 public import CloudCafeCore
 public import Foundation
 public import Lambda
+import Synchronization
 
 /// `salesAnalysisReportDataExtractor.lambda_handler`: connects to cafe_db with the
 /// credentials in its event and returns the report day's sales (LAB.md, step 4).
@@ -9,6 +10,8 @@ public struct SalesAnalysisReportDataExtractor: LambdaHandler {
     let localDatabasePath: String
     /// The café's time zone, for a day derived from the clock.
     let timeZone: TimeZone
+    /// Open databases by path: a warm function keeps its connection, as a pooled driver would.
+    let connections = ConnectionCache()
 
     public init(localDatabasePath: String, timeZone: TimeZone = TimeZone(identifier: "America/New_York") ?? .current) {
         self.localDatabasePath = localDatabasePath
@@ -53,7 +56,7 @@ public struct SalesAnalysisReportDataExtractor: LambdaHandler {
     /// Opens cafe_db as a MariaDB client would: host, database name, then the account.
     func connect(url: String, name: String, user: String, password: String) -> Result<CafeDatabase, ConnectError> {
         let path = ["localhost", "127.0.0.1"].contains(url) ? localDatabasePath : url
-        guard FileManager.default.fileExists(atPath: path), let db = try? CafeDatabase(path: path) else {
+        guard FileManager.default.fileExists(atPath: path), let db = connections.database(at: path) else {
             return .failure(ConnectError(code: 2003, message: "Can't connect to MySQL server on '\(url)' ([Errno -2] Name or service not known)"))
         }
         guard (try? db.accepts(user: user, password: password)) == true else {
@@ -63,5 +66,21 @@ public struct SalesAnalysisReportDataExtractor: LambdaHandler {
             return .failure(ConnectError(code: 1049, message: "Unknown database '\(name)'"))
         }
         return .success(db)
+    }
+}
+
+/// Databases opened by the extractor, kept open between invocations.
+final class ConnectionCache: Sendable {
+    private let open = Mutex<[String: CafeDatabase]>([:])
+
+    /// The database at `path`, opened once.
+    func database(at path: String) -> CafeDatabase? {
+        if let db = open.withLock({ $0[path] }) { return db }
+        guard let db = try? CafeDatabase(path: path) else { return nil }
+        return open.withLock { cached in
+            if let existing = cached[path] { return existing }
+            cached[path] = db
+            return db
+        }
     }
 }
