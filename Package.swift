@@ -25,7 +25,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "CloudCafeCore", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: settings),
-        .target(name: "IAM", dependencies: ["CloudCafeCore"], resources: [.copy("Resources/aws-managed-policies")], swiftSettings: settings),
+        .target(name: "IAM", dependencies: ["CloudCafeCore", .product(name: "Logging", package: "swift-log")], resources: [.copy("Resources/aws-managed-policies")], swiftSettings: settings),
         .target(name: "CloudWatchLogs", dependencies: ["CloudCafeCore"], swiftSettings: settings),
         .target(name: "SSM", dependencies: ["CloudCafeCore"], swiftSettings: settings),
         .target(name: "Lambda", dependencies: ["CloudCafeCore", "CloudWatchLogs", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
@@ -52,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "cloudcafe",
             dependencies: [
-                "Gateway", "Engine", "CafeReport", "CloudCafeCore", "SNS", "Lambda",
+                "Gateway", "Engine", "CafeReport", "CloudCafeCore", "SNS", "Lambda", "IAM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -62,6 +62,6 @@ let package = Package(
         .testTarget(name: "CafeReportTests", dependencies: ["CafeReport", "CloudCafeCore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: settings),
         .testTarget(name: "SNSTests", dependencies: ["SNS", "CloudCafeCore"], swiftSettings: settings),
         .testTarget(name: "LambdaTests", dependencies: ["Lambda", "CloudWatchLogs", "CloudCafeCore"], swiftSettings: settings),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "CloudCafeCore", "Lambda", "SNS", "SSM", "CloudWatchLogs", "EventBridge", "CafeReport"], swiftSettings: settings),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "IAM", "CloudCafeCore", "Lambda", "SNS", "SSM", "CloudWatchLogs", "EventBridge", "CafeReport"], swiftSettings: settings),
     ]
 )

@@ -55,8 +55,11 @@ public final class Dispatcher: Sendable {
         guard let service = service(S.self) else {
             throw CommonError.internalFailure("service for \(operation.name) is not running")
         }
-        let request = AuthorizationRequest(action: operation.action, resources: operation.resources(input, ctx), context: ctx)
-        try await authorizer.withLock { $0 }.authorize(request)
+        if !operation.needsNoPermission {
+            let policy = await operation.resourcePolicy?(service, input, ctx)
+            let request = AuthorizationRequest(action: operation.action, resources: operation.resources(input, ctx), context: ctx, resourcePolicy: policy)
+            try await authorizer.withLock { $0 }.authorize(request)
+        }
         logger.debug("call", metadata: ["aws.operation": "\(operation.name)", "aws.request_id": "\(ctx.requestID)", "aws.caller": "\(ctx.caller.arn)"])
         return try await operation.perform(service, input, ctx)
     }
@@ -85,7 +88,7 @@ public struct AWSClient: Sendable {
         do {
             return try await dispatcher.perform(operation, input, as: caller)
         } catch let error as any AWSServiceError {
-            throw AWSClientError(operation: operation.name, error: error)
+            throw AWSClientError(operation: operation.name, service: String(operation.action.prefix { $0 != ":" }), error: error)
         }
     }
 
@@ -105,6 +108,8 @@ public struct AWSClient: Sendable {
 public struct AWSClientError: Error, Sendable, CustomStringConvertible {
     /// The operation that failed (`Publish`).
     public let operation: String
+    /// The service's IAM prefix (`sns`).
+    public let service: String
     /// The service's error.
     public let error: any AWSServiceError
 
@@ -113,9 +118,13 @@ public struct AWSClientError: Error, Sendable, CustomStringConvertible {
         "An error occurred (\(error.errorCode)) when calling the \(operation) operation: \(error.message)"
     }
 
-    /// The exception class name boto3 raises (`AuthorizationErrorException`; unmodelled codes raise `ClientError`).
+    /// The exception class name boto3 raises: the modelled error's shape name
+    /// (`AuthorizationErrorException`), or `ClientError` for codes the service's botocore
+    /// model does not declare (IAM's `AccessDenied`, Lambda's `AccessDeniedException`).
     public var pythonExceptionName: String {
-        error.errorCode.hasSuffix("Exception") ? error.errorCode : error.errorCode + "Exception"
+        let code = error.errorCode
+        if code == "AccessDenied" || code == "InternalFailure" || (service == "lambda" && code == "AccessDeniedException") { return "ClientError" }
+        return code.hasSuffix("Exception") ? code : code + "Exception"
     }
 
     public var description: String { botocoreMessage }

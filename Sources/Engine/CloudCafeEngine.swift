@@ -29,6 +29,8 @@ public struct EngineConfiguration: Sendable {
     public var adminEmail = "admin@example.com"
     /// The daemon's own address, for links in emails.
     public var publicEndpoint = "http://127.0.0.1:4566"
+    /// How IAM decides calls: enforce (default), audit or off.
+    public var iamMode = IAMAuthorizer.Mode.enforce
 
     public init() {}
 }
@@ -48,6 +50,8 @@ public final class CloudCafeEngine: Sendable {
     public let scheduler: Scheduler
     public let outbox: MaildirOutbox
     public let cafeDatabase: CafeDatabase
+    /// IAM's decisions, for explanations.
+    public let authorizer: IAMAuthorizer
 
     /// Builds the services; call `start()` to deploy the stack and follow the clock.
     public init(_ configuration: EngineConfiguration) throws {
@@ -63,6 +67,8 @@ public final class CloudCafeEngine: Sendable {
         sns = SNS(dispatcher: dispatcher, outbox: outbox, publicEndpoint: configuration.publicEndpoint)
         events = EventBridge(dispatcher: dispatcher)
         scheduler = Scheduler(events: events, dispatcher: dispatcher)
+        authorizer = IAMAuthorizer(iam: iam, mode: configuration.iamMode)
+        dispatcher.setAuthorizer(authorizer)
         dispatcher.register(iam)
         dispatcher.register(logs)
         dispatcher.register(ssm)

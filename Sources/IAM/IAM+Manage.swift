@@ -56,6 +56,10 @@ public struct RolePolicyInput: Sendable, Codable {
     public var roleName: String
     public var policyName: String
     enum CodingKeys: String, CodingKey { case roleName = "RoleName", policyName = "PolicyName" }
+    public init(roleName: String, policyName: String) {
+        self.roleName = roleName
+        self.policyName = policyName
+    }
 }
 
 /// GetRolePolicy output.
@@ -245,7 +249,7 @@ extension IAM {
 
     func updateAssumeRolePolicy(_ input: UpdateAssumeRolePolicyInput) throws(IAMError) -> IAMEmptyOutput {
         var r = try role(input.roleName)
-        try Self.checkJSON(input.policyDocument)
+        try Self.checkTrustPolicy(input.policyDocument)
         r.assumeRolePolicy = input.policyDocument
         roles[r.name.lowercased()] = r
         return IAMEmptyOutput()

@@ -91,7 +91,7 @@ extension IAM {
     func createRole(_ input: CreateRoleInput, _ ctx: CallContext) throws(IAMError) -> RoleOutput {
         try Self.validateName(input.roleName, member: "roleName", max: 64)
         guard roles[input.roleName.lowercased()] == nil else { throw .roleExists(input.roleName) }
-        try Self.checkJSON(input.assumeRolePolicyDocument)
+        try Self.checkTrustPolicy(input.assumeRolePolicyDocument)
         let path = input.path ?? "/"
         let role = Role(
             name: input.roleName, path: path, arn: ctx.arn("iam", "role\(path)\(input.roleName)", region: ""),
@@ -124,8 +124,6 @@ extension IAM {
             assumeRolePolicyDocument: Self.urlEncoded(role.assumeRolePolicy), description: role.description, maxSessionDuration: 3600)
     }
 
-    /// The grammar check of the policy language arrives with the evaluator; until then a
-    /// document must at least be JSON, as IAM's first check demands.
     /// IAM returns policy documents URL-encoded (RFC 3986); botocore decodes them.
     static func urlEncoded(_ document: String) -> String {
         var allowed = CharacterSet.alphanumerics
@@ -133,7 +131,21 @@ extension IAM {
         return document.addingPercentEncoding(withAllowedCharacters: allowed) ?? document
     }
 
+    /// Validates a permissions policy (no Principal, Resource required).
     static func checkJSON(_ document: String) throws(IAMError) {
-        guard (try? JSONValue(parsing: document)) != nil else { throw .malformed("Syntax errors in policy.") }
+        do {
+            _ = try PolicyDocument(parsing: document, kind: .identity)
+        } catch {
+            throw .malformed(error.message)
+        }
+    }
+
+    /// Validates a trust policy (Principal required).
+    static func checkTrustPolicy(_ document: String) throws(IAMError) {
+        do {
+            _ = try PolicyDocument(parsing: document, kind: .resource)
+        } catch {
+            throw .malformed(error.message)
+        }
     }
 }

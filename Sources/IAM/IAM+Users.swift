@@ -173,7 +173,8 @@ extension IAM {
 
     /// STS AssumeRole.
     public static let assumeRole = Operation<IAM, AssumeRoleInput, AssumeRoleOutput>(
-        name: "AssumeRole", action: "sts:AssumeRole", resource: { i, _ in i.roleArn }
+        name: "AssumeRole", action: "sts:AssumeRole", resource: { i, _ in i.roleArn },
+        resourcePolicy: { iam, i, _ in await iam.trustPolicy(i.roleArn) }
     ) { iam, input, ctx in try await iam.assumeRole(input, ctx) }
 
     // MARK: - Implementations
@@ -265,6 +266,7 @@ extension IAM {
     }
 
     func assumeRole(_ input: AssumeRoleInput, _ ctx: CallContext) throws(IAMError) -> AssumeRoleOutput {
+        if case .root = ctx.caller { throw .init(code: .accessDenied, message: "Roles may not be assumed by root accounts.") }
         let duration = input.durationSeconds ?? 3600
         guard (900...43_200).contains(duration) else {
             throw .init(code: .validationError, message: "1 validation error detected: Value '\(duration)' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900")

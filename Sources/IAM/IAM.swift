@@ -9,6 +9,8 @@ public actor IAM {
     var policies: [String: ManagedPolicy] = [:]
     /// Temporary credentials from AssumeRole, by access key id.
     var sessions: [String: RoleSession] = [:]
+    /// Policy documents parsed once, by their text.
+    var parsedDocuments: [String: PolicyDocument] = [:]
     let account: String
     let ids: IDGenerator
 

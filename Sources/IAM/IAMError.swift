@@ -10,6 +10,7 @@ public struct IAMError: AWSServiceError {
         case deleteConflict = "DeleteConflict"
         case limitExceeded = "LimitExceeded"
         case invalidInput = "InvalidInput"
+        case accessDenied = "AccessDenied"
     }
 
     public let code: Code
@@ -19,6 +20,7 @@ public struct IAMError: AWSServiceError {
         switch code {
         case .noSuchEntity: 404
         case .entityAlreadyExists, .deleteConflict, .limitExceeded: 409
+        case .accessDenied: 403
         case .malformedPolicyDocument, .validationError, .invalidInput: 400
         }
     }

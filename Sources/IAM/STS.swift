@@ -16,7 +16,7 @@ public struct GetCallerIdentityOutput: Sendable, Codable {
 extension IAM {
     /// STS GetCallerIdentity: who the caller's credentials say it is. AWS allows it to everyone.
     public static let getCallerIdentity = Operation<IAM, GetCallerIdentityInput, GetCallerIdentityOutput>(
-        name: "GetCallerIdentity", action: "sts:GetCallerIdentity"
+        name: "GetCallerIdentity", action: "sts:GetCallerIdentity", needsNoPermission: true
     ) { _, _, ctx in
         let userId: String
         switch ctx.caller {

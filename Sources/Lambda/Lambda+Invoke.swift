@@ -40,7 +40,8 @@ extension Lambda {
     /// Invoke.
     public static let invoke = Operation<Lambda, InvokeInput, InvokeOutput>(
         name: "Invoke", action: "lambda:InvokeFunction",
-        resource: { i, c in c.arn("lambda", "function:\(functionName(from: i.functionName))").description }
+        resource: { i, c in c.arn("lambda", "function:\(functionName(from: i.functionName))").description },
+        resourcePolicy: { lambda, i, c in await lambda.policyDocument(i.functionName, c) }
     ) { lambda, input, ctx in try await lambda.invoke(input, ctx) }
 
     static let syncPayloadLimit = 6_291_456

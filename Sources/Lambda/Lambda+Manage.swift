@@ -59,6 +59,10 @@ public struct RemovePermissionInput: Sendable, Codable {
     public var functionName: String
     public var statementId: String
     enum CodingKeys: String, CodingKey { case functionName = "FunctionName", statementId = "StatementId" }
+    public init(functionName: String, statementId: String) {
+        self.functionName = functionName
+        self.statementId = statementId
+    }
 }
 
 /// Input naming a layer version.
@@ -263,11 +267,20 @@ extension Lambda {
 
     func getPolicy(_ input: FunctionNameInput, _ ctx: CallContext) throws(LambdaError) -> GetPolicyOutput {
         let f = try function(input.functionName, ctx)
-        guard !f.policy.statements.isEmpty else { throw .policyNotFound() }
-        let doc = JSONValue.object([
-            ("Version", .string("2012-10-17")), ("Id", .string("default")), ("Statement", .array(f.policy.statements.map(Self.statementJSON))),
-        ])
-        return GetPolicyOutput(policy: doc.compact, revisionId: f.policy.revisionID)
+        guard let doc = Self.policyJSON(f) else { throw .policyNotFound() }
+        return GetPolicyOutput(policy: doc, revisionId: f.policy.revisionID)
+    }
+
+    /// A function's resource policy as IAM reads it, or nil when it has no statements.
+    public func policyDocument(_ nameOrArn: String, _ ctx: CallContext) -> String? {
+        (try? function(nameOrArn, ctx)).flatMap(Self.policyJSON)
+    }
+
+    static func policyJSON(_ f: Function) -> String? {
+        guard !f.policy.statements.isEmpty else { return nil }
+        return JSONValue.object([
+            ("Version", .string("2012-10-17")), ("Id", .string("default")), ("Statement", .array(f.policy.statements.map(statementJSON))),
+        ]).compact
     }
 
     func removePermission(_ input: RemovePermissionInput, _ ctx: CallContext) throws(LambdaError) -> LambdaEmptyOutput {

@@ -154,7 +154,20 @@ def test_iam_and_sts(friday):
     assert error_of(lambda: iam.create_access_key(UserName="alice"))[0] == "LimitExceeded"
     alice = boto3.client("sts", endpoint_url=friday.url, region_name="us-east-1", aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
     assert alice.get_caller_identity()["Arn"] == "arn:aws:iam::000000000000:user/alice"
-    creds = sts.assume_role(RoleArn=role["Arn"], RoleSessionName="demo")
+    # Root cannot assume roles; a user can, when its policy and the role's trust policy allow it.
+    assert error_of(lambda: sts.assume_role(RoleArn=role["Arn"], RoleSessionName="demo")) == ("AccessDenied", "Roles may not be assumed by root accounts.", 403)
+    alice_sts = boto3.client("sts", endpoint_url=friday.url, region_name="us-east-1", aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+    denied = error_of(lambda: alice_sts.assume_role(RoleArn=role["Arn"], RoleSessionName="demo"))
+    assert denied == ("AccessDenied", "User: arn:aws:iam::000000000000:user/alice is not authorized to perform: sts:AssumeRole on resource: "
+                      "arn:aws:iam::000000000000:role/salesAnalysisReportRole because no identity-based policy allows the sts:AssumeRole action", 403)
+    iam.put_user_policy(UserName="alice", PolicyName="assume", PolicyDocument='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}')
+    # The role's trust policy must allow it too.
+    assert error_of(lambda: alice_sts.assume_role(RoleArn=role["Arn"], RoleSessionName="demo"))[1].endswith(
+        "because no resource-based policy allows the sts:AssumeRole action")
+    iam.update_assume_role_policy(RoleName="salesAnalysisReportRole", PolicyDocument='{"Version":"2012-10-17","Statement":['
+                                  '{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"},'
+                                  '{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::000000000000:root"},"Action":"sts:AssumeRole"}]}')
+    creds = alice_sts.assume_role(RoleArn=role["Arn"], RoleSessionName="demo")
     assert creds["AssumedRoleUser"]["Arn"] == "arn:aws:sts::000000000000:assumed-role/salesAnalysisReportRole/demo"
     c = creds["Credentials"]
     session = boto3.client("sts", endpoint_url=friday.url, region_name="us-east-1", aws_access_key_id=c["AccessKeyId"],

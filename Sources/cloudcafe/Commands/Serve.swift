@@ -4,6 +4,7 @@ import Engine
 import Foundation
 import Gateway
 import Hummingbird
+import IAM
 import Logging
 import Lambda
 import SNS
@@ -20,6 +21,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Stack to deploy: 'cafe' (default), 'none', or a stack file.") var stack = "cafe"
     @Option(name: .customLong("admin-email"), help: "Where the café stack's report emails go.") var adminEmail = "admin@example.com"
     @Option(help: "Seed for generated ids, for reproducible runs.") var seed: UInt64?
+    @Option(help: "IAM: enforce (deny what AWS denies), audit (allow, log would-be denials) or off.") var iam = "enforce"
 
     func run() async throws {
         LoggingSystem.bootstrap { label in
@@ -38,6 +40,8 @@ struct Serve: AsyncParsableCommand {
             config.startTime = instant
         }
         guard clockRate >= 0, clockRate.isFinite else { throw ValidationError("--clock-rate must be 0 or more") }
+        guard let mode = IAMAuthorizer.Mode(rawValue: iam) else { throw ValidationError("--iam must be enforce, audit or off") }
+        config.iamMode = mode
         switch stack {
         case "none": config.stack = nil
         case "cafe": config.stack = try StackFile.cafe()

@@ -1,0 +1,156 @@
+public import CloudCafeCore
+public import Foundation
+import Logging
+import Synchronization
+
+/// The IAM module's answer to every call: gathers the caller's identity-based policies and
+/// the resource's own policy, evaluates them (PolicyEvaluator), and turns a denial into the
+/// service's AWS error with AWS's wording.
+public final class IAMAuthorizer: Authorizer {
+    /// `serve --iam`: enforce (default), audit (allow, but log each would-be denial), off.
+    public enum Mode: String, Sendable, CaseIterable { case enforce, audit, off }
+
+    /// One decision, for `cloudcafe iam explain`.
+    public struct Record: Sendable {
+        public let time: Date
+        public let principal: String
+        public let action: String
+        public let resource: String
+        public let evaluation: Evaluation
+    }
+
+    let iam: IAM
+    public let mode: Mode
+    private let recent = Mutex<[Record]>([])
+    private let logger = Logger(label: "cloudcafe.iam")
+
+    public init(iam: IAM, mode: Mode) {
+        self.iam = iam
+        self.mode = mode
+    }
+
+    /// The last decisions, newest last.
+    public var decisions: [Record] { recent.withLock { $0 } }
+
+    public func authorize(_ request: AuthorizationRequest) async throws {
+        guard mode != .off else { return }
+        let ctx = request.context
+        let identity = await iam.identityPolicies(for: ctx.caller)
+        let resourcePolicy = request.resourcePolicy.flatMap { try? PolicyDocument(parsing: $0, kind: .resource) }.map { NamedPolicy(name: "resource-based policy", document: $0) }
+        let keys = Self.contextKeys(ctx)
+        for resource in request.resources {
+            let evaluation = PolicyEvaluator.evaluate(
+                identity: identity, resource: resourcePolicy,
+                request: EvaluationRequest(principal: ctx.caller, action: request.action, resource: resource, multiValuedKeys: keys),
+                resourceMustAllow: request.action == "sts:AssumeRole")
+            remember(Record(time: ctx.now, principal: ctx.caller.arn, action: request.action, resource: resource, evaluation: evaluation))
+            guard !evaluation.allowed else { continue }
+            let error = Self.denial(principal: ctx.caller, action: request.action, resource: resource, evaluation: evaluation)
+            logger.notice(
+                "\(mode == .enforce ? "denied" : "would deny (audit)")",
+                metadata: [
+                    "aws.caller": "\(ctx.caller.arn)", "aws.action": "\(request.action)", "aws.resource": "\(resource)",
+                    "iam.decision": "\(evaluation.decision.rawValue)",
+                    "iam.matched": "\(evaluation.matched.map { "\($0.policy)/\($0.sid ?? "-")/\($0.effect.rawValue)" }.joined(separator: ","))",
+                ])
+            if mode == .enforce { throw error }
+        }
+    }
+
+    private func remember(_ r: Record) {
+        recent.withLock { list in
+            list.append(r)
+            if list.count > 200 { list.removeFirst(list.count - 200) }
+        }
+    }
+
+    /// Context keys derived from the call (aws:…), lower-cased.
+    static func contextKeys(_ ctx: CallContext) -> [String: [String]] {
+        var keys: [String: [String]] = [
+            "aws:currenttime": [TimeText.iso8601(ctx.now)],
+            "aws:epochtime": [String(Int64(ctx.now.timeIntervalSince1970))],
+            "aws:requestedregion": [ctx.region],
+            "aws:securetransport": ["false"],
+        ]
+        switch ctx.caller {
+        case .root(let account):
+            keys["aws:principalarn"] = ["arn:aws:iam::\(account):root"]
+            keys["aws:principalaccount"] = [account]
+            keys["aws:principaltype"] = ["Account"]
+            keys["aws:userid"] = [account]
+        case .user(let arn):
+            keys["aws:principalarn"] = [arn.description]
+            keys["aws:principalaccount"] = [arn.account]
+            keys["aws:principaltype"] = ["User"]
+            keys["aws:username"] = [arn.lastComponent]
+        case .assumedRole(let role, let session):
+            keys["aws:principalarn"] = [role.description]
+            keys["aws:principalaccount"] = [role.account]
+            keys["aws:principaltype"] = ["AssumedRole"]
+            keys["aws:userid"] = ["\(role.lastComponent):\(session)"]
+        case .service(let name):
+            keys["aws:principalservicename"] = [name]
+        }
+        if let source = ctx.sourceArn {
+            keys["aws:sourcearn"] = [source]
+            keys["aws:sourceaccount"] = [ARN(source).map { $0.account.isEmpty ? ctx.account : $0.account } ?? ctx.account]
+        }
+        return keys
+    }
+
+    /// AWS's access-denied error of the service that owns `action`, worded as AWS words it.
+    static func denial(principal: Principal, action: String, resource: String, evaluation: Evaluation) -> CommonError {
+        let why: String
+        switch evaluation.decision {
+        case .explicitDeny: why = "with an explicit deny in \(evaluation.denyIsResourceBased ? "a resource-based" : "an identity-based") policy"
+        default: why = "because no \(evaluation.denyIsResourceBased ? "resource-based" : "identity-based") policy allows the \(action) action"
+        }
+        let message = "User: \(principal.arn) is not authorized to perform: \(action) on resource: \(resource) \(why)"
+        switch action.split(separator: ":").first.map(String.init) ?? "" {
+        case "sns": return .accessDenied(code: "AuthorizationError", message: message, httpStatus: 403)
+        case "iam", "sts": return .accessDenied(code: "AccessDenied", message: message, httpStatus: 403)
+        case "lambda": return .accessDenied(code: "AccessDeniedException", message: message, httpStatus: 403)
+        default: return .accessDenied(code: "AccessDeniedException", message: message, httpStatus: 400)
+        }
+    }
+}
+
+extension IAM {
+    /// The identity-based policies of a principal: a user's or a role's inline and attached ones.
+    func identityPolicies(for principal: Principal) -> [NamedPolicy] {
+        let inline: [String: String]
+        let attached: [ARN]
+        switch principal {
+        case .user(let arn):
+            guard let u = users[arn.lastComponent.lowercased()] else { return [] }
+            (inline, attached) = (u.inlinePolicies, u.attachedPolicies)
+        case .assumedRole(let role, _):
+            guard let r = roles[role.lastComponent.lowercased()], r.arn == role else { return [] }
+            (inline, attached) = (r.inlinePolicies, r.attachedPolicies)
+        case .root, .service:
+            return []
+        }
+        var result: [NamedPolicy] = []
+        for name in inline.keys.sorted() {
+            if let text = inline[name], let doc = parsed(text) { result.append(NamedPolicy(name: name, document: doc)) }
+        }
+        for arn in attached {
+            if let p = policies[arn.description], let doc = parsed(p.document) { result.append(NamedPolicy(name: p.name, document: doc)) }
+        }
+        return result
+    }
+
+    /// A stored document, parsed once.
+    func parsed(_ text: String) -> PolicyDocument? {
+        if let doc = parsedDocuments[text] { return doc }
+        guard let doc = try? PolicyDocument(parsing: text, kind: .identity) else { return nil }
+        parsedDocuments[text] = doc
+        return doc
+    }
+
+    /// A role's trust policy, the resource policy of sts:AssumeRole.
+    func trustPolicy(_ roleArn: String) -> String? {
+        guard let arn = ARN(roleArn), let r = roles[arn.lastComponent.lowercased()], r.arn == arn else { return nil }
+        return r.assumeRolePolicy
+    }
+}

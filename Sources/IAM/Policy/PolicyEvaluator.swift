@@ -1,0 +1,182 @@
+public import CloudCafeCore
+import Foundation
+
+/// A policy with the name it is known by, for explanations.
+public struct NamedPolicy: Sendable {
+    public let name: String
+    public let document: PolicyDocument
+    public init(name: String, document: PolicyDocument) {
+        self.name = name
+        self.document = document
+    }
+}
+
+/// The question: may `principal` perform `action` on `resource`, given the request's context keys?
+public struct EvaluationRequest: Sendable {
+    public var principal: Principal
+    public var action: String
+    public var resource: String
+    /// Context keys, lower-cased (`aws:sourcearn`), each with its values.
+    public var keys: [String: [String]]
+
+    public init(principal: Principal, action: String, resource: String, keys: [String: String] = [:]) {
+        self.principal = principal
+        self.action = action
+        self.resource = resource
+        self.keys = Dictionary(keys.map { ($0.key.lowercased(), [$0.value]) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    public init(principal: Principal, action: String, resource: String, multiValuedKeys: [String: [String]]) {
+        self.principal = principal
+        self.action = action
+        self.resource = resource
+        self.keys = Dictionary(multiValuedKeys.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
+    }
+}
+
+/// The answer, with the statements that decided it.
+public struct Evaluation: Sendable, Equatable {
+    public enum Decision: String, Sendable { case allowed, explicitDeny, implicitDeny }
+    /// A statement that applied.
+    public struct Match: Sendable, Equatable {
+        public let policy: String
+        public let sid: String?
+        public let effect: PolicyDocument.Statement.Effect
+    }
+
+    public let decision: Decision
+    public let matched: [Match]
+    /// Where the deciding statement (or the missing allow) was: identity- or resource-based.
+    public let denyIsResourceBased: Bool
+
+    public var allowed: Bool { decision == .allowed }
+}
+
+/// AWS's policy evaluation logic for calls within one account: an explicit deny wins;
+/// otherwise an allow from an identity-based policy, or from a resource-based policy naming
+/// the principal, allows; otherwise the call is implicitly denied. The account's root user
+/// is allowed unless explicitly denied by a resource policy.
+public enum PolicyEvaluator {
+    /// `resourceMustAllow`: a role's trust policy must allow `sts:AssumeRole` itself, whatever
+    /// the identity-based policies say; naming only the account still needs an identity allow.
+    public static func evaluate(identity: [NamedPolicy], resource: NamedPolicy?, request: EvaluationRequest, resourceMustAllow: Bool = false) -> Evaluation {
+        var matched: [Evaluation.Match] = []
+        var identityAllows = false
+        var resourceAllows = false
+        var resourceDelegates = false
+        var deniedByResource = false
+        var denied = false
+        for policy in identity {
+            for s in policy.document.statements where applies(s, version: policy.document.version, request: request, checkPrincipal: false) != nil {
+                matched.append(.init(policy: policy.name, sid: s.sid, effect: s.effect))
+                if s.effect == .deny { denied = true } else { identityAllows = true }
+            }
+        }
+        if let policy = resource {
+            for s in policy.document.statements {
+                guard let strength = applies(s, version: policy.document.version, request: request, checkPrincipal: true) else { continue }
+                matched.append(.init(policy: policy.name, sid: s.sid, effect: s.effect))
+                if s.effect == .deny {
+                    denied = true
+                    deniedByResource = true
+                } else if strength == .specific {
+                    resourceAllows = true
+                } else {
+                    resourceDelegates = true
+                }
+            }
+        }
+        if denied { return Evaluation(decision: .explicitDeny, matched: matched, denyIsResourceBased: deniedByResource) }
+        if resourceMustAllow && !resourceAllows && !resourceDelegates {
+            return Evaluation(decision: .implicitDeny, matched: matched, denyIsResourceBased: true)
+        }
+        if case .root = request.principal { return Evaluation(decision: .allowed, matched: matched, denyIsResourceBased: false) }
+        if identityAllows || resourceAllows { return Evaluation(decision: .allowed, matched: matched, denyIsResourceBased: false) }
+        if case .service = request.principal { return Evaluation(decision: .implicitDeny, matched: matched, denyIsResourceBased: true) }
+        return Evaluation(decision: .implicitDeny, matched: matched, denyIsResourceBased: false)
+    }
+
+    /// How a resource policy's Principal names the caller: by itself, or by its account only
+    /// (which delegates to the account's own policies and does not allow by itself).
+    enum Strength { case specific, account }
+
+    static func applies(_ s: PolicyDocument.Statement, version: String, request: EvaluationRequest, checkPrincipal: Bool) -> Strength? {
+        guard let actions = s.actions else { return nil }
+        let actionMatch = actions.values.contains { Glob.matches($0, request.action, caseSensitive: false) }
+        guard actionMatch != actions.negated else { return nil }
+        if let resources = s.resources {
+            let substitute = version == "2012-10-17"
+            let resourceMatch = resources.values.contains { pattern in
+                guard let p = substitute ? variables(pattern, request) : pattern else { return false }
+                return Glob.arnMatches(p, request.resource)
+            }
+            guard resourceMatch != resources.negated else { return nil }
+        }
+        var strength = Strength.specific
+        if checkPrincipal {
+            guard let principals = s.principals, let found = match(principals, request.principal) else { return nil }
+            strength = found
+        }
+        for c in s.conditions {
+            guard let op = ConditionOperator(c.operatorName) else { return nil }
+            let values = version == "2012-10-17" ? c.values.compactMap { variables($0, request) } : c.values
+            guard op.evaluate(policyValues: values, requestValues: request.keys[c.key.lowercased()]) else { return nil }
+        }
+        return strength
+    }
+
+    static func match(_ set: PolicyDocument.PrincipalSet, _ principal: Principal) -> Strength? {
+        var found: Strength?
+        if set.any {
+            found = .specific
+        } else {
+            switch principal {
+            case .service(let name):
+                if set.services.contains(name) { found = .specific }
+            case .root(let account):
+                if set.aws.contains(where: { $0 == account || $0 == "arn:aws:iam::\(account):root" }) { found = .specific }
+            case .user(let arn):
+                if set.aws.contains(arn.description) { found = .specific }
+                else if set.aws.contains(where: { $0 == arn.account || $0 == "arn:aws:iam::\(arn.account):root" }) { found = .account }
+            case .assumedRole(let role, _):
+                if set.aws.contains(role.description) || set.aws.contains(principal.arn) { found = .specific }
+                else if set.aws.contains(where: { $0 == role.account || $0 == "arn:aws:iam::\(role.account):root" }) { found = .account }
+            }
+        }
+        if set.negated { return found == nil ? .specific : nil }
+        return found
+    }
+
+    /// Replaces `${key}` (or `${key, 'default'}`) with the request's value; nil when a key is
+    /// missing without a default, so the pattern matches nothing.
+    static func variables(_ text: String, _ request: EvaluationRequest) -> String? {
+        guard text.contains("${") else { return text }
+        var out = ""
+        var rest = Substring(text)
+        while let start = rest.range(of: "${") {
+            out += rest[..<start.lowerBound]
+            guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
+                out += rest[start.lowerBound...]
+                return out
+            }
+            let inner = rest[start.upperBound..<end]
+            rest = rest[rest.index(after: end)...]
+            switch inner {
+            case "*": out += "*"
+            case "?": out += "?"
+            case "$": out += "$"
+            default:
+                let parts = inner.split(separator: ",", maxSplits: 1)
+                let key = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
+                if let value = request.keys[key]?.first {
+                    out += value
+                } else if parts.count == 2 {
+                    out += parts[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+                } else {
+                    return nil
+                }
+            }
+        }
+        return out + rest
+    }
+}
