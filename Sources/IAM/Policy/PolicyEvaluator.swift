@@ -87,10 +87,11 @@ public enum PolicyEvaluator {
             }
         }
         if denied { return Evaluation(decision: .explicitDeny, matched: matched, denyIsResourceBased: deniedByResource) }
-        if resourceMustAllow && !resourceAllows && !resourceDelegates {
-            return Evaluation(decision: .implicitDeny, matched: matched, denyIsResourceBased: true)
-        }
         if case .root = request.principal { return Evaluation(decision: .allowed, matched: matched, denyIsResourceBased: false) }
+        if resourceMustAllow && !resourceAllows && !resourceDelegates {
+            // Without an identity allow either, AWS names the identity-based policies.
+            return Evaluation(decision: .implicitDeny, matched: matched, denyIsResourceBased: identityAllows)
+        }
         if identityAllows || resourceAllows { return Evaluation(decision: .allowed, matched: matched, denyIsResourceBased: false) }
         if case .service = request.principal { return Evaluation(decision: .implicitDeny, matched: matched, denyIsResourceBased: true) }
         return Evaluation(decision: .implicitDeny, matched: matched, denyIsResourceBased: false)
