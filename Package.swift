@@ -61,6 +61,7 @@ let package = Package(
         .testTarget(name: "EventBridgeTests", dependencies: ["EventBridge", "CloudCafeCore"], swiftSettings: settings),
         .testTarget(name: "CafeReportTests", dependencies: ["CafeReport", "CloudCafeCore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: settings),
         .testTarget(name: "SNSTests", dependencies: ["SNS", "CloudCafeCore"], swiftSettings: settings),
+        .testTarget(name: "IAMTests", dependencies: ["IAM", "CloudCafeCore"], swiftSettings: settings),
         .testTarget(name: "LambdaTests", dependencies: ["Lambda", "CloudWatchLogs", "CloudCafeCore"], swiftSettings: settings),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "IAM", "CloudCafeCore", "Lambda", "SNS", "SSM", "CloudWatchLogs", "EventBridge", "CafeReport"], swiftSettings: settings),
     ]

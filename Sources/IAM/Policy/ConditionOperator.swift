@@ -149,7 +149,8 @@ enum Glob {
         if pattern == "*" { return true }
         let ps = pattern.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
         let vs = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard ps.count == 6, vs.count == 6 else { return matches(pattern, arn, caseSensitive: true) }
+        // Patterns with fewer segments match nothing: a wildcard never spans a colon between segments.
+        guard ps.count == 6, vs.count == 6 else { return pattern == arn }
         return zip(ps, vs).allSatisfy { matches(String($0), String($1), caseSensitive: true) }
     }
 }
