@@ -5,6 +5,7 @@ import EventBridge
 import Foundation
 import HTTPTypes
 import Hummingbird
+import IAM
 import NIOCore
 import Lambda
 import SNS
@@ -46,6 +47,24 @@ struct AdminAPI {
             let zip = await engine.lambda.codeArchive(
                 region: context.parameters.get("region") ?? "", function: nil, layer: context.parameters.get("name"), version: context.parameters.get("version").flatMap(Int.init))
             return Self.zip(zip)
+        }
+        admin.get("iam/decisions") { request, _ in
+            let onlyDenied = request.uri.queryParameters.get("denied") == "true"
+            let limit = request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 20
+            let records = engine.authorizer.decisions.filter { !onlyDenied || !$0.evaluation.allowed }.suffix(max(1, min(limit, 200)))
+            return Self.json(.object([
+                ("mode", .string(engine.authorizer.mode.rawValue)),
+                ("decisions", .array(records.map { r in
+                    .object([
+                        ("time", .string(TimeText.iso8601(r.time))), ("principal", .string(r.principal)), ("action", .string(r.action)),
+                        ("resource", .string(r.resource)), ("decision", .string(r.evaluation.decision.rawValue)),
+                        ("explanation", .string(IAMAuthorizer.explain(r))),
+                        ("matched", .array(r.evaluation.matched.map { m in
+                            .object([("policy", .string(m.policy)), ("sid", m.sid.map(JSONValue.string) ?? .null), ("effect", .string(m.effect.rawValue))])
+                        })),
+                    ])
+                })),
+            ]))
         }
         admin.get("rules/:name/next") { request, context in
             let name = context.parameters.get("name") ?? ""

@@ -64,6 +64,28 @@ public final class IAMAuthorizer: Authorizer {
         }
     }
 
+    /// Why a decision was made, in one sentence.
+    public static func explain(_ r: Record) -> String {
+        let e = r.evaluation
+        let statements = { (effect: PolicyDocument.Statement.Effect) in
+            e.matched.filter { $0.effect == effect }.map { "\($0.policy)\($0.sid.map { " (Sid \($0))" } ?? "")" }.joined(separator: ", ")
+        }
+        switch e.decision {
+        case .allowed:
+            if e.matched.isEmpty { return "Allowed: the account's root user is not restricted by identity-based policies." }
+            return "Allowed by \(statements(.allow))."
+        case .explicitDeny:
+            return "Explicitly denied by \(statements(.deny)); an explicit deny overrides every allow."
+        case .implicitDeny:
+            if r.principal.hasSuffix(".amazonaws.com") {
+                return "Implicitly denied: no statement of the resource's policy allows \(r.principal) to \(r.action) (check its Principal and its aws:SourceArn condition)."
+            }
+            return e.matched.isEmpty
+                ? "Implicitly denied: no identity-based policy of \(r.principal) allows \(r.action) on \(r.resource)."
+                : "Implicitly denied: matching statements (\(statements(.allow))) do not suffice; a role's trust policy must allow the caller."
+        }
+    }
+
     /// Context keys derived from the call (aws:…), lower-cased.
     static func contextKeys(_ ctx: CallContext) -> [String: [String]] {
         var keys: [String: [String]] = [

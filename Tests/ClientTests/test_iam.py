@@ -1,0 +1,85 @@
+"""IAM enforced on every call: the lab's lesson through the aws CLI's own calls, audit mode,
+and the explanations."""
+import boto3
+from botocore.config import Config
+
+from test_wire import client, error_of
+
+SNS_POLICY = "arn:aws:iam::aws:policy/AmazonSNSFullAccess"
+DENIAL = ("User: arn:aws:sts::000000000000:assumed-role/salesAnalysisReportRole/salesAnalysisReport is not authorized to perform: "
+          "sns:Publish on resource: arn:aws:sns:us-east-1:000000000000:salesAnalysisReportTopic because no identity-based policy allows the sns:Publish action")
+
+
+def report_subjects(daemon):
+    return [m["subject"] for m in daemon.api("GET", "/_cloudcafe/outbox") if m["subject"] == "Daily Sales Analysis Report"]
+
+
+def test_detaching_sns_access_fails_the_run_then_reattaching_mends_it(friday):
+    iam, logs = client(friday, "iam"), client(friday, "logs")
+    # Given the report's role without AmazonSNSFullAccess
+    iam.detach_role_policy(RoleName="salesAnalysisReportRole", PolicyArn=SNS_POLICY)
+    # When the schedule fires
+    assert len(friday.api("POST", "/_cloudcafe/clock", {"advance": "2m"})["fired"]) == 1
+    # Then no email, and the function's log group shows the authorization error
+    assert report_subjects(friday) == []
+    messages = [e["message"] for e in logs.filter_log_events(logGroupName="/aws/lambda/salesAnalysisReport", filterPattern="AuthorizationError")["events"]]
+    assert messages == ["[ERROR] AuthorizationErrorException: An error occurred (AuthorizationError) when calling the Publish operation: " + DENIAL]
+    # And IAM explains the denial
+    explained = friday.cli("iam", "explain").stdout
+    assert "implicitDeny  arn:aws:sts::000000000000:assumed-role/salesAnalysisReportRole/salesAnalysisReport  sns:Publish" in explained
+    assert "no identity-based policy" in explained
+    # When it is attached again, the next run emails
+    iam.attach_role_policy(RoleName="salesAnalysisReportRole", PolicyArn=SNS_POLICY)
+    friday.api("POST", "/_cloudcafe/clock", {"advance": "1d"})
+    assert report_subjects(friday) == ["Daily Sales Analysis Report"]
+
+
+def test_removing_the_events_permission_stops_the_trigger(friday):
+    lam = client(friday, "lambda")
+    lam.remove_permission(FunctionName="salesAnalysisReport", StatementId="salesAnalysisReportDailyTrigger-invoke")
+    friday.api("POST", "/_cloudcafe/clock", {"advance": "2m"})
+    assert report_subjects(friday) == []
+    lam.add_permission(FunctionName="salesAnalysisReport", StatementId="again", Action="lambda:InvokeFunction",
+                       Principal="events.amazonaws.com", SourceArn="arn:aws:events:us-east-1:000000000000:rule/salesAnalysisReportDailyTrigger")
+    friday.api("POST", "/_cloudcafe/clock", {"advance": "1d"})
+    assert report_subjects(friday) == ["Daily Sales Analysis Report"]
+
+
+def test_a_user_is_limited_to_its_policies(friday):
+    iam = client(friday, "iam")
+    iam.create_user(UserName="barista")
+    key = iam.create_access_key(UserName="barista")["AccessKey"]
+    iam.put_user_policy(UserName="barista", PolicyName="readCafe", PolicyDocument=
+                        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ssm:GetParameter","Resource":"arn:aws:ssm:*:*:parameter/cafe/*"}]}')
+    ssm = boto3.client("ssm", endpoint_url=friday.url, region_name="us-east-1", aws_access_key_id=key["AccessKeyId"],
+                       aws_secret_access_key=key["SecretAccessKey"], config=Config(retries={"max_attempts": 1}))
+    assert ssm.get_parameter(Name="/cafe/dbName")["Parameter"]["Value"] == "cafe_db"
+    assert error_of(lambda: ssm.put_parameter(Name="/cafe/dbName", Value="x", Type="String", Overwrite=True)) == (
+        "AccessDeniedException", "User: arn:aws:iam::000000000000:user/barista is not authorized to perform: ssm:PutParameter on resource: "
+        "arn:aws:ssm:us-east-1:000000000000:parameter/cafe/dbName because no identity-based policy allows the ssm:PutParameter action", 400)
+    iam.put_user_policy(UserName="barista", PolicyName="noSecrets", PolicyDocument=
+                        '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ssm:*","Resource":"arn:aws:ssm:*:*:parameter/cafe/dbPassword"}]}')
+    assert error_of(lambda: ssm.get_parameter(Name="/cafe/dbPassword"))[1].endswith("with an explicit deny in an identity-based policy")
+    sns = boto3.client("sns", endpoint_url=friday.url, region_name="us-east-1", aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+    assert error_of(lambda: sns.list_topics())[0:2] == ("AuthorizationError", "User: arn:aws:iam::000000000000:user/barista is not authorized to perform: "
+                                                         "sns:ListTopics on resource: * because no identity-based policy allows the sns:ListTopics action")
+
+
+def test_audit_mode_allows_and_records(daemon_factory):
+    d = daemon_factory("--iam", "audit", "--clock-rate", "0", "--start-time", "2026-11-27T19:59:00Z")
+    client(d, "iam").detach_role_policy(RoleName="salesAnalysisReportRole", PolicyArn=SNS_POLICY)
+    d.api("POST", "/_cloudcafe/clock", {"advance": "2m"})
+    assert report_subjects(d) == ["Daily Sales Analysis Report"]
+    denied = d.api("GET", "/_cloudcafe/iam/decisions?denied=true")
+    assert denied["mode"] == "audit"
+    assert [(x["action"], x["decision"]) for x in denied["decisions"]] == [("sns:Publish", "implicitDeny")]
+
+
+def test_malformed_policies_are_rejected_with_iams_message(friday):
+    iam = client(friday, "iam")
+    assert error_of(lambda: iam.put_role_policy(RoleName="salesAnalysisReportRole", PolicyName="p", PolicyDocument=
+                                                '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sns:Publish"}]}')) == (
+        "MalformedPolicyDocument", "Policy statement must contain resources.", 400)
+    assert error_of(lambda: iam.create_role(RoleName="r2", AssumeRolePolicyDocument=
+                                            '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}')) == (
+        "MalformedPolicyDocument", "Missing required field Principal", 400)
