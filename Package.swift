@@ -47,6 +47,7 @@ let package = Package(
                 "Engine", "CloudCafeCore", "EventBridge", "SNS", "Lambda", "CloudWatchLogs", "IAM", "SSM",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: settings),
         .executableTarget(

@@ -13,11 +13,13 @@ import NIOCore
 struct AWSProtocols {
     let engine: CloudCafeEngine
     let catalog: ServiceCatalog
+    let configuration: GatewayConfiguration
     let logger = Logger(label: "cloudcafe.gateway")
 
-    init(engine: CloudCafeEngine) {
+    init(engine: CloudCafeEngine, configuration: GatewayConfiguration = GatewayConfiguration()) {
         self.engine = engine
         self.catalog = ServiceCatalog()
+        self.configuration = configuration
     }
 
     func register(on router: Router<BasicRequestContext>) {
@@ -48,6 +50,15 @@ struct AWSProtocols {
             return JSONCodec.error(WireError(errorCode: "RequestEntityTooLargeException", message: "Request must be smaller than 16777216 bytes", httpStatus: 413))
         }
         let service = signed?.service ?? Self.unsignedService(target: target, path: request.uri.path, body: body)
+        if configuration.strictAuth {
+            do {
+                try await authenticate(request, body: body)
+            } catch let failure as SigV4Verifier.Failure {
+                return errorResponse(Self.authError(failure, service: service ?? ""), service: service ?? "", requestID: requestID)
+            } catch {
+                return errorResponse(CommonError.internalFailure(), service: service ?? "", requestID: requestID)
+            }
+        }
         switch service {
         case .some(let s) where ["events", "logs", "ssm"].contains(s):
             return await json(service: s, target: target, body: body, caller: caller)
@@ -62,6 +73,56 @@ struct AWSProtocols {
     }
 
     /// The service of an unsigned request, from what its protocol puts on the wire.
+    /// `--strict-auth`: the signature must verify with the secret of a key IAM issued (or the
+    /// root pair), and temporary credentials must carry their live session token.
+    func authenticate(_ request: Request, body: Data) async throws {
+        guard let signature = SigV4Verifier.signature(of: request) else { throw SigV4Verifier.Failure.missing }
+        let secret: String
+        if signature.accessKey == configuration.rootAccessKey {
+            secret = configuration.rootSecretKey
+        } else if let issued = await engine.iam.secret(forAccessKey: signature.accessKey) {
+            if let token = issued.sessionToken {
+                let sent = request.headers[HTTPField.Name("X-Amz-Security-Token")!] ?? request.uri.queryParameters.get("X-Amz-Security-Token").map { String($0) }
+                guard sent == token else { throw SigV4Verifier.Failure.unknownKey }
+                if let expiry = issued.expiration, expiry <= engine.clock.now { throw SigV4Verifier.Failure.tokenExpired }
+            }
+            secret = issued.secret
+        } else {
+            throw SigV4Verifier.Failure.unknownKey
+        }
+        try SigV4Verifier.verify(request, body: body, signature: signature, secret: secret, now: VirtualClock.machineTime)
+    }
+
+    /// The error each protocol answers for a refused signature.
+    static func authError(_ failure: SigV4Verifier.Failure, service: String) -> WireError {
+        let query = ["sns", "iam", "sts"].contains(service)
+        let status = query || service == "lambda" ? 403 : 400
+        switch failure {
+        case .missing:
+            return WireError(errorCode: query ? "MissingAuthenticationToken" : "MissingAuthenticationTokenException", message: "Missing Authentication Token", httpStatus: status)
+        case .unknownKey:
+            return WireError(errorCode: query ? "InvalidClientTokenId" : "UnrecognizedClientException", message: "The security token included in the request is invalid.", httpStatus: status)
+        case .tokenExpired:
+            return WireError(errorCode: query ? "ExpiredToken" : "ExpiredTokenException", message: "The security token included in the request is expired", httpStatus: status)
+        case .mismatch:
+            return WireError(
+                errorCode: query ? "SignatureDoesNotMatch" : "InvalidSignatureException",
+                message: "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+                httpStatus: status)
+        case .expired(let amzDate):
+            return WireError(errorCode: query ? "SignatureDoesNotMatch" : "InvalidSignatureException", message: "Signature expired: \(amzDate) is now earlier than the allowed 15 minutes of clock skew.", httpStatus: status)
+        }
+    }
+
+    /// An error in the shape of `service`'s protocol.
+    func errorResponse(_ error: any AWSServiceError, service: String, requestID: String) -> Response {
+        switch service {
+        case "sns", "iam", "sts": QueryCodec.error(error, requestID: requestID)
+        case "lambda": RestJSONCodec.error(error)
+        default: JSONCodec.error(error)
+        }
+    }
+
     static func unsignedService(target: String?, path: String, body: Data) -> String? {
         if let target {
             if target.hasPrefix("AWSEvents.") { return "events" }

@@ -16,10 +16,16 @@ public struct GatewayConfiguration: Sendable {
     /// The address to bind; port 0 picks a free port.
     public var host = "127.0.0.1"
     public var port = 4566
+    /// Verify every SigV4 signature and reject keys IAM did not issue (`serve --strict-auth`).
+    public var strictAuth = false
+    /// The account root's key pair under strict authentication.
+    public var rootAccessKey = "test"
+    public var rootSecretKey = "test"
 
-    public init(host: String = "127.0.0.1", port: Int = 4566) {
+    public init(host: String = "127.0.0.1", port: Int = 4566, strictAuth: Bool = false) {
         self.host = host
         self.port = port
+        self.strictAuth = strictAuth
     }
 }
 
@@ -31,7 +37,7 @@ public func buildApplication(
     router.add(middleware: RequestIDMiddleware(ids: engine.dispatcher.ids))
     AdminAPI(engine: engine).register(on: router)
     EmailLinks(engine: engine).register(on: router)
-    AWSProtocols(engine: engine).register(on: router)
+    AWSProtocols(engine: engine, configuration: configuration).register(on: router)
     var logger = Logger(label: "cloudcafe.gateway")
     logger.logLevel = .warning
     return Application(

@@ -285,6 +285,16 @@ extension IAM {
             assumedRoleUser: AssumedRoleUser(assumedRoleId: "\(r.roleID):\(input.roleSessionName)", arn: Principal.assumedRole(role: r.arn, session: input.roleSessionName).arn))
     }
 
+    /// What `--strict-auth` needs to verify a signature: the key's secret, and for temporary
+    /// credentials the session token and its expiry. Nil for a key IAM never issued.
+    public func secret(forAccessKey accessKey: String) -> (secret: String, sessionToken: String?, expiration: Date?)? {
+        if let s = sessions[accessKey] { return (s.secret, s.token, s.expiration) }
+        for u in users.values {
+            if let k = u.accessKeys.first(where: { $0.id == accessKey && $0.active }) { return (k.secret, nil, nil) }
+        }
+        return nil
+    }
+
     /// Who a request signed with `accessKey` acts as: a user's key, a live session of an
     /// assumed role, or (any other key) nil, which the Gateway takes as the account root.
     public func principal(forAccessKey accessKey: String, at now: Date) -> Principal? {

@@ -22,6 +22,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("admin-email"), help: "Where the café stack's report emails go.") var adminEmail = "admin@example.com"
     @Option(help: "Seed for generated ids, for reproducible runs.") var seed: UInt64?
     @Option(help: "IAM: enforce (deny what AWS denies), audit (allow, log would-be denials) or off.") var iam = "enforce"
+    @Flag(name: .customLong("strict-auth"), help: "Verify every SigV4 signature; accept only keys IAM issued and the root pair.") var strictAuth = false
+    @Option(name: .customLong("root-credentials"), help: "The root user's KEY:SECRET under --strict-auth.") var rootCredentials = "test:test"
 
     func run() async throws {
         LoggingSystem.bootstrap { label in
@@ -49,7 +51,11 @@ struct Serve: AsyncParsableCommand {
         }
         let engine = try CloudCafeEngine(config)
         let logger = Logger(label: "cloudcafe")
-        let app = buildApplication(engine: engine, configuration: GatewayConfiguration(port: port)) { bound in
+        var gateway = GatewayConfiguration(port: port, strictAuth: strictAuth)
+        let pair = rootCredentials.split(separator: ":", maxSplits: 1).map(String.init)
+        guard pair.count == 2, !pair[0].isEmpty, !pair[1].isEmpty else { throw ValidationError("--root-credentials must be KEY:SECRET") }
+        (gateway.rootAccessKey, gateway.rootSecretKey) = (pair[0], pair[1])
+        let app = buildApplication(engine: engine, configuration: gateway) { bound in
             await engine.sns.setPublicEndpoint("http://127.0.0.1:\(bound)")
             await engine.lambda.setPublicEndpoint("http://127.0.0.1:\(bound)")
             do {
