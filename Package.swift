@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "IAM", dependencies: ["CloudCafeCore", .product(name: "Logging", package: "swift-log")], resources: [.copy("Resources/aws-managed-policies")], swiftSettings: settings),
         .target(name: "CloudWatchLogs", dependencies: ["CloudCafeCore"], swiftSettings: settings),
         .target(name: "SSM", dependencies: ["CloudCafeCore"], swiftSettings: settings),
-        .target(name: "Lambda", dependencies: ["CloudCafeCore", "CloudWatchLogs", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
+        .target(name: "Lambda", dependencies: ["CloudCafeCore", "CloudWatchLogs", "IAM", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
         .target(name: "SNS", dependencies: ["CloudCafeCore", "Lambda", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .target(name: "EventBridge", dependencies: ["CloudCafeCore", "Lambda", "SNS", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .target(
@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "CafeReportTests", dependencies: ["CafeReport", "CloudCafeCore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: settings),
         .testTarget(name: "SNSTests", dependencies: ["SNS", "CloudCafeCore"], swiftSettings: settings),
         .testTarget(name: "IAMTests", dependencies: ["IAM", "CloudCafeCore"], swiftSettings: settings),
-        .testTarget(name: "LambdaTests", dependencies: ["Lambda", "CloudWatchLogs", "CloudCafeCore"], swiftSettings: settings),
+        .testTarget(name: "LambdaTests", dependencies: ["Lambda", "CloudWatchLogs", "CloudCafeCore", "IAM"], swiftSettings: settings),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "IAM", "CloudCafeCore", "Lambda", "SNS", "SSM", "CloudWatchLogs", "EventBridge", "CafeReport"], swiftSettings: settings),
     ]
 )

@@ -51,6 +51,7 @@ struct ServiceCatalog: Sendable {
             WireOperation(IAM.listPolicies), WireOperation(IAM.deletePolicy), WireOperation(IAM.createUser), WireOperation(IAM.getUser),
             WireOperation(IAM.listUsers), WireOperation(IAM.deleteUser), WireOperation(IAM.createAccessKey), WireOperation(IAM.listAccessKeys),
             WireOperation(IAM.deleteAccessKey), WireOperation(IAM.attachUserPolicy), WireOperation(IAM.putUserPolicy),
+            WireOperation(IAM.simulatePrincipalPolicy), WireOperation(IAM.simulateCustomPolicy),
         ]),
         "sts": OperationTable([WireOperation(IAM.getCallerIdentity), WireOperation(IAM.assumeRole)]),
         "lambda": OperationTable([

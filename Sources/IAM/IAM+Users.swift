@@ -96,6 +96,11 @@ public struct AssumeRoleInput: Sendable, Codable {
     public var roleSessionName: String
     public var durationSeconds: Int?
     enum CodingKeys: String, CodingKey { case roleArn = "RoleArn", roleSessionName = "RoleSessionName", durationSeconds = "DurationSeconds" }
+    public init(roleArn: String, roleSessionName: String, durationSeconds: Int? = nil) {
+        self.roleArn = roleArn
+        self.roleSessionName = roleSessionName
+        self.durationSeconds = durationSeconds
+    }
 }
 
 /// Temporary credentials.
@@ -277,6 +282,7 @@ extension IAM {
         guard let arn = ARN(input.roleArn), let r = roles[arn.lastComponent.lowercased()], r.arn == arn else {
             throw .init(code: .noSuchEntity, message: "The role with name \(ARN(input.roleArn)?.lastComponent ?? input.roleArn) cannot be found.")
         }
+        sessions = sessions.filter { $0.value.expiration > ctx.now }
         let keyID = "ASIA" + uniqueID("").prefix(16)
         let session = RoleSession(roleArn: r.arn, sessionName: input.roleSessionName, secret: ids.hex(40), token: ids.hex(64), expiration: ctx.now.addingTimeInterval(Double(duration)))
         sessions[keyID] = session

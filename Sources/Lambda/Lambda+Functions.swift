@@ -1,5 +1,6 @@
 public import CloudCafeCore
 import Crypto
+import IAM
 public import Foundation
 
 // MARK: - Shapes (botocore lambda 2015-03-31)
@@ -194,7 +195,10 @@ extension Lambda {
     /// CreateFunction.
     public static let createFunction = Operation<Lambda, CreateFunctionInput, FunctionConfiguration>(
         name: "CreateFunction", action: "lambda:CreateFunction", resource: { i, c in c.arn("lambda", "function:\(i.functionName)").description }
-    ) { lambda, input, ctx in try await lambda.createFunction(input, ctx) }
+    ) { lambda, input, ctx in
+        try await lambda.checkLambdaCanAssume(input.role, ctx)
+        return try await lambda.createFunction(input, ctx)
+    }
 
     /// GetFunctionConfiguration.
     public static let getFunctionConfiguration = Operation<Lambda, GetFunctionConfigurationInput, FunctionConfiguration>(
@@ -206,7 +210,10 @@ extension Lambda {
     public static let updateFunctionConfiguration = Operation<Lambda, UpdateFunctionConfigurationInput, FunctionConfiguration>(
         name: "UpdateFunctionConfiguration", action: "lambda:UpdateFunctionConfiguration",
         resource: { i, c in c.arn("lambda", "function:\(functionName(from: i.functionName))").description }
-    ) { lambda, input, ctx in try await lambda.updateFunctionConfiguration(input, ctx) }
+    ) { lambda, input, ctx in
+        if let role = input.role { try await lambda.checkLambdaCanAssume(role, ctx) }
+        return try await lambda.updateFunctionConfiguration(input, ctx)
+    }
 
     /// PublishLayerVersion.
     public static let publishLayerVersion = Operation<Lambda, PublishLayerVersionInput, PublishLayerVersionOutput>(
@@ -220,6 +227,18 @@ extension Lambda {
     ) { lambda, input, ctx in try await lambda.addPermission(input, ctx) }
 
     // MARK: - Implementations
+
+    /// Lambda assumes the execution role as `lambda.amazonaws.com`, through IAM like any
+    /// caller: the role must exist and its trust policy must allow Lambda.
+    func checkLambdaCanAssume(_ role: String, _ ctx: CallContext) async throws {
+        guard ARN(role) != nil else { return }
+        let lambdaService = dispatcher.client(as: .service("lambda.amazonaws.com"), region: ctx.region)
+        do {
+            _ = try await lambdaService.send(IAM.assumeRole, AssumeRoleInput(roleArn: role, roleSessionName: "awslambda-validation", durationSeconds: 900))
+        } catch let e as AWSClientError where ["AccessDenied", "NoSuchEntity"].contains(e.error.errorCode) {
+            throw LambdaError.invalid("The role defined for the function cannot be assumed by Lambda.")
+        }
+    }
 
     func createFunction(_ input: CreateFunctionInput, _ ctx: CallContext) throws(LambdaError) -> FunctionConfiguration {
         try Self.validateName(input.functionName)

@@ -83,3 +83,24 @@ def test_malformed_policies_are_rejected_with_iams_message(friday):
     assert error_of(lambda: iam.create_role(RoleName="r2", AssumeRolePolicyDocument=
                                             '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}')) == (
         "MalformedPolicyDocument", "Missing required field Principal", 400)
+
+
+def test_policy_simulator_uses_the_same_engine(friday):
+    iam = client(friday, "iam")
+    role = "arn:aws:iam::000000000000:role/salesAnalysisReportRole"
+    topic = "arn:aws:sns:us-east-1:000000000000:salesAnalysisReportTopic"
+    results = iam.simulate_principal_policy(PolicySourceArn=role, ActionNames=["sns:Publish", "ssm:PutParameter"], ResourceArns=[topic])["EvaluationResults"]
+    assert [(r["EvalActionName"], r["EvalDecision"]) for r in results] == [("sns:Publish", "allowed"), ("ssm:PutParameter", "implicitDeny")]
+    assert results[0]["MatchedStatements"][0]["SourcePolicyId"] == "AmazonSNSFullAccess"
+    custom = iam.simulate_custom_policy(
+        PolicyInputList=['{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"*",'
+                         '"Condition":{"StringEquals":{"aws:SourceAccount":"000000000000"}}}]}'],
+        ActionNames=["lambda:InvokeFunction"])["EvaluationResults"][0]
+    assert custom["EvalDecision"] == "implicitDeny"
+    assert custom["MissingContextValues"] == ["aws:SourceAccount"]
+    given = iam.simulate_custom_policy(
+        PolicyInputList=['{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"*",'
+                         '"Condition":{"StringEquals":{"aws:SourceAccount":"000000000000"}}}]}'],
+        ActionNames=["lambda:InvokeFunction"],
+        ContextEntries=[{"ContextKeyName": "aws:SourceAccount", "ContextKeyValues": ["000000000000"], "ContextKeyType": "string"}])["EvaluationResults"][0]
+    assert given["EvalDecision"] == "allowed" and given["MissingContextValues"] == []

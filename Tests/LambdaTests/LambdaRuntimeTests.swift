@@ -1,6 +1,7 @@
 import CloudCafeCore
 import CloudWatchLogs
 import Foundation
+import IAM
 import Lambda
 import Testing
 
@@ -25,11 +26,15 @@ struct LambdaRuntimeTests {
     let logs = CloudWatchLogs()
     let root: AWSClient
 
-    init() {
+    init() async throws {
         lambda = Lambda(dispatcher: dispatcher, handlers: ["sleeper.handler": Sleeper(), "echo.handler": EnvironmentEcho()])
+        let iam = IAM(account: "000000000000")
         dispatcher.register(lambda)
         dispatcher.register(logs)
+        dispatcher.register(iam)
         root = dispatcher.client(as: .root(account: "000000000000"), region: "eu-west-1")
+        _ = try await root.send(IAM.createRole, CreateRoleInput(
+            roleName: "r", assumeRolePolicyDocument: #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#))
     }
 
     func create(_ name: String, handler: String, timeout: Int? = nil, env: [String: String]? = nil) async throws -> FunctionConfiguration {
@@ -95,6 +100,19 @@ struct LambdaRuntimeTests {
         let reports = lines.filter { $0.hasPrefix("REPORT") }
         #expect(reports.count == 2)
         #expect(reports[0].contains("Init Duration") && !reports[1].contains("Init Duration"))
+    }
+
+    @Test func roleMustTrustLambda() async throws {
+        do {
+            _ = try await root.send(
+                Lambda.createFunction,
+                CreateFunctionInput(
+                    functionName: "f", runtime: "python3.9", role: "arn:aws:iam::000000000000:role/missing", handler: "echo.handler", code: FunctionCode(zipFile: Data())))
+            Issue.record("created with a missing role")
+        } catch let e as AWSClientError {
+            #expect(e.error.errorCode == "InvalidParameterValueException")
+            #expect(e.error.message == "The role defined for the function cannot be assumed by Lambda.")
+        }
     }
 
     @Test func errorsAreLambdas() async throws {

@@ -126,6 +126,13 @@ public enum PolicyEvaluator {
         return strength
     }
 
+    /// Whether a statement's action and resource match, whatever its conditions say: the
+    /// statements whose condition keys a simulation reports as missing.
+    static func applies(ignoringConditions s: PolicyDocument.Statement, version: String, request: EvaluationRequest) -> Bool {
+        let stripped = PolicyDocument.Statement(sid: s.sid, effect: s.effect, actions: s.actions, resources: s.resources, principals: nil, conditions: [])
+        return applies(stripped, version: version, request: request, checkPrincipal: false) != nil
+    }
+
     static func match(_ set: PolicyDocument.PrincipalSet, _ principal: Principal) -> Strength? {
         var found: Strength?
         if set.any {
