@@ -15,15 +15,18 @@ public struct CallContext: Sendable {
     public let sourceArn: String?
     /// The virtual instant of the call.
     public let now: Date
+    /// The client's IP address for calls over HTTP (`aws:SourceIp`); nil for in-process calls.
+    public let sourceIP: String?
 
     /// Builds a context; only the Dispatcher and tests of single services make one.
-    public init(caller: Principal, account: String, region: String, requestID: String, sourceArn: String?, now: Date) {
+    public init(caller: Principal, account: String, region: String, requestID: String, sourceArn: String?, now: Date, sourceIP: String? = nil) {
         self.caller = caller
         self.account = account
         self.region = region
         self.requestID = requestID
         self.sourceArn = sourceArn
         self.now = now
+        self.sourceIP = sourceIP
     }
 
     /// An ARN in this call's partition, region and account.
@@ -42,11 +45,14 @@ public struct Caller: Sendable {
     public var sourceArn: String?
     /// A request id chosen by the transport (the Gateway), or nil for a fresh one.
     public var requestID: String?
+    /// The client's IP address, when the call came over HTTP.
+    public var sourceIP: String?
 
-    public init(principal: Principal, region: String, sourceArn: String? = nil, requestID: String? = nil) {
+    public init(principal: Principal, region: String, sourceArn: String? = nil, requestID: String? = nil, sourceIP: String? = nil) {
         self.principal = principal
         self.region = region
         self.sourceArn = sourceArn
         self.requestID = requestID
+        self.sourceIP = sourceIP
     }
 }

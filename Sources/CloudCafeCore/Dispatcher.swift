@@ -41,7 +41,7 @@ public final class Dispatcher: Sendable {
     public func context(for caller: Caller) -> CallContext {
         CallContext(
             caller: caller.principal, account: account, region: caller.region,
-            requestID: caller.requestID ?? ids.uuid(), sourceArn: caller.sourceArn, now: clock.now)
+            requestID: caller.requestID ?? ids.uuid(), sourceArn: caller.sourceArn, now: clock.now, sourceIP: caller.sourceIP)
     }
 
     /// Authorizes and performs `operation` for `caller`.

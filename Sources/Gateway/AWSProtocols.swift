@@ -22,27 +22,27 @@ struct AWSProtocols {
         self.configuration = configuration
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<GatewayRequestContext>) {
         for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch, .head] {
-            router.on("/", method: method) { request, _ in await handle(request) }
-            router.on("/**", method: method) { request, _ in await handle(request) }
+            router.on("/", method: method) { request, context in await handle(request, sourceIP: context.remoteIP) }
+            router.on("/**", method: method) { request, context in await handle(request, sourceIP: context.remoteIP) }
         }
     }
 
-    func handle(_ request: Request) async -> Response {
+    func handle(_ request: Request, sourceIP: String?) async -> Response {
         let requestID = engine.dispatcher.ids.uuid()
-        var response = await route(request, requestID: requestID)
+        var response = await route(request, requestID: requestID, sourceIP: sourceIP)
         response.headers[.requestID] = requestID
         return response
     }
 
-    func route(_ request: Request, requestID: String) async -> Response {
+    func route(_ request: Request, requestID: String, sourceIP: String?) async -> Response {
         let signed = SignedRequest(request)
         let target = request.headers[HTTPField.Name("X-Amz-Target")!]
         let region = signed?.region ?? engine.configuration.region
         // A user's key acts as the user, a session's as the assumed role; any other key as the account root.
         let known = await signed.asyncMap { await engine.iam.principal(forAccessKey: $0.accessKey, at: engine.clock.now) } ?? nil
-        let caller = Caller(principal: known ?? .root(account: engine.configuration.account), region: region, requestID: requestID)
+        let caller = Caller(principal: known ?? .root(account: engine.configuration.account), region: region, requestID: requestID, sourceIP: sourceIP)
         let body: Data
         do {
             body = Data(try await request.body.collect(upTo: 16 * 1_048_576).readableBytesView)

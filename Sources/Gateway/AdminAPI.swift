@@ -15,7 +15,7 @@ import SNS
 struct AdminAPI {
     let engine: CloudCafeEngine
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<GatewayRequestContext>) {
         let admin = router.group("/_cloudcafe")
         admin.get("health") { _, _ in
             Self.json(.object([("status", .string("ok")), ("now", .string(TimeText.iso8601(engine.clock.now)))]))

@@ -11,7 +11,7 @@ import SNS
 struct EmailLinks {
     let engine: CloudCafeEngine
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<GatewayRequestContext>) {
         router.get("/confirmation.html") { request, _ in
             let q = request.uri.queryParameters
             do {

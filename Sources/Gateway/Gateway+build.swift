@@ -33,7 +33,7 @@ public struct GatewayConfiguration: Sendable {
 public func buildApplication(
     engine: CloudCafeEngine, configuration: GatewayConfiguration, onReady: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let router = Router(context: BasicRequestContext.self)
+    let router = Router(context: GatewayRequestContext.self)
     router.add(middleware: RequestIDMiddleware(ids: engine.dispatcher.ids))
     AdminAPI(engine: engine).register(on: router)
     EmailLinks(engine: engine).register(on: router)

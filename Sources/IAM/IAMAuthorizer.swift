@@ -113,6 +113,7 @@ public final class IAMAuthorizer: Authorizer {
         case .service(let name):
             keys["aws:principalservicename"] = [name]
         }
+        if let ip = ctx.sourceIP { keys["aws:sourceip"] = [ip] }
         if let source = ctx.sourceArn {
             keys["aws:sourcearn"] = [source]
             keys["aws:sourceaccount"] = [ARN(source).map { $0.account.isEmpty ? ctx.account : $0.account } ?? ctx.account]

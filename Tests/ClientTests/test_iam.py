@@ -104,3 +104,18 @@ def test_policy_simulator_uses_the_same_engine(friday):
         ActionNames=["lambda:InvokeFunction"],
         ContextEntries=[{"ContextKeyName": "aws:SourceAccount", "ContextKeyValues": ["000000000000"], "ContextKeyType": "string"}])["EvaluationResults"][0]
     assert given["EvalDecision"] == "allowed" and given["MissingContextValues"] == []
+
+
+def test_source_ip_condition(friday):
+    iam = client(friday, "iam")
+    iam.create_user(UserName="remote")
+    key = iam.create_access_key(UserName="remote")["AccessKey"]
+    iam.put_user_policy(UserName="remote", PolicyName="fromElsewhere", PolicyDocument=
+                        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ssm:GetParameter","Resource":"*",'
+                        '"Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}]}')
+    ssm = boto3.client("ssm", endpoint_url=friday.url, region_name="us-east-1", aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+    assert error_of(lambda: ssm.get_parameter(Name="/cafe/dbName"))[0] == "AccessDeniedException"
+    iam.put_user_policy(UserName="remote", PolicyName="fromElsewhere", PolicyDocument=
+                        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ssm:GetParameter","Resource":"*",'
+                        '"Condition":{"IpAddress":{"aws:SourceIp":"127.0.0.0/8"}}}]}')
+    assert ssm.get_parameter(Name="/cafe/dbName")["Parameter"]["Value"] == "cafe_db"
