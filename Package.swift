@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "CloudWatchLogs", dependencies: ["CloudCafeCore"], swiftSettings: settings),
         .target(name: "SSM", dependencies: ["CloudCafeCore"], swiftSettings: settings),
         .target(name: "Lambda", dependencies: ["CloudCafeCore", "CloudWatchLogs", "IAM", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
-        .target(name: "SNS", dependencies: ["CloudCafeCore", "Lambda", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
+        .target(name: "SNS", dependencies: ["CloudCafeCore", "Lambda", "IAM", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .target(name: "EventBridge", dependencies: ["CloudCafeCore", "Lambda", "SNS", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .target(
             name: "CafeReport",

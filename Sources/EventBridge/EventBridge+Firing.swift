@@ -76,14 +76,7 @@ extension EventBridge {
     }
 
     func deliver(_ event: JSONValue, to target: Target, from rule: Rule) async {
-        let payload: String
-        if let input = target.input {
-            payload = input
-        } else if let path = target.inputPath {
-            payload = Self.select(path, in: event)?.compact ?? "null"
-        } else {
-            payload = event.compact
-        }
+        let payload = Self.input(for: target, event: event, rule: rule)
         // EventBridge calls the target as itself, for the rule: the function's resource policy decides.
         let caller = Caller(principal: .service("events.amazonaws.com"), region: rule.arn.region, sourceArn: rule.arn.description)
         guard let arn = ARN(target.arn) else { return }
@@ -103,12 +96,61 @@ extension EventBridge {
         }
     }
 
-    /// A simple JSONPath (`$`, `$.a.b`) into the event.
+    /// What a target receives: its constant `Input`, the part of the event its `InputPath`
+    /// selects, its `InputTransformer`'s template filled in, or the whole event.
+    static func input(for target: Target, event: JSONValue, rule: Rule) -> String {
+        if let input = target.input { return input }
+        if let path = target.inputPath { return select(path, in: event)?.compact ?? "" }
+        if let transformer = target.inputTransformer {
+            var values: [String: JSONValue] = [
+                "aws.events.rule-arn": .string(rule.arn.description), "aws.events.rule-name": .string(rule.name),
+                "aws.events.event": event, "aws.events.event.json": event,
+                "aws.events.event.ingestion-time": event["time"] ?? .null,
+            ]
+            for (name, path) in transformer.inputPathsMap ?? [:] { values[name] = select(path, in: event) ?? .null }
+            return fill(transformer.inputTemplate, values)
+        }
+        return event.compact
+    }
+
+    /// Replaces each `<name>` of the template: strings as their text (the template supplies any
+    /// quotes), other values as JSON, as EventBridge's InputTransformer does.
+    static func fill(_ template: String, _ values: [String: JSONValue]) -> String {
+        var out = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "<") {
+            out += rest[..<open]
+            guard let close = rest[open...].firstIndex(of: ">") else {
+                out += rest[open...]
+                return out
+            }
+            let name = String(rest[rest.index(after: open)..<close])
+            if let value = values[name] {
+                if case .string(let s) = value { out += s } else { out += value.compact }
+            } else {
+                out += rest[open...close]
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
+    }
+
+    /// A JSONPath of the kind EventBridge accepts: `$`, `$.a.b`, `$.list[0]`.
     static func select(_ path: String, in event: JSONValue) -> JSONValue? {
         guard path.hasPrefix("$") else { return nil }
         var value: JSONValue? = event
-        for key in path.dropFirst().split(separator: ".") {
-            value = value?[String(key)]
+        for part in path.dropFirst().split(separator: ".") {
+            var key = Substring(part)
+            var indexes: [Int] = []
+            while let open = key.lastIndex(of: "["), key.hasSuffix("]"), let i = Int(key[key.index(after: open)..<key.index(before: key.endIndex)]) {
+                indexes.insert(i, at: 0)
+                key = key[..<open]
+            }
+            if !key.isEmpty { value = value?[String(key)] }
+            for i in indexes {
+                guard case .array(let items)? = value, items.indices.contains(i) else { return nil }
+                value = items[i]
+            }
         }
         return value
     }

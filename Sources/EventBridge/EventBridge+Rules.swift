@@ -94,6 +94,14 @@ extension EventBridge {
             guard let parsed = ScheduleExpression(text) else { throw .invalidSchedule() }
             schedule = parsed
         }
+        var pattern: EventPattern?
+        if let text = input.eventPattern {
+            do {
+                pattern = try EventPattern(text)
+            } catch {
+                throw EventBridgeError(code: .invalidEventPattern, message: error.message)
+            }
+        }
         let enabled: Bool
         switch input.state ?? "ENABLED" {
         case "ENABLED": enabled = true
@@ -111,6 +119,7 @@ extension EventBridge {
         rule.scheduleText = input.scheduleExpression
         rule.schedule = schedule
         rule.eventPattern = input.eventPattern
+        rule.pattern = pattern
         rule.enabled = enabled
         rule.description = input.description
         rule.roleArn = input.roleArn

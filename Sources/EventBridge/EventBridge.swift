@@ -29,6 +29,7 @@ struct Rule: Sendable {
     var scheduleText: String?
     var schedule: ScheduleExpression?
     var eventPattern: String?
+    var pattern: EventPattern?
     var enabled: Bool
     var description: String?
     var roleArn: String?
@@ -52,14 +53,30 @@ public struct Target: Sendable, Codable, Equatable {
     public var arn: String
     public var input: String?
     public var inputPath: String?
+    public var inputTransformer: InputTransformer?
     public var roleArn: String?
 
-    enum CodingKeys: String, CodingKey { case id = "Id", arn = "Arn", input = "Input", inputPath = "InputPath", roleArn = "RoleArn" }
+    enum CodingKeys: String, CodingKey {
+        case id = "Id", arn = "Arn", input = "Input", inputPath = "InputPath", inputTransformer = "InputTransformer", roleArn = "RoleArn"
+    }
 
     public init(id: String, arn: String, input: String? = nil, inputPath: String? = nil) {
         self.id = id
         self.arn = arn
         self.input = input
         self.inputPath = inputPath
+    }
+}
+
+/// A target's InputTransformer: values picked from the event by JSONPath, placed in a template.
+public struct InputTransformer: Sendable, Codable, Equatable {
+    public var inputPathsMap: [String: String]?
+    public var inputTemplate: String
+
+    enum CodingKeys: String, CodingKey { case inputPathsMap = "InputPathsMap", inputTemplate = "InputTemplate" }
+
+    public init(inputPathsMap: [String: String]?, inputTemplate: String) {
+        self.inputPathsMap = inputPathsMap
+        self.inputTemplate = inputTemplate
     }
 }

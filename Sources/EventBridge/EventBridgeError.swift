@@ -6,6 +6,7 @@ public struct EventBridgeError: AWSServiceError {
         case resourceNotFound = "ResourceNotFoundException"
         case validation = "ValidationException"
         case limitExceeded = "LimitExceededException"
+        case invalidEventPattern = "InvalidEventPatternException"
     }
 
     public let code: Code

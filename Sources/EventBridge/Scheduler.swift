@@ -25,6 +25,8 @@ public final class Scheduler: Sendable {
     /// backward, nothing fires (and nothing already fired fires again).
     public func move(to target: Date) async -> [Firing] {
         await lock.run {
+            // Work already under way (an asynchronous invocation) finishes at the time it started.
+            await work.waitUntilIdle()
             var fired: [Firing] = []
             while let (arn, instant) = await events.earliestDue(upTo: target) {
                 clock.set(instant)

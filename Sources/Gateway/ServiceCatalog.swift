@@ -21,7 +21,7 @@ struct ServiceCatalog: Sendable {
             WireOperation(EventBridge.enableRule), WireOperation(EventBridge.disableRule), WireOperation(EventBridge.describeRule),
             WireOperation(EventBridge.listRules), WireOperation(EventBridge.deleteRule), WireOperation(EventBridge.listTargetsByRule),
             WireOperation(EventBridge.removeTargets), WireOperation(EventBridge.listRuleNamesByTarget), WireOperation(EventBridge.tagResource),
-            WireOperation(EventBridge.untagResource), WireOperation(EventBridge.listTagsForResource),
+            WireOperation(EventBridge.untagResource), WireOperation(EventBridge.listTagsForResource), WireOperation(EventBridge.putEvents),
         ]),
         "logs": OperationTable([
             WireOperation(CloudWatchLogs.createLogGroup), WireOperation(CloudWatchLogs.createLogStream),

@@ -187,7 +187,7 @@ extension SNS {
     func topicAttributes(_ input: TopicArnInput) throws(SNSError) -> AttributesOutput {
         let t = try topic(input.topicArn)
         let subs = subscriptions.values.filter { $0.topicArn == t.arn }
-        let policy = #"{"Version":"2008-10-17","Id":"__default_policy_ID","Statement":[{"Sid":"__default_statement_ID","Effect":"Allow","Principal":{"AWS":"*"},"Action":["SNS:GetTopicAttributes","SNS:SetTopicAttributes","SNS:AddPermission","SNS:RemovePermission","SNS:DeleteTopic","SNS:Subscribe","SNS:ListSubscriptionsByTopic","SNS:Publish"],"Resource":"\#(t.arn)","Condition":{"StringEquals":{"AWS:SourceOwner":"\#(t.owner)"}}}]}"#
+        let policy = t.effectivePolicy
         return AttributesOutput(attributes: [
             "TopicArn": t.arn.description, "Owner": t.owner, "DisplayName": t.displayName, "Policy": policy,
             "SubscriptionsConfirmed": String(subs.filter(\.isConfirmed).count),

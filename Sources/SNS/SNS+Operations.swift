@@ -1,5 +1,6 @@
 public import CloudCafeCore
 public import Foundation
+import IAM
 
 // MARK: - Shapes (botocore sns 2010-03-31)
 
@@ -129,7 +130,8 @@ extension SNS {
 
     /// Publish.
     public static let publish = Operation<SNS, PublishInput, PublishOutput>(
-        name: "Publish", action: "sns:Publish", resource: { i, _ in i.topicArn ?? i.targetArn }
+        name: "Publish", action: "sns:Publish", resource: { i, _ in i.topicArn ?? i.targetArn },
+        resourcePolicy: { sns, i, _ in await sns.policy(of: i.topicArn ?? i.targetArn) }
     ) { sns, input, ctx in try await sns.publish(input, ctx) }
 
     // MARK: - Topics
@@ -156,7 +158,18 @@ extension SNS {
             let value = input.attributeValue ?? ""
             guard value.count <= 100 else { throw .invalidParameter("Invalid parameter: DisplayName") }
             t.displayName = value
-        case "Policy", "DeliveryPolicy", "KmsMasterKeyId", "TracingConfig", "SignatureVersion":
+        case "Policy":
+            guard let text = input.attributeValue, !text.isEmpty else {
+                t.policy = nil
+                break
+            }
+            do {
+                _ = try PolicyDocument(parsing: text, kind: .resource)
+            } catch {
+                throw .invalidParameter("Invalid parameter: Policy Error: \(error.message)")
+            }
+            t.policy = text
+        case "DeliveryPolicy", "KmsMasterKeyId", "TracingConfig", "SignatureVersion":
             break
         default:
             throw .invalidParameter("Invalid parameter: AttributeName")

@@ -21,6 +21,12 @@ public actor SNS {
     /// Sets the daemon's address once its port is bound (port 0 picks one at start-up).
     public func setPublicEndpoint(_ url: String) { publicEndpoint = url }
 
+    /// A topic's access policy, for IAM.
+    func policy(of topicArn: String?) -> String? {
+        guard let text = topicArn, let arn = ARN(text) else { return nil }
+        return topics[arn]?.effectivePolicy
+    }
+
     /// Forgets every topic and subscription (admin reset).
     public func reset() {
         topics = [:]
@@ -42,4 +48,11 @@ struct Topic: Sendable {
     var displayName: String
     var owner: String
     var tags: [String: String] = [:]
+    /// The topic's access policy; nil is SNS's default (the owner's account only).
+    var policy: String?
+
+    /// The access policy IAM evaluates for calls on this topic.
+    var effectivePolicy: String {
+        policy ?? #"{"Version":"2008-10-17","Id":"__default_policy_ID","Statement":[{"Sid":"__default_statement_ID","Effect":"Allow","Principal":{"AWS":"*"},"Action":["SNS:GetTopicAttributes","SNS:SetTopicAttributes","SNS:AddPermission","SNS:RemovePermission","SNS:DeleteTopic","SNS:Subscribe","SNS:ListSubscriptionsByTopic","SNS:Publish"],"Resource":"\#(arn)","Condition":{"StringEquals":{"AWS:SourceOwner":"\#(owner)"}}}]}"#
+    }
 }

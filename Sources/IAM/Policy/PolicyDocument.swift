@@ -144,7 +144,7 @@ public struct PolicyDocument: Sendable, Equatable {
             default: throw PolicyError("Invalid principal in policy: \(v.compact)")
             }
         }
-        return PrincipalSet(any: aws.contains("*"), aws: aws, services: services, federated: federated, negated: negated)
+        return PrincipalSet(any: aws.contains("*") || services.contains("*"), aws: aws.contains("*") ? ["*"] : aws, services: services, federated: federated, negated: negated)
     }
 
     static func conditions(_ v: JSONValue?) throws(PolicyError) -> [Condition] {

@@ -135,7 +135,9 @@ public enum PolicyEvaluator {
 
     static func match(_ set: PolicyDocument.PrincipalSet, _ principal: Principal) -> Strength? {
         var found: Strength?
-        if set.any {
+        // `"Principal": "*"` is everyone; `{"AWS": "*"}` is every AWS account's principals, not services.
+        let everyone = set.any && (set.aws.isEmpty || { if case .service = principal { return false } else { return true } }())
+        if everyone {
             found = .specific
         } else {
             switch principal {

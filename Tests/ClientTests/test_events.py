@@ -1,0 +1,66 @@
+"""EventBridge event patterns, PutEvents and target input shaping, through boto3."""
+import json
+
+from test_wire import client, error_of
+
+TOPIC = "arn:aws:sns:us-east-1:000000000000:salesAnalysisReportTopic"
+
+
+def bodies(daemon, subject):
+    import email
+    out = []
+    for m in daemon.api("GET", "/_cloudcafe/outbox"):
+        if m["subject"] == subject:
+            status, raw = daemon.get("/_cloudcafe/outbox/" + m["file"])
+            out.append(email.message_from_bytes(raw).get_payload(decode=True).decode().split("\n\n--\n")[0])
+    return out
+
+
+def allow_eventbridge_to_publish(friday):
+    client(friday, "sns").set_topic_attributes(TopicArn=TOPIC, AttributeName="Policy", AttributeValue=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sns:Publish", "Resource": TOPIC}]}))
+
+
+def test_put_events_reach_matching_rules_with_transformed_input(friday):
+    events = client(friday, "events")
+    # Without a topic policy naming EventBridge, its deliveries are denied, as in AWS
+    events.put_rule(Name="probe", EventPattern=json.dumps({"source": ["probe"]}))
+    events.put_targets(Rule="probe", Targets=[{"Id": "t", "Arn": TOPIC}])
+    events.put_events(Entries=[{"Source": "probe", "DetailType": "x", "Detail": "{}"}])
+    assert bodies(friday, "AWS Notification Message") == []
+    events.remove_targets(Rule="probe", Ids=["t"])
+    allow_eventbridge_to_publish(friday)
+    events.put_rule(Name="bigOrders", EventPattern=json.dumps({"source": ["cafe.orders"], "detail": {"quantity": [{"numeric": [">=", 10]}]}}))
+    events.put_targets(Rule="bigOrders", Targets=[{
+        "Id": "notify", "Arn": TOPIC,
+        "InputTransformer": {"InputPathsMap": {"p": "$.detail.product", "q": "$.detail.quantity", "first": "$.resources[0]"},
+                             "InputTemplate": "Big order: <q> x <p> for <first> (rule <aws.events.rule-name>)"}}])
+    events.put_rule(Name="allOrders", EventPattern=json.dumps({"source": [{"prefix": "cafe."}]}))
+    events.put_targets(Rule="allOrders", Targets=[{"Id": "raw", "Arn": TOPIC, "InputPath": "$.detail"}])
+    out = events.put_events(Entries=[
+        {"Source": "cafe.orders", "DetailType": "Order Placed", "Detail": json.dumps({"product": "Latte", "quantity": 12}), "Resources": ["table/orders"]},
+        {"Source": "cafe.orders", "DetailType": "Order Placed", "Detail": json.dumps({"product": "Donut", "quantity": 2})},
+        {"Source": "cafe.orders", "DetailType": "Order Placed", "Detail": "not json"},
+    ])
+    assert out["FailedEntryCount"] == 1
+    assert out["Entries"][2]["ErrorCode"] == "InvalidArgument"
+    assert all("EventId" in e for e in out["Entries"][:2])
+    notices = bodies(friday, "AWS Notification Message")
+    assert notices == ['{"product":"Latte","quantity":12}', "Big order: 12 x Latte for table/orders (rule bigOrders)", '{"product":"Donut","quantity":2}']
+
+
+def test_a_pattern_rule_can_run_the_report(friday):
+    events = client(friday, "events")
+    events.put_rule(Name="onDemand", EventPattern=json.dumps({"detail-type": ["Report Requested"]}))
+    events.put_targets(Rule="onDemand", Targets=[{"Id": "report", "Arn": "arn:aws:lambda:us-east-1:000000000000:function:salesAnalysisReport"}])
+    client(friday, "lambda").add_permission(FunctionName="salesAnalysisReport", StatementId="onDemand", Action="lambda:InvokeFunction",
+                                            Principal="events.amazonaws.com", SourceArn="arn:aws:events:us-east-1:000000000000:rule/onDemand")
+    events.put_events(Entries=[{"Source": "cafe.manager", "DetailType": "Report Requested", "Detail": "{}"}])
+    friday.api("POST", "/_cloudcafe/clock", {"advance": "1s"})  # waits for the asynchronous invocation
+    assert len(bodies(friday, "Daily Sales Analysis Report")) == 1
+
+
+def test_invalid_patterns_are_refused(friday):
+    events = client(friday, "events")
+    assert error_of(lambda: events.put_rule(Name="bad", EventPattern='{"source":"cafe"}'))[0::2] == ("InvalidEventPatternException", 400)
+    assert error_of(lambda: events.put_rule(Name="bad", EventPattern="nope"))[0] == "InvalidEventPatternException"
