@@ -12,6 +12,8 @@ public final class Dispatcher: Sendable {
     public let ids: IDGenerator
     /// Background work a clock move waits for.
     public let work: WorkTracker
+    /// Work due at future virtual instants (retries).
+    public let timers = TimerQueue()
     private let authorizer: Mutex<any Authorizer>
     private let services = Mutex<[ObjectIdentifier: any Sendable]>([:])
     private let logger = Logger(label: "cloudcafe.dispatcher")

@@ -102,6 +102,7 @@ public final class CloudCafeEngine: Sendable {
         await ssm.reset()
         await logs.reset()
         await iam.reset()
+        dispatcher.timers.clear()
         outbox.clear()
         if let stack = configuration.stack { try await deploy(stack) }
     }

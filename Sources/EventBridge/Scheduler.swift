@@ -12,6 +12,7 @@ public final class Scheduler: Sendable {
     let events: EventBridge
     let clock: VirtualClock
     let work: WorkTracker
+    let timers: TimerQueue
     let lock = AsyncLock()
     private let loop = LockedTask()
 
@@ -19,6 +20,37 @@ public final class Scheduler: Sendable {
         self.events = events
         self.clock = dispatcher.clock
         self.work = dispatcher.work
+        self.timers = dispatcher.timers
+    }
+
+    /// The next thing due before or at `limit`: a rule's firing or a timer, earliest first;
+    /// at the same instant, rules fire before timers.
+    enum Due {
+        case rule(ARN, Date)
+        case timer(TimerQueue.Timer)
+    }
+
+    func nextDue(upTo limit: Date) async -> Due? {
+        let rule = await events.earliestDue(upTo: limit)
+        let timerDue = timers.nextDue.flatMap { $0 <= limit ? $0 : nil }
+        if let rule, timerDue == nil || rule.1 <= timerDue! { return .rule(rule.0, rule.1) }
+        if timerDue != nil, let timer = timers.popDue(upTo: limit) { return .timer(timer) }
+        return nil
+    }
+
+    /// Runs one due item at its instant and waits for the work it causes.
+    func run(_ due: Due, settingClock: Bool) async -> Firing? {
+        var fired: Firing?
+        switch due {
+        case .rule(let arn, let instant):
+            if settingClock { clock.set(instant) }
+            fired = await events.fire(arn, at: instant)
+        case .timer(let timer):
+            if settingClock { clock.set(timer.due) }
+            await timers.run(timer)
+        }
+        await work.waitUntilIdle()
+        return fired
     }
 
     /// Moves the clock to `target`. Forward, every firing in between happens first;
@@ -28,10 +60,8 @@ public final class Scheduler: Sendable {
             // Work already under way (an asynchronous invocation) finishes at the time it started.
             await work.waitUntilIdle()
             var fired: [Firing] = []
-            while let (arn, instant) = await events.earliestDue(upTo: target) {
-                clock.set(instant)
-                if let f = await events.fire(arn, at: instant) { fired.append(f) }
-                await work.waitUntilIdle()
+            while let due = await nextDue(upTo: target) {
+                if let f = await run(due, settingClock: true) { fired.append(f) }
             }
             clock.set(target)
             return fired
@@ -48,7 +78,8 @@ public final class Scheduler: Sendable {
         loop.replace(Task { [self] in
             while !Task.isCancelled {
                 var pause = Duration.seconds(1)
-                if let next = await events.nextDue(), let delay = clock.realDelay(until: next) { pause = min(delay, pause) }
+                let next = [await events.nextDue(), timers.nextDue].compactMap { $0 }.min()
+                if let next, let delay = clock.realDelay(until: next) { pause = min(delay, pause) }
                 try? await Task.sleep(for: pause)
                 guard clock.rate > 0 else { continue }
                 await fireDue()
@@ -62,9 +93,8 @@ public final class Scheduler: Sendable {
     /// Fires what the running clock has reached, each firing with its own scheduled instant.
     func fireDue() async {
         await lock.run {
-            while let (arn, instant) = await events.earliestDue(upTo: clock.now) {
-                _ = await events.fire(arn, at: instant)
-                await work.waitUntilIdle()
+            while let due = await nextDue(upTo: clock.now) {
+                _ = await run(due, settingClock: false)
             }
         }
     }

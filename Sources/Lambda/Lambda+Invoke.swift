@@ -61,7 +61,8 @@ extension Lambda {
             return InvokeOutput(statusCode: 204, payload: Data(), executedVersion: nil)
         case "Event":
             guard payload.count <= Self.asyncPayloadLimit else { throw LambdaError.tooLarge(Self.asyncPayloadLimit) }
-            dispatcher.work.spawn { _ = await self.run(f, event: event) }
+            let requestID = dispatcher.ids.uuid()
+            dispatcher.work.spawn { await self.runAsync(Key(region: f.arn.region, name: f.name), event: event, requestID: requestID, attempt: 0) }
             return InvokeOutput(statusCode: 202, payload: Data(), executedVersion: nil)
         case "RequestResponse":
             guard payload.count <= Self.syncPayloadLimit else { throw LambdaError.tooLarge(Self.syncPayloadLimit) }
@@ -91,8 +92,24 @@ struct InvocationResult: Sendable {
 extension Lambda {
     /// Runs `f` once: START, the handler under its timeout, END, REPORT, all written to the
     /// function's log group as its execution role would write them.
-    func run(_ f: Function, event: JSONValue) async -> InvocationResult {
-        let requestID = dispatcher.ids.uuid()
+    /// Delays before the retries of a failed asynchronous invocation (AWS: one minute, then two).
+    static let asyncRetryDelays: [TimeInterval] = [60, 120]
+
+    /// An asynchronous invocation and, when it fails, its retries on the virtual clock, each
+    /// under the same request id, as Lambda retries events.
+    func runAsync(_ key: Key, event: JSONValue, requestID: String, attempt: Int) async {
+        // The function may have been deleted or changed before a retry: use it as it is now.
+        guard let f = functions[key] else { return }
+        let result = await run(f, event: event, requestID: requestID)
+        guard result.failed, attempt < Self.asyncRetryDelays.count else { return }
+        let due = dispatcher.clock.now.addingTimeInterval(Self.asyncRetryDelays[attempt])
+        dispatcher.timers.schedule(at: due, label: "retry \(f.name) \(requestID)") {
+            await self.runAsync(key, event: event, requestID: requestID, attempt: attempt + 1)
+        }
+    }
+
+    func run(_ f: Function, event: JSONValue, requestID givenID: String? = nil) async -> InvocationResult {
+        let requestID = givenID ?? dispatcher.ids.uuid()
         let key = Key(region: f.arn.region, name: f.name)
         let clock = dispatcher.clock
         let start = ContinuousClock.now

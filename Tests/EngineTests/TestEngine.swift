@@ -44,6 +44,17 @@ extension CloudCafeEngine {
         return lines.map(\.1)
     }
 
+    /// Every event of a log group, across streams, in time order.
+    func logEvents(_ group: String) async throws -> [OutputLogEvent] {
+        let c = client()
+        let streams = try await c.send(CloudWatchLogs.describeLogStreams, DescribeLogStreamsInput(logGroupName: group)).logStreams
+        var all: [OutputLogEvent] = []
+        for s in streams {
+            all += try await c.send(CloudWatchLogs.getLogEvents, GetLogEventsInput(logGroupName: group, logStreamName: s.logStreamName)).events
+        }
+        return all.sorted { ($0.timestamp, $0.ingestionTime) < ($1.timestamp, $1.ingestionTime) }
+    }
+
     /// Invokes a function synchronously as the account's root user.
     func invoke(_ function: String, _ payload: String = "{}") async throws -> InvokeOutput {
         try await client().send(Lambda.invoke, InvokeInput(functionName: function, payload: Data(payload.utf8)))
