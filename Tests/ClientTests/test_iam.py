@@ -23,15 +23,17 @@ def test_detaching_sns_access_fails_the_run_then_reattaching_mends_it(friday):
     # Then no email, and the function's log group shows the authorization error
     assert report_subjects(friday) == []
     messages = [e["message"] for e in logs.filter_log_events(logGroupName="/aws/lambda/salesAnalysisReport", filterPattern="AuthorizationError")["events"]]
-    assert messages == ["[ERROR] AuthorizationErrorException: An error occurred (AuthorizationError) when calling the Publish operation: " + DENIAL]
+    # the run at 20:00 and Lambda's first retry at 20:01
+    assert messages == ["[ERROR] AuthorizationErrorException: An error occurred (AuthorizationError) when calling the Publish operation: " + DENIAL] * 2
     # And IAM explains the denial
     explained = friday.cli("iam", "explain").stdout
     assert "implicitDeny  arn:aws:sts::000000000000:assumed-role/salesAnalysisReportRole/salesAnalysisReport  sns:Publish" in explained
     assert "no identity-based policy" in explained
-    # When it is attached again, the next run emails
+    # When it is attached again, Lambda's second retry of the failed run (20:03) emails, then Saturday's run
     iam.attach_role_policy(RoleName="salesAnalysisReportRole", PolicyArn=SNS_POLICY)
     friday.api("POST", "/_cloudcafe/clock", {"advance": "1d"})
-    assert report_subjects(friday) == ["Daily Sales Analysis Report"]
+    assert [m["time"] for m in friday.api("GET", "/_cloudcafe/outbox") if m["subject"] == "Daily Sales Analysis Report"] == [
+        "2026-11-27T20:03:00Z", "2026-11-28T20:00:00Z"]
 
 
 def test_removing_the_events_permission_stops_the_trigger(friday):
