@@ -184,3 +184,13 @@ def test_generated_orders_are_reproducible(tmp_path, friday):
     import sqlite3
     dump = lambda p: list(sqlite3.connect(p).execute('SELECT o.order_date_time, o.amount, i.product_id, i.quantity, i.amount FROM "order" o JOIN order_item i USING (order_number) ORDER BY 1, 3'))
     assert dump(a) == dump(b) and len(dump(a)) > 500
+
+
+def test_long_advance_shows_progress(friday):
+    out = friday.cli("clock", "advance", "3w")
+    fired = [line for line in out.stdout.splitlines() if line.startswith("fired ")]
+    assert len(fired) == 18  # three weeks of Monday-Saturday
+    assert fired[0] == "fired salesAnalysisReportDailyTrigger at 2026-11-27T20:00:00Z"
+    assert out.stdout.splitlines()[-1] == "now 2026-12-18T19:59:00Z"
+    assert "100% 2026-12-18T19:59:00Z — 18 firings" in out.stderr
+    assert len(reports(friday)) == 18

@@ -26,16 +26,38 @@ struct Clock: AsyncParsableCommand {
         @Flag(name: .customLong("to-next"), help: "Jump to the next firing of anything.") var toNext = false
 
         func run() async throws {
-            let body: JSONValue
             if toNext {
-                body = .object([("toNext", .bool(true))])
-            } else {
-                guard let duration, TimeText.duration(duration) != nil else {
-                    throw ValidationError("give a duration such as 2m, 90s, 3h, 1d, 1w or PT2M, or --to-next")
-                }
-                body = .object([("advance", .string(duration))])
+                printMove(try await endpoint.json("POST", "/_cloudcafe/clock", body: .object([("toNext", .bool(true))])))
+                return
             }
-            printMove(try await endpoint.json("POST", "/_cloudcafe/clock", body: body))
+            guard let duration, let seconds = TimeText.duration(duration) else {
+                throw ValidationError("give a duration such as 2m, 90s, 3h, 1d, 1w or PT2M, or --to-next")
+            }
+            // A long move runs as week-long steps, each printing what fired, with progress on stderr.
+            let week = 7.0 * 86_400
+            guard seconds > week else {
+                printMove(try await endpoint.json("POST", "/_cloudcafe/clock", body: .object([("advance", .string(duration))])))
+                return
+            }
+            let start = try await endpoint.json("GET", "/_cloudcafe/clock")["now"]?.stringValue.flatMap(TimeText.instant) ?? Date()
+            let target = start.addingTimeInterval(seconds)
+            var moved = 0.0
+            var count = 0
+            var last: JSONValue = .null
+            while moved < seconds {
+                let step = min(week, seconds - moved)
+                moved += step
+                let stepTarget = moved >= seconds ? target : start.addingTimeInterval(moved)
+                last = try await endpoint.json("POST", "/_cloudcafe/clock", body: .object([("set", .string(TimeText.iso8601(stepTarget)))]))
+                if case .array(let fired)? = last["fired"] {
+                    count += fired.count
+                    for f in fired { print("fired \(f["rule"]?.stringValue ?? "?") at \(f["time"]?.stringValue ?? "?")") }
+                }
+                let percent = Int((moved / seconds * 100).rounded())
+                FileHandle.standardError.write(Data("\r\(percent)% \(TimeText.iso8601(stepTarget)) — \(count) firings".utf8))
+            }
+            FileHandle.standardError.write(Data("\n".utf8))
+            print("now \(last["now"]?.stringValue ?? "?")")
         }
     }
 
