@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "SSM", dependencies: ["CloudCafeCore"], swiftSettings: settings),
         .target(name: "Lambda", dependencies: ["CloudCafeCore", "CloudWatchLogs", "IAM", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
         .target(name: "SNS", dependencies: ["CloudCafeCore", "Lambda", "IAM", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
-        .target(name: "EventBridge", dependencies: ["CloudCafeCore", "Lambda", "SNS", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
+        .target(name: "EventBridge", dependencies: ["CloudCafeCore", "Lambda", "SNS", "IAM", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .target(
             name: "CafeReport",
             dependencies: ["CloudCafeCore", "Lambda", "SSM", "SNS", .product(name: "GRDB", package: "GRDB.swift")],

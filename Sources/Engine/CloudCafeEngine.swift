@@ -47,6 +47,8 @@ public final class CloudCafeEngine: Sendable {
     public let lambda: Lambda
     public let sns: SNS
     public let events: EventBridge
+    /// EventBridge Scheduler's schedules.
+    public let schedules: EventBridgeScheduler
     public let scheduler: Scheduler
     public let outbox: MaildirOutbox
     public let cafeDatabase: CafeDatabase
@@ -66,7 +68,8 @@ public final class CloudCafeEngine: Sendable {
         lambda = Lambda(dispatcher: dispatcher, handlers: CafeReport.handlers(cafeDatabasePath: configuration.cafeDatabasePath))
         sns = SNS(dispatcher: dispatcher, outbox: outbox, publicEndpoint: configuration.publicEndpoint)
         events = EventBridge(dispatcher: dispatcher)
-        scheduler = Scheduler(events: events, dispatcher: dispatcher)
+        schedules = EventBridgeScheduler(dispatcher: dispatcher)
+        scheduler = Scheduler(events: events, schedules: schedules, dispatcher: dispatcher)
         authorizer = IAMAuthorizer(iam: iam, mode: configuration.iamMode)
         dispatcher.setAuthorizer(authorizer)
         dispatcher.register(iam)
@@ -75,6 +78,7 @@ public final class CloudCafeEngine: Sendable {
         dispatcher.register(lambda)
         dispatcher.register(sns)
         dispatcher.register(events)
+        dispatcher.register(schedules)
     }
 
     /// Deploys the configured stack and starts following the clock.
@@ -98,6 +102,7 @@ public final class CloudCafeEngine: Sendable {
     public func reset() async throws {
         await lambda.reset()
         await events.reset()
+        await schedules.reset()
         await sns.reset()
         await ssm.reset()
         await logs.reset()

@@ -6,14 +6,17 @@ import SNS
 
 /// One firing of a scheduled rule, as a clock move reports it.
 public struct Firing: Sendable, Equatable {
-    /// The rule's name.
+    /// The rule's name (for a Scheduler schedule, `group/name`).
     public let rule: String
     /// The instant it fired: the scheduled instant, which its event's `time` carries.
     public let time: Date
+    /// `rule` (EventBridge) or `schedule` (EventBridge Scheduler).
+    public let kind: String
 
-    public init(rule: String, time: Date) {
+    public init(rule: String, time: Date, kind: String = "rule") {
         self.rule = rule
         self.time = time
+        self.kind = kind
     }
 }
 

@@ -10,14 +10,16 @@ import Synchronization
 /// background loop that fires what falls due.
 public final class Scheduler: Sendable {
     let events: EventBridge
+    let schedules: EventBridgeScheduler
     let clock: VirtualClock
     let work: WorkTracker
     let timers: TimerQueue
     let lock = AsyncLock()
     private let loop = LockedTask()
 
-    public init(events: EventBridge, dispatcher: Dispatcher) {
+    public init(events: EventBridge, schedules: EventBridgeScheduler, dispatcher: Dispatcher) {
         self.events = events
+        self.schedules = schedules
         self.clock = dispatcher.clock
         self.work = dispatcher.work
         self.timers = dispatcher.timers
@@ -27,15 +29,21 @@ public final class Scheduler: Sendable {
     /// at the same instant, rules fire before timers.
     enum Due {
         case rule(ARN, Date)
+        case schedule(EventBridgeScheduler.Key, due: Date, nominal: Date)
         case timer(TimerQueue.Timer)
     }
 
+    /// The earliest of a rule's firing, a schedule's delivery and a timer, at or before
+    /// `limit`; at the same instant rules go first, then schedules, then timers.
     func nextDue(upTo limit: Date) async -> Due? {
         let rule = await events.earliestDue(upTo: limit)
+        let schedule = await schedules.earliestDue(upTo: limit)
         let timerDue = timers.nextDue.flatMap { $0 <= limit ? $0 : nil }
-        if let rule, timerDue == nil || rule.1 <= timerDue! { return .rule(rule.0, rule.1) }
-        if timerDue != nil, let timer = timers.popDue(upTo: limit) { return .timer(timer) }
-        return nil
+        let times = [rule?.1, schedule?.due, timerDue].compactMap { $0 }
+        guard let first = times.min() else { return nil }
+        if let rule, rule.1 == first { return .rule(rule.0, rule.1) }
+        if let schedule, schedule.due == first { return .schedule(schedule.key, due: schedule.due, nominal: schedule.nominal) }
+        return timers.popDue(upTo: limit).map(Due.timer)
     }
 
     /// Runs one due item at its instant and waits for the work it causes.
@@ -45,6 +53,9 @@ public final class Scheduler: Sendable {
         case .rule(let arn, let instant):
             if settingClock { clock.set(instant) }
             fired = await events.fire(arn, at: instant)
+        case .schedule(let key, let due, let nominal):
+            if settingClock { clock.set(due) }
+            fired = await schedules.fire(key, nominal: nominal)
         case .timer(let timer):
             if settingClock { clock.set(timer.due) }
             await timers.run(timer)
@@ -78,7 +89,7 @@ public final class Scheduler: Sendable {
         loop.replace(Task { [self] in
             while !Task.isCancelled {
                 var pause = Duration.seconds(1)
-                let next = [await events.nextDue(), timers.nextDue].compactMap { $0 }.min()
+                let next = [await events.nextDue(), await schedules.nextDue(), timers.nextDue].compactMap { $0 }.min()
                 if let next, let delay = clock.realDelay(until: next) { pause = min(delay, pause) }
                 try? await Task.sleep(for: pause)
                 guard clock.rate > 0 else { continue }

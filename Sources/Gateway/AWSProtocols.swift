@@ -64,8 +64,8 @@ struct AWSProtocols {
             return await json(service: s, target: target, body: body, caller: caller)
         case .some(let s) where ["sns", "iam", "sts"].contains(s):
             return await query(service: s, request: request, body: body, caller: caller)
-        case "lambda":
-            return await LambdaRoutes(catalog: catalog, engine: engine).handle(request, body: body, caller: caller)
+        case .some(let s) where ["lambda", "scheduler"].contains(s):
+            return await RestJSONRoutes(service: s, catalog: catalog, engine: engine).handle(request, body: body, caller: caller)
         default:
             let error = WireError(errorCode: "UnrecognizedClientException", message: "CloudCafe does not emulate the service '\(service ?? "unknown")'.", httpStatus: 400)
             return JSONCodec.error(error)
@@ -96,7 +96,7 @@ struct AWSProtocols {
     /// The error each protocol answers for a refused signature.
     static func authError(_ failure: SigV4Verifier.Failure, service: String) -> WireError {
         let query = ["sns", "iam", "sts"].contains(service)
-        let status = query || service == "lambda" ? 403 : 400
+        let status = query || service == "lambda" || service == "scheduler" ? 403 : 400
         switch failure {
         case .missing:
             return WireError(errorCode: query ? "MissingAuthenticationToken" : "MissingAuthenticationTokenException", message: "Missing Authentication Token", httpStatus: status)
@@ -118,7 +118,7 @@ struct AWSProtocols {
     func errorResponse(_ error: any AWSServiceError, service: String, requestID: String) -> Response {
         switch service {
         case "sns", "iam", "sts": QueryCodec.error(error, requestID: requestID)
-        case "lambda": RestJSONCodec.error(error)
+        case "lambda", "scheduler": RestJSONCodec.error(error)
         default: JSONCodec.error(error)
         }
     }
@@ -130,6 +130,7 @@ struct AWSProtocols {
             if target.hasPrefix("AmazonSSM.") { return "ssm" }
         }
         if path.hasPrefix("/2015-03-31/") || path.hasPrefix("/2018-10-31/") || path.hasPrefix("/2017-03-31/") { return "lambda" }
+        if path.hasPrefix("/schedules") || path.hasPrefix("/schedule-groups") { return "scheduler" }
         // Query requests name their API version.
         switch QueryCodec.parseForm(String(decoding: body, as: UTF8.self))["Version"] {
         case "2010-03-31": return "sns"

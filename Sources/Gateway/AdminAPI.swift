@@ -66,6 +66,14 @@ struct AdminAPI {
                 })),
             ]))
         }
+        admin.get("schedules/:name/next") { request, context in
+            let name = context.parameters.get("name") ?? ""
+            let group = request.uri.queryParameters.get("group").map { String($0) } ?? "default"
+            let count = request.uri.queryParameters.get("count").flatMap(Int.init) ?? 5
+            guard let times = await engine.schedules.upcoming(name: name, group: group, region: engine.configuration.region, after: engine.clock.now, count: min(max(count, 1), 1000))
+            else { return Self.error(.notFound, "Schedule \(name) does not exist.") }
+            return Self.json(.object([("schedule", .string(name)), ("times", .array(times.map { .string(TimeText.iso8601($0)) }))]))
+        }
         admin.get("rules/:name/next") { request, context in
             let name = context.parameters.get("name") ?? ""
             let count = request.uri.queryParameters.get("count").flatMap(Int.init) ?? 5
@@ -79,7 +87,11 @@ struct AdminAPI {
     func clockState(fired: [Firing]?) -> Response {
         var members: [(String, JSONValue)] = [("now", .string(TimeText.iso8601(engine.clock.now))), ("rate", .number(Self.number(engine.clock.rate)))]
         if let fired {
-            members.append(("fired", .array(fired.map { .object([("rule", .string($0.rule)), ("time", .string(TimeText.iso8601($0.time)))]) })))
+            members.append(("fired", .array(fired.map { f in
+                var entry: [(String, JSONValue)] = [("rule", .string(f.rule)), ("time", .string(TimeText.iso8601(f.time)))]
+                if f.kind != "rule" { entry.append(("kind", .string(f.kind))) }
+                return .object(entry)
+            })))
         }
         return Self.json(.object(members))
     }
@@ -102,7 +114,9 @@ struct AdminAPI {
             }
             fired = await engine.scheduler.move(to: instant)
         } else if body["toNext"] == .bool(true) {
-            guard let next = await engine.events.nextDue() else { return Self.error(.badRequest, "nothing is scheduled") }
+            guard let next = [await engine.events.nextDue(), await engine.schedules.nextDue(), engine.dispatcher.timers.nextDue].compactMap({ $0 }).min() else {
+                return Self.error(.badRequest, "nothing is scheduled")
+            }
             fired = await engine.scheduler.move(to: next)
         }
         if let rate = body["rate"] {

@@ -54,6 +54,13 @@ struct ServiceCatalog: Sendable {
             WireOperation(IAM.simulatePrincipalPolicy), WireOperation(IAM.simulateCustomPolicy),
         ]),
         "sts": OperationTable([WireOperation(IAM.getCallerIdentity), WireOperation(IAM.assumeRole)]),
+        "scheduler": OperationTable([
+            WireOperation(EventBridgeScheduler.createSchedule), WireOperation(EventBridgeScheduler.getSchedule),
+            WireOperation(EventBridgeScheduler.updateSchedule), WireOperation(EventBridgeScheduler.deleteSchedule),
+            WireOperation(EventBridgeScheduler.listSchedules), WireOperation(EventBridgeScheduler.createScheduleGroup),
+            WireOperation(EventBridgeScheduler.getScheduleGroup), WireOperation(EventBridgeScheduler.deleteScheduleGroup),
+            WireOperation(EventBridgeScheduler.listScheduleGroups),
+        ]),
         "lambda": OperationTable([
             WireOperation(Lambda.createFunction, status: .created), WireOperation(Lambda.getFunctionConfiguration),
             WireOperation(Lambda.updateFunctionConfiguration), WireOperation(Lambda.addPermission, status: .created),

@@ -63,13 +63,17 @@ struct RestJSONCodec: WireCodec {
     let members: JSONValue
 
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try JSONDecoder().decode(T.self, from: members.data)
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return try decoder.decode(T.self, from: members.data)
     }
 
     func encode<T: Encodable>(_ value: T, operation: String, status: HTTPResponse.Status) throws -> Response {
         // 204 answers carry no body.
         guard status != .noContent else { return Response(status: status) }
-        return .body(String(decoding: try JSONEncoder().encode(value), as: UTF8.self), contentType: "application/json", status: status)
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        return .body(String(decoding: try encoder.encode(value), as: UTF8.self), contentType: "application/json", status: status)
     }
 
     static func error(_ error: any AWSServiceError) -> Response {

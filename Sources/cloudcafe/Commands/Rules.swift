@@ -18,3 +18,22 @@ struct Rules: AsyncParsableCommand {
         }
     }
 }
+
+/// `cloudcafe schedules`: EventBridge Scheduler schedules.
+struct Schedules: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Inspect EventBridge Scheduler schedules.", subcommands: [Next.self])
+
+    struct Next: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List a schedule's upcoming delivery times after the clock's now.")
+        @OptionGroup var endpoint: EndpointOptions
+        @Argument var schedule: String
+        @Option var group = "default"
+        @Option var count = 5
+
+        func run() async throws {
+            let answer = try await endpoint.json("GET", "/_cloudcafe/schedules/\(schedule.pathSegment)/next?group=\(group.pathSegment)&count=\(count)")
+            guard case .array(let times)? = answer["times"] else { return }
+            for t in times { print(t.stringValue ?? "") }
+        }
+    }
+}

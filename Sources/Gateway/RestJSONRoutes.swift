@@ -5,9 +5,11 @@ import HTTPTypes
 import Hummingbird
 import Lambda
 
-/// Lambda's rest-json routes (botocore `http.requestUri`): path members are merged into the
-/// JSON body's members before decoding; Invoke binds headers and a raw payload.
-struct LambdaRoutes {
+/// The rest-json routes of Lambda and EventBridge Scheduler (botocore `http.requestUri`):
+/// path and query members are merged into the JSON body's members before decoding; Lambda's
+/// Invoke binds headers and a raw payload.
+struct RestJSONRoutes {
+    let service: String
     let catalog: ServiceCatalog
     let engine: CloudCafeEngine
 
@@ -23,7 +25,23 @@ struct LambdaRoutes {
 
     static let listQuery: [String: (member: String, kind: Route.Kind)] = ["Marker": ("Marker", .string), "MaxItems": ("MaxItems", .integer)]
 
-    static let routes: [Route] = [
+    static let schedulerRoutes: [Route] = [
+        Route(method: .post, template: "/schedules/{Name}", operation: "CreateSchedule"),
+        Route(method: .get, template: "/schedules/{Name}", operation: "GetSchedule", query: ["groupName": ("GroupName", .string)]),
+        Route(method: .put, template: "/schedules/{Name}", operation: "UpdateSchedule"),
+        Route(method: .delete, template: "/schedules/{Name}", operation: "DeleteSchedule", query: ["groupName": ("GroupName", .string)]),
+        Route(
+            method: .get, template: "/schedules", operation: "ListSchedules",
+            query: ["ScheduleGroup": ("GroupName", .string), "NamePrefix": ("NamePrefix", .string), "State": ("State", .string), "MaxResults": ("MaxResults", .integer), "NextToken": ("NextToken", .string)]),
+        Route(method: .post, template: "/schedule-groups/{Name}", operation: "CreateScheduleGroup"),
+        Route(method: .get, template: "/schedule-groups/{Name}", operation: "GetScheduleGroup"),
+        Route(method: .delete, template: "/schedule-groups/{Name}", operation: "DeleteScheduleGroup"),
+        Route(method: .get, template: "/schedule-groups", operation: "ListScheduleGroups"),
+    ]
+
+    var routes: [Route] { service == "scheduler" ? Self.schedulerRoutes : Self.lambdaRoutes }
+
+    static let lambdaRoutes: [Route] = [
         Route(method: .post, template: "/2015-03-31/functions", operation: "CreateFunction"),
         Route(method: .get, template: "/2015-03-31/functions", operation: "ListFunctions", query: listQuery),
         Route(method: .get, template: "/2015-03-31/functions/{FunctionName}", operation: "GetFunction"),
@@ -47,13 +65,13 @@ struct LambdaRoutes {
 
     func handle(_ request: Request, body: Data, caller: Caller) async -> Response {
         let path = request.uri.path.hasSuffix("/") && request.uri.path.count > 1 ? String(request.uri.path.dropLast()) : request.uri.path
-        guard let (route, bound) = Self.match(request.method, path) else {
+        guard let (route, bound) = match(request.method, path) else {
             return RestJSONCodec.error(WireError(errorCode: "UnknownOperationException", message: "CloudCafe does not implement \(request.method) \(path).", httpStatus: 404))
         }
         do {
             let name = route.operation
             if name == "Invoke" { return try await invoke(request, function: bound["FunctionName"] ?? "", body: body, caller: caller) }
-            guard let operation = catalog.table("lambda")?[name] else { throw WireError.unknownOperation(name) }
+            guard let operation = catalog.table(service)?[name] else { throw WireError.unknownOperation(name) }
             var members: [(String, JSONValue)] = []
             if !body.isEmpty {
                 guard case .object(let fields) = try JSONValue(parsing: body) else { throw WireError.malformed("The request body must be a JSON object.", code: "InvalidRequestContentException") }
@@ -93,7 +111,7 @@ struct LambdaRoutes {
         return Response(status: .init(code: out.statusCode), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: out.payload)))
     }
 
-    static func match(_ method: HTTPRequest.Method, _ path: String) -> (Route, [String: String])? {
+    func match(_ method: HTTPRequest.Method, _ path: String) -> (Route, [String: String])? {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         for route in routes where route.method == method {
             let parts = route.template.split(separator: "/", omittingEmptySubsequences: false).map(String.init)

@@ -1,0 +1,83 @@
+import CloudCafeCore
+public import Foundation
+import IAM
+import Lambda
+import Logging
+import SNS
+
+extension EventBridgeScheduler {
+    /// The earliest schedule due at or before `limit` (ties by ARN), with its nominal instant.
+    func earliestDue(upTo limit: Date) -> (key: Key, due: Date, nominal: Date, arn: String)? {
+        var best: (key: Key, due: Date, nominal: Date, arn: String)?
+        for (key, s) in schedules {
+            guard let nominal = s.nextNominal else { continue }
+            let due = s.due(nominal)
+            guard due <= limit else { continue }
+            if let b = best, (b.due, b.arn) <= (due, s.arn.description) { continue }
+            best = (key, due, nominal, s.arn.description)
+        }
+        return best
+    }
+
+    /// When the next schedule is due, however far ahead.
+    public func nextDue() -> Date? {
+        schedules.values.compactMap { s in s.nextNominal.map(s.due) }.min()
+    }
+
+    /// The next `count` delivery times of a schedule after `instant`.
+    public func upcoming(name: String, group: String, region: String, after instant: Date, count: Int) -> [Date]? {
+        guard var s = schedules[Key(region: region, group: group, name: name)] else { return nil }
+        s.cursor = max(s.cursor, instant)
+        var result: [Date] = []
+        while result.count < count, let n = s.nextNominal {
+            result.append(s.due(n))
+            s.cursor = n
+        }
+        return result
+    }
+
+    /// Delivers one firing: the schedule's target is invoked with its execution role, which
+    /// Scheduler assumes as `scheduler.amazonaws.com`; a refused delivery is retried as its
+    /// RetryPolicy allows. A one-time schedule with ActionAfterCompletion DELETE goes away.
+    func fire(_ key: Key, nominal: Date) async -> Firing? {
+        guard var s = schedules[key] else { return nil }
+        s.cursor = nominal
+        schedules[key] = s
+        let firing = Firing(rule: "\(s.group)/\(s.name)", time: s.due(nominal), kind: "schedule")
+        await deliver(s.target, schedule: s.arn.description, region: key.region, attempt: 0, firstAttempt: dispatcher.clock.now)
+        if s.deleteAfterCompletion, schedules[key]?.nextNominal == nil { schedules[key] = nil }
+        return firing
+    }
+
+    func deliver(_ target: ScheduleTarget, schedule: String, region: String, attempt: Int, firstAttempt: Date) async {
+        do {
+            let scheduler = dispatcher.client(as: .service("scheduler.amazonaws.com"), region: region, sourceArn: schedule)
+            let session = try await scheduler.send(IAM.assumeRole, AssumeRoleInput(roleArn: target.roleArn, roleSessionName: "EventBridgeScheduler", durationSeconds: 900))
+            let roleArn = ARN(session.assumedRoleUser.arn).flatMap { ARN(service: "iam", region: "", account: $0.account, resource: "role/\($0.resource.split(separator: "/").dropFirst().first ?? "")") }
+            guard let roleArn else { return }
+            let client = dispatcher.client(as: .assumedRole(role: roleArn, session: "EventBridgeScheduler"), region: region, sourceArn: schedule)
+            let input = target.input ?? "{}"
+            switch ARN(target.arn)?.service {
+            case "lambda":
+                _ = try await client.send(Lambda.invoke, InvokeInput(functionName: target.arn, invocationType: "Event", payload: Data(input.utf8)))
+            case "sns":
+                _ = try await client.send(SNS.publish, PublishInput(topicArn: target.arn, message: input))
+            default:
+                logger.warning("schedule target not supported", metadata: ["target": "\(target.arn)"])
+            }
+        } catch {
+            // Scheduler retries with backoff until the attempts or the event's age run out; a dead-letter
+            // queue would receive it then, but CloudCafe has no SQS, so the event is dropped and logged.
+            let maxAttempts = target.retryPolicy?.maximumRetryAttempts ?? 185
+            let maxAge = TimeInterval(target.retryPolicy?.maximumEventAgeInSeconds ?? 86_400)
+            let next = dispatcher.clock.now.addingTimeInterval(60)
+            guard attempt < maxAttempts, next.timeIntervalSince(firstAttempt) <= maxAge else {
+                logger.warning("schedule delivery dropped", metadata: ["schedule": "\(schedule)", "error": "\(error)"])
+                return
+            }
+            dispatcher.timers.schedule(at: next, label: "scheduler retry \(schedule)") {
+                await self.deliver(target, schedule: schedule, region: region, attempt: attempt + 1, firstAttempt: firstAttempt)
+            }
+        }
+    }
+}

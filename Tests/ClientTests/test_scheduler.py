@@ -1,0 +1,89 @@
+"""EventBridge Scheduler through boto3: one-time and recurring schedules, time zones across
+a daylight-saving change, the execution role, ActionAfterCompletion."""
+import datetime
+import json
+
+from test_wire import client, error_of
+
+TOPIC = "arn:aws:sns:us-east-1:000000000000:salesAnalysisReportTopic"
+REPORT = "arn:aws:lambda:us-east-1:000000000000:function:salesAnalysisReport"
+
+
+def scheduler_role(daemon):
+    iam = client(daemon, "iam")
+    iam.create_role(RoleName="schedulerRole", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "scheduler.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+    iam.put_role_policy(RoleName="schedulerRole", PolicyName="targets", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["lambda:InvokeFunction", "sns:Publish"], "Resource": "*"}]}))
+    return "arn:aws:iam::000000000000:role/schedulerRole"
+
+
+def notices(daemon):
+    return [(m["time"]) for m in daemon.api("GET", "/_cloudcafe/outbox") if m["subject"] == "AWS Notification Message"]
+
+
+def test_one_time_schedule_runs_the_report_and_deletes_itself(friday):
+    s = client(friday, "scheduler")
+    role = scheduler_role(friday)
+    arn = s.create_schedule(Name="tonight", ScheduleExpression="at(2026-11-27T15:30:00)", ScheduleExpressionTimezone="America/New_York",
+                            FlexibleTimeWindow={"Mode": "OFF"}, Target={"Arn": REPORT, "RoleArn": role}, ActionAfterCompletion="DELETE")["ScheduleArn"]
+    assert arn == "arn:aws:scheduler:us-east-1:000000000000:schedule/default/tonight"
+    got = s.get_schedule(Name="tonight")
+    assert got["ScheduleExpressionTimezone"] == "America/New_York" and got["State"] == "ENABLED"
+    assert friday.cli("schedules", "next", "tonight").stdout.split() == ["2026-11-27T20:30:00Z"]
+    moved = friday.api("POST", "/_cloudcafe/clock", {"advance": "1h"})
+    assert {"rule": "default/tonight", "time": "2026-11-27T20:30:00Z", "kind": "schedule"} in moved["fired"]
+    reports = [m["time"] for m in friday.api("GET", "/_cloudcafe/outbox") if m["subject"] == "Daily Sales Analysis Report"]
+    assert reports == ["2026-11-27T20:00:00Z", "2026-11-27T20:30:00Z"]
+    assert error_of(lambda: s.get_schedule(Name="tonight")) == ("ResourceNotFoundException", "Schedule tonight does not exist.", 404)
+
+
+def test_recurring_schedule_in_a_time_zone_across_fall_back(daemon_factory):
+    d = daemon_factory("--clock-rate", "0", "--start-time", "2026-10-30T12:00:00Z")
+    s = client(d, "scheduler")
+    role = scheduler_role(d)
+    s.create_schedule(Name="lateNight", ScheduleExpression="cron(30 1 * * ? *)", ScheduleExpressionTimezone="America/New_York",
+                      FlexibleTimeWindow={"Mode": "OFF"}, Target={"Arn": TOPIC, "RoleArn": role, "Input": "night check"},
+                      EndDate=datetime.datetime(2026, 11, 3, tzinfo=datetime.timezone.utc))
+    d.api("POST", "/_cloudcafe/clock", {"advance": "1w"})
+    # 01:30 EDT on Oct 31 and Nov 1 (once, though 01:30 happens twice that night), 01:30 EST on Nov 2; then the end date
+    assert notices(d) == ["2026-10-31T05:30:00Z", "2026-11-01T05:30:00Z", "2026-11-02T06:30:00Z"]
+
+
+def test_schedule_management_and_errors(friday):
+    s = client(friday, "scheduler")
+    role = scheduler_role(friday)
+    s.create_schedule_group(Name="cafe")
+    s.create_schedule(Name="hourly", GroupName="cafe", ScheduleExpression="rate(1 hour)", FlexibleTimeWindow={"Mode": "FLEXIBLE", "MaximumWindowInMinutes": 15},
+                      Target={"Arn": TOPIC, "RoleArn": role, "Input": "tick"}, State="DISABLED")
+    assert [x["Name"] for x in s.list_schedules(GroupName="cafe")["Schedules"]] == ["hourly"]
+    assert [g["Name"] for g in s.list_schedule_groups()["ScheduleGroups"]] == ["default", "cafe"]
+    assert error_of(lambda: s.create_schedule(Name="hourly", GroupName="cafe", ScheduleExpression="rate(1 hour)", FlexibleTimeWindow={"Mode": "OFF"},
+                                              Target={"Arn": TOPIC, "RoleArn": role}))[0::2] == ("ConflictException", 409)
+    assert error_of(lambda: s.create_schedule(Name="bad", ScheduleExpression="cron(0 20 * * * *)", FlexibleTimeWindow={"Mode": "OFF"},
+                                              Target={"Arn": TOPIC, "RoleArn": role})) == ("ValidationException", "Invalid Schedule Expression cron(0 20 * * * *).", 400)
+    assert error_of(lambda: s.create_schedule(Name="x", GroupName="nope", ScheduleExpression="rate(1 hour)", FlexibleTimeWindow={"Mode": "OFF"},
+                                              Target={"Arn": TOPIC, "RoleArn": role}))[0] == "ResourceNotFoundException"
+    # Disabled: nothing in an hour. Enabled with a flexible window: within 15 minutes after each hour.
+    friday.api("POST", "/_cloudcafe/clock", {"advance": "2h"})
+    assert notices(friday) == []
+    s.update_schedule(Name="hourly", GroupName="cafe", ScheduleExpression="rate(1 hour)", FlexibleTimeWindow={"Mode": "FLEXIBLE", "MaximumWindowInMinutes": 15},
+                      Target={"Arn": TOPIC, "RoleArn": role, "Input": "tick"}, State="ENABLED")
+    friday.api("POST", "/_cloudcafe/clock", {"advance": "3h"})
+    times = [datetime.datetime.fromisoformat(t.replace("Z", "+00:00")) for t in notices(friday)]
+    base = datetime.datetime(2026, 11, 27, 21, 59, tzinfo=datetime.timezone.utc)
+    assert len(times) >= 2
+    assert all(datetime.timedelta(0) <= t - (base + datetime.timedelta(hours=i + 1)) < datetime.timedelta(minutes=15) for i, t in enumerate(times))
+    s.delete_schedule_group(Name="cafe")
+    assert s.list_schedules()["Schedules"] == []
+
+
+def test_without_a_trusting_role_nothing_is_delivered(friday):
+    s = client(friday, "scheduler")
+    s.create_schedule(Name="orphan", ScheduleExpression="rate(5 minutes)", FlexibleTimeWindow={"Mode": "OFF"},
+                      Target={"Arn": TOPIC, "RoleArn": "arn:aws:iam::000000000000:role/salesAnalysisReportRole", "Input": "x",
+                              "RetryPolicy": {"MaximumRetryAttempts": 1}})
+    friday.api("POST", "/_cloudcafe/clock", {"advance": "11m"})
+    assert notices(friday) == []
+    denied = friday.api("GET", "/_cloudcafe/iam/decisions?denied=true")["decisions"]
+    assert any(x["principal"] == "scheduler.amazonaws.com" and x["action"] == "sts:AssumeRole" for x in denied)
