@@ -46,6 +46,7 @@ bench: deps pydeps
 	$(SWIFT) build -c release
 	CLOUDCAFE_BIN="$$($(SWIFT) build -c release --show-bin-path)/cloudcafe" $(VENV)/bin/python Benchmarks/bench.py
 	CLOUDCAFE_BIN="$$($(SWIFT) build -c release --show-bin-path)/cloudcafe" $(VENV)/bin/python Benchmarks/compare.py
+	"$$($(SWIFT) build -c release --show-bin-path)/cloudcafe-bench"
 
 clean:
 	rm -rf .build $(VENV)

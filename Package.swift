@@ -58,6 +58,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: settings),
+        .executableTarget(
+            name: "cloudcafe-bench", dependencies: ["Engine", "EventBridge", "IAM", "CloudCafeCore"], path: "Benchmarks/CloudCafeBench",
+            swiftSettings: settings),
         .testTarget(name: "CloudCafeCoreTests", dependencies: ["CloudCafeCore"], swiftSettings: settings),
         .testTarget(name: "EventBridgeTests", dependencies: ["EventBridge", "CloudCafeCore"], swiftSettings: settings),
         .testTarget(name: "CafeReportTests", dependencies: ["CafeReport", "CloudCafeCore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: settings),
