@@ -67,6 +67,7 @@ public enum TimeText {
     /// Parses an ISO 8601 instant (`2026-11-28T19:59:00Z`, with or without fractional seconds
     /// or an offset).
     public static func instant(_ text: String) -> Date? {
+        if let fast = fastInstant(text) { return fast }
         let plain = ISO8601DateFormatter()
         if let d = plain.date(from: text) { return d }
         let fractional = ISO8601DateFormatter()
@@ -76,9 +77,39 @@ public enum TimeText {
 
     /// `2026-11-28T20:00:00Z`, or with milliseconds when the instant has them.
     public static func iso8601(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        let whole = date.timeIntervalSince1970.rounded(.down) == date.timeIntervalSince1970
-        f.formatOptions = whole ? [.withInternetDateTime] : [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: date)
+        let c = CivilTime(date)
+        let millis = Int(((date.timeIntervalSince1970 - date.timeIntervalSince1970.rounded(.down)) * 1000).rounded())
+        let base = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", c.year, c.month, c.day, c.hour, c.minute, c.second)
+        return millis == 0 || millis == 1000 ? base + "Z" : base + String(format: ".%03dZ", millis)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS[.fff]Z` without a formatter: the form every client and policy uses.
+    static func fastInstant(_ text: String) -> Date? {
+        let b = Array(text.utf8)
+        guard b.count >= 20, b[4] == 45, b[7] == 45, b[10] == 84 || b[10] == 116, b[13] == 58, b[16] == 58, b.last == 90 || b.last == 122 else { return nil }
+        func number(_ r: Range<Int>) -> Int? {
+            var v = 0
+            for i in r {
+                guard (48...57).contains(b[i]) else { return nil }
+                v = v * 10 + Int(b[i] - 48)
+            }
+            return v
+        }
+        guard let y = number(0..<4), let mo = number(5..<7), let d = number(8..<10), let h = number(11..<13), let mi = number(14..<16), let s = number(17..<19),
+            (1...12).contains(mo), (1...CivilTime.daysIn(year: y, month: mo)).contains(d), h < 24, mi < 60, s < 60
+        else { return nil }
+        var fraction = 0.0
+        if b.count > 20 {
+            guard b[19] == 46, b.count > 21 else { return nil }
+            var scale = 0.1
+            for i in 20..<(b.count - 1) {
+                guard (48...57).contains(b[i]) else { return nil }
+                fraction += Double(b[i] - 48) * scale
+                scale /= 10
+            }
+        } else if b.count != 20 {
+            return nil
+        }
+        return CivilTime.date(year: y, month: mo, day: d, hour: h, minute: mi, second: s).addingTimeInterval(fraction)
     }
 }

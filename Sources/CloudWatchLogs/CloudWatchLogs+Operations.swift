@@ -247,10 +247,8 @@ extension CloudWatchLogs {
         guard (1...50).contains(size) else {
             throw .invalid("1 validation error detected: Value '\(size)' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 50")
         }
-        let start = token.flatMap { Int($0) } ?? 0
-        guard (0...items.count).contains(start) else { throw .invalid("The specified nextToken is invalid.") }
-        let end = min(items.count, start + size)
-        return (Array(items[start..<end]), end < items.count ? String(end) : nil)
+        guard let page = Pagination.page(items, size: size, token: token) else { throw .invalid("The specified nextToken is invalid.") }
+        return page
     }
 
     func describeLogStreams(_ input: DescribeLogStreamsInput, _ ctx: CallContext) throws(LogsError) -> DescribeLogStreamsOutput {

@@ -23,13 +23,13 @@ public struct Firing: Sendable, Equatable {
 extension EventBridge {
     /// The earliest firing due at or before `limit`, ties broken by rule ARN.
     func earliestDue(upTo limit: Date) -> (ARN, Date)? {
-        var best: (ARN, Date)?
-        for (arn, rule) in rules {
+        var best: (ARN, Date, String)?
+        for rule in rules.values {
             guard let next = rule.nextFire, next <= limit else { continue }
-            if let b = best, (b.1, b.0.description) <= (next, arn.description) { continue }
-            best = (arn, next)
+            if let b = best, (b.1, b.2) <= (next, rule.arnText) { continue }
+            best = (rule.arn, next, rule.arnText)
         }
-        return best
+        return best.map { ($0.0, $0.1) }
     }
 
     /// The next firing of any rule, however far ahead.
@@ -56,9 +56,12 @@ extension EventBridge {
         guard var rule = rules[arn] else { return nil }
         rule.cursor = instant
         rules[arn] = rule
-        let event = scheduledEvent(rule, at: instant)
-        for target in rule.targets {
-            await deliver(event, to: target, from: rule)
+        // A rule without targets fires into nothing; skip building its event.
+        if !rule.targets.isEmpty {
+            let event = scheduledEvent(rule, at: instant)
+            for target in rule.targets {
+                await deliver(event, to: target, from: rule)
+            }
         }
         return Firing(rule: rule.name, time: instant)
     }
@@ -160,8 +163,6 @@ extension EventBridge {
 
     /// `2026-11-28T20:00:00Z`: EventBridge writes event times to the second.
     static func eventTime(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.string(from: date)
+        TimeText.iso8601(Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)))
     }
 }

@@ -183,10 +183,8 @@ extension EventBridge {
         guard (1...100).contains(size) else {
             throw .validation("1 validation error detected: Value '\(size)' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100")
         }
-        let start = token.flatMap { Int($0) } ?? 0
-        guard (0...items.count).contains(start) else { throw .validation("The NextToken provided is invalid.") }
-        let end = min(items.count, start + size)
-        return (Array(items[start..<end]), end < items.count ? String(end) : nil)
+        guard let page = Pagination.page(items, size: size, token: token) else { throw .validation("The NextToken provided is invalid.") }
+        return page
     }
 
     func describeRule(_ input: RuleNameInput, _ ctx: CallContext) throws(EventBridgeError) -> DescribeRuleOutput {

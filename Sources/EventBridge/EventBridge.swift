@@ -26,24 +26,37 @@ public actor EventBridge {
 struct Rule: Sendable {
     let name: String
     let arn: ARN
+    /// The ARN as text, kept for ordering firings without rebuilding it.
+    let arnText: String
     var scheduleText: String?
-    var schedule: ScheduleExpression?
+    var schedule: ScheduleExpression? { didSet { refresh() } }
     var eventPattern: String?
     var pattern: EventPattern?
-    var enabled: Bool
+    var enabled: Bool { didSet { refresh() } }
     var description: String?
     var roleArn: String?
     var targets: [Target] = []
     var tags: [String: String] = [:]
     /// The instant after which the next firing is sought: the last firing, or when the
     /// schedule started. It never moves back, so moving the clock back fires nothing twice.
-    var cursor: Date
+    var cursor: Date { didSet { refresh() } }
     /// When the schedule started: rate schedules count their intervals from here.
-    var anchor: Date
+    var anchor: Date { didSet { refresh() } }
+    /// The next firing, kept up to date as the fields it depends on change, so finding the
+    /// earliest due rule costs a comparison per rule.
+    private(set) var nextFire: Date?
 
-    var nextFire: Date? {
-        guard enabled, let schedule else { return nil }
-        return schedule.next(after: cursor, anchor: anchor)
+    init(name: String, arn: ARN, enabled: Bool, cursor: Date, anchor: Date) {
+        self.name = name
+        self.arn = arn
+        self.arnText = arn.description
+        self.enabled = enabled
+        self.cursor = cursor
+        self.anchor = anchor
+    }
+
+    private mutating func refresh() {
+        nextFire = enabled ? schedule?.next(after: cursor, anchor: anchor) : nil
     }
 }
 

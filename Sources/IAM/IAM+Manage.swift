@@ -235,10 +235,8 @@ extension IAM {
         guard (1...1000).contains(size) else {
             throw .init(code: .validationError, message: "1 validation error detected: Value '\(size)' at 'maxItems' failed to satisfy constraint: Member must have value less than or equal to 1000")
         }
-        let start = marker.flatMap { Int($0) } ?? 0
-        guard (0...items.count).contains(start) else { throw .init(code: .invalidInput, message: "Invalid Marker.") }
-        let end = min(items.count, start + size)
-        return (Array(items[start..<end]), end < items.count ? String(end) : nil)
+        guard let page = Pagination.page(items, size: size, token: marker) else { throw .init(code: .invalidInput, message: "Invalid Marker.") }
+        return page
     }
 
     func listRoles(_ input: ListIAMInput) throws(IAMError) -> ListRolesOutput {

@@ -232,10 +232,8 @@ extension Lambda {
         guard (1...10_000).contains(size) else {
             throw .validation("1 validation error detected: Value '\(size)' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1")
         }
-        let start = input.marker.flatMap { Int($0) } ?? 0
-        guard (0...items.count).contains(start) else { throw .invalid("Invalid marker: \(input.marker ?? "")") }
-        let end = min(items.count, start + min(size, 50))
-        return (Array(items[start..<end]), end < items.count ? String(end) : nil)
+        guard let page = Pagination.page(items, size: min(size, 50), token: input.marker) else { throw .invalid("Invalid marker: \(input.marker ?? "")") }
+        return page
     }
 
     func listFunctions(_ input: ListInput, _ ctx: CallContext) throws(LambdaError) -> ListFunctionsOutput {

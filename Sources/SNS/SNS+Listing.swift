@@ -172,10 +172,8 @@ extension SNS {
     }
 
     static func page<T>(_ items: [T], token: String?) throws(SNSError) -> ([T], String?) {
-        let start = token.flatMap { Int($0) } ?? 0
-        guard (0...items.count).contains(start) else { throw .invalidParameter("Invalid parameter: NextToken") }
-        let end = min(items.count, start + pageSize)
-        return (Array(items[start..<end]), end < items.count ? String(end) : nil)
+        guard let page = Pagination.page(items, size: pageSize, token: token) else { throw .invalidParameter("Invalid parameter: NextToken") }
+        return page
     }
 
     func listTopics(_ input: ListTopicsInput, _ ctx: CallContext) throws(SNSError) -> ListTopicsOutput {

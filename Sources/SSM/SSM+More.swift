@@ -180,10 +180,8 @@ extension SSM {
         guard (1...limit).contains(size) else {
             throw .validation("1 validation error detected: Value '\(size)' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to \(limit)")
         }
-        let start = token.flatMap { Int($0) } ?? 0
-        guard (0...items.count).contains(start) else { throw SSMError(code: .validation, message: "The specified nextToken is not valid.") }
-        let end = min(items.count, start + size)
-        return (Array(items[start..<end]), end < items.count ? String(end) : nil)
+        guard let page = Pagination.page(items, size: size, token: token) else { throw SSMError(code: .validation, message: "The specified nextToken is not valid.") }
+        return page
     }
 
     func getParametersByPath(_ input: GetParametersByPathInput, _ ctx: CallContext) throws(SSMError) -> ParametersPage {

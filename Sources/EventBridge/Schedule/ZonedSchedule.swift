@@ -1,3 +1,4 @@
+import CloudCafeCore
 public import Foundation
 
 /// An EventBridge Scheduler expression — `cron(...)`, `rate(...)` or `at(yyyy-mm-ddThh:mm:ss)` —

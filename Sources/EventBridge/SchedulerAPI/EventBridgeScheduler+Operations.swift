@@ -282,15 +282,13 @@ extension EventBridgeScheduler {
             .sorted { ($0.group, $0.name) < ($1.group, $1.name) }
         let size = input.maxResults ?? 100
         guard (1...100).contains(size) else { throw .validation("1 validation error detected: Value '\(size)' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100") }
-        let start = input.nextToken.flatMap { Int($0) } ?? 0
-        guard (0...all.count).contains(start) else { throw .validation("Invalid NextToken.") }
-        let end = min(all.count, start + size)
+        guard let page = Pagination.page(all, size: size, token: input.nextToken) else { throw .validation("Invalid NextToken.") }
         return ListSchedulesOutput(
-            schedules: all[start..<end].map { s in
+            schedules: page.items.map { s in
                 ScheduleSummary(
                     arn: s.arn.description, name: s.name, groupName: s.group, state: s.enabled ? "ENABLED" : "DISABLED", creationDate: s.created,
                     lastModificationDate: s.modified, target: TargetSummary(arn: s.target.arn))
-            }, nextToken: end < all.count ? String(end) : nil)
+            }, nextToken: page.next)
     }
 
     func createGroup(_ input: ScheduleGroupInput, _ ctx: CallContext) throws(SchedulerError) -> ScheduleGroupArnOutput {

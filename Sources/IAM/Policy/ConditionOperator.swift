@@ -1,3 +1,4 @@
+import CloudCafeCore
 import Foundation
 
 /// A condition operator with its set qualifier (`ForAllValues:`/`ForAnyValue:`) and
@@ -109,6 +110,7 @@ struct ConditionOperator {
     /// ISO 8601 (with or without time and fraction) or epoch seconds.
     static func date(_ text: String) -> Date? {
         if let epoch = Double(text), !text.contains("-") { return Date(timeIntervalSince1970: epoch) }
+        if let fast = TimeText.instant(text) { return fast }
         let f = ISO8601DateFormatter()
         if let d = f.date(from: text) { return d }
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
