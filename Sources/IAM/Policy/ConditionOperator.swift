@@ -3,9 +3,9 @@ import Foundation
 
 /// A condition operator with its set qualifier (`ForAllValues:`/`ForAnyValue:`) and
 /// `…IfExists` suffix, evaluated with AWS's rules for missing keys.
-struct ConditionOperator {
-    enum Qualifier { case single, forAllValues, forAnyValue }
-    enum Base: String, CaseIterable {
+struct ConditionOperator: Sendable {
+    enum Qualifier: Sendable { case single, forAllValues, forAnyValue }
+    enum Base: String, CaseIterable, Sendable {
         case stringEquals = "StringEquals", stringNotEquals = "StringNotEquals"
         case stringEqualsIgnoreCase = "StringEqualsIgnoreCase", stringNotEqualsIgnoreCase = "StringNotEqualsIgnoreCase"
         case stringLike = "StringLike", stringNotLike = "StringNotLike"
@@ -47,7 +47,8 @@ struct ConditionOperator {
     }
 
     /// Whether the condition holds for the request's values of its key (nil: key absent).
-    func evaluate(policyValues: [String], requestValues: [String]?) -> Bool {
+    /// `cidrs`, when given, are the policy values already parsed as IP blocks.
+    func evaluate(policyValues: [String], requestValues: [String]?, cidrs: [CIDR]? = nil) -> Bool {
         if base == .null {
             let absent = requestValues?.isEmpty ?? true
             return policyValues.contains { ($0.lowercased() == "true") == absent }
@@ -62,17 +63,17 @@ struct ConditionOperator {
         switch qualifier {
         case .single:
             // A multi-valued key without a qualifier compares its first value, as a single-valued key.
-            return matches(values[0], policyValues)
+            return matches(values[0], policyValues, cidrs: cidrs)
         case .forAnyValue:
-            return values.contains { matches($0, policyValues) }
+            return values.contains { matches($0, policyValues, cidrs: cidrs) }
         case .forAllValues:
-            return values.allSatisfy { matches($0, policyValues) }
+            return values.allSatisfy { matches($0, policyValues, cidrs: cidrs) }
         }
     }
 
     /// One request value against the policy's values: positive operators need any match,
     /// negated ones need none.
-    func matches(_ value: String, _ policyValues: [String]) -> Bool {
+    func matches(_ value: String, _ policyValues: [String], cidrs: [CIDR]? = nil) -> Bool {
         switch base {
         case .stringEquals, .stringNotEquals: return negate(policyValues.contains(value))
         case .stringEqualsIgnoreCase, .stringNotEqualsIgnoreCase:
@@ -88,6 +89,7 @@ struct ConditionOperator {
         case .binaryEquals: return policyValues.contains(value)
         case .ipAddress, .notIpAddress:
             guard let ip = IPAddress(value) else { return false }
+            if let cidrs { return negate(cidrs.contains { $0.contains(ip) }) }
             return negate(policyValues.contains { CIDR($0)?.contains(ip) ?? false })
         case .arnEquals, .arnNotEquals, .arnLike, .arnNotLike: return negate(policyValues.contains { Glob.arnMatches($0, value) })
         case .null: return false
@@ -120,17 +122,27 @@ struct ConditionOperator {
     }
 }
 
-/// `*` and `?` wildcards.
+/// `*` and `?` wildcards, over UTF-8 bytes (ASCII case folding for actions).
 enum Glob {
     static func matches(_ pattern: String, _ text: String, caseSensitive: Bool) -> Bool {
-        let p = Array((caseSensitive ? pattern : pattern.lowercased()).unicodeScalars)
-        let t = Array((caseSensitive ? text : text.lowercased()).unicodeScalars)
+        if pattern == "*" { return true }
+        var pattern = pattern
+        var text = text
+        return pattern.withUTF8 { p in text.withUTF8 { t in match(p, t, caseSensitive: caseSensitive) } }
+    }
+
+    @inline(__always)
+    static func fold(_ b: UInt8, _ caseSensitive: Bool) -> UInt8 {
+        !caseSensitive && b >= 65 && b <= 90 ? b + 32 : b
+    }
+
+    static func match(_ p: UnsafeBufferPointer<UInt8>, _ t: UnsafeBufferPointer<UInt8>, caseSensitive: Bool) -> Bool {
         var pi = 0, ti = 0, star = -1, mark = 0
         while ti < t.count {
-            if pi < p.count && (p[pi] == "?" || p[pi] == t[ti]) {
+            if pi < p.count && p[pi] != 42 && (p[pi] == 63 || fold(p[pi], caseSensitive) == fold(t[ti], caseSensitive)) {
                 pi += 1
                 ti += 1
-            } else if pi < p.count && p[pi] == "*" {
+            } else if pi < p.count && p[pi] == 42 {
                 star = pi
                 mark = ti
                 pi += 1
@@ -142,23 +154,45 @@ enum Glob {
                 return false
             }
         }
-        while pi < p.count && p[pi] == "*" { pi += 1 }
+        while pi < p.count && p[pi] == 42 { pi += 1 }
         return pi == p.count
     }
 
     /// ARNs compare segment by segment (the resource part as a whole), case-sensitively.
     static func arnMatches(_ pattern: String, _ arn: String) -> Bool {
         if pattern == "*" { return true }
-        let ps = pattern.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        let vs = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        // Patterns with fewer segments match nothing: a wildcard never spans a colon between segments.
-        guard ps.count == 6, vs.count == 6 else { return pattern == arn }
-        return zip(ps, vs).allSatisfy { matches(String($0), String($1), caseSensitive: true) }
+        var pattern = pattern
+        var arn = arn
+        return pattern.withUTF8 { p in
+            arn.withUTF8 { a in
+                guard let ps = segments(p), let vs = segments(a) else { return false }
+                for i in 0..<6 {
+                    let pp = UnsafeBufferPointer(rebasing: p[ps[i]])
+                    let vv = UnsafeBufferPointer(rebasing: a[vs[i]])
+                    if !match(pp, vv, caseSensitive: true) { return false }
+                }
+                return true
+            }
+        }
+    }
+
+    /// The six colon-separated segments of an ARN (the last keeps its colons); nil otherwise.
+    static func segments(_ b: UnsafeBufferPointer<UInt8>) -> [Range<Int>]? {
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(6)
+        var start = 0
+        for i in 0..<b.count where b[i] == 58 && ranges.count < 5 {
+            ranges.append(start..<i)
+            start = i + 1
+        }
+        guard ranges.count == 5 else { return nil }
+        ranges.append(start..<b.count)
+        return ranges
     }
 }
 
 /// An IPv4 or IPv6 address as 16 bytes (IPv4 mapped).
-struct IPAddress: Equatable {
+struct IPAddress: Equatable, Sendable {
     let bytes: [UInt8]
     let isV4: Bool
 
@@ -190,7 +224,7 @@ struct IPAddress: Equatable {
 }
 
 /// A CIDR block (`10.0.0.0/8`, `2001:db8::/32`, `0.0.0.0/0`); a bare address is /32 or /128.
-struct CIDR {
+struct CIDR: Sendable {
     let base: IPAddress
     let prefix: Int
 

@@ -38,6 +38,29 @@ public struct PolicyDocument: Sendable, Equatable {
         public let operatorName: String
         public let key: String
         public let values: [String]
+        /// The operator, parsed once with the document.
+        let op: ConditionOperator?
+        /// The key as request contexts store it.
+        let lowercasedKey: String
+        /// For IP operators without policy variables: the blocks, parsed once.
+        let cidrs: [CIDR]?
+
+        init(operatorName: String, key: String, values: [String]) {
+            self.operatorName = operatorName
+            self.key = key
+            self.values = values
+            lowercasedKey = key.lowercased()
+            op = ConditionOperator(operatorName)
+            if let base = op?.base, base == .ipAddress || base == .notIpAddress, !values.contains(where: { $0.contains("${") }) {
+                cidrs = values.compactMap(CIDR.init)
+            } else {
+                cidrs = nil
+            }
+        }
+
+        public static func == (a: Condition, b: Condition) -> Bool {
+            a.operatorName == b.operatorName && a.key == b.key && a.values == b.values
+        }
     }
 
     /// The kind of policy a document is validated as.

@@ -119,9 +119,9 @@ public enum PolicyEvaluator {
             strength = found
         }
         for c in s.conditions {
-            guard let op = ConditionOperator(c.operatorName) else { return nil }
+            guard let op = c.op else { return nil }
             let values = version == "2012-10-17" ? c.values.compactMap { variables($0, request) } : c.values
-            guard op.evaluate(policyValues: values, requestValues: request.keys[c.key.lowercased()]) else { return nil }
+            guard op.evaluate(policyValues: values, requestValues: request.keys[c.lowercasedKey], cidrs: c.cidrs) else { return nil }
         }
         return strength
     }
