@@ -23,8 +23,8 @@ BIN = os.environ.get("CLOUDCAFE_BIN", ".build/release/cloudcafe")
 MOTO = str(Path(sys.executable).parent / "moto_server")
 
 
-def auth(service: str) -> str:
-    return f"AWS4-HMAC-SHA256 Credential=bench/20261127/us-east-1/{service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=0"
+def auth(service: str, key: str = "bench") -> str:
+    return f"AWS4-HMAC-SHA256 Credential={key}/20261127/us-east-1/{service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=0"
 
 
 def free_port() -> int:
@@ -60,8 +60,8 @@ def rss_mib(pid: int) -> float:
     return float("nan")
 
 
-def wrk(port: int, name: str, service: str, body: str, content_type: str, target=None, path="/") -> str:
-    headers = {"Authorization": auth(service), "Content-Type": content_type, "X-Amz-Date": "20261127T000000Z"}
+def wrk(port: int, name: str, service: str, body: str, content_type: str, target=None, path="/", key="bench") -> str:
+    headers = {"Authorization": auth(service, key), "Content-Type": content_type, "X-Amz-Date": "20261127T000000Z"}
     if target:
         headers["X-Amz-Target"] = target
     script = "wrk.method = \"POST\"\nwrk.body = " + json.dumps(body) + "\n" + "".join(
@@ -126,6 +126,26 @@ def main():
         moto_rss_after = rss_mib(moto.pid)
         moto.terminate()
         moto.wait()
+
+        # IAM enforcement's cost on the HTTP path: an IAM user's Publish, enforce vs off.
+        print("-- sns Publish by an IAM user whose inline policy allows it (IAM evaluated on every call)")
+        for mode in ("enforce", "off"):
+            folder = tmp / f"iam-{mode}"
+            folder.mkdir()
+            proc = subprocess.Popen([BIN, "serve", "--port", "0", "--clock-rate", "0", "--iam", mode, "--outbox", str(folder / "outbox"),
+                                     "--cafe-db", str(folder / "cafe.sqlite")], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            p = int(proc.stdout.readline().strip().rsplit(":", 1)[1])
+            kw = dict(endpoint_url=f"http://127.0.0.1:{p}", region_name="us-east-1", aws_access_key_id="bench", aws_secret_access_key="bench")
+            iam = boto3.client("iam", **kw)
+            iam.create_user(UserName="publisher")
+            iam.put_user_policy(UserName="publisher", PolicyName="publish", PolicyDocument=json.dumps(
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sns:Publish", "Resource": "*"}]}))
+            user_key = iam.create_access_key(UserName="publisher")["AccessKey"]["AccessKeyId"]
+            topic = boto3.client("sns", **kw).create_topic(Name="bench")["TopicArn"]
+            print(wrk(p, f"--iam {mode}", "sns", f"Action=Publish&Version=2010-03-31&TopicArn={topic}&Message=hello",
+                      "application/x-www-form-urlencoded", key=user_key))
+            proc.terminate()
+            proc.wait()
 
         print("-- start-up to first answered call (STS GetCallerIdentity), idle RSS, RSS after the load")
         print(f"CloudCafe (café stack deployed)   {cafe_start * 1000:>7.0f} ms   {cafe_rss:>6.1f} MiB   {cafe_rss_after:>6.1f} MiB")
