@@ -52,6 +52,8 @@ struct ServiceCatalog: Sendable {
             WireOperation(IAM.listUsers), WireOperation(IAM.deleteUser), WireOperation(IAM.createAccessKey), WireOperation(IAM.listAccessKeys),
             WireOperation(IAM.deleteAccessKey), WireOperation(IAM.attachUserPolicy), WireOperation(IAM.putUserPolicy),
             WireOperation(IAM.simulatePrincipalPolicy), WireOperation(IAM.simulateCustomPolicy),
+            WireOperation(IAM.putRolePermissionsBoundary), WireOperation(IAM.deleteRolePermissionsBoundary),
+            WireOperation(IAM.putUserPermissionsBoundary), WireOperation(IAM.deleteUserPermissionsBoundary),
         ]),
         "sts": OperationTable([WireOperation(IAM.getCallerIdentity), WireOperation(IAM.assumeRole)]),
         "scheduler": OperationTable([

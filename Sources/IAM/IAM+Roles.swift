@@ -9,8 +9,10 @@ public struct CreateRoleInput: Sendable, Codable {
     public var assumeRolePolicyDocument: String
     public var path: String?
     public var description: String?
+    public var permissionsBoundary: String?
     enum CodingKeys: String, CodingKey {
         case roleName = "RoleName", assumeRolePolicyDocument = "AssumeRolePolicyDocument", path = "Path", description = "Description"
+        case permissionsBoundary = "PermissionsBoundary"
     }
     public init(roleName: String, assumeRolePolicyDocument: String, path: String? = nil, description: String? = nil) {
         self.roleName = roleName
@@ -31,10 +33,19 @@ public struct RoleDescription: Sendable, Codable {
     public var assumeRolePolicyDocument: String
     public var description: String?
     public var maxSessionDuration: Int
+    public var permissionsBoundary: AttachedPermissionsBoundary?
     enum CodingKeys: String, CodingKey {
         case path = "Path", roleName = "RoleName", roleId = "RoleId", arn = "Arn", createDate = "CreateDate"
         case assumeRolePolicyDocument = "AssumeRolePolicyDocument", description = "Description", maxSessionDuration = "MaxSessionDuration"
+        case permissionsBoundary = "PermissionsBoundary"
     }
+}
+
+/// A permissions boundary as IAM describes it.
+public struct AttachedPermissionsBoundary: Sendable, Codable {
+    public var permissionsBoundaryType: String
+    public var permissionsBoundaryArn: String
+    enum CodingKeys: String, CodingKey { case permissionsBoundaryType = "PermissionsBoundaryType", permissionsBoundaryArn = "PermissionsBoundaryArn" }
 }
 
 /// CreateRole / GetRole output.
@@ -96,7 +107,8 @@ extension IAM {
         let role = Role(
             name: input.roleName, path: path, arn: ctx.arn("iam", "role\(path)\(input.roleName)", region: ""),
             roleID: uniqueID("AROA"),
-            created: ctx.now, assumeRolePolicy: input.assumeRolePolicyDocument, description: input.description)
+            created: ctx.now, assumeRolePolicy: input.assumeRolePolicyDocument, description: input.description,
+            permissionsBoundary: try input.permissionsBoundary.map { (arn: String) throws(IAMError) -> String in _ = try policy(arn); return arn })
         // Role names are unique case-insensitively.
         roles[input.roleName.lowercased()] = role
         return RoleOutput(role: describe(role))
@@ -121,7 +133,8 @@ extension IAM {
     func describe(_ role: Role) -> RoleDescription {
         RoleDescription(
             path: role.path, roleName: role.name, roleId: role.roleID, arn: role.arn.description, createDate: role.created,
-            assumeRolePolicyDocument: Self.urlEncoded(role.assumeRolePolicy), description: role.description, maxSessionDuration: 3600)
+            assumeRolePolicyDocument: Self.urlEncoded(role.assumeRolePolicy), description: role.description, maxSessionDuration: 3600,
+            permissionsBoundary: role.permissionsBoundary.map { AttachedPermissionsBoundary(permissionsBoundaryType: "Policy", permissionsBoundaryArn: $0) })
     }
 
     /// IAM returns policy documents URL-encoded (RFC 3986); botocore decodes them.

@@ -106,7 +106,8 @@ extension IAM {
         for action in input.actionNames {
             for resource in input.resourceArns ?? ["*"] {
                 let request = EvaluationRequest(principal: principal, action: action, resource: resource, multiValuedKeys: keys)
-                let e = PolicyEvaluator.evaluate(identity: policies, resource: resourcePolicy, request: request)
+                let (boundary, session) = principalPolicies ? limits(for: principal) : (nil, [])
+                let e = PolicyEvaluator.evaluate(identity: policies, resource: resourcePolicy, request: request, boundary: boundary, sessionPolicies: session)
                 let missing = Set((policies + [resourcePolicy].compactMap { $0 }).flatMap { p in
                     p.document.statements.filter { PolicyEvaluator.applies(ignoringConditions: $0, version: p.document.version, request: request) }
                         .flatMap(\.conditions).map(\.key).filter { keys[$0.lowercased()] == nil }

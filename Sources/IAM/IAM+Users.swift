@@ -7,7 +7,22 @@ public import Foundation
 public struct UserNameInput: Sendable, Codable {
     public var userName: String?
     public var path: String?
-    enum CodingKeys: String, CodingKey { case userName = "UserName", path = "Path" }
+    public var permissionsBoundary: String?
+    enum CodingKeys: String, CodingKey { case userName = "UserName", path = "Path", permissionsBoundary = "PermissionsBoundary" }
+}
+
+/// Put/Delete{Role,User}PermissionsBoundary input.
+public struct PermissionsBoundaryInput: Sendable, Codable {
+    public var roleName: String?
+    public var userName: String?
+    public var permissionsBoundary: String?
+    enum CodingKeys: String, CodingKey { case roleName = "RoleName", userName = "UserName", permissionsBoundary = "PermissionsBoundary" }
+}
+
+/// A managed policy given to AssumeRole as a session policy.
+public struct PolicyDescriptorType: Sendable, Codable {
+    public var arn: String?
+    enum CodingKeys: String, CodingKey { case arn = "arn" }
 }
 
 /// A user as IAM describes it.
@@ -95,7 +110,12 @@ public struct AssumeRoleInput: Sendable, Codable {
     public var roleArn: String
     public var roleSessionName: String
     public var durationSeconds: Int?
-    enum CodingKeys: String, CodingKey { case roleArn = "RoleArn", roleSessionName = "RoleSessionName", durationSeconds = "DurationSeconds" }
+    /// Session policies: they cap the session's permissions.
+    public var policy: String?
+    public var policyArns: [PolicyDescriptorType]?
+    enum CodingKeys: String, CodingKey {
+        case roleArn = "RoleArn", roleSessionName = "RoleSessionName", durationSeconds = "DurationSeconds", policy = "Policy", policyArns = "PolicyArns"
+    }
     public init(roleArn: String, roleSessionName: String, durationSeconds: Int? = nil) {
         self.roleArn = roleArn
         self.roleSessionName = roleSessionName
@@ -176,6 +196,40 @@ extension IAM {
         name: "PutUserPolicy", action: "iam:PutUserPolicy", resource: { i, c in userResource(i.userName, c) }
     ) { iam, input, _ in try await iam.putUserPolicy(input) }
 
+    /// PutRolePermissionsBoundary.
+    public static let putRolePermissionsBoundary = Operation<IAM, PermissionsBoundaryInput, IAMEmptyOutput>(
+        name: "PutRolePermissionsBoundary", action: "iam:PutRolePermissionsBoundary", resource: { i, c in roleResource(i.roleName ?? "", c) }
+    ) { iam, input, _ in try await iam.setBoundary(role: input.roleName, user: nil, input.permissionsBoundary) }
+
+    /// DeleteRolePermissionsBoundary.
+    public static let deleteRolePermissionsBoundary = Operation<IAM, PermissionsBoundaryInput, IAMEmptyOutput>(
+        name: "DeleteRolePermissionsBoundary", action: "iam:DeleteRolePermissionsBoundary", resource: { i, c in roleResource(i.roleName ?? "", c) }
+    ) { iam, input, _ in try await iam.setBoundary(role: input.roleName, user: nil, nil) }
+
+    /// PutUserPermissionsBoundary.
+    public static let putUserPermissionsBoundary = Operation<IAM, PermissionsBoundaryInput, IAMEmptyOutput>(
+        name: "PutUserPermissionsBoundary", action: "iam:PutUserPermissionsBoundary", resource: { i, c in userResource(i.userName, c) }
+    ) { iam, input, _ in try await iam.setBoundary(role: nil, user: input.userName, input.permissionsBoundary) }
+
+    /// DeleteUserPermissionsBoundary.
+    public static let deleteUserPermissionsBoundary = Operation<IAM, PermissionsBoundaryInput, IAMEmptyOutput>(
+        name: "DeleteUserPermissionsBoundary", action: "iam:DeleteUserPermissionsBoundary", resource: { i, c in userResource(i.userName, c) }
+    ) { iam, input, _ in try await iam.setBoundary(role: nil, user: input.userName, nil) }
+
+    func setBoundary(role roleName: String?, user userName: String?, _ boundary: String?) throws(IAMError) -> IAMEmptyOutput {
+        if let boundary { _ = try policy(boundary) }
+        if let roleName {
+            var r = try role(roleName)
+            r.permissionsBoundary = boundary
+            roles[r.name.lowercased()] = r
+        } else {
+            var u = try user(userName ?? "")
+            u.permissionsBoundary = boundary
+            users[u.name.lowercased()] = u
+        }
+        return IAMEmptyOutput()
+    }
+
     /// STS AssumeRole.
     public static let assumeRole = Operation<IAM, AssumeRoleInput, AssumeRoleOutput>(
         name: "AssumeRole", action: "sts:AssumeRole", resource: { i, _ in i.roleArn },
@@ -198,7 +252,11 @@ extension IAM {
         try Self.validateName(name, member: "userName", max: 64)
         guard users[name.lowercased()] == nil else { throw .init(code: .entityAlreadyExists, message: "User with name \(name) already exists.") }
         let path = input.path ?? "/"
-        let u = User(name: name, path: path, arn: ctx.arn("iam", "user\(path)\(name)", region: ""), userID: uniqueID("AIDA"), created: ctx.now)
+        var u = User(name: name, path: path, arn: ctx.arn("iam", "user\(path)\(name)", region: ""), userID: uniqueID("AIDA"), created: ctx.now)
+        if let boundary = input.permissionsBoundary {
+            _ = try policy(boundary)
+            u.permissionsBoundary = boundary
+        }
         users[name.lowercased()] = u
         return UserOutput(user: describe(u))
     }
@@ -283,9 +341,20 @@ extension IAM {
             throw .init(code: .noSuchEntity, message: "The role with name \(ARN(input.roleArn)?.lastComponent ?? input.roleArn) cannot be found.")
         }
         sessions = sessions.filter { $0.value.expiration > ctx.now }
+        var sessionDocuments: [String] = []
+        if let text = input.policy {
+            try Self.checkJSON(text)
+            sessionDocuments.append(text)
+        }
+        for descriptor in input.policyArns ?? [] {
+            guard let arn = descriptor.arn else { continue }
+            sessionDocuments.append(try policy(arn).document)
+        }
         let keyID = "ASIA" + uniqueID("").prefix(16)
         let session = RoleSession(roleArn: r.arn, sessionName: input.roleSessionName, secret: ids.hex(40), token: ids.hex(64), expiration: ctx.now.addingTimeInterval(Double(duration)))
         sessions[keyID] = session
+        let sessionArn = Principal.assumedRole(role: r.arn, session: input.roleSessionName).arn
+        sessionPolicies[sessionArn] = sessionDocuments.isEmpty ? nil : sessionDocuments
         return AssumeRoleOutput(
             credentials: Credentials(accessKeyId: keyID, secretAccessKey: session.secret, sessionToken: session.token, expiration: session.expiration),
             assumedRoleUser: AssumedRoleUser(assumedRoleId: "\(r.roleID):\(input.roleSessionName)", arn: Principal.assumedRole(role: r.arn, session: input.roleSessionName).arn))

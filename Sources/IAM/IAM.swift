@@ -9,6 +9,8 @@ public actor IAM {
     var policies: [String: ManagedPolicy] = [:]
     /// Temporary credentials from AssumeRole, by access key id.
     var sessions: [String: RoleSession] = [:]
+    /// Session policies of live role sessions, by session ARN.
+    var sessionPolicies: [String: [String]] = [:]
     /// Policy documents parsed once, by their text.
     var parsedDocuments: [String: PolicyDocument] = [:]
     let account: String
@@ -46,6 +48,8 @@ struct User: Sendable {
     var accessKeys: [AccessKeyRecord] = []
     var inlinePolicies: [String: String] = [:]
     var attachedPolicies: [ARN] = []
+    /// A managed policy's ARN capping the user's permissions.
+    var permissionsBoundary: String?
 }
 
 /// An access key of a user.
@@ -76,6 +80,19 @@ struct Role: Sendable {
     var description: String?
     var inlinePolicies: [String: String] = [:]
     var attachedPolicies: [ARN] = []
+    /// A managed policy's ARN capping the role's permissions.
+    var permissionsBoundary: String?
+
+    init(name: String, path: String, arn: ARN, roleID: String, created: Date, assumeRolePolicy: String, description: String?, permissionsBoundary: String?) {
+        self.name = name
+        self.path = path
+        self.arn = arn
+        self.roleID = roleID
+        self.created = created
+        self.assumeRolePolicy = assumeRolePolicy
+        self.description = description
+        self.permissionsBoundary = permissionsBoundary
+    }
 }
 
 /// A managed policy (AWS's or the account's).

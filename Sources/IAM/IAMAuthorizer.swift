@@ -36,13 +36,14 @@ public final class IAMAuthorizer: Authorizer {
         guard mode != .off else { return }
         let ctx = request.context
         let identity = await iam.identityPolicies(for: ctx.caller)
+        let (boundary, sessionPolicies) = await iam.limits(for: ctx.caller)
         let resourcePolicy = request.resourcePolicy.flatMap { try? PolicyDocument(parsing: $0, kind: .resource) }.map { NamedPolicy(name: "resource-based policy", document: $0) }
         let keys = Self.contextKeys(ctx)
         for resource in request.resources {
             let evaluation = PolicyEvaluator.evaluate(
                 identity: identity, resource: resourcePolicy,
                 request: EvaluationRequest(principal: ctx.caller, action: request.action, resource: resource, multiValuedKeys: keys),
-                resourceMustAllow: request.action == "sts:AssumeRole")
+                resourceMustAllow: request.action == "sts:AssumeRole", boundary: boundary, sessionPolicies: sessionPolicies)
             remember(Record(time: ctx.now, principal: ctx.caller.arn, action: request.action, resource: resource, evaluation: evaluation))
             guard !evaluation.allowed else { continue }
             let error = Self.denial(principal: ctx.caller, action: request.action, resource: resource, evaluation: evaluation)
@@ -124,9 +125,16 @@ public final class IAMAuthorizer: Authorizer {
     /// AWS's access-denied error of the service that owns `action`, worded as AWS words it.
     static func denial(principal: Principal, action: String, resource: String, evaluation: Evaluation) -> CommonError {
         let why: String
+        let kind: String
+        switch evaluation.layer {
+        case .identity: kind = "identity-based policy"
+        case .resource: kind = "resource-based policy"
+        case .boundary: kind = "permissions boundary"
+        case .session: kind = "session policy"
+        }
         switch evaluation.decision {
-        case .explicitDeny: why = "with an explicit deny in \(evaluation.denyIsResourceBased ? "a resource-based" : "an identity-based") policy"
-        default: why = "because no \(evaluation.denyIsResourceBased ? "resource-based" : "identity-based") policy allows the \(action) action"
+        case .explicitDeny: why = "with an explicit deny in \(evaluation.layer == .identity ? "an" : "a") \(kind)"
+        default: why = "because no \(kind) allows the \(action) action"
         }
         let message = "User: \(principal.arn) is not authorized to perform: \(action) on resource: \(resource) \(why)"
         switch action.split(separator: ":").first.map(String.init) ?? "" {
@@ -161,6 +169,24 @@ extension IAM {
             if let p = policies[arn.description], let doc = parsed(p.document) { result.append(NamedPolicy(name: p.name, document: doc)) }
         }
         return result
+    }
+
+    /// What caps a principal's identity-based permissions: its permissions boundary, and for a
+    /// role session the policies passed to AssumeRole.
+    func limits(for principal: Principal) -> (NamedPolicy?, [NamedPolicy]) {
+        var boundaryArn: String?
+        var session: [NamedPolicy] = []
+        switch principal {
+        case .user(let arn): boundaryArn = users[arn.lastComponent.lowercased()]?.permissionsBoundary
+        case .assumedRole(let role, let name):
+            boundaryArn = roles[role.lastComponent.lowercased()]?.permissionsBoundary
+            for (i, text) in (sessionPolicies[principal.arn] ?? []).enumerated() {
+                if let doc = parsed(text) { session.append(NamedPolicy(name: "session policy \(i + 1) of \(name)", document: doc)) }
+            }
+        case .root, .service: break
+        }
+        let boundary = boundaryArn.flatMap { policies[$0] }.flatMap { p in parsed(p.document).map { NamedPolicy(name: "\(p.name) (permissions boundary)", document: $0) } }
+        return (boundary, session)
     }
 
     /// A stored document, parsed once.

@@ -1,5 +1,7 @@
 """IAM enforced on every call: the lab's lesson through the aws CLI's own calls, audit mode,
 and the explanations."""
+import json
+
 import boto3
 from botocore.config import Config
 
@@ -121,3 +123,37 @@ def test_source_ip_condition(friday):
                         '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ssm:GetParameter","Resource":"*",'
                         '"Condition":{"IpAddress":{"aws:SourceIp":"127.0.0.0/8"}}}]}')
     assert ssm.get_parameter(Name="/cafe/dbName")["Parameter"]["Value"] == "cafe_db"
+
+
+def test_permissions_boundaries_and_session_policies(friday):
+    iam, sts = client(friday, "iam"), client(friday, "sts")
+    only_ssm = iam.create_policy(PolicyName="onlySSM", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ssm:*", "Resource": "*"}]}))["Policy"]["Arn"]
+    iam.create_user(UserName="intern", PermissionsBoundary=only_ssm)
+    iam.put_user_policy(UserName="intern", PolicyName="everything", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+    key = iam.create_access_key(UserName="intern")["AccessKey"]
+    as_intern = lambda svc: boto3.client(svc, endpoint_url=friday.url, region_name="us-east-1", aws_access_key_id=key["AccessKeyId"],
+                                         aws_secret_access_key=key["SecretAccessKey"])
+    assert as_intern("ssm").get_parameter(Name="/cafe/dbName")["Parameter"]["Value"] == "cafe_db"
+    assert error_of(lambda: as_intern("sns").list_topics())[1].endswith("because no permissions boundary allows the sns:ListTopics action")
+    iam.delete_user_permissions_boundary(UserName="intern")
+    assert as_intern("sns").list_topics()["Topics"]
+
+    # A session policy caps what the assumed role may do
+    iam.update_assume_role_policy(RoleName="salesAnalysisReportRole", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::000000000000:user/intern"}, "Action": "sts:AssumeRole"}]}))
+    creds = as_intern("sts").assume_role(RoleArn="arn:aws:iam::000000000000:role/salesAnalysisReportRole", RoleSessionName="capped",
+                                         Policy=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "*"}]}))["Credentials"]
+    session = lambda svc: boto3.client(svc, endpoint_url=friday.url, region_name="us-east-1", aws_access_key_id=creds["AccessKeyId"],
+                                       aws_secret_access_key=creds["SecretAccessKey"], aws_session_token=creds["SessionToken"])
+    assert session("ssm").get_parameter(Name="/cafe/dbName")["Parameter"]["Value"] == "cafe_db"
+    assert error_of(lambda: session("sns").publish(TopicArn="arn:aws:sns:us-east-1:000000000000:salesAnalysisReportTopic", Message="x"))[1].endswith(
+        "because no session policy allows the sns:Publish action")
+    role = iam.get_role(RoleName="salesAnalysisReportRole")["Role"]
+    assert "PermissionsBoundary" not in role
+    iam.put_role_permissions_boundary(RoleName="salesAnalysisReportRole", PermissionsBoundary=only_ssm)
+    assert iam.get_role(RoleName="salesAnalysisReportRole")["Role"]["PermissionsBoundary"]["PermissionsBoundaryArn"] == only_ssm
+    # The report's own role is now capped too: the next run cannot publish
+    friday.api("POST", "/_cloudcafe/clock", {"advance": "2m"})
+    assert report_subjects(friday) == []

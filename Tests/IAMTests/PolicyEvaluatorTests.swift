@@ -53,9 +53,17 @@ struct PolicyEvaluatorTests {
         let request = EvaluationRequest(
             principal: Self.principal(s.json["principal"]?.stringValue ?? "root"), action: s.json["action"]?.stringValue ?? "",
             resource: s.json["resource"]?.stringValue ?? "", multiValuedKeys: keys)
-        let evaluation = PolicyEvaluator.evaluate(identity: identity, resource: resource, request: request, resourceMustAllow: s.json["resourceMustAllow"] == .bool(true))
-        // Then the decision is AWS's
+        let boundary = try s.json["boundary"].map { NamedPolicy(name: "boundary", document: try PolicyDocument(parsing: $0.compact, kind: .identity)) }
+        var session: [NamedPolicy] = []
+        if case .array(let items)? = s.json["sessionPolicies"] {
+            session = try items.map { NamedPolicy(name: "session", document: try PolicyDocument(parsing: $0.compact, kind: .identity)) }
+        }
+        let evaluation = PolicyEvaluator.evaluate(
+            identity: identity, resource: resource, request: request, resourceMustAllow: s.json["resourceMustAllow"] == .bool(true), boundary: boundary,
+            sessionPolicies: session)
+        // Then the decision is AWS's, decided where AWS decides it
         #expect(evaluation.decision.rawValue == s.json["expect"]?.stringValue)
+        if let layer = s.json["layer"]?.stringValue { #expect(evaluation.layer.rawValue == layer) }
     }
 
     @Test(arguments: Scenario.load("malformed.json"))

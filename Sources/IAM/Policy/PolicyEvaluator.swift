@@ -37,6 +37,8 @@ public struct EvaluationRequest: Sendable {
 /// The answer, with the statements that decided it.
 public struct Evaluation: Sendable, Equatable {
     public enum Decision: String, Sendable { case allowed, explicitDeny, implicitDeny }
+    /// The kind of policy that decided a denial.
+    public enum Layer: String, Sendable { case identity, resource, boundary, session }
     /// A statement that applied.
     public struct Match: Sendable, Equatable {
         public let policy: String
@@ -46,10 +48,18 @@ public struct Evaluation: Sendable, Equatable {
 
     public let decision: Decision
     public let matched: [Match]
-    /// Where the deciding statement (or the missing allow) was: identity- or resource-based.
-    public let denyIsResourceBased: Bool
+    /// Where the deciding deny (or the missing allow) was.
+    public let layer: Layer
+
+    public init(decision: Decision, matched: [Match], layer: Layer) {
+        self.decision = decision
+        self.matched = matched
+        self.layer = layer
+    }
 
     public var allowed: Bool { decision == .allowed }
+    /// Whether a resource-based policy decided the denial.
+    public var denyIsResourceBased: Bool { layer == .resource }
 }
 
 /// AWS's policy evaluation logic for calls within one account: an explicit deny wins;
@@ -59,26 +69,35 @@ public struct Evaluation: Sendable, Equatable {
 public enum PolicyEvaluator {
     /// `resourceMustAllow`: a role's trust policy must allow `sts:AssumeRole` itself, whatever
     /// the identity-based policies say; naming only the account still needs an identity allow.
-    public static func evaluate(identity: [NamedPolicy], resource: NamedPolicy?, request: EvaluationRequest, resourceMustAllow: Bool = false) -> Evaluation {
+    /// A permissions `boundary` and `sessionPolicies` cap what identity-based policies grant:
+    /// each must allow too, and an explicit deny in either denies.
+    public static func evaluate(
+        identity: [NamedPolicy], resource: NamedPolicy?, request: EvaluationRequest, resourceMustAllow: Bool = false,
+        boundary: NamedPolicy? = nil, sessionPolicies: [NamedPolicy] = []
+    ) -> Evaluation {
         var matched: [Evaluation.Match] = []
-        var identityAllows = false
+        func scan(_ policies: [NamedPolicy]) -> (allows: Bool, denies: Bool) {
+            var allows = false, denies = false
+            for policy in policies {
+                for s in policy.document.statements where applies(s, version: policy.document.version, request: request, checkPrincipal: false) != nil {
+                    matched.append(.init(policy: policy.name, sid: s.sid, effect: s.effect))
+                    if s.effect == .deny { denies = true } else { allows = true }
+                }
+            }
+            return (allows, denies)
+        }
+        let identityScan = scan(identity)
+        let boundaryScan = boundary.map { scan([$0]) }
+        let sessionScan = sessionPolicies.isEmpty ? nil : scan(sessionPolicies)
         var resourceAllows = false
         var resourceDelegates = false
-        var deniedByResource = false
-        var denied = false
-        for policy in identity {
-            for s in policy.document.statements where applies(s, version: policy.document.version, request: request, checkPrincipal: false) != nil {
-                matched.append(.init(policy: policy.name, sid: s.sid, effect: s.effect))
-                if s.effect == .deny { denied = true } else { identityAllows = true }
-            }
-        }
+        var resourceDenies = false
         if let policy = resource {
             for s in policy.document.statements {
                 guard let strength = applies(s, version: policy.document.version, request: request, checkPrincipal: true) else { continue }
                 matched.append(.init(policy: policy.name, sid: s.sid, effect: s.effect))
                 if s.effect == .deny {
-                    denied = true
-                    deniedByResource = true
+                    resourceDenies = true
                 } else if strength == .specific {
                     resourceAllows = true
                 } else {
@@ -86,15 +105,22 @@ public enum PolicyEvaluator {
                 }
             }
         }
-        if denied { return Evaluation(decision: .explicitDeny, matched: matched, denyIsResourceBased: deniedByResource) }
-        if case .root = request.principal { return Evaluation(decision: .allowed, matched: matched, denyIsResourceBased: false) }
+        if identityScan.denies { return Evaluation(decision: .explicitDeny, matched: matched, layer: .identity) }
+        if resourceDenies { return Evaluation(decision: .explicitDeny, matched: matched, layer: .resource) }
+        if boundaryScan?.denies == true { return Evaluation(decision: .explicitDeny, matched: matched, layer: .boundary) }
+        if sessionScan?.denies == true { return Evaluation(decision: .explicitDeny, matched: matched, layer: .session) }
+        if case .root = request.principal { return Evaluation(decision: .allowed, matched: matched, layer: .identity) }
         if resourceMustAllow && !resourceAllows && !resourceDelegates {
             // Without an identity allow either, AWS names the identity-based policies.
-            return Evaluation(decision: .implicitDeny, matched: matched, denyIsResourceBased: identityAllows)
+            return Evaluation(decision: .implicitDeny, matched: matched, layer: identityScan.allows ? .resource : .identity)
         }
-        if identityAllows || resourceAllows { return Evaluation(decision: .allowed, matched: matched, denyIsResourceBased: false) }
-        if case .service = request.principal { return Evaluation(decision: .implicitDeny, matched: matched, denyIsResourceBased: true) }
-        return Evaluation(decision: .implicitDeny, matched: matched, denyIsResourceBased: false)
+        if resourceAllows && !resourceMustAllow { return Evaluation(decision: .allowed, matched: matched, layer: .resource) }
+        if resourceAllows && resourceMustAllow { return Evaluation(decision: .allowed, matched: matched, layer: .resource) }
+        if case .service = request.principal { return Evaluation(decision: .implicitDeny, matched: matched, layer: .resource) }
+        guard identityScan.allows else { return Evaluation(decision: .implicitDeny, matched: matched, layer: .identity) }
+        if let boundaryScan, !boundaryScan.allows { return Evaluation(decision: .implicitDeny, matched: matched, layer: .boundary) }
+        if let sessionScan, !sessionScan.allows { return Evaluation(decision: .implicitDeny, matched: matched, layer: .session) }
+        return Evaluation(decision: .allowed, matched: matched, layer: .identity)
     }
 
     /// How a resource policy's Principal names the caller: by itself, or by its account only
