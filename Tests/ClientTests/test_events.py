@@ -1,4 +1,5 @@
 """EventBridge event patterns, PutEvents and target input shaping, through boto3."""
+import datetime
 import json
 
 from test_wire import client, error_of
@@ -64,3 +65,32 @@ def test_invalid_patterns_are_refused(friday):
     events = client(friday, "events")
     assert error_of(lambda: events.put_rule(Name="bad", EventPattern='{"source":"cafe"}'))[0::2] == ("InvalidEventPatternException", 400)
     assert error_of(lambda: events.put_rule(Name="bad", EventPattern="nope"))[0] == "InvalidEventPatternException"
+
+
+def test_put_rule_with_the_aws_cli(friday):
+    import os
+    import subprocess
+    from test_wire import VENV_BIN
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "us-east-1"}
+    aws = [VENV_BIN + "/aws", "--endpoint-url", friday.url, "events"]
+    ok = subprocess.run(aws + ["put-rule", "--name", "firstFriday", "--schedule-expression", "cron(0 9 ? * 6#1 *)"], env=env, capture_output=True, text=True)
+    assert ok.returncode == 0 and json.loads(ok.stdout)["RuleArn"] == "arn:aws:events:us-east-1:000000000000:rule/firstFriday"
+    for bad in ("cron(0 9 * * 6#1 *)", "cron(0 9 ? * 6#6 *)", "rate(1 hours)", "cron(bogus)"):
+        out = subprocess.run(aws + ["put-rule", "--name", "bad", "--schedule-expression", bad], env=env, capture_output=True, text=True)
+        assert out.returncode != 0
+        assert "An error occurred (ValidationException) when calling the PutRule operation: Parameter ScheduleExpression is not valid." in out.stderr
+    assert friday.cli("rules", "next", "firstFriday", "--count", "3").stdout.split() == [
+        "2026-12-04T09:00:00Z", "2027-01-01T09:00:00Z", "2027-02-05T09:00:00Z"]
+
+
+def test_a_month_of_time_travel_fires_exactly_the_schedule(friday):
+    moved = friday.api("POST", "/_cloudcafe/clock", {"set": "2026-12-31T23:00:00Z"})
+    times = [f["time"] for f in moved["fired"]]
+    expected = []
+    day = datetime.date(2026, 11, 27)
+    while day <= datetime.date(2026, 12, 31):
+        if day.weekday() != 6:  # Monday to Saturday
+            expected.append(f"{day.isoformat()}T20:00:00Z")
+        day += datetime.timedelta(days=1)
+    assert times == expected
+    assert len([m for m in friday.api("GET", "/_cloudcafe/outbox") if m["subject"] == "Daily Sales Analysis Report"]) == len(expected)
