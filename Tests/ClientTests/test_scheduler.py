@@ -87,3 +87,12 @@ def test_without_a_trusting_role_nothing_is_delivered(friday):
     assert notices(friday) == []
     denied = friday.api("GET", "/_cloudcafe/iam/decisions?denied=true")["decisions"]
     assert any(x["principal"] == "scheduler.amazonaws.com" and x["action"] == "sts:AssumeRole" for x in denied)
+
+
+def test_dead_letter_queues_are_refused_not_pretended(friday):
+    s = client(friday, "scheduler")
+    role = scheduler_role(friday)
+    code, message, status = error_of(lambda: s.create_schedule(
+        Name="dlq", ScheduleExpression="rate(1 hour)", FlexibleTimeWindow={"Mode": "OFF"},
+        Target={"Arn": TOPIC, "RoleArn": role, "DeadLetterConfig": {"Arn": "arn:aws:sqs:us-east-1:000000000000:dlq"}}))
+    assert (code, status) == ("ValidationException", 400) and "SQS" in message

@@ -66,8 +66,8 @@ extension EventBridgeScheduler {
                 logger.warning("schedule target not supported", metadata: ["target": "\(target.arn)"])
             }
         } catch {
-            // Scheduler retries with backoff until the attempts or the event's age run out; a dead-letter
-            // queue would receive it then, but CloudCafe has no SQS, so the event is dropped and logged.
+            // Scheduler retries until the attempts or the event's age run out, then drops the event
+            // (schedules with a dead-letter queue are refused: CloudCafe has no SQS).
             let maxAttempts = target.retryPolicy?.maximumRetryAttempts ?? 185
             let maxAge = TimeInterval(target.retryPolicy?.maximumEventAgeInSeconds ?? 86_400)
             let next = dispatcher.clock.now.addingTimeInterval(60)
