@@ -38,7 +38,7 @@ struct AWSProtocols {
 
     func route(_ request: Request, requestID: String, sourceIP: String?) async -> Response {
         let signed = SignedRequest(request)
-        let target = request.headers[HTTPField.Name("X-Amz-Target")!]
+        let target = request.headers[.amzTarget]
         let region = signed?.region ?? engine.configuration.region
         // A user's key acts as the user, a session's as the assumed role; any other key as the account root.
         let known = await signed.asyncMap { await engine.iam.principal(forAccessKey: $0.accessKey, at: engine.clock.now) } ?? nil
@@ -82,7 +82,7 @@ struct AWSProtocols {
             secret = configuration.rootSecretKey
         } else if let issued = await engine.iam.secret(forAccessKey: signature.accessKey) {
             if let token = issued.sessionToken {
-                let sent = request.headers[HTTPField.Name("X-Amz-Security-Token")!] ?? request.uri.queryParameters.get("X-Amz-Security-Token").map { String($0) }
+                let sent = request.headers[.amzSecurityToken] ?? request.uri.queryParameters.get("X-Amz-Security-Token").map { String($0) }
                 guard sent == token else { throw SigV4Verifier.Failure.unknownKey }
                 if let expiry = issued.expiration, expiry <= engine.clock.now { throw SigV4Verifier.Failure.tokenExpired }
             }

@@ -31,7 +31,7 @@ struct AdminAPI {
             let name = context.parameters.get("name") ?? ""
             let file = name == "latest" ? engine.outbox.list().last?.file : name
             guard let file, let text = engine.outbox.read(file) else { return Self.error(.notFound, "no message \(name) in the outbox") }
-            return Response(status: .ok, headers: [.contentType: "message/rfc822", HTTPField.Name("x-cloudcafe-file")!: file], body: .init(byteBuffer: ByteBuffer(string: text)))
+            return Response(status: .ok, headers: [.contentType: "message/rfc822", .cloudcafeFile: file], body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         admin.post("reset") { _, _ in
             try await engine.reset()

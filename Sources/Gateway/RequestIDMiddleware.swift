@@ -15,6 +15,19 @@ struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
+/// The AWS headers the Gateway reads and writes. The names are constants, valid by construction.
 extension HTTPField.Name {
     static let requestID = HTTPField.Name("x-amzn-RequestId")!
+    static let amzTarget = HTTPField.Name("X-Amz-Target")!
+    static let amzDate = HTTPField.Name("X-Amz-Date")!
+    static let amzSecurityToken = HTTPField.Name("X-Amz-Security-Token")!
+    static let amzContentSHA256 = HTTPField.Name("x-amz-content-sha256")!
+    static let amzInvocationType = HTTPField.Name("X-Amz-Invocation-Type")!
+    static let amzLogType = HTTPField.Name("X-Amz-Log-Type")!
+    static let amzFunctionError = HTTPField.Name("X-Amz-Function-Error")!
+    static let amzLogResult = HTTPField.Name("X-Amz-Log-Result")!
+    static let amzExecutedVersion = HTTPField.Name("X-Amz-Executed-Version")!
+    static let amznErrorType = HTTPField.Name("x-amzn-ErrorType")!
+    static let cloudcafeFile = HTTPField.Name("x-cloudcafe-file")!
+    static let host = HTTPField.Name("host")!
 }

@@ -101,13 +101,13 @@ struct RestJSONRoutes {
     /// carries `X-Amz-Function-Error`, `X-Amz-Log-Result` and `X-Amz-Executed-Version`.
     func invoke(_ request: Request, function: String, body: Data, caller: Caller) async throws -> Response {
         let input = InvokeInput(
-            functionName: function, invocationType: request.headers[HTTPField.Name("X-Amz-Invocation-Type")!],
-            logType: request.headers[HTTPField.Name("X-Amz-Log-Type")!], payload: body)
+            functionName: function, invocationType: request.headers[.amzInvocationType],
+            logType: request.headers[.amzLogType], payload: body)
         let out = try await engine.dispatcher.perform(Lambda.invoke, input, as: caller)
         var headers: HTTPFields = [.contentType: "application/json"]
-        if let e = out.functionError { headers[HTTPField.Name("X-Amz-Function-Error")!] = e }
-        if let log = out.logResult { headers[HTTPField.Name("X-Amz-Log-Result")!] = log }
-        if let v = out.executedVersion { headers[HTTPField.Name("X-Amz-Executed-Version")!] = v }
+        if let e = out.functionError { headers[.amzFunctionError] = e }
+        if let log = out.logResult { headers[.amzLogResult] = log }
+        if let v = out.executedVersion { headers[.amzExecutedVersion] = v }
         return Response(status: .init(code: out.statusCode), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: out.payload)))
     }
 

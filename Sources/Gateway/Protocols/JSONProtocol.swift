@@ -78,6 +78,6 @@ struct RestJSONCodec: WireCodec {
 
     static func error(_ error: any AWSServiceError) -> Response {
         let body = JSONValue.object([("Type", .string(error.isSenderFault ? "User" : "Service")), ("Message", .string(error.message))]).compact
-        return .body(body, contentType: "application/json", status: .init(code: error.httpStatus), headers: [HTTPField.Name("x-amzn-ErrorType")!: error.errorCode])
+        return .body(body, contentType: "application/json", status: .init(code: error.httpStatus), headers: [.amznErrorType: error.errorCode])
     }
 }

@@ -39,7 +39,7 @@ struct SigV4Verifier {
             }
             let scope = (fields["Credential"] ?? "").split(separator: "/", omittingEmptySubsequences: false).map(String.init)
             guard scope.count == 5, let signed = fields["SignedHeaders"], let sig = fields["Signature"] else { return nil }
-            let amzDate = request.headers[HTTPField.Name("X-Amz-Date")!] ?? ""
+            let amzDate = request.headers[.amzDate] ?? ""
             return Signature(
                 accessKey: scope[0], date: scope[1], region: scope[2], service: scope[3], signedHeaders: signed.split(separator: ";").map(String.init),
                 signature: sig, amzDate: amzDate, presigned: false, expires: nil)
@@ -103,10 +103,10 @@ struct SigV4Verifier {
         var headers = ""
         for name in s.signedHeaders {
             let values = request.headers[values: HTTPField.Name(name) ?? .contentType].map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
-            let value = name == "host" ? (request.head.authority ?? request.headers[values: HTTPField.Name("host")!].first ?? "") : values.joined(separator: ",")
+            let value = name == "host" ? (request.head.authority ?? request.headers[values: .host].first ?? "") : values.joined(separator: ",")
             headers += "\(name):\(value.trimmingCharacters(in: .whitespaces))\n"
         }
-        let payload = fixedPayload ?? request.headers[HTTPField.Name("x-amz-content-sha256")!] ?? hex(SHA256.hash(data: body))
+        let payload = fixedPayload ?? request.headers[.amzContentSHA256] ?? hex(SHA256.hash(data: body))
         return "\(method)\n\(canonicalURI)\n\(query)\n\(headers)\n\(s.signedHeaders.joined(separator: ";"))\n\(payload)"
     }
 
