@@ -28,9 +28,10 @@ let package = Package(
         .target(name: "IAM", dependencies: ["CloudCafeCore", .product(name: "Logging", package: "swift-log")], resources: [.copy("Resources/aws-managed-policies")], swiftSettings: settings),
         .target(name: "CloudWatchLogs", dependencies: ["CloudCafeCore"], swiftSettings: settings),
         .target(name: "SSM", dependencies: ["CloudCafeCore"], swiftSettings: settings),
+        .target(name: "SQS", dependencies: ["CloudCafeCore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
         .target(name: "Lambda", dependencies: ["CloudCafeCore", "CloudWatchLogs", "IAM", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
         .target(name: "SNS", dependencies: ["CloudCafeCore", "Lambda", "IAM", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
-        .target(name: "EventBridge", dependencies: ["CloudCafeCore", "Lambda", "SNS", "IAM", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
+        .target(name: "EventBridge", dependencies: ["CloudCafeCore", "Lambda", "SNS", "IAM", "SQS", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .target(
             name: "CafeReport",
             dependencies: ["CloudCafeCore", "Lambda", "SSM", "SNS", .product(name: "GRDB", package: "GRDB.swift")],
@@ -38,13 +39,13 @@ let package = Package(
             swiftSettings: settings),
         .target(
             name: "Engine",
-            dependencies: ["CloudCafeCore", "IAM", "CloudWatchLogs", "SSM", "Lambda", "SNS", "EventBridge", "CafeReport"],
+            dependencies: ["CloudCafeCore", "IAM", "CloudWatchLogs", "SSM", "Lambda", "SNS", "SQS", "EventBridge", "CafeReport"],
             resources: [.copy("Resources/stacks")],
             swiftSettings: settings),
         .target(
             name: "Gateway",
             dependencies: [
-                "Engine", "CloudCafeCore", "EventBridge", "SNS", "Lambda", "CloudWatchLogs", "IAM", "SSM",
+                "Engine", "CloudCafeCore", "EventBridge", "SNS", "SQS", "Lambda", "CloudWatchLogs", "IAM", "SSM",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -53,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "cloudcafe",
             dependencies: [
-                "Gateway", "Engine", "CafeReport", "CloudCafeCore", "SNS", "Lambda", "IAM",
+                "Gateway", "Engine", "CafeReport", "CloudCafeCore", "SNS", "SQS", "Lambda", "IAM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -6,6 +6,7 @@ public import Foundation
 public import IAM
 public import Lambda
 public import SNS
+public import SQS
 public import SSM
 
 /// How an engine is set up.
@@ -46,6 +47,7 @@ public final class CloudCafeEngine: Sendable {
     public let ssm: SSM
     public let lambda: Lambda
     public let sns: SNS
+    public let sqs: SQS
     public let events: EventBridge
     /// EventBridge Scheduler's schedules.
     public let schedules: EventBridgeScheduler
@@ -67,6 +69,7 @@ public final class CloudCafeEngine: Sendable {
         ssm = SSM()
         lambda = Lambda(dispatcher: dispatcher, handlers: CafeReport.handlers(cafeDatabasePath: configuration.cafeDatabasePath))
         sns = SNS(dispatcher: dispatcher, outbox: outbox, publicEndpoint: configuration.publicEndpoint)
+        sqs = SQS(ids: dispatcher.ids)
         events = EventBridge(dispatcher: dispatcher)
         schedules = EventBridgeScheduler(dispatcher: dispatcher)
         scheduler = Scheduler(events: events, schedules: schedules, dispatcher: dispatcher)
@@ -77,6 +80,7 @@ public final class CloudCafeEngine: Sendable {
         dispatcher.register(ssm)
         dispatcher.register(lambda)
         dispatcher.register(sns)
+        dispatcher.register(sqs)
         dispatcher.register(events)
         dispatcher.register(schedules)
     }
@@ -104,6 +108,7 @@ public final class CloudCafeEngine: Sendable {
         await events.reset()
         await schedules.reset()
         await sns.reset()
+        await sqs.reset()
         await ssm.reset()
         await logs.reset()
         await iam.reset()

@@ -60,7 +60,7 @@ struct AWSProtocols {
             }
         }
         switch service {
-        case .some(let s) where ["events", "logs", "ssm"].contains(s):
+        case .some(let s) where ["events", "logs", "ssm", "sqs"].contains(s):
             return await json(service: s, target: target, body: body, caller: caller)
         case .some(let s) where ["sns", "iam", "sts"].contains(s):
             return await query(service: s, request: request, body: body, caller: caller)
@@ -128,6 +128,7 @@ struct AWSProtocols {
             if target.hasPrefix("AWSEvents.") { return "events" }
             if target.hasPrefix("Logs_20140328.") { return "logs" }
             if target.hasPrefix("AmazonSSM.") { return "ssm" }
+            if target.hasPrefix("AmazonSQS.") { return "sqs" }
         }
         if path.hasPrefix("/2015-03-31/") || path.hasPrefix("/2018-10-31/") || path.hasPrefix("/2017-03-31/") { return "lambda" }
         if path.hasPrefix("/schedules") || path.hasPrefix("/schedule-groups") { return "scheduler" }

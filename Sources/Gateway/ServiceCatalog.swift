@@ -4,6 +4,7 @@ import HTTPTypes
 import IAM
 import Lambda
 import SNS
+import SQS
 import SSM
 
 /// Which operations each service serves over the wire, by name.
@@ -56,6 +57,11 @@ struct ServiceCatalog: Sendable {
             WireOperation(IAM.putUserPermissionsBoundary), WireOperation(IAM.deleteUserPermissionsBoundary),
         ]),
         "sts": OperationTable([WireOperation(IAM.getCallerIdentity), WireOperation(IAM.assumeRole)]),
+        "sqs": OperationTable([
+            WireOperation(SQS.createQueue), WireOperation(SQS.getQueueUrl), WireOperation(SQS.listQueues), WireOperation(SQS.deleteQueue),
+            WireOperation(SQS.purgeQueue), WireOperation(SQS.sendMessage), WireOperation(SQS.receiveMessage), WireOperation(SQS.deleteMessage),
+            WireOperation(SQS.getQueueAttributes),
+        ]),
         "scheduler": OperationTable([
             WireOperation(EventBridgeScheduler.createSchedule), WireOperation(EventBridgeScheduler.getSchedule),
             WireOperation(EventBridgeScheduler.updateSchedule), WireOperation(EventBridgeScheduler.deleteSchedule),

@@ -89,10 +89,50 @@ def test_without_a_trusting_role_nothing_is_delivered(friday):
     assert any(x["principal"] == "scheduler.amazonaws.com" and x["action"] == "sts:AssumeRole" for x in denied)
 
 
-def test_dead_letter_queues_are_refused_not_pretended(friday):
-    s = client(friday, "scheduler")
-    role = scheduler_role(friday)
-    code, message, status = error_of(lambda: s.create_schedule(
-        Name="dlq", ScheduleExpression="rate(1 hour)", FlexibleTimeWindow={"Mode": "OFF"},
-        Target={"Arn": TOPIC, "RoleArn": role, "DeadLetterConfig": {"Arn": "arn:aws:sqs:us-east-1:000000000000:dlq"}}))
-    assert (code, status) == ("ValidationException", 400) and "SQS" in message
+def test_undeliverable_events_go_to_the_dead_letter_queue(friday):
+    s, sqs, iam = client(friday, "scheduler"), client(friday, "sqs"), client(friday, "iam")
+    iam.create_role(RoleName="sqsOnly", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "scheduler.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+    iam.put_role_policy(RoleName="sqsOnly", PolicyName="dlq", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}]}))
+    url = sqs.create_queue(QueueName="schedulerDLQ")["QueueUrl"]
+    dlq = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    assert error_of(lambda: s.create_schedule(Name="bad", ScheduleExpression="rate(1 hour)", FlexibleTimeWindow={"Mode": "OFF"},
+                                              Target={"Arn": TOPIC, "RoleArn": "arn:aws:iam::000000000000:role/sqsOnly",
+                                                      "DeadLetterConfig": {"Arn": TOPIC}}))[0] == "ValidationException"
+    # The role may not publish: each attempt is denied; after the retries the event goes to the DLQ
+    s.create_schedule(Name="once", ScheduleExpression="at(2026-11-27T20:30:00)", FlexibleTimeWindow={"Mode": "OFF"},
+                      Target={"Arn": TOPIC, "RoleArn": "arn:aws:iam::000000000000:role/sqsOnly", "Input": "hello",
+                              "RetryPolicy": {"MaximumRetryAttempts": 2}, "DeadLetterConfig": {"Arn": dlq}})
+    friday.api("POST", "/_cloudcafe/clock", {"advance": "32m"})
+    # 20:30 and its retries at 20:31 and 20:32: nothing in the queue before the last one fails
+    assert sqs.receive_message(QueueUrl=url).get("Messages") is None
+    friday.api("POST", "/_cloudcafe/clock", {"advance": "2m"})
+    messages = sqs.receive_message(QueueUrl=url, MessageAttributeNames=["All"]).get("Messages", [])
+    assert len(messages) == 1 and messages[0]["Body"] == "hello"
+    attrs = {k: v["StringValue"] for k, v in messages[0]["MessageAttributes"].items()}
+    assert attrs["ERROR_CODE"] == "AuthorizationError" and attrs["RETRY_ATTEMPTS"] == "2"
+    assert "is not authorized to perform: sns:Publish" in attrs["ERROR_MESSAGE"]
+
+
+def test_sqs_queues_on_the_virtual_clock(friday):
+    sqs = client(friday, "sqs")
+    url = sqs.create_queue(QueueName="orders", Attributes={"VisibilityTimeout": "60"})["QueueUrl"]
+    assert url.endswith("/000000000000/orders") and sqs.get_queue_url(QueueName="orders")["QueueUrl"] == url
+    sent = sqs.send_message(QueueUrl=url, MessageBody="latte x3", MessageAttributes={"size": {"DataType": "String", "StringValue": "large"}})
+    import hashlib
+    assert sent["MD5OfMessageBody"] == hashlib.md5(b"latte x3").hexdigest()
+    first = sqs.receive_message(QueueUrl=url, AttributeNames=["All"], MessageAttributeNames=["All"])["Messages"][0]
+    assert first["Body"] == "latte x3" and first["Attributes"]["ApproximateReceiveCount"] == "1"
+    assert first["MessageAttributes"]["size"]["StringValue"] == "large"
+    # Invisible until its visibility timeout passes on the virtual clock
+    assert sqs.receive_message(QueueUrl=url).get("Messages") is None
+    friday.api("POST", "/_cloudcafe/clock", {"advance": "61s"})
+    again = sqs.receive_message(QueueUrl=url, AttributeNames=["ApproximateReceiveCount"])["Messages"][0]
+    assert again["Attributes"]["ApproximateReceiveCount"] == "2"
+    assert error_of(lambda: sqs.delete_message(QueueUrl=url, ReceiptHandle=first["ReceiptHandle"]))[0] == "ReceiptHandleIsInvalid"
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=again["ReceiptHandle"])
+    assert sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]["ApproximateNumberOfMessages"] == "0"
+    assert url in sqs.list_queues(QueueNamePrefix="ord")["QueueUrls"]
+    sqs.delete_queue(QueueUrl=url)
+    assert error_of(lambda: sqs.get_queue_url(QueueName="orders"))[0] == "QueueDoesNotExist"

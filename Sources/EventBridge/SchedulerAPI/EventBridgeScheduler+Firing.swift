@@ -4,6 +4,7 @@ import IAM
 import Lambda
 import Logging
 import SNS
+import SQS
 
 extension EventBridgeScheduler {
     /// The earliest schedule due at or before `limit` (ties by ARN), with its nominal instant.
@@ -50,34 +51,64 @@ extension EventBridgeScheduler {
     }
 
     func deliver(_ target: ScheduleTarget, schedule: String, region: String, attempt: Int, firstAttempt: Date) async {
+        var role: AWSClient?
         do {
             let scheduler = dispatcher.client(as: .service("scheduler.amazonaws.com"), region: region, sourceArn: schedule)
             let session = try await scheduler.send(IAM.assumeRole, AssumeRoleInput(roleArn: target.roleArn, roleSessionName: "EventBridgeScheduler", durationSeconds: 900))
-            let roleArn = ARN(session.assumedRoleUser.arn).flatMap { ARN(service: "iam", region: "", account: $0.account, resource: "role/\($0.resource.split(separator: "/").dropFirst().first ?? "")") }
-            guard let roleArn else { return }
+            guard let sessionArn = ARN(session.assumedRoleUser.arn), let roleName = sessionArn.resource.split(separator: "/").dropFirst().first else { return }
+            let roleArn = ARN(service: "iam", region: "", account: sessionArn.account, resource: "role/\(roleName)")
             let client = dispatcher.client(as: .assumedRole(role: roleArn, session: "EventBridgeScheduler"), region: region, sourceArn: schedule)
+            role = client
             let input = target.input ?? "{}"
             switch ARN(target.arn)?.service {
             case "lambda":
                 _ = try await client.send(Lambda.invoke, InvokeInput(functionName: target.arn, invocationType: "Event", payload: Data(input.utf8)))
             case "sns":
                 _ = try await client.send(SNS.publish, PublishInput(topicArn: target.arn, message: input))
+            case "sqs":
+                _ = try await client.send(SQS.sendMessage, SendMessageInput(queueUrl: Self.queueURL(target.arn), messageBody: input))
             default:
                 logger.warning("schedule target not supported", metadata: ["target": "\(target.arn)"])
             }
         } catch {
-            // Scheduler retries until the attempts or the event's age run out, then drops the event
-            // (schedules with a dead-letter queue are refused: CloudCafe has no SQS).
+            // Scheduler retries until the attempts or the event's age run out; then the event goes
+            // to the dead-letter queue, sent with the execution role, or is dropped.
             let maxAttempts = target.retryPolicy?.maximumRetryAttempts ?? 185
             let maxAge = TimeInterval(target.retryPolicy?.maximumEventAgeInSeconds ?? 86_400)
             let next = dispatcher.clock.now.addingTimeInterval(60)
             guard attempt < maxAttempts, next.timeIntervalSince(firstAttempt) <= maxAge else {
-                logger.warning("schedule delivery dropped", metadata: ["schedule": "\(schedule)", "error": "\(error)"])
+                await deadLetter(target, schedule: schedule, error: error, attempts: attempt, as: role)
                 return
             }
             dispatcher.timers.schedule(at: next, label: "scheduler retry \(schedule)") {
                 await self.deliver(target, schedule: schedule, region: region, attempt: attempt + 1, firstAttempt: firstAttempt)
             }
         }
+    }
+
+    /// Sends an undeliverable event to the target's dead-letter queue with Scheduler's error attributes.
+    func deadLetter(_ target: ScheduleTarget, schedule: String, error: any Error, attempts: Int, as role: AWSClient?) async {
+        guard let dlq = target.deadLetterConfig?.arn, let role else {
+            logger.warning("schedule delivery dropped", metadata: ["schedule": "\(schedule)", "error": "\(error)"])
+            return
+        }
+        let (code, message): (String, String) =
+            if let e = error as? AWSClientError { (e.error.errorCode, e.error.message) } else { ("InternalFailure", "\(error)") }
+        let attributes: [String: MessageAttributeValue] = [
+            "ERROR_CODE": .init(stringValue: code, dataType: "String"), "ERROR_MESSAGE": .init(stringValue: message, dataType: "String"),
+            "RETRY_ATTEMPTS": .init(stringValue: String(attempts), dataType: "Number"), "TARGET_ARN": .init(stringValue: target.arn, dataType: "String"),
+            "SCHEDULE_ARN": .init(stringValue: schedule, dataType: "String"),
+        ]
+        do {
+            _ = try await role.send(SQS.sendMessage, SendMessageInput(queueUrl: Self.queueURL(dlq), messageBody: target.input ?? "{}", messageAttributes: attributes))
+        } catch {
+            logger.warning("dead-letter delivery failed", metadata: ["schedule": "\(schedule)", "queue": "\(dlq)", "error": "\(error)"])
+        }
+    }
+
+    /// The URL of the queue an SQS ARN names (SQS reads the account and name from it).
+    static func queueURL(_ arn: String) -> String {
+        guard let a = ARN(arn) else { return arn }
+        return "https://sqs.\(a.region).amazonaws.com/\(a.account)/\(a.resource)"
     }
 }

@@ -242,9 +242,8 @@ extension EventBridgeScheduler {
         guard ["NONE", "DELETE"].contains(action) else { throw .validation("1 validation error detected: Value '\(action)' at 'actionAfterCompletion' failed to satisfy constraint: Member must satisfy enum value set: [NONE, DELETE]") }
         if let s = input.startDate, let e = input.endDate, e <= s { throw .validation("The provided start date is later than the end date.") }
         guard ARN(input.target.arn) != nil, ARN(input.target.roleArn) != nil else { throw .validation("Invalid target or role ARN.") }
-        // A dead-letter queue is an SQS queue, and CloudCafe has no SQS: refuse rather than pretend.
-        if input.target.deadLetterConfig?.arn != nil {
-            throw .validation("CloudCafe does not emulate SQS, so a DeadLetterConfig cannot be honoured; remove it.")
+        if let dlq = input.target.deadLetterConfig?.arn, ARN(dlq)?.service != "sqs" {
+            throw .validation("Invalid DeadLetterConfig arn: \(dlq). It must be the ARN of an SQS queue.")
         }
         let arn = Self.scheduleArn(group, input.name, ctx)
         let previous = schedules[key]

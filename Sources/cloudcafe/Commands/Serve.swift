@@ -8,6 +8,7 @@ import IAM
 import Logging
 import Lambda
 import SNS
+import SQS
 
 /// `cloudcafe serve`: the daemon.
 struct Serve: AsyncParsableCommand {
@@ -58,6 +59,7 @@ struct Serve: AsyncParsableCommand {
         let app = buildApplication(engine: engine, configuration: gateway) { bound in
             await engine.sns.setPublicEndpoint("http://127.0.0.1:\(bound)")
             await engine.lambda.setPublicEndpoint("http://127.0.0.1:\(bound)")
+            await engine.sqs.setPublicEndpoint("http://127.0.0.1:\(bound)")
             do {
                 try await engine.start()
             } catch {
