@@ -358,11 +358,9 @@ extension Lambda {
 
     /// Lambda's timestamp format: `2026-11-27T19:59:00.000+0000`.
     static func timestamp(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSSZ"
-        return f.string(from: date)
+        let c = CivilTime(date)
+        let millis = Int((date.timeIntervalSince1970 - date.timeIntervalSince1970.rounded(.down)) * 1000)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03d+0000", c.year, c.month, c.day, c.hour, c.minute, c.second, millis)
     }
 
     static func validateTimeout(_ timeout: Int) throws(LambdaError) {

@@ -316,23 +316,16 @@ extension Lambda {
     }
 
     static func streamDate(_ date: Date) -> String {
-        let c = Calendar.utc.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d/%02d/%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
+        let c = CivilTime(date)
+        return String(format: "%04d/%02d/%02d", c.year, c.month, c.day)
     }
 
+    /// `2026-11-28T20:00:03.020Z`, as the runtime stamps its own lines.
     static func logTimestamp(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: date)
+        let c = CivilTime(date)
+        let millis = Int((date.timeIntervalSince1970 - date.timeIntervalSince1970.rounded(.down)) * 1000)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", c.year, c.month, c.day, c.hour, c.minute, c.second, millis)
     }
-}
-
-extension Calendar {
-    static let utc: Calendar = {
-        var c = Calendar(identifier: .gregorian)
-        c.timeZone = TimeZone(identifier: "UTC") ?? .current
-        return c
-    }()
 }
 
 extension LambdaError.Code {

@@ -1,3 +1,4 @@
+import CloudCafeCore
 public import Foundation
 import Synchronization
 
@@ -75,10 +76,9 @@ public final class MaildirOutbox: Sendable {
     }
 
     static func nameStamp(_ date: Date) -> String {
-        let c = Calendar.utcGregorian.dateComponents([.year, .month, .day, .hour, .minute, .second, .nanosecond], from: date)
-        return String(
-            format: "%04d%02d%02dT%02d%02d%02d.%03dZ", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0,
-            (c.nanosecond ?? 0) / 1_000_000)
+        let c = CivilTime(date)
+        let millis = Int((date.timeIntervalSince1970 - date.timeIntervalSince1970.rounded(.down)) * 1000)
+        return String(format: "%04d%02d%02dT%02d%02d%02d.%03dZ", c.year, c.month, c.day, c.hour, c.minute, c.second, millis)
     }
 }
 
@@ -148,11 +148,10 @@ public struct Email: Sendable {
     }
 
     static func rfc5322Date(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-        return f.string(from: date)
+        let c = CivilTime(date)
+        let weekday = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][CivilTime.weekday(year: c.year, month: c.month, day: c.day) - 1]
+        let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][c.month - 1]
+        return "\(weekday), " + String(format: "%02d", c.day) + " \(month) " + String(format: "%04d %02d:%02d:%02d +0000", c.year, c.hour, c.minute, c.second)
     }
 
     static func headers(of text: String) -> [String: String] {
@@ -166,10 +165,3 @@ public struct Email: Sendable {
     }
 }
 
-extension Calendar {
-    static let utcGregorian: Calendar = {
-        var c = Calendar(identifier: .gregorian)
-        c.timeZone = TimeZone(identifier: "UTC") ?? .current
-        return c
-    }()
-}
