@@ -15,24 +15,31 @@ struct EmailLinks {
         router.get("/confirmation.html") { request, _ in
             let q = request.uri.queryParameters
             do {
-                let arn = try await engine.sns.confirmByLink(topicArn: q.get("TopicArn") ?? "", token: q.get("Token") ?? "", now: engine.clock.now)
+                let input = ConfirmSubscriptionInput(topicArn: q.get("TopicArn").map { String($0) } ?? "", token: q.get("Token").map { String($0) } ?? "")
+                let arn = try await linkClient(region: q.get("TopicArn").flatMap { ARN(String($0))?.region }).send(SNS.confirmSubscriptionByLink, input).subscriptionArn
                 return Self.page("Subscription confirmed!", "You have successfully subscribed. Your subscription's id is: \(arn)")
-            } catch let error as SNSError {
-                return Self.page("Subscription not confirmed", error.message, status: .badRequest)
+            } catch let error as AWSClientError {
+                return Self.page("Subscription not confirmed", error.error.message, status: .badRequest)
             } catch {
                 return Self.page("Subscription not confirmed", "\(error)", status: .internalServerError)
             }
         }
         router.get("/unsubscribe.html") { request, _ in
             do {
-                try await engine.sns.unsubscribeByLink(subscriptionArn: request.uri.queryParameters.get("SubscriptionArn") ?? "")
+                let arn = request.uri.queryParameters.get("SubscriptionArn").map { String($0) } ?? ""
+                _ = try await linkClient(region: ARN(arn)?.region).send(SNS.unsubscribeByLink, UnsubscribeInput(subscriptionArn: arn))
                 return Self.page("Subscription removed!", "Your subscription has been removed. You will no longer receive notifications from this topic.")
-            } catch let error as SNSError {
-                return Self.page("Unsubscribe failed", error.message, status: .notFound)
+            } catch let error as AWSClientError {
+                return Self.page("Unsubscribe failed", error.error.message, status: error.error.httpStatus == 404 ? .notFound : .badRequest)
             } catch {
                 return Self.page("Unsubscribe failed", "\(error)", status: .internalServerError)
             }
         }
+    }
+
+    /// Links are followed anonymously; the operations they reach need no permission.
+    func linkClient(region: String?) -> AWSClient {
+        engine.dispatcher.client(as: .root(account: engine.configuration.account), region: region ?? engine.configuration.region)
     }
 
     static func page(_ title: String, _ text: String, status: HTTPResponse.Status = .ok) -> Response {

@@ -1,5 +1,5 @@
 public import CloudCafeCore
-public import Foundation
+import Foundation
 import IAM
 
 // MARK: - Shapes (botocore sns 2010-03-31)
@@ -227,21 +227,16 @@ extension SNS {
         return SNSEmptyOutput()
     }
 
-    /// Confirms a pending subscription without IAM: the confirmation link in an email needs no credentials.
-    public func confirmByLink(topicArn: String, token: String, now: Date) throws(SNSError) -> String {
-        let t = try topic(topicArn)
-        guard var sub = subscriptions.values.first(where: { $0.topicArn == t.arn && $0.state == .pendingConfirmation(token: token) }) else {
-            throw .invalidParameter("Invalid token")
-        }
-        _ = sub.confirm(token: token)
-        subscriptions[sub.arn] = sub
-        return sub.arn.description
-    }
+    /// The confirmation link in a confirmation email: ConfirmSubscription, which AWS answers
+    /// without credentials (the token is the proof).
+    public static let confirmSubscriptionByLink = Operation<SNS, ConfirmSubscriptionInput, ConfirmSubscriptionOutput>(
+        name: "ConfirmSubscription", action: "sns:ConfirmSubscription", resource: { i, _ in i.topicArn }, needsNoPermission: true
+    ) { sns, input, ctx in try await sns.confirmSubscription(input, ctx) }
 
-    /// Unsubscribes through the link in an email's footer.
-    public func unsubscribeByLink(subscriptionArn: String) throws(SNSError) {
-        guard let arn = ARN(subscriptionArn), subscriptions.removeValue(forKey: arn) != nil else { throw .subscriptionNotFound() }
-    }
+    /// The unsubscribe link at the foot of every email: it carries the subscription, no credentials.
+    public static let unsubscribeByLink = Operation<SNS, UnsubscribeInput, SNSEmptyOutput>(
+        name: "Unsubscribe", action: "sns:Unsubscribe", resource: { i, _ in i.subscriptionArn }, needsNoPermission: true
+    ) { sns, input, ctx in try await sns.unsubscribe(input, ctx) }
 
     static func isEmailAddress(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
