@@ -1,0 +1,71 @@
+"""Bad input gets AWS's error, never a crash or a hang: malformed bodies, wrong types,
+missing members, unknown operations and oversized payloads, on every protocol."""
+import http.client
+import json
+
+AUTH = "AWS4-HMAC-SHA256 Credential=test/20261127/us-east-1/{}/aws4_request, SignedHeaders=host, Signature=0"
+
+
+def post(daemon, service, body, path="/", target=None, content_type="application/x-amz-json-1.1", method="POST"):
+    host, port = daemon.url.replace("http://", "").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    headers = {"Authorization": AUTH.format(service), "Content-Type": content_type}
+    if target:
+        headers["X-Amz-Target"] = target
+    conn.request(method, path, body=body, headers=headers)
+    response = conn.getresponse()
+    data = response.read()
+    conn.close()
+    return response.status, data, dict(response.getheaders())
+
+
+def test_json_protocols(friday):
+    cases = [
+        ("ssm", "AmazonSSM.GetParameter", b"{not json", 400, "SerializationException"),
+        ("ssm", "AmazonSSM.GetParameter", b"{}", 400, "ValidationException"),
+        ("ssm", "AmazonSSM.GetParameter", b'{"Name": 5}', 400, "ValidationException"),
+        ("ssm", "AmazonSSM.PutParameter", b'{"Name":"/x","Value":"v","Type":"Bogus"}', 400, "ValidationException"),
+        ("ssm", "AmazonSSM.NoSuchThing", b"{}", 400, "UnknownOperationException"),
+        ("logs", "Logs_20140328.PutLogEvents", b'{"logGroupName":"/g","logStreamName":"s","logEvents":[]}', 400, "InvalidParameterException"),
+        ("events", "AWSEvents.PutRule", b'{"Name":"' + b"x" * 100 + b'","ScheduleExpression":"rate(1 day)"}', 400, "ValidationException"),
+        ("events", "AWSEvents.PutEvents", b'{"Entries":[]}', 400, "ValidationException"),
+        ("sqs", "AmazonSQS.SendMessage", b'{"QueueUrl":"http://x/000000000000/none","MessageBody":"m"}', 400, "QueueDoesNotExist"),
+        ("ssm", "AmazonSSM.GetParameter", b"[" * 100_000, 400, "SerializationException"),
+    ]
+    for service, target, body, status, code in cases:
+        got, data, _ = post(friday, service, body, target=target)
+        assert got == status, (target, got, data[:200])
+        assert json.loads(data)["__type"] == code, (target, data[:200])
+
+
+def test_query_protocol(friday):
+    for body, code in [(b"Action=Publish&Version=2010-03-31", "InvalidParameter"), (b"Action=Nope&Version=2010-03-31", "InvalidAction"),
+                       (b"Version=2010-03-31", "MissingAction"), (b"Action=Publish&TopicArn=%ZZ&Message=x", "InvalidParameter")]:
+        status, data, _ = post(friday, "sns", body, content_type="application/x-www-form-urlencoded")
+        assert status == 400, (body, status, data)
+        assert f"<Code>{code}</Code>".encode() in data and b"<RequestId>" in data
+    status, data, _ = post(friday, "iam", b"Action=CreateRole&Version=2010-05-08&RoleName=r", content_type="application/x-www-form-urlencoded")
+    assert status == 400 and b"<Code>ValidationError</Code>" in data
+
+
+def test_rest_json(friday):
+    status, data, headers = post(friday, "lambda", b"{bad", path="/2015-03-31/functions/salesAnalysisReport/invocations", content_type="application/json")
+    assert status == 400 and headers.get("x-amzn-ErrorType") == "InvalidRequestContentException"
+    status, data, headers = post(friday, "lambda", b'{"FunctionName": 1}', path="/2015-03-31/functions", content_type="application/json")
+    assert status == 400 and headers.get("x-amzn-ErrorType") == "ValidationException"
+    status, _, headers = post(friday, "lambda", b"", path="/2015-03-31/nowhere", content_type="application/json", method="GET")
+    assert status == 404 and headers.get("x-amzn-ErrorType") == "UnknownOperationException"
+    big = b'"' + b"x" * 6_291_456 + b'"'
+    status, _, headers = post(friday, "lambda", big, path="/2015-03-31/functions/salesAnalysisReport/invocations", content_type="application/json")
+    assert status == 413 and headers.get("x-amzn-ErrorType") == "RequestTooLargeException"
+    status, _, headers = post(friday, "scheduler", b'{"x":1}', path="/schedules/s", content_type="application/json")
+    assert status == 400 and headers.get("x-amzn-ErrorType") == "ValidationException"
+
+
+def test_the_daemon_survives_all_of_it(friday):
+    for blob in (b"\x00\xff" * 1000, b"Action=" + b"A" * 10_000, b"{" * 50_000):
+        for service in ("sns", "ssm", "lambda", "unknown"):
+            status, _, _ = post(friday, service, blob, content_type="application/octet-stream")
+            assert 400 <= status < 500
+    assert friday.api("GET", "/_cloudcafe/health")["status"] == "ok"
+    assert friday.api("POST", "/_cloudcafe/clock", {"advance": "2m"})["fired"][0]["rule"] == "salesAnalysisReportDailyTrigger"
