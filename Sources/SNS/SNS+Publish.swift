@@ -1,5 +1,6 @@
 import CloudCafeCore
 import Foundation
+import Lambda
 import Logging
 
 extension SNS {
@@ -18,15 +19,51 @@ extension SNS {
             guard ok else { throw .invalidParameter("Invalid parameter: Subject") }
         }
         let messageID = dispatcher.ids.uuid()
-        for sub in subscriptions.values.sorted(by: { $0.arn.description < $1.arn.description })
-        where sub.topicArn == t.arn && sub.isConfirmed && sub.protocol.hasPrefix("email") {
-            let body = input.message + "\n\n--\n" + footer(for: sub)
-            let email = Email(
-                fromName: t.displayName.isEmpty ? "AWS Notifications" : t.displayName, to: sub.endpoint,
-                subject: input.subject ?? "AWS Notification Message", date: ctx.now, messageID: dispatcher.ids.uuid(), body: body)
-            deliver(email)
+        for sub in subscriptions.values.sorted(by: { $0.arn.description < $1.arn.description }) where sub.topicArn == t.arn && sub.isConfirmed {
+            switch sub.protocol {
+            case "email":
+                deliver(email(t, sub, body: input.message + "\n\n--\n" + footer(for: sub), subject: input.subject ?? "AWS Notification Message", ctx))
+            case "email-json":
+                // email-json subscribers receive the notification as JSON, without the footer.
+                deliver(email(t, sub, body: notification(t, sub, input, messageID: messageID, ctx).compact, subject: input.subject ?? "AWS Notification Message", ctx))
+            case "lambda":
+                // SNS invokes the function asynchronously as itself, for the topic: its resource policy decides.
+                let event = JSONValue.object([("Records", .array([.object([
+                    ("EventSource", .string("aws:sns")), ("EventVersion", .string("1.0")), ("EventSubscriptionArn", .string(sub.arn.description)),
+                    ("Sns", notification(t, sub, input, messageID: messageID, ctx)),
+                ])]))])
+                let sns = dispatcher.client(as: .service("sns.amazonaws.com"), region: t.arn.region, sourceArn: t.arn.description)
+                let endpoint = sub.endpoint
+                dispatcher.work.spawn {
+                    do {
+                        _ = try await sns.send(Lambda.invoke, InvokeInput(functionName: endpoint, invocationType: "Event", payload: event.data))
+                    } catch {
+                        Logger(label: "cloudcafe.sns").warning("lambda delivery failed", metadata: ["subscription": "\(endpoint)", "error": "\(error)"])
+                    }
+                }
+            default:
+                break
+            }
         }
         return PublishOutput(messageId: messageID)
+    }
+
+    func email(_ t: Topic, _ sub: Subscription, body: String, subject: String, _ ctx: CallContext) -> Email {
+        Email(
+            fromName: t.displayName.isEmpty ? "AWS Notifications" : t.displayName, to: sub.endpoint, subject: subject, date: ctx.now,
+            messageID: dispatcher.ids.uuid(), body: body)
+    }
+
+    /// The notification document SNS sends to JSON endpoints (Lambda, email-json).
+    func notification(_ t: Topic, _ sub: Subscription, _ input: PublishInput, messageID: String, _ ctx: CallContext) -> JSONValue {
+        .object([
+            ("Type", .string("Notification")), ("MessageId", .string(messageID)), ("TopicArn", .string(t.arn.description)),
+            ("Subject", input.subject.map(JSONValue.string) ?? .null), ("Message", .string(input.message)),
+            ("Timestamp", .string(TimeText.iso8601(ctx.now))), ("SignatureVersion", .string("1")),
+            // Lambda events spell it UnsubscribeUrl; JSON email, UnsubscribeURL.
+            (sub.protocol == "lambda" ? "UnsubscribeUrl" : "UnsubscribeURL", .string("\(publicEndpoint)/unsubscribe.html?SubscriptionArn=\(Self.queryValue(sub.arn.description))")),
+            ("MessageAttributes", .object([])),
+        ])
     }
 
     /// The footer SNS appends to every email, with a working unsubscribe link.

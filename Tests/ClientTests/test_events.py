@@ -5,6 +5,7 @@ import json
 from test_wire import client, error_of
 
 TOPIC = "arn:aws:sns:us-east-1:000000000000:salesAnalysisReportTopic"
+REPORT_FN = "arn:aws:lambda:us-east-1:000000000000:function:salesAnalysisReport"
 
 
 def bodies(daemon, subject):
@@ -94,3 +95,29 @@ def test_a_month_of_time_travel_fires_exactly_the_schedule(friday):
         day += datetime.timedelta(days=1)
     assert times == expected
     assert len([m for m in friday.api("GET", "/_cloudcafe/outbox") if m["subject"] == "Daily Sales Analysis Report"]) == len(expected)
+
+
+def test_sns_delivers_to_lambda_and_email_json_subscribers(friday):
+    sns, lam = client(friday, "sns"), client(friday, "lambda")
+    topic = sns.create_topic(Name="reportRequests")["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=REPORT_FN)
+    # Without a permission for sns.amazonaws.com the function is not invoked
+    sns.publish(TopicArn=topic, Message="run it")
+    friday.api("POST", "/_cloudcafe/clock", {"advance": "1s"})
+    assert len(bodies(friday, "Daily Sales Analysis Report")) == 0
+    lam.add_permission(FunctionName="salesAnalysisReport", StatementId="fromSNS", Action="lambda:InvokeFunction",
+                       Principal="sns.amazonaws.com", SourceArn=topic)
+    sns.publish(TopicArn=topic, Message="run it")
+    friday.api("POST", "/_cloudcafe/clock", {"advance": "1s"})
+    assert len(bodies(friday, "Daily Sales Analysis Report")) == 1
+    # email-json subscribers get the notification document
+    sns.subscribe(TopicArn=TOPIC, Protocol="email-json", Endpoint="robot@example.com")
+    status, raw = friday.get("/_cloudcafe/outbox/latest")
+    import email as email_lib
+    link = next(l for l in email_lib.message_from_bytes(raw).get_payload(decode=True).decode().splitlines() if "/confirmation.html?" in l)
+    friday.get(link[len(friday.url):])
+    sns.publish(TopicArn=TOPIC, Message="hello robots", Subject="Robots")
+    robot = [m for m in friday.api("GET", "/_cloudcafe/outbox") if m["to"] == "robot@example.com" and m["subject"] == "Robots"]
+    status, raw = friday.get("/_cloudcafe/outbox/" + robot[0]["file"])
+    doc = json.loads(email_lib.message_from_bytes(raw).get_payload(decode=True).decode())
+    assert doc["Type"] == "Notification" and doc["Message"] == "hello robots" and doc["TopicArn"] == TOPIC
