@@ -5,7 +5,7 @@ VENV    := .venv
 PORT    ?= 4566
 APT_PACKAGES := libsqlite3-dev sqlite3 tzdata
 
-.PHONY: all deps pydeps build run test unit-test client-test bench clean
+.PHONY: all deps pydeps build run test unit-test client-test bench format clean
 
 all: build
 
@@ -47,6 +47,10 @@ bench: deps pydeps
 	CLOUDCAFE_BIN="$$($(SWIFT) build -c release --show-bin-path)/cloudcafe" $(VENV)/bin/python Benchmarks/bench.py
 	CLOUDCAFE_BIN="$$($(SWIFT) build -c release --show-bin-path)/cloudcafe" $(VENV)/bin/python Benchmarks/compare.py
 	"$$($(SWIFT) build -c release --show-bin-path)/cloudcafe-bench"
+
+# Formats the sources with the checked-in .swift-format.
+format:
+	$(SWIFT) format -i -r Sources Tests Benchmarks/CloudCafeBench
 
 clean:
 	rm -rf .build $(VENV)

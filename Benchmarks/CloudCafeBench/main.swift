@@ -39,9 +39,16 @@ measure("next-fire computations (mix with L, W, #)", iterations: 200_000) {
 func doc(_ json: String) -> PolicyDocument { (try? PolicyDocument(parsing: json, kind: .identity)) ?? { fatalError("bad benchmark policy") }() }
 let lab = [
     NamedPolicy(name: "sns", document: doc(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sns:*"],"Resource":"*"}]}"#)),
-    NamedPolicy(name: "ssm", document: doc(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ssm:Describe*","ssm:Get*","ssm:List*"],"Resource":"*"}]}"#)),
-    NamedPolicy(name: "lambda", document: doc(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["lambda:InvokeFunction"],"Resource":["*"]}]}"#)),
-    NamedPolicy(name: "logs", document: doc(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}"#)),
+    NamedPolicy(
+        name: "ssm",
+        document: doc(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ssm:Describe*","ssm:Get*","ssm:List*"],"Resource":"*"}]}"#)),
+    NamedPolicy(
+        name: "lambda", document: doc(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["lambda:InvokeFunction"],"Resource":["*"]}]}"#)),
+    NamedPolicy(
+        name: "logs",
+        document: doc(
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}"#
+        )),
 ]
 let session = Principal.assumedRole(role: ARN("arn:aws:iam::000000000000:role/salesAnalysisReportRole")!, session: "salesAnalysisReport")
 let publish = EvaluationRequest(principal: session, action: "sns:Publish", resource: "arn:aws:sns:us-east-1:000000000000:salesAnalysisReportTopic")
@@ -79,6 +86,9 @@ let start = ContinuousClock.now
 let fired = await engine.scheduler.advance(by: 86_400)
 let (s, atto) = (ContinuousClock.now - start).components
 let seconds = Double(s) + Double(atto) / 1e18
-print(String(format: "300 rules of rate(1 minute), one simulated day: %d firings (no targets) in %.2f s = %.0f firings/s", fired.count, seconds, Double(fired.count) / seconds))
+print(
+    String(
+        format: "300 rules of rate(1 minute), one simulated day: %d firings (no targets) in %.2f s = %.0f firings/s", fired.count, seconds,
+        Double(fired.count) / seconds))
 try? FileManager.default.removeItem(at: folder)
 if sink < 0 || allowed < 0 { print(sink, allowed) }

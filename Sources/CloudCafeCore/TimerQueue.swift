@@ -35,7 +35,10 @@ public final class TimerQueue: Sendable {
     /// Removes and returns the earliest timer due at or before `limit` (ties: first scheduled).
     public func popDue(upTo limit: Date) -> Timer? {
         state.withLock { s in
-            guard let i = s.timers.indices.filter({ s.timers[$0].due <= limit }).min(by: { (s.timers[$0].due, s.timers[$0].sequence) < (s.timers[$1].due, s.timers[$1].sequence) })
+            guard
+                let i = s.timers.indices.filter({ s.timers[$0].due <= limit }).min(by: {
+                    (s.timers[$0].due, s.timers[$0].sequence) < (s.timers[$1].due, s.timers[$1].sequence)
+                })
             else { return nil }
             return s.timers.remove(at: i)
         }

@@ -96,7 +96,9 @@ extension CloudWatchLogs {
         let key = GroupKey(region: ctx.region, name: group)
         guard var g = groups[key] else { throw .groupNotFound() }
         if let days, !allowedRetention.contains(days) {
-            throw .invalid("1 validation error detected: Value '\(days)' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: \(allowedRetention.sorted())")
+            throw .invalid(
+                "1 validation error detected: Value '\(days)' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: \(allowedRetention.sorted())"
+            )
         }
         g.retentionInDays = days
         groups[key] = g
@@ -118,9 +120,10 @@ extension CloudWatchLogs {
                 if let s = input.startTime, e.timestamp < s { continue }
                 if let end = input.endTime, e.timestamp > end { continue }
                 guard pattern.matches(e.message) else { continue }
-                found.append(FilteredLogEvent(
-                    logStreamName: stream.name, timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime,
-                    eventId: String(format: "%020lld%08d", e.timestamp, i)))
+                found.append(
+                    FilteredLogEvent(
+                        logStreamName: stream.name, timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime,
+                        eventId: String(format: "%020lld%08d", e.timestamp, i)))
             }
         }
         found.sort { ($0.timestamp, $0.logStreamName, $0.eventId) < ($1.timestamp, $1.logStreamName, $1.eventId) }

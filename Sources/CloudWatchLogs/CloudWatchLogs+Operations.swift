@@ -189,7 +189,9 @@ extension CloudWatchLogs {
         let key = GroupKey(region: ctx.region, name: input.logGroupName)
         guard var group = groups[key] else { throw .groupNotFound() }
         guard (1...512).contains(input.logStreamName.count), !input.logStreamName.contains(":"), !input.logStreamName.contains("*") else {
-            throw .invalid("1 validation error detected: Value '\(input.logStreamName)' at 'logStreamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [^:*]*")
+            throw .invalid(
+                "1 validation error detected: Value '\(input.logStreamName)' at 'logStreamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [^:*]*"
+            )
         }
         guard group.streams[input.logStreamName] == nil else { throw .streamExists() }
         group.streams[input.logStreamName] = LogStream(name: input.logStreamName, creationTime: ctx.now.epochMillis)
@@ -245,7 +247,8 @@ extension CloudWatchLogs {
     static func page<T>(_ items: [T], limit: Int?, token: String?) throws(LogsError) -> ([T], String?) {
         let size = limit ?? 50
         guard (1...50).contains(size) else {
-            throw .invalid("1 validation error detected: Value '\(size)' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 50")
+            throw .invalid(
+                "1 validation error detected: Value '\(size)' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 50")
         }
         guard let page = Pagination.page(items, size: size, token: token) else { throw .invalid("The specified nextToken is invalid.") }
         return page
@@ -255,7 +258,9 @@ extension CloudWatchLogs {
         let g = try group(input.logGroupName, ctx)
         let byTime = input.orderBy == "LastEventTime"
         guard input.orderBy.map({ ["LogStreamName", "LastEventTime"].contains($0) }) ?? true else {
-            throw .invalid("1 validation error detected: Value '\(input.orderBy ?? "")' at 'orderBy' failed to satisfy constraint: Member must satisfy enum value set: [LogStreamName, LastEventTime]")
+            throw .invalid(
+                "1 validation error detected: Value '\(input.orderBy ?? "")' at 'orderBy' failed to satisfy constraint: Member must satisfy enum value set: [LogStreamName, LastEventTime]"
+            )
         }
         if byTime && input.logStreamNamePrefix != nil { throw .invalid("Cannot order by LastEventTime with a logStreamNamePrefix.") }
         var streams = g.streams.values
@@ -267,7 +272,9 @@ extension CloudWatchLogs {
                     lastIngestionTime: s.lastIngestionTime,
                     arn: ctx.arn("logs", "log-group:\(g.name):log-stream:\(s.name)").description, storedBytes: 0)
             }
-            .sorted { byTime ? ($0.lastEventTimestamp ?? 0, $0.logStreamName) < ($1.lastEventTimestamp ?? 0, $1.logStreamName) : $0.logStreamName < $1.logStreamName }
+            .sorted {
+                byTime ? ($0.lastEventTimestamp ?? 0, $0.logStreamName) < ($1.lastEventTimestamp ?? 0, $1.logStreamName) : $0.logStreamName < $1.logStreamName
+            }
         if input.descending == true { streams.reverse() }
         let (page, next) = try Self.page(streams, limit: input.limit, token: input.nextToken)
         return DescribeLogStreamsOutput(logStreams: page, nextToken: next)
@@ -277,7 +284,10 @@ extension CloudWatchLogs {
         let list = groups.values
             .filter { $0.arn.region == ctx.region && (input.logGroupNamePrefix.map($0.name.hasPrefix) ?? true) }
             .sorted { $0.name < $1.name }
-            .map { LogGroupDescription(logGroupName: $0.name, creationTime: $0.creationTime, retentionInDays: $0.retentionInDays, arn: $0.arn.description, storedBytes: 0) }
+            .map {
+                LogGroupDescription(
+                    logGroupName: $0.name, creationTime: $0.creationTime, retentionInDays: $0.retentionInDays, arn: $0.arn.description, storedBytes: 0)
+            }
         let (page, next) = try Self.page(list, limit: input.limit, token: input.nextToken)
         return DescribeLogGroupsOutput(logGroups: page, nextToken: next)
     }
@@ -285,7 +295,9 @@ extension CloudWatchLogs {
     static func validateGroupName(_ name: String) throws(LogsError) {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-/.#")
         guard (1...512).contains(name.count), name.allSatisfy(allowed.contains) else {
-            throw .invalid("1 validation error detected: Value '\(name)' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+")
+            throw .invalid(
+                "1 validation error detected: Value '\(name)' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+"
+            )
         }
     }
 }

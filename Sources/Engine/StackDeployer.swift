@@ -20,7 +20,8 @@ struct StackDeployer {
         var roleArns: [String: String] = [:]
         var layerArns: [String: String] = [:]
         for role in stack.Roles ?? [] {
-            let out = try await client.send(IAM.createRole, CreateRoleInput(roleName: role.RoleName, assumeRolePolicyDocument: role.AssumeRolePolicyDocument.text))
+            let out = try await client.send(
+                IAM.createRole, CreateRoleInput(roleName: role.RoleName, assumeRolePolicyDocument: role.AssumeRolePolicyDocument.text))
             roleArns[role.RoleName] = out.role.arn
             for arn in role.ManagedPolicyArns ?? [] {
                 _ = try await client.send(IAM.attachRolePolicy, AttachRolePolicyInput(roleName: role.RoleName, policyArn: arn))
@@ -32,7 +33,8 @@ struct StackDeployer {
         }
         for p in stack.Parameters ?? [] {
             guard let type = ParameterType(rawValue: p.Type) else { throw EngineError.deployment("parameter \(p.Name) has type \(p.Type)") }
-            _ = try await client.send(SSM.putParameter, PutParameterInput(name: p.Name, value: resolve(p.Value, refs), type: type, description: p.Description, overwrite: true))
+            _ = try await client.send(
+                SSM.putParameter, PutParameterInput(name: p.Name, value: resolve(p.Value, refs), type: type, description: p.Description, overwrite: true))
         }
         for topic in stack.Topics ?? [] {
             let out = try await client.send(SNS.createTopic, CreateTopicInput(name: topic.Name, attributes: topic.Attributes))
@@ -47,7 +49,9 @@ struct StackDeployer {
             let zip = try Data(contentsOf: stack.baseDirectory.appendingPathComponent(layer.ZipFile))
             let out = try await client.send(
                 Lambda.publishLayerVersion,
-                PublishLayerVersionInput(layerName: layer.LayerName, description: layer.Description, content: FunctionCode(zipFile: zip), compatibleRuntimes: layer.CompatibleRuntimes))
+                PublishLayerVersionInput(
+                    layerName: layer.LayerName, description: layer.Description, content: FunctionCode(zipFile: zip),
+                    compatibleRuntimes: layer.CompatibleRuntimes))
             layerArns[layer.LayerName] = out.layerVersionArn
         }
         for rule in stack.Rules ?? [] {
@@ -73,7 +77,8 @@ struct StackDeployer {
         }
         for rule in stack.Rules ?? [] {
             _ = try await client.send(
-                EventBridge.putRule, PutRuleInput(name: rule.Name, scheduleExpression: rule.ScheduleExpression, state: rule.State, description: rule.Description))
+                EventBridge.putRule,
+                PutRuleInput(name: rule.Name, scheduleExpression: rule.ScheduleExpression, state: rule.State, description: rule.Description))
             let targets = try rule.Targets.map { t in
                 if let fn = t.Function {
                     return Target(id: t.Id, arn: "arn:aws:lambda:\(client.region):\(client.dispatcher.account):function:\(fn)", input: t.Input)
@@ -86,7 +91,9 @@ struct StackDeployer {
         for p in stack.Permissions ?? [] {
             _ = try await client.send(
                 Lambda.addPermission,
-                AddPermissionInput(functionName: p.FunctionName, statementId: p.StatementId, action: p.Action, principal: p.Principal, sourceArn: p.SourceArn.map { resolve($0, refs) }))
+                AddPermissionInput(
+                    functionName: p.FunctionName, statementId: p.StatementId, action: p.Action, principal: p.Principal,
+                    sourceArn: p.SourceArn.map { resolve($0, refs) }))
         }
     }
 

@@ -181,7 +181,8 @@ extension EventBridge {
     static func page<T>(_ items: [T], limit: Int?, token: String?) throws(EventBridgeError) -> ([T], String?) {
         let size = limit ?? 100
         guard (1...100).contains(size) else {
-            throw .validation("1 validation error detected: Value '\(size)' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100")
+            throw .validation(
+                "1 validation error detected: Value '\(size)' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100")
         }
         guard let page = Pagination.page(items, size: size, token: token) else { throw .validation("The NextToken provided is invalid.") }
         return page
@@ -200,7 +201,8 @@ extension EventBridge {
             .sorted { $0.name < $1.name }
             .map { r in
                 RuleSummary(
-                    name: r.name, arn: r.arn.description, eventPattern: r.eventPattern, scheduleExpression: r.scheduleText, state: r.enabled ? "ENABLED" : "DISABLED",
+                    name: r.name, arn: r.arn.description, eventPattern: r.eventPattern, scheduleExpression: r.scheduleText,
+                    state: r.enabled ? "ENABLED" : "DISABLED",
                     description: r.description, eventBusName: "default")
             }
         let (page, next) = try Self.page(all, limit: input.limit, token: input.nextToken)

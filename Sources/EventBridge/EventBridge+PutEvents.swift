@@ -61,7 +61,10 @@ extension EventBridge {
         for entry in input.entries {
             guard let event = event(from: entry, ctx) else {
                 let missing = entry.source == nil ? "Source" : entry.detailType == nil ? "DetailType" : "Detail"
-                results.append(PutEventsResultEntry(eventId: nil, errorCode: "InvalidArgument", errorMessage: "Parameter \(missing) is not valid. Reason: \(missing) is a required argument."))
+                results.append(
+                    PutEventsResultEntry(
+                        eventId: nil, errorCode: "InvalidArgument",
+                        errorMessage: "Parameter \(missing) is not valid. Reason: \(missing) is a required argument."))
                 continue
             }
             results.append(PutEventsResultEntry(eventId: event["id"]?.stringValue))

@@ -84,7 +84,9 @@ extension EventBridge {
     func putRule(_ input: PutRuleInput, _ ctx: CallContext) throws(EventBridgeError) -> PutRuleOutput {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_")
         guard (1...64).contains(input.name.count), input.name.allSatisfy(allowed.contains) else {
-            throw .validation("1 validation error detected: Value '\(input.name)' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+")
+            throw .validation(
+                "1 validation error detected: Value '\(input.name)' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+"
+            )
         }
         guard input.scheduleExpression != nil || input.eventPattern != nil else {
             throw .validation("Parameter(s) EventPattern or ScheduleExpression must be specified.")
@@ -107,7 +109,9 @@ extension EventBridge {
         case "ENABLED": enabled = true
         case "DISABLED": enabled = false
         case let other:
-            throw .validation("1 validation error detected: Value '\(other)' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED]")
+            throw .validation(
+                "1 validation error detected: Value '\(other)' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED]"
+            )
         }
         let arn = Self.ruleArn(input.name, ctx)
         var rule = rules[arn] ?? Rule(name: input.name, arn: arn, enabled: enabled, cursor: ctx.now, anchor: ctx.now)
@@ -137,7 +141,9 @@ extension EventBridge {
             if let i = r.targets.firstIndex(where: { $0.id == t.id }) {
                 r.targets[i] = t
             } else {
-                guard r.targets.count < 5 else { throw EventBridgeError(code: .limitExceeded, message: "The requested resource exceeds the maximum number allowed.") }
+                guard r.targets.count < 5 else {
+                    throw EventBridgeError(code: .limitExceeded, message: "The requested resource exceeds the maximum number allowed.")
+                }
                 r.targets.append(t)
             }
         }

@@ -86,16 +86,17 @@ public final class Scheduler: Sendable {
 
     /// Starts following the running clock; a frozen clock only moves when told.
     public func start() {
-        loop.replace(Task { [self] in
-            while !Task.isCancelled {
-                var pause = Duration.seconds(1)
-                let next = [await events.nextDue(), await schedules.nextDue(), timers.nextDue].compactMap { $0 }.min()
-                if let next, let delay = clock.realDelay(until: next) { pause = min(delay, pause) }
-                try? await Task.sleep(for: pause)
-                guard clock.rate > 0 else { continue }
-                await fireDue()
-            }
-        })
+        loop.replace(
+            Task { [self] in
+                while !Task.isCancelled {
+                    var pause = Duration.seconds(1)
+                    let next = [await events.nextDue(), await schedules.nextDue(), timers.nextDue].compactMap { $0 }.min()
+                    if let next, let delay = clock.realDelay(until: next) { pause = min(delay, pause) }
+                    try? await Task.sleep(for: pause)
+                    guard clock.rate > 0 else { continue }
+                    await fireDue()
+                }
+            })
     }
 
     /// Stops the background loop.

@@ -2,8 +2,8 @@ import CloudCafeCore
 import Engine
 import Foundation
 import HTTPTypes
-import IAM
 import Hummingbird
+import IAM
 import Logging
 import NIOCore
 
@@ -47,7 +47,8 @@ struct AWSProtocols {
         do {
             body = Data(try await request.body.collect(upTo: 16 * 1_048_576).readableBytesView)
         } catch {
-            return JSONCodec.error(WireError(errorCode: "RequestEntityTooLargeException", message: "Request must be smaller than 16777216 bytes", httpStatus: 413))
+            return JSONCodec.error(
+                WireError(errorCode: "RequestEntityTooLargeException", message: "Request must be smaller than 16777216 bytes", httpStatus: 413))
         }
         let service = signed?.service ?? Self.unsignedService(target: target, path: request.uri.path, body: body)
         if configuration.strictAuth {
@@ -67,7 +68,8 @@ struct AWSProtocols {
         case .some(let s) where ["lambda", "scheduler"].contains(s):
             return await RestJSONRoutes(service: s, catalog: catalog, engine: engine).handle(request, body: body, caller: caller)
         default:
-            let error = WireError(errorCode: "UnrecognizedClientException", message: "CloudCafe does not emulate the service '\(service ?? "unknown")'.", httpStatus: 400)
+            let error = WireError(
+                errorCode: "UnrecognizedClientException", message: "CloudCafe does not emulate the service '\(service ?? "unknown")'.", httpStatus: 400)
             return JSONCodec.error(error)
         }
     }
@@ -99,18 +101,27 @@ struct AWSProtocols {
         let status = query || service == "lambda" || service == "scheduler" ? 403 : 400
         switch failure {
         case .missing:
-            return WireError(errorCode: query ? "MissingAuthenticationToken" : "MissingAuthenticationTokenException", message: "Missing Authentication Token", httpStatus: status)
+            return WireError(
+                errorCode: query ? "MissingAuthenticationToken" : "MissingAuthenticationTokenException", message: "Missing Authentication Token",
+                httpStatus: status)
         case .unknownKey:
-            return WireError(errorCode: query ? "InvalidClientTokenId" : "UnrecognizedClientException", message: "The security token included in the request is invalid.", httpStatus: status)
+            return WireError(
+                errorCode: query ? "InvalidClientTokenId" : "UnrecognizedClientException", message: "The security token included in the request is invalid.",
+                httpStatus: status)
         case .tokenExpired:
-            return WireError(errorCode: query ? "ExpiredToken" : "ExpiredTokenException", message: "The security token included in the request is expired", httpStatus: status)
+            return WireError(
+                errorCode: query ? "ExpiredToken" : "ExpiredTokenException", message: "The security token included in the request is expired",
+                httpStatus: status)
         case .mismatch:
             return WireError(
                 errorCode: query ? "SignatureDoesNotMatch" : "InvalidSignatureException",
-                message: "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+                message:
+                    "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
                 httpStatus: status)
         case .expired(let amzDate):
-            return WireError(errorCode: query ? "SignatureDoesNotMatch" : "InvalidSignatureException", message: "Signature expired: \(amzDate) is now earlier than the allowed 15 minutes of clock skew.", httpStatus: status)
+            return WireError(
+                errorCode: query ? "SignatureDoesNotMatch" : "InvalidSignatureException",
+                message: "Signature expired: \(amzDate) is now earlier than the allowed 15 minutes of clock skew.", httpStatus: status)
         }
     }
 
@@ -165,10 +176,13 @@ struct AWSProtocols {
             return QueryCodec.error(WireError(errorCode: "MissingAction", message: "Missing Action", httpStatus: 400), requestID: requestID)
         }
         guard let operation = catalog.table(service)?[action] else {
-            return QueryCodec.error(WireError(errorCode: "InvalidAction", message: "The action \(action) is not valid for this web service.", httpStatus: 400), requestID: requestID)
+            return QueryCodec.error(
+                WireError(errorCode: "InvalidAction", message: "The action \(action) is not valid for this web service.", httpStatus: 400), requestID: requestID
+            )
         }
         do {
-            return try await operation.run(QueryCodec(parameters: parameters, namespace: ServiceCatalog.namespaces[service] ?? "", requestID: requestID), caller, engine.dispatcher)
+            return try await operation.run(
+                QueryCodec(parameters: parameters, namespace: ServiceCatalog.namespaces[service] ?? "", requestID: requestID), caller, engine.dispatcher)
         } catch {
             let validation = service == "sns" ? "InvalidParameter" : "ValidationError"
             return QueryCodec.error(awsError(error, validationCode: validation), requestID: requestID)
@@ -181,7 +195,11 @@ struct AWSProtocols {
         if let (member, missing) = describeDecodingFailure(error) {
             return missing
                 ? WireError.missing(member, code: validationCode)
-                : WireError(errorCode: validationCode, message: "1 validation error detected: Value at '\(WireError.lowerFirst(member))' failed to satisfy constraint: Member must have the type of its shape", httpStatus: 400)
+                : WireError(
+                    errorCode: validationCode,
+                    message:
+                        "1 validation error detected: Value at '\(WireError.lowerFirst(member))' failed to satisfy constraint: Member must have the type of its shape",
+                    httpStatus: 400)
         }
         logger.error("internal failure", metadata: ["error": "\(error)"])
         return CommonError.internalFailure()

@@ -6,8 +6,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import IAM
-import NIOCore
 import Lambda
+import NIOCore
 import SNS
 
 /// The admin API under `/_cloudcafe/`: the clock, the outbox, logs, invoke and reset.
@@ -23,9 +23,13 @@ struct AdminAPI {
         admin.get("clock") { _, _ in clockState(fired: nil) }
         admin.post("clock") { request, _ in try await moveClock(request) }
         admin.get("outbox") { _, _ in
-            Self.json(.array(engine.outbox.list().map { e in
-                .object([("file", .string(e.file)), ("to", .string(e.to)), ("subject", .string(e.subject)), ("time", .string(TimeText.iso8601(e.time)))])
-            }))
+            Self.json(
+                .array(
+                    engine.outbox.list().map { e in
+                        .object([
+                            ("file", .string(e.file)), ("to", .string(e.to)), ("subject", .string(e.subject)), ("time", .string(TimeText.iso8601(e.time))),
+                        ])
+                    }))
         }
         admin.get("outbox/:name") { _, context in
             let name = context.parameters.get("name") ?? ""
@@ -40,45 +44,63 @@ struct AdminAPI {
         admin.post("invoke/:function") { request, context in try await invoke(request, function: context.parameters.get("function") ?? "") }
         admin.get("logs") { request, _ in try await logs(group: request.uri.queryParameters.get("group") ?? "") }
         admin.get("lambda/:region/functions/:name/code.zip") { _, context in
-            let zip = await engine.lambda.codeArchive(region: context.parameters.get("region") ?? "", function: context.parameters.get("name"), layer: nil, version: nil)
+            let zip = await engine.lambda.codeArchive(
+                region: context.parameters.get("region") ?? "", function: context.parameters.get("name"), layer: nil, version: nil)
             return Self.zip(zip)
         }
         admin.get("lambda/:region/layers/:name/:version/content.zip") { _, context in
             let zip = await engine.lambda.codeArchive(
-                region: context.parameters.get("region") ?? "", function: nil, layer: context.parameters.get("name"), version: context.parameters.get("version").flatMap(Int.init))
+                region: context.parameters.get("region") ?? "", function: nil, layer: context.parameters.get("name"),
+                version: context.parameters.get("version").flatMap(Int.init))
             return Self.zip(zip)
         }
         admin.get("iam/decisions") { request, _ in
             let onlyDenied = request.uri.queryParameters.get("denied") == "true"
             let limit = request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 20
             let records = engine.authorizer.decisions.filter { !onlyDenied || !$0.evaluation.allowed }.suffix(max(1, min(limit, 200)))
-            return Self.json(.object([
-                ("mode", .string(engine.authorizer.mode.rawValue)),
-                ("decisions", .array(records.map { r in
-                    .object([
-                        ("time", .string(TimeText.iso8601(r.time))), ("principal", .string(r.principal)), ("action", .string(r.action)),
-                        ("resource", .string(r.resource)), ("decision", .string(r.evaluation.decision.rawValue)),
-                        ("explanation", .string(IAMAuthorizer.explain(r))),
-                        ("matched", .array(r.evaluation.matched.map { m in
-                            .object([("policy", .string(m.policy)), ("sid", m.sid.map(JSONValue.string) ?? .null), ("effect", .string(m.effect.rawValue))])
-                        })),
-                    ])
-                })),
-            ]))
+            return Self.json(
+                .object([
+                    ("mode", .string(engine.authorizer.mode.rawValue)),
+                    (
+                        "decisions",
+                        .array(
+                            records.map { r in
+                                .object([
+                                    ("time", .string(TimeText.iso8601(r.time))), ("principal", .string(r.principal)), ("action", .string(r.action)),
+                                    ("resource", .string(r.resource)), ("decision", .string(r.evaluation.decision.rawValue)),
+                                    ("explanation", .string(IAMAuthorizer.explain(r))),
+                                    (
+                                        "matched",
+                                        .array(
+                                            r.evaluation.matched.map { m in
+                                                .object([
+                                                    ("policy", .string(m.policy)), ("sid", m.sid.map(JSONValue.string) ?? .null),
+                                                    ("effect", .string(m.effect.rawValue)),
+                                                ])
+                                            })
+                                    ),
+                                ])
+                            })
+                    ),
+                ]))
         }
         admin.get("schedules/:name/next") { request, context in
             let name = context.parameters.get("name") ?? ""
             let group = request.uri.queryParameters.get("group").map { String($0) } ?? "default"
             let count = request.uri.queryParameters.get("count").flatMap(Int.init) ?? 5
-            guard let times = await engine.schedules.upcoming(name: name, group: group, region: engine.configuration.region, after: engine.clock.now, count: min(max(count, 1), 1000))
+            guard
+                let times = await engine.schedules.upcoming(
+                    name: name, group: group, region: engine.configuration.region, after: engine.clock.now, count: min(max(count, 1), 1000))
             else { return Self.error(.notFound, "Schedule \(name) does not exist.") }
             return Self.json(.object([("schedule", .string(name)), ("times", .array(times.map { .string(TimeText.iso8601($0)) }))]))
         }
         admin.get("rules/:name/next") { request, context in
             let name = context.parameters.get("name") ?? ""
             let count = request.uri.queryParameters.get("count").flatMap(Int.init) ?? 5
-            guard let times = await engine.events.upcoming(
-                rule: name, region: engine.configuration.region, account: engine.configuration.account, after: engine.clock.now, count: min(max(count, 1), 1000))
+            guard
+                let times = await engine.events.upcoming(
+                    rule: name, region: engine.configuration.region, account: engine.configuration.account, after: engine.clock.now,
+                    count: min(max(count, 1), 1000))
             else { return Self.error(.notFound, "Rule \(name) does not exist.") }
             return Self.json(.object([("rule", .string(name)), ("times", .array(times.map { .string(TimeText.iso8601($0)) }))]))
         }
@@ -87,11 +109,16 @@ struct AdminAPI {
     func clockState(fired: [Firing]?) -> Response {
         var members: [(String, JSONValue)] = [("now", .string(TimeText.iso8601(engine.clock.now))), ("rate", .number(Self.number(engine.clock.rate)))]
         if let fired {
-            members.append(("fired", .array(fired.map { f in
-                var entry: [(String, JSONValue)] = [("rule", .string(f.rule)), ("time", .string(TimeText.iso8601(f.time)))]
-                if f.kind != "rule" { entry.append(("kind", .string(f.kind))) }
-                return .object(entry)
-            })))
+            members.append(
+                (
+                    "fired",
+                    .array(
+                        fired.map { f in
+                            var entry: [(String, JSONValue)] = [("rule", .string(f.rule)), ("time", .string(TimeText.iso8601(f.time)))]
+                            if f.kind != "rule" { entry.append(("kind", .string(f.kind))) }
+                            return .object(entry)
+                        })
+                ))
         }
         return Self.json(.object(members))
     }
@@ -156,13 +183,21 @@ struct AdminAPI {
             } while token != nil
             var events: [(OutputLogEvent, String, Int)] = []
             for s in streams {
-                let got = try await client.send(CloudWatchLogs.getLogEvents, GetLogEventsInput(logGroupName: group, logStreamName: s.logStreamName, startFromHead: true))
+                let got = try await client.send(
+                    CloudWatchLogs.getLogEvents, GetLogEventsInput(logGroupName: group, logStreamName: s.logStreamName, startFromHead: true))
                 events += got.events.enumerated().map { ($1, s.logStreamName, $0) }
             }
             events.sort { ($0.0.timestamp, $0.0.ingestionTime, $0.1, $0.2) < ($1.0.timestamp, $1.0.ingestionTime, $1.1, $1.2) }
-            return Self.json(.object([("events", .array(events.map { e, stream, _ in
-                .object([("stream", .string(stream)), ("timestamp", .int(e.timestamp)), ("message", .string(e.message))])
-            }))]))
+            return Self.json(
+                .object([
+                    (
+                        "events",
+                        .array(
+                            events.map { e, stream, _ in
+                                .object([("stream", .string(stream)), ("timestamp", .int(e.timestamp)), ("message", .string(e.message))])
+                            })
+                    )
+                ]))
         } catch let e as AWSClientError {
             return Self.error(.notFound, e.error.message)
         }

@@ -16,7 +16,8 @@ struct EmailLinks {
             let q = request.uri.queryParameters
             do {
                 let input = ConfirmSubscriptionInput(topicArn: q.get("TopicArn").map { String($0) } ?? "", token: q.get("Token").map { String($0) } ?? "")
-                let arn = try await linkClient(region: q.get("TopicArn").flatMap { ARN(String($0))?.region }).send(SNS.confirmSubscriptionByLink, input).subscriptionArn
+                let arn = try await linkClient(region: q.get("TopicArn").flatMap { ARN(String($0))?.region }).send(SNS.confirmSubscriptionByLink, input)
+                    .subscriptionArn
                 return Self.page("Subscription confirmed!", "You have successfully subscribed. Your subscription's id is: \(arn)")
             } catch let error as AWSClientError {
                 return Self.page("Subscription not confirmed", error.error.message, status: .badRequest)

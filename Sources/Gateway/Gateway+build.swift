@@ -1,6 +1,6 @@
+import CloudCafeCore
 public import Engine
 public import Hummingbird
-import CloudCafeCore
 import Logging
 
 /// The HTTP front of CloudCafe.

@@ -1,6 +1,5 @@
 import CloudCafeCore
 import HTTPTypes
-import HTTPTypes
 import Hummingbird
 import NIOCore
 

@@ -32,7 +32,10 @@ struct RestJSONRoutes {
         Route(method: .delete, template: "/schedules/{Name}", operation: "DeleteSchedule", query: ["groupName": ("GroupName", .string)]),
         Route(
             method: .get, template: "/schedules", operation: "ListSchedules",
-            query: ["ScheduleGroup": ("GroupName", .string), "NamePrefix": ("NamePrefix", .string), "State": ("State", .string), "MaxResults": ("MaxResults", .integer), "NextToken": ("NextToken", .string)]),
+            query: [
+                "ScheduleGroup": ("GroupName", .string), "NamePrefix": ("NamePrefix", .string), "State": ("State", .string),
+                "MaxResults": ("MaxResults", .integer), "NextToken": ("NextToken", .string),
+            ]),
         Route(method: .post, template: "/schedule-groups/{Name}", operation: "CreateScheduleGroup"),
         Route(method: .get, template: "/schedule-groups/{Name}", operation: "GetScheduleGroup"),
         Route(method: .delete, template: "/schedule-groups/{Name}", operation: "DeleteScheduleGroup"),
@@ -66,7 +69,8 @@ struct RestJSONRoutes {
     func handle(_ request: Request, body: Data, caller: Caller) async -> Response {
         let path = request.uri.path.hasSuffix("/") && request.uri.path.count > 1 ? String(request.uri.path.dropLast()) : request.uri.path
         guard let (route, bound) = match(request.method, path) else {
-            return RestJSONCodec.error(WireError(errorCode: "UnknownOperationException", message: "CloudCafe does not implement \(request.method) \(path).", httpStatus: 404))
+            return RestJSONCodec.error(
+                WireError(errorCode: "UnknownOperationException", message: "CloudCafe does not implement \(request.method) \(path).", httpStatus: 404))
         }
         do {
             let name = route.operation
@@ -74,7 +78,9 @@ struct RestJSONRoutes {
             guard let operation = catalog.table(service)?[name] else { throw WireError.unknownOperation(name) }
             var members: [(String, JSONValue)] = []
             if !body.isEmpty {
-                guard case .object(let fields) = try JSONValue(parsing: body) else { throw WireError.malformed("The request body must be a JSON object.", code: "InvalidRequestContentException") }
+                guard case .object(let fields) = try JSONValue(parsing: body) else {
+                    throw WireError.malformed("The request body must be a JSON object.", code: "InvalidRequestContentException")
+                }
                 members = fields
             }
             for (key, value) in bound { members.append((key, key == "VersionNumber" ? (Int(value).map { .int($0) } ?? .string(value)) : .string(value))) }
@@ -84,7 +90,9 @@ struct RestJSONRoutes {
                 switch binding.kind {
                 case .string: members.append((binding.member, .string(first)))
                 case .integer:
-                    guard let n = Int(first) else { throw WireError(errorCode: "InvalidParameterValueException", message: "\(name) must be an integer", httpStatus: 400) }
+                    guard let n = Int(first) else {
+                        throw WireError(errorCode: "InvalidParameterValueException", message: "\(name) must be an integer", httpStatus: 400)
+                    }
                     members.append((binding.member, .int(n)))
                 case .list: members.append((binding.member, .array(values.map { JSONValue.string($0) })))
                 }

@@ -18,7 +18,9 @@ public struct ListIAMInput: Sendable, Codable {
     public var maxItems: Int?
     public var scope: String?
     public var onlyAttached: Bool?
-    enum CodingKeys: String, CodingKey { case pathPrefix = "PathPrefix", marker = "Marker", maxItems = "MaxItems", scope = "Scope", onlyAttached = "OnlyAttached" }
+    enum CodingKeys: String, CodingKey {
+        case pathPrefix = "PathPrefix", marker = "Marker", maxItems = "MaxItems", scope = "Scope", onlyAttached = "OnlyAttached"
+    }
 }
 
 /// ListRoles output.
@@ -233,7 +235,11 @@ extension IAM {
     static func page<T>(_ items: [T], marker: String?, maxItems: Int?) throws(IAMError) -> ([T], String?) {
         let size = maxItems ?? 100
         guard (1...1000).contains(size) else {
-            throw .init(code: .validationError, message: "1 validation error detected: Value '\(size)' at 'maxItems' failed to satisfy constraint: Member must have value less than or equal to 1000")
+            throw .init(
+                code: .validationError,
+                message:
+                    "1 validation error detected: Value '\(size)' at 'maxItems' failed to satisfy constraint: Member must have value less than or equal to 1000"
+            )
         }
         guard let page = Pagination.page(items, size: size, token: marker) else { throw .init(code: .invalidInput, message: "Invalid Marker.") }
         return page
@@ -335,13 +341,19 @@ extension IAM {
         guard let v = p.versions.first(where: { $0.id == id }) else {
             throw .init(code: .noSuchEntity, message: "Policy \(input.policyArn) version \(id) does not exist or is not attachable.")
         }
-        return PolicyVersionOutput(policyVersion: PolicyVersionDescription(document: Self.urlEncoded(v.document), versionId: v.id, isDefaultVersion: v.id == p.defaultVersion, createDate: v.created))
+        return PolicyVersionOutput(
+            policyVersion: PolicyVersionDescription(
+                document: Self.urlEncoded(v.document), versionId: v.id, isDefaultVersion: v.id == p.defaultVersion, createDate: v.created))
     }
 
     func listPolicies(_ input: ListIAMInput) throws(IAMError) -> ListPoliciesOutput {
         let scope = input.scope ?? "All"
         guard ["All", "AWS", "Local"].contains(scope) else {
-            throw .init(code: .validationError, message: "1 validation error detected: Value '\(scope)' at 'scope' failed to satisfy constraint: Member must satisfy enum value set: [All, AWS, Local]")
+            throw .init(
+                code: .validationError,
+                message:
+                    "1 validation error detected: Value '\(scope)' at 'scope' failed to satisfy constraint: Member must satisfy enum value set: [All, AWS, Local]"
+            )
         }
         let all = policies.values
             .filter { p in
@@ -366,7 +378,11 @@ extension IAM {
     static func validateName(_ name: String, member: String, max: Int) throws(IAMError) {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+=,.@_-")
         guard (1...max).contains(name.count), name.allSatisfy(allowed.contains) else {
-            throw .init(code: .validationError, message: "1 validation error detected: Value '\(name)' at '\(member)' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+")
+            throw .init(
+                code: .validationError,
+                message:
+                    "1 validation error detected: Value '\(name)' at '\(member)' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+"
+            )
         }
     }
 }

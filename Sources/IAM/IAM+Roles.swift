@@ -108,7 +108,9 @@ extension IAM {
             name: input.roleName, path: path, arn: ctx.arn("iam", "role\(path)\(input.roleName)", region: ""),
             roleID: uniqueID("AROA"),
             created: ctx.now, assumeRolePolicy: input.assumeRolePolicyDocument, description: input.description,
-            permissionsBoundary: try input.permissionsBoundary.map { (arn: String) throws(IAMError) -> String in _ = try policy(arn); return arn })
+            permissionsBoundary: try input.permissionsBoundary.map { (arn: String) throws(IAMError) -> String in
+                _ = try policy(arn); return arn
+            })
         // Role names are unique case-insensitively.
         roles[input.roleName.lowercased()] = role
         return RoleOutput(role: describe(role))

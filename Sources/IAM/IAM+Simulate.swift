@@ -108,14 +108,18 @@ extension IAM {
                 let request = EvaluationRequest(principal: principal, action: action, resource: resource, multiValuedKeys: keys)
                 let (boundary, session) = principalPolicies ? limits(for: principal) : (nil, [])
                 let e = PolicyEvaluator.evaluate(identity: policies, resource: resourcePolicy, request: request, boundary: boundary, sessionPolicies: session)
-                let missing = Set((policies + [resourcePolicy].compactMap { $0 }).flatMap { p in
-                    p.document.statements.filter { PolicyEvaluator.applies(ignoringConditions: $0, version: p.document.version, request: request) }
-                        .flatMap(\.conditions).map(\.key).filter { keys[$0.lowercased()] == nil }
-                })
-                results.append(EvaluationResult(
-                    evalActionName: action, evalResourceName: resource, evalDecision: e.decision.rawValue,
-                    matchedStatements: e.matched.map { SimulatedStatement(sourcePolicyId: $0.policy, sourcePolicyType: $0.policy == "ResourcePolicy" ? "resource" : "IAM Policy") },
-                    missingContextValues: missing.sorted()))
+                let missing = Set(
+                    (policies + [resourcePolicy].compactMap { $0 }).flatMap { p in
+                        p.document.statements.filter { PolicyEvaluator.applies(ignoringConditions: $0, version: p.document.version, request: request) }
+                            .flatMap(\.conditions).map(\.key).filter { keys[$0.lowercased()] == nil }
+                    })
+                results.append(
+                    EvaluationResult(
+                        evalActionName: action, evalResourceName: resource, evalDecision: e.decision.rawValue,
+                        matchedStatements: e.matched.map {
+                            SimulatedStatement(sourcePolicyId: $0.policy, sourcePolicyType: $0.policy == "ResourcePolicy" ? "resource" : "IAM Policy")
+                        },
+                        missingContextValues: missing.sorted()))
             }
         }
         return SimulatePolicyOutput(evaluationResults: results, isTruncated: false)

@@ -129,7 +129,9 @@ public struct Credentials: Sendable, Codable {
     public var secretAccessKey: String
     public var sessionToken: String
     public var expiration: Date
-    enum CodingKeys: String, CodingKey { case accessKeyId = "AccessKeyId", secretAccessKey = "SecretAccessKey", sessionToken = "SessionToken", expiration = "Expiration" }
+    enum CodingKeys: String, CodingKey {
+        case accessKeyId = "AccessKeyId", secretAccessKey = "SecretAccessKey", sessionToken = "SessionToken", expiration = "Expiration"
+    }
 }
 
 /// The session AssumeRole created.
@@ -248,7 +250,10 @@ extension IAM {
     }
 
     func createUser(_ input: UserNameInput, _ ctx: CallContext) throws(IAMError) -> UserOutput {
-        guard let name = input.userName else { throw .init(code: .validationError, message: "1 validation error detected: Value null at 'userName' failed to satisfy constraint: Member must not be null") }
+        guard let name = input.userName else {
+            throw .init(
+                code: .validationError, message: "1 validation error detected: Value null at 'userName' failed to satisfy constraint: Member must not be null")
+        }
         try Self.validateName(name, member: "userName", max: 64)
         guard users[name.lowercased()] == nil else { throw .init(code: .entityAlreadyExists, message: "User with name \(name) already exists.") }
         let path = input.path ?? "/"
@@ -266,7 +271,9 @@ extension IAM {
         switch ctx.caller {
         case .user(let arn): return UserOutput(user: describe(try user(arn.lastComponent)))
         case .root(let account):
-            return UserOutput(user: UserDescription(path: "/", userName: "root", userId: account, arn: "arn:aws:iam::\(account):root", createDate: Date(timeIntervalSince1970: 0)))
+            return UserOutput(
+                user: UserDescription(
+                    path: "/", userName: "root", userId: account, arn: "arn:aws:iam::\(account):root", createDate: Date(timeIntervalSince1970: 0)))
         default:
             throw .init(code: .validationError, message: "Must specify userName when calling with non-User credentials")
         }
@@ -293,18 +300,22 @@ extension IAM {
         let key = AccessKeyRecord(id: uniqueID("AKIA").prefix(20).description, secret: ids.hex(40), created: ctx.now)
         u.accessKeys.append(key)
         users[u.name.lowercased()] = u
-        return CreateAccessKeyOutput(accessKey: AccessKeyDescription(userName: u.name, accessKeyId: key.id, status: "Active", secretAccessKey: key.secret, createDate: key.created))
+        return CreateAccessKeyOutput(
+            accessKey: AccessKeyDescription(userName: u.name, accessKeyId: key.id, status: "Active", secretAccessKey: key.secret, createDate: key.created))
     }
 
     func listAccessKeys(_ input: UserNameInput) throws(IAMError) -> ListAccessKeysOutput {
         let u = try user(input.userName ?? "")
         return ListAccessKeysOutput(
-            accessKeyMetadata: u.accessKeys.map { AccessKeyMetadata(userName: u.name, accessKeyId: $0.id, status: $0.active ? "Active" : "Inactive", createDate: $0.created) },
+            accessKeyMetadata: u.accessKeys.map {
+                AccessKeyMetadata(userName: u.name, accessKeyId: $0.id, status: $0.active ? "Active" : "Inactive", createDate: $0.created)
+            },
             isTruncated: false)
     }
 
     func deleteAccessKey(_ input: AccessKeyInput) throws(IAMError) -> IAMEmptyOutput {
-        guard var u = input.userName.flatMap({ users[$0.lowercased()] }) ?? users.values.first(where: { $0.accessKeys.contains { $0.id == input.accessKeyId } }),
+        guard
+            var u = input.userName.flatMap({ users[$0.lowercased()] }) ?? users.values.first(where: { $0.accessKeys.contains { $0.id == input.accessKeyId } }),
             let i = u.accessKeys.firstIndex(where: { $0.id == input.accessKeyId })
         else { throw .init(code: .noSuchEntity, message: "The Access Key with id \(input.accessKeyId) cannot be found.") }
         u.accessKeys.remove(at: i)
@@ -332,10 +343,18 @@ extension IAM {
         if case .root = ctx.caller { throw .init(code: .accessDenied, message: "Roles may not be assumed by root accounts.") }
         let duration = input.durationSeconds ?? 3600
         guard (900...43_200).contains(duration) else {
-            throw .init(code: .validationError, message: "1 validation error detected: Value '\(duration)' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900")
+            throw .init(
+                code: .validationError,
+                message:
+                    "1 validation error detected: Value '\(duration)' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900"
+            )
         }
         guard (2...64).contains(input.roleSessionName.count) else {
-            throw .init(code: .validationError, message: "1 validation error detected: Value '\(input.roleSessionName)' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2")
+            throw .init(
+                code: .validationError,
+                message:
+                    "1 validation error detected: Value '\(input.roleSessionName)' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2"
+            )
         }
         guard let arn = ARN(input.roleArn), let r = roles[arn.lastComponent.lowercased()], r.arn == arn else {
             throw .init(code: .noSuchEntity, message: "The role with name \(ARN(input.roleArn)?.lastComponent ?? input.roleArn) cannot be found.")
@@ -351,13 +370,16 @@ extension IAM {
             sessionDocuments.append(try policy(arn).document)
         }
         let keyID = "ASIA" + uniqueID("").prefix(16)
-        let session = RoleSession(roleArn: r.arn, sessionName: input.roleSessionName, secret: ids.hex(40), token: ids.hex(64), expiration: ctx.now.addingTimeInterval(Double(duration)))
+        let session = RoleSession(
+            roleArn: r.arn, sessionName: input.roleSessionName, secret: ids.hex(40), token: ids.hex(64),
+            expiration: ctx.now.addingTimeInterval(Double(duration)))
         sessions[keyID] = session
         let sessionArn = Principal.assumedRole(role: r.arn, session: input.roleSessionName).arn
         sessionPolicies[sessionArn] = sessionDocuments.isEmpty ? nil : sessionDocuments
         return AssumeRoleOutput(
             credentials: Credentials(accessKeyId: keyID, secretAccessKey: session.secret, sessionToken: session.token, expiration: session.expiration),
-            assumedRoleUser: AssumedRoleUser(assumedRoleId: "\(r.roleID):\(input.roleSessionName)", arn: Principal.assumedRole(role: r.arn, session: input.roleSessionName).arn))
+            assumedRoleUser: AssumedRoleUser(
+                assumedRoleId: "\(r.roleID):\(input.roleSessionName)", arn: Principal.assumedRole(role: r.arn, session: input.roleSessionName).arn))
     }
 
     /// What `--strict-auth` needs to verify a signature: the key's secret, and for temporary

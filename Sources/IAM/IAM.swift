@@ -124,7 +124,8 @@ struct ManagedPolicy: Sendable {
             // Only the default version's document ships with CloudCafe.
             return ManagedPolicy(
                 name: arn.lastComponent, arn: arn, path: json["path"]?.stringValue ?? "/", defaultVersion: version,
-                versions: [(version, document.compact, updated)], created: created, policyID: "ANPA" + String(arn.lastComponent.uppercased().filter(\.isLetter).prefix(17)))
+                versions: [(version, document.compact, updated)], created: created,
+                policyID: "ANPA" + String(arn.lastComponent.uppercased().filter(\.isLetter).prefix(17)))
         }
     }
 }

@@ -37,7 +37,9 @@ public final class IAMAuthorizer: Authorizer {
         let ctx = request.context
         let identity = await iam.identityPolicies(for: ctx.caller)
         let (boundary, sessionPolicies) = await iam.limits(for: ctx.caller)
-        let resourcePolicy = request.resourcePolicy.flatMap { try? PolicyDocument(parsing: $0, kind: .resource) }.map { NamedPolicy(name: "resource-based policy", document: $0) }
+        let resourcePolicy = request.resourcePolicy.flatMap { try? PolicyDocument(parsing: $0, kind: .resource) }.map {
+            NamedPolicy(name: "resource-based policy", document: $0)
+        }
         let keys = Self.contextKeys(ctx)
         for resource in request.resources {
             let evaluation = PolicyEvaluator.evaluate(
@@ -79,7 +81,8 @@ public final class IAMAuthorizer: Authorizer {
             return "Explicitly denied by \(statements(.deny)); an explicit deny overrides every allow."
         case .implicitDeny:
             if r.principal.hasSuffix(".amazonaws.com") {
-                return "Implicitly denied: no statement of the resource's policy allows \(r.principal) to \(r.action) (check its Principal and its aws:SourceArn condition)."
+                return
+                    "Implicitly denied: no statement of the resource's policy allows \(r.principal) to \(r.action) (check its Principal and its aws:SourceArn condition)."
             }
             return e.matched.isEmpty
                 ? "Implicitly denied: no identity-based policy of \(r.principal) allows \(r.action) on \(r.resource)."
@@ -185,7 +188,9 @@ extension IAM {
             }
         case .root, .service: break
         }
-        let boundary = boundaryArn.flatMap { policies[$0] }.flatMap { p in parsed(p.document).map { NamedPolicy(name: "\(p.name) (permissions boundary)", document: $0) } }
+        let boundary = boundaryArn.flatMap { policies[$0] }.flatMap { p in
+            parsed(p.document).map { NamedPolicy(name: "\(p.name) (permissions boundary)", document: $0) }
+        }
         return (boundary, session)
     }
 

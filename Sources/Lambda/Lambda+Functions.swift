@@ -1,7 +1,7 @@
 public import CloudCafeCore
 import Crypto
-import IAM
 public import Foundation
+import IAM
 
 // MARK: - Shapes (botocore lambda 2015-03-31)
 
@@ -114,7 +114,10 @@ public struct UpdateFunctionConfigurationInput: Sendable, Codable {
         case layers = "Layers", handler = "Handler", role = "Role"
     }
 
-    public init(functionName: String, environment: Environment? = nil, timeout: Int? = nil, memorySize: Int? = nil, layers: [String]? = nil, handler: String? = nil, role: String? = nil) {
+    public init(
+        functionName: String, environment: Environment? = nil, timeout: Int? = nil, memorySize: Int? = nil, layers: [String]? = nil, handler: String? = nil,
+        role: String? = nil
+    ) {
         self.functionName = functionName
         self.environment = environment
         self.timeout = timeout
@@ -245,7 +248,9 @@ extension Lambda {
         let key = Key(region: ctx.region, name: input.functionName)
         guard functions[key] == nil else { throw .functionExists(input.functionName) }
         guard let role = ARN(input.role), role.service == "iam", role.resource.hasPrefix("role/") else {
-            throw .validation("1 validation error detected: Value '\(input.role)' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+")
+            throw .validation(
+                "1 validation error detected: Value '\(input.role)' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+"
+            )
         }
         guard let handler = input.handler, !handler.isEmpty else {
             throw .invalid("Handler is required for zip-packaged functions.")
@@ -365,26 +370,34 @@ extension Lambda {
 
     static func validateTimeout(_ timeout: Int) throws(LambdaError) {
         guard timeout >= 1 else {
-            throw .validation("1 validation error detected: Value '\(timeout)' at 'timeout' failed to satisfy constraint: Member must have value greater than or equal to 1")
+            throw .validation(
+                "1 validation error detected: Value '\(timeout)' at 'timeout' failed to satisfy constraint: Member must have value greater than or equal to 1")
         }
         guard timeout <= 900 else {
-            throw .validation("1 validation error detected: Value '\(timeout)' at 'timeout' failed to satisfy constraint: Member must have value less than or equal to 900")
+            throw .validation(
+                "1 validation error detected: Value '\(timeout)' at 'timeout' failed to satisfy constraint: Member must have value less than or equal to 900")
         }
     }
 
     static func validateMemory(_ memory: Int) throws(LambdaError) {
         guard memory >= 128 else {
-            throw .validation("1 validation error detected: Value '\(memory)' at 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to 128")
+            throw .validation(
+                "1 validation error detected: Value '\(memory)' at 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to 128"
+            )
         }
         guard memory <= 10_240 else {
-            throw .validation("1 validation error detected: Value '\(memory)' at 'memorySize' failed to satisfy constraint: Member must have value less than or equal to 10240")
+            throw .validation(
+                "1 validation error detected: Value '\(memory)' at 'memorySize' failed to satisfy constraint: Member must have value less than or equal to 10240"
+            )
         }
     }
 
     static func validateName(_ name: String) throws(LambdaError) {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
         guard (1...64).contains(name.count), name.allSatisfy(allowed.contains) else {
-            throw .validation("1 validation error detected: Value '\(name)' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?")
+            throw .validation(
+                "1 validation error detected: Value '\(name)' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"
+            )
         }
     }
 }

@@ -68,9 +68,12 @@ extension Lambda {
             guard payload.count <= Self.syncPayloadLimit else { throw LambdaError.tooLarge(Self.syncPayloadLimit) }
             let result = await run(f, event: event)
             let tail = input.logType == "Tail" ? Data(result.logTail.utf8.suffix(4096)).base64EncodedString() : nil
-            return InvokeOutput(statusCode: 200, functionError: result.failed ? "Unhandled" : nil, logResult: tail, payload: result.payload, executedVersion: "$LATEST")
+            return InvokeOutput(
+                statusCode: 200, functionError: result.failed ? "Unhandled" : nil, logResult: tail, payload: result.payload, executedVersion: "$LATEST")
         case let other:
-            throw LambdaError.validation("1 validation error detected: Value '\(other)' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]")
+            throw LambdaError.validation(
+                "1 validation error detected: Value '\(other)' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]"
+            )
         }
     }
 }
@@ -141,10 +144,11 @@ extension Lambda {
             payload = Data(value.pythonDumps.utf8)
         case .failed(let failure):
             logger.log("[ERROR] \(failure.errorType): \(failure.errorMessage)")
-            payload = Data(JSONValue.object([
-                ("errorMessage", .string(failure.errorMessage)), ("errorType", .string(failure.errorType)),
-                ("requestId", .string(requestID)), ("stackTrace", .array([])),
-            ]).pythonDumps.utf8)
+            payload = Data(
+                JSONValue.object([
+                    ("errorMessage", .string(failure.errorMessage)), ("errorType", .string(failure.errorType)),
+                    ("requestId", .string(requestID)), ("stackTrace", .array([])),
+                ]).pythonDumps.utf8)
         case .exited:
             let message = "RequestId: \(requestID) Error: Runtime exited without providing a reason"
             logger.log("\(message)\nRuntime.ExitError")
@@ -153,10 +157,11 @@ extension Lambda {
         case .timedOut:
             let seconds = String(format: "%.2f", Double(f.timeout))
             logger.log("\(Self.logTimestamp(clock.now)) \(requestID) Task timed out after \(seconds) seconds")
-            payload = Data(JSONValue.object([
-                ("errorType", .string("Sandbox.Timedout")),
-                ("errorMessage", .string("RequestId: \(requestID) Error: Task timed out after \(seconds) seconds")),
-            ]).compact.utf8)
+            payload = Data(
+                JSONValue.object([
+                    ("errorType", .string("Sandbox.Timedout")),
+                    ("errorMessage", .string("RequestId: \(requestID) Error: Task timed out after \(seconds) seconds")),
+                ]).compact.utf8)
             keepEnvironment = false
             status = "\tStatus: timeout"
         }
@@ -201,11 +206,12 @@ extension Lambda {
                     race.finish(.failed(HandlerFailure(type: "Exception", message: String(describing: error))))
                 }
             }
-            race.setTimer(Task {
-                guard (try? await Task.sleep(for: timeout)) != nil else { return }
-                work.cancel()
-                race.finish(.timedOut)
-            })
+            race.setTimer(
+                Task {
+                    guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                    work.cancel()
+                    race.finish(.timedOut)
+                })
         }
     }
 
@@ -256,7 +262,8 @@ extension Lambda {
         for required in handler.requiredModules {
             let found = provided.contains { $0.hasPrefix("python/\(required)/") || $0.contains("/site-packages/\(required)/") }
             if !found {
-                return .failure(HandlerFailure(type: "Runtime.ImportModuleError", message: "Unable to import module '\(module)': No module named '\(required)'"))
+                return .failure(
+                    HandlerFailure(type: "Runtime.ImportModuleError", message: "Unable to import module '\(module)': No module named '\(required)'"))
             }
         }
         return .success(handler)

@@ -199,7 +199,8 @@ extension Lambda {
 
     /// DeleteLayerVersion.
     public static let deleteLayerVersion = Operation<Lambda, LayerVersionInput, LambdaEmptyOutput>(
-        name: "DeleteLayerVersion", action: "lambda:DeleteLayerVersion", resource: { i, c in c.arn("lambda", "layer:\(i.layerName):\(i.versionNumber)").description }
+        name: "DeleteLayerVersion", action: "lambda:DeleteLayerVersion",
+        resource: { i, c in c.arn("lambda", "layer:\(i.layerName):\(i.versionNumber)").description }
     ) { lambda, input, ctx in await lambda.deleteLayerVersion(input, ctx) }
 
     /// TagResource.
@@ -222,7 +223,8 @@ extension Lambda {
     func getFunction(_ input: FunctionNameInput, _ ctx: CallContext) throws(LambdaError) -> GetFunctionOutput {
         let f = try function(input.functionName, ctx)
         return GetFunctionOutput(
-            configuration: configuration(of: f), code: CodeLocation(repositoryType: "S3", location: "\(publicEndpoint)/_cloudcafe/lambda/\(f.arn.region)/functions/\(f.name)/code.zip"),
+            configuration: configuration(of: f),
+            code: CodeLocation(repositoryType: "S3", location: "\(publicEndpoint)/_cloudcafe/lambda/\(f.arn.region)/functions/\(f.name)/code.zip"),
             tags: f.tags.isEmpty ? nil : f.tags)
     }
 
@@ -230,7 +232,8 @@ extension Lambda {
     static func page<T>(_ items: [T], _ input: ListInput) throws(LambdaError) -> ([T], String?) {
         let size = input.maxItems ?? 50
         guard (1...10_000).contains(size) else {
-            throw .validation("1 validation error detected: Value '\(size)' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1")
+            throw .validation(
+                "1 validation error detected: Value '\(size)' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1")
         }
         guard let page = Pagination.page(items, size: min(size, 50), token: input.marker) else { throw .invalid("Invalid marker: \(input.marker ?? "")") }
         return page
@@ -314,7 +317,9 @@ extension Lambda {
         let (page, next) = try Self.page(all, input)
         return ListLayersOutput(
             layers: page.compactMap { key, versions in
-                versions.last.map { LayerItem(layerName: key.name, layerArn: ctx.arn("lambda", "layer:\(key.name)").description, latestMatchingVersion: item($0)) }
+                versions.last.map {
+                    LayerItem(layerName: key.name, layerArn: ctx.arn("lambda", "layer:\(key.name)").description, latestMatchingVersion: item($0))
+                }
             }, nextMarker: next)
     }
 

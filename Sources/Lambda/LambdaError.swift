@@ -34,6 +34,8 @@ public struct LambdaError: AWSServiceError {
     static func layerNotFound(_ arn: String) -> Self { .init(code: .resourceNotFound, message: "Layer version \(arn) does not exist.") }
     static func policyNotFound() -> Self { .init(code: .resourceNotFound, message: "The resource you requested does not exist.") }
     static func statementExists(_ sid: String) -> Self {
-        .init(code: .resourceConflict, message: "The statement id (\(sid)) provided already exists. Please provide a new statement id, or remove the existing statement.")
+        .init(
+            code: .resourceConflict,
+            message: "The statement id (\(sid)) provided already exists. Please provide a new statement id, or remove the existing statement.")
     }
 }

@@ -83,7 +83,11 @@ public struct RuntimeExit: Error, Sendable {
 final class LockedLines: Sendable {
     private let state = Mutex<[InputLogEvent]>([])
     func append(_ e: InputLogEvent) { state.withLock { $0.append(e) } }
-    func drain() -> [InputLogEvent] { state.withLock { s in defer { s = [] }; return s } }
+    func drain() -> [InputLogEvent] {
+        state.withLock { s in
+            defer { s = [] }; return s
+        }
+    }
 }
 
 extension Date {

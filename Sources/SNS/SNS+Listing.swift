@@ -190,7 +190,8 @@ extension SNS {
             "TopicArn": t.arn.description, "Owner": t.owner, "DisplayName": t.displayName, "Policy": policy,
             "SubscriptionsConfirmed": String(subs.filter(\.isConfirmed).count),
             "SubscriptionsPending": String(subs.filter { !$0.isConfirmed }.count), "SubscriptionsDeleted": "0",
-            "EffectiveDeliveryPolicy": #"{"http":{"defaultHealthyRetryPolicy":{"minDelayTarget":20,"maxDelayTarget":20,"numRetries":3,"numMaxDelayRetries":0,"numNoDelayRetries":0,"numMinDelayRetries":0,"backoffFunction":"linear"},"disableSubscriptionOverrides":false,"defaultRequestPolicy":{"headerContentType":"text/plain; charset=UTF-8"}}}"#,
+            "EffectiveDeliveryPolicy":
+                #"{"http":{"defaultHealthyRetryPolicy":{"minDelayTarget":20,"maxDelayTarget":20,"numRetries":3,"numMaxDelayRetries":0,"numNoDelayRetries":0,"numMinDelayRetries":0,"backoffFunction":"linear"},"disableSubscriptionOverrides":false,"defaultRequestPolicy":{"headerContentType":"text/plain; charset=UTF-8"}}}"#,
         ])
     }
 
@@ -230,7 +231,9 @@ extension SNS {
         var s = try subscription(input.subscriptionArn)
         switch input.attributeName {
         case "RawMessageDelivery":
-            guard let v = input.attributeValue, v == "true" || v == "false" else { throw .invalidParameter("Invalid parameter: Attributes Reason: RawMessageDelivery: Invalid value") }
+            guard let v = input.attributeValue, v == "true" || v == "false" else {
+                throw .invalidParameter("Invalid parameter: Attributes Reason: RawMessageDelivery: Invalid value")
+            }
             s.rawMessageDelivery = v == "true"
         case "FilterPolicy":
             s.filterPolicy = input.attributeValue
@@ -247,8 +250,12 @@ extension SNS {
         _ = try topic(input.topicArn)
         let entries = input.publishBatchRequestEntries
         guard !entries.isEmpty else { throw SNSError(code: .emptyBatchRequest, message: "The batch request doesn't contain any entries.") }
-        guard entries.count <= 10 else { throw SNSError(code: .tooManyEntriesInBatchRequest, message: "The batch request contains more entries than permissible.") }
-        guard Set(entries.map(\.id)).count == entries.count else { throw SNSError(code: .batchEntryIdsNotDistinct, message: "Two or more batch entries in the request have the same Id.") }
+        guard entries.count <= 10 else {
+            throw SNSError(code: .tooManyEntriesInBatchRequest, message: "The batch request contains more entries than permissible.")
+        }
+        guard Set(entries.map(\.id)).count == entries.count else {
+            throw SNSError(code: .batchEntryIdsNotDistinct, message: "Two or more batch entries in the request have the same Id.")
+        }
         var ok: [PublishBatchSuccess] = []
         var failed: [PublishBatchFailure] = []
         for e in entries {

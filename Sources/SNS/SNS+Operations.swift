@@ -209,11 +209,13 @@ extension SNS {
 
     func confirmSubscription(_ input: ConfirmSubscriptionInput, _ ctx: CallContext) throws(SNSError) -> ConfirmSubscriptionOutput {
         let t = try topic(input.topicArn)
-        guard var sub = subscriptions.values.first(where: { s in
-            guard s.topicArn == t.arn else { return false }
-            if case .pendingConfirmation(let token) = s.state { return token == input.token }
-            return false
-        }) else {
+        guard
+            var sub = subscriptions.values.first(where: { s in
+                guard s.topicArn == t.arn else { return false }
+                if case .pendingConfirmation(let token) = s.state { return token == input.token }
+                return false
+            })
+        else {
             throw .invalidParameter("Invalid token")
         }
         _ = sub.confirm(token: input.token)

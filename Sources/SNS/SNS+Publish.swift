@@ -14,7 +14,8 @@ extension SNS {
         }
         if let subject = input.subject {
             // AWS: ASCII text beginning with a letter, number or punctuation; no line breaks; under 100 characters.
-            let ok = !subject.isEmpty && subject.count <= 100 && subject.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F }
+            let ok =
+                !subject.isEmpty && subject.count <= 100 && subject.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F }
                 && subject.first != " "
             guard ok else { throw .invalidParameter("Invalid parameter: Subject") }
         }
@@ -25,13 +26,23 @@ extension SNS {
                 deliver(email(t, sub, body: input.message + "\n\n--\n" + footer(for: sub), subject: input.subject ?? "AWS Notification Message", ctx))
             case "email-json":
                 // email-json subscribers receive the notification as JSON, without the footer.
-                deliver(email(t, sub, body: notification(t, sub, input, messageID: messageID, ctx).compact, subject: input.subject ?? "AWS Notification Message", ctx))
+                deliver(
+                    email(
+                        t, sub, body: notification(t, sub, input, messageID: messageID, ctx).compact, subject: input.subject ?? "AWS Notification Message", ctx)
+                )
             case "lambda":
                 // SNS invokes the function asynchronously as itself, for the topic: its resource policy decides.
-                let event = JSONValue.object([("Records", .array([.object([
-                    ("EventSource", .string("aws:sns")), ("EventVersion", .string("1.0")), ("EventSubscriptionArn", .string(sub.arn.description)),
-                    ("Sns", notification(t, sub, input, messageID: messageID, ctx)),
-                ])]))])
+                let event = JSONValue.object([
+                    (
+                        "Records",
+                        .array([
+                            .object([
+                                ("EventSource", .string("aws:sns")), ("EventVersion", .string("1.0")), ("EventSubscriptionArn", .string(sub.arn.description)),
+                                ("Sns", notification(t, sub, input, messageID: messageID, ctx)),
+                            ])
+                        ])
+                    )
+                ])
                 let sns = dispatcher.client(as: .service("sns.amazonaws.com"), region: t.arn.region, sourceArn: t.arn.description)
                 let endpoint = sub.endpoint
                 dispatcher.work.spawn {
@@ -61,7 +72,10 @@ extension SNS {
             ("Subject", input.subject.map(JSONValue.string) ?? .null), ("Message", .string(input.message)),
             ("Timestamp", .string(TimeText.iso8601(ctx.now))), ("SignatureVersion", .string("1")),
             // Lambda events spell it UnsubscribeUrl; JSON email, UnsubscribeURL.
-            (sub.protocol == "lambda" ? "UnsubscribeUrl" : "UnsubscribeURL", .string("\(publicEndpoint)/unsubscribe.html?SubscriptionArn=\(Self.queryValue(sub.arn.description))")),
+            (
+                sub.protocol == "lambda" ? "UnsubscribeUrl" : "UnsubscribeURL",
+                .string("\(publicEndpoint)/unsubscribe.html?SubscriptionArn=\(Self.queryValue(sub.arn.description))")
+            ),
             ("MessageAttributes", .object([])),
         ])
     }

@@ -64,7 +64,9 @@ public struct SendMessageInput: Sendable, Codable {
     public var messageBody: String
     public var delaySeconds: Int?
     public var messageAttributes: [String: MessageAttributeValue]?
-    enum CodingKeys: String, CodingKey { case queueUrl = "QueueUrl", messageBody = "MessageBody", delaySeconds = "DelaySeconds", messageAttributes = "MessageAttributes" }
+    enum CodingKeys: String, CodingKey {
+        case queueUrl = "QueueUrl", messageBody = "MessageBody", delaySeconds = "DelaySeconds", messageAttributes = "MessageAttributes"
+    }
     public init(queueUrl: String, messageBody: String, messageAttributes: [String: MessageAttributeValue]? = nil) {
         self.queueUrl = queueUrl
         self.messageBody = messageBody
@@ -77,7 +79,9 @@ public struct SendMessageOutput: Sendable, Codable {
     public var messageId: String
     public var md5OfMessageBody: String
     public var md5OfMessageAttributes: String?
-    enum CodingKeys: String, CodingKey { case messageId = "MessageId", md5OfMessageBody = "MD5OfMessageBody", md5OfMessageAttributes = "MD5OfMessageAttributes" }
+    enum CodingKeys: String, CodingKey {
+        case messageId = "MessageId", md5OfMessageBody = "MD5OfMessageBody", md5OfMessageAttributes = "MD5OfMessageAttributes"
+    }
 }
 
 /// ReceiveMessage input.
@@ -214,7 +218,9 @@ extension SQS {
 
     func listQueues(_ input: ListQueuesInput, _ ctx: CallContext) throws(SQSError) -> ListQueuesOutput {
         let names = queues.keys.filter { $0.region == ctx.region && (input.queueNamePrefix.map($0.name.hasPrefix) ?? true) }.map(\.name).sorted()
-        guard let page = Pagination.page(names, size: min(input.maxResults ?? 1000, 1000), token: input.nextToken) else { throw .invalid("Invalid NextToken value.") }
+        guard let page = Pagination.page(names, size: min(input.maxResults ?? 1000, 1000), token: input.nextToken) else {
+            throw .invalid("Invalid NextToken value.")
+        }
         return ListQueuesOutput(queueUrls: page.items.map { url($0, ctx) }, nextToken: page.next)
     }
 
@@ -277,9 +283,10 @@ extension SQS {
             }
             let names = Set(input.messageAttributeNames ?? [])
             let shown = names.contains("All") || names.contains(".*") ? m.attributes : m.attributes.filter { names.contains($0.key) }
-            received.append(ReceivedMessage(
-                messageId: m.id, receiptHandle: receipt, md5OfBody: m.md5, body: m.body, attributes: attrs.isEmpty ? nil : attrs,
-                md5OfMessageAttributes: shown.isEmpty ? nil : Self.attributesMD5(shown), messageAttributes: shown.isEmpty ? nil : shown))
+            received.append(
+                ReceivedMessage(
+                    messageId: m.id, receiptHandle: receipt, md5OfBody: m.md5, body: m.body, attributes: attrs.isEmpty ? nil : attrs,
+                    md5OfMessageAttributes: shown.isEmpty ? nil : Self.attributesMD5(shown), messageAttributes: shown.isEmpty ? nil : shown))
         }
         queues[k] = queue
         return ReceiveMessageOutput(messages: received.isEmpty ? nil : received)

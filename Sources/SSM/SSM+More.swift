@@ -178,14 +178,20 @@ extension SSM {
     static func page<T>(_ items: [T], max: Int?, limit: Int, token: String?) throws(SSMError) -> ([T], String?) {
         let size = max ?? limit
         guard (1...limit).contains(size) else {
-            throw .validation("1 validation error detected: Value '\(size)' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to \(limit)")
+            throw .validation(
+                "1 validation error detected: Value '\(size)' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to \(limit)"
+            )
         }
-        guard let page = Pagination.page(items, size: size, token: token) else { throw SSMError(code: .validation, message: "The specified nextToken is not valid.") }
+        guard let page = Pagination.page(items, size: size, token: token) else {
+            throw SSMError(code: .validation, message: "The specified nextToken is not valid.")
+        }
         return page
     }
 
     func getParametersByPath(_ input: GetParametersByPathInput, _ ctx: CallContext) throws(SSMError) -> ParametersPage {
-        guard input.path.hasPrefix("/") else { throw .validation("The parameter doesn't meet the parameter name requirements. The parameter name must begin with a forward slash \"/\".") }
+        guard input.path.hasPrefix("/") else {
+            throw .validation("The parameter doesn't meet the parameter name requirements. The parameter name must begin with a forward slash \"/\".")
+        }
         let prefix = input.path.hasSuffix("/") ? input.path : input.path + "/"
         let matching = parameters.values
             .filter { $0.arn.region == ctx.region && $0.name.hasPrefix(prefix) && (input.recursive == true || !$0.name.dropFirst(prefix.count).contains("/")) }
@@ -229,7 +235,8 @@ extension SSM {
             parameters: page.map { v in
                 let shown = view(p, version: v, decrypt: input.withDecryption == true)
                 return ParameterHistory(
-                    name: p.name, type: v.type, value: shown.value, version: v.version, lastModifiedDate: v.modified, description: v.description, tier: "Standard",
+                    name: p.name, type: v.type, value: shown.value, version: v.version, lastModifiedDate: v.modified, description: v.description,
+                    tier: "Standard",
                     dataType: "text")
             }, nextToken: next)
     }

@@ -91,9 +91,10 @@ extension SSM {
         if var existing = parameters[key] {
             guard input.overwrite == true else { throw .alreadyExists() }
             let version = existing.current.version + 1
-            existing.versions.append(.init(
-                value: input.value, type: input.type ?? existing.current.type,
-                description: input.description ?? existing.current.description, modified: ctx.now, version: version))
+            existing.versions.append(
+                .init(
+                    value: input.value, type: input.type ?? existing.current.type,
+                    description: input.description ?? existing.current.description, modified: ctx.now, version: version))
             parameters[key] = existing
             return PutParameterOutput(version: version, tier: "Standard")
         }
@@ -125,7 +126,9 @@ extension SSM {
     static func validateName(_ name: String) throws(SSMError) {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-/")
         guard (1...2048).contains(name.count), name.allSatisfy(allowed.contains) else {
-            throw .validation("Parameter name: can't be prefixed with \"aws\" or \"ssm\" (case-insensitive). It must use only letters, numbers, or the following symbols: . (period), - (hyphen), _ (underscore). Special characters are not allowed. All sub-paths, if specified, must use the forward slash symbol \"/\". Valid example: /get/parameters2-/by1./path0_.")
+            throw .validation(
+                "Parameter name: can't be prefixed with \"aws\" or \"ssm\" (case-insensitive). It must use only letters, numbers, or the following symbols: . (period), - (hyphen), _ (underscore). Special characters are not allowed. All sub-paths, if specified, must use the forward slash symbol \"/\". Valid example: /get/parameters2-/by1./path0_."
+            )
         }
     }
 }

@@ -15,7 +15,9 @@ public struct SSMError: AWSServiceError {
 
     static func notFound(_ name: String) -> Self { .init(code: .parameterNotFound, message: "Parameter \(name) not found.") }
     static func alreadyExists() -> Self {
-        .init(code: .parameterAlreadyExists, message: "The parameter already exists. To overwrite this request value, set the overwrite option in the request to true.")
+        .init(
+            code: .parameterAlreadyExists,
+            message: "The parameter already exists. To overwrite this request value, set the overwrite option in the request to true.")
     }
     static func validation(_ message: String) -> Self { .init(code: .validation, message: message) }
 }

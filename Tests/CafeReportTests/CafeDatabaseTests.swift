@@ -10,9 +10,10 @@ struct CafeDatabaseTests {
     @Test func menuIsTheLabs() throws {
         let db = try CafeDatabase.inMemory()
         let menu = try db.products()
-        #expect(menu.map(\.name) == [
-            "Croissant", "Donut", "Chocolate Chip Cookie", "Muffin", "Strawberry Blueberry Tart", "Strawberry Tart", "Coffee", "Hot Chocolate", "Latte",
-        ])
+        #expect(
+            menu.map(\.name) == [
+                "Croissant", "Donut", "Chocolate Chip Cookie", "Muffin", "Strawberry Blueberry Tart", "Strawberry Tart", "Coffee", "Hot Chocolate", "Latte",
+            ])
         #expect(menu.map { $0.price.description } == ["1.50", "1.00", "2.50", "3.00", "3.50", "3.50", "3.00", "3.00", "3.50"])
         #expect(menu.map(\.group) == [1, 1, 1, 1, 1, 1, 2, 2, 2])
     }
@@ -56,7 +57,10 @@ struct CafeDatabaseTests {
         let db = try CafeDatabase.inMemory()
         try db.place([.init(time: at("2026-11-27T09:00"), lines: [.init(productID: 5, quantity: 3), .init(productID: 1, quantity: 7)])])
         let (items, total) = try db.writer.read { db in
-            (try String.fetchAll(db, sql: "SELECT amount FROM order_item ORDER BY order_item_number"), try String.fetchOne(db, sql: #"SELECT amount FROM "order""#))
+            (
+                try String.fetchAll(db, sql: "SELECT amount FROM order_item ORDER BY order_item_number"),
+                try String.fetchOne(db, sql: #"SELECT amount FROM "order""#)
+            )
         }
         #expect(items == ["10.50", "10.50"])
         #expect(total == "21.00")
@@ -65,7 +69,10 @@ struct CafeDatabaseTests {
     @Test func badLinesAreRejectedWithoutWritingAnything() throws {
         let db = try CafeDatabase.inMemory()
         #expect(throws: CafeDatabaseError.badQuantity(16)) {
-            try db.place([.init(time: at("2026-11-27T09:00"), lines: [.init(productID: 1, quantity: 1)]), .init(time: at("2026-11-27T09:00"), lines: [.init(productID: 1, quantity: 16)])])
+            try db.place([
+                .init(time: at("2026-11-27T09:00"), lines: [.init(productID: 1, quantity: 1)]),
+                .init(time: at("2026-11-27T09:00"), lines: [.init(productID: 1, quantity: 16)]),
+            ])
         }
         #expect(throws: CafeDatabaseError.unknownProduct("99")) {
             try db.place([.init(time: at("2026-11-27T09:00"), lines: [.init(productID: 99, quantity: 1)])])

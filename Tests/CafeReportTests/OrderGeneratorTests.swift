@@ -42,10 +42,12 @@ struct OrderGeneratorTests {
         try db.place(orders)
         #expect(try db.orderCount() == orders.count)
         let mismatched = try db.writer.read { db in
-            try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM "order" o WHERE CAST(REPLACE(o.amount, '.', '') AS INTEGER) !=
-                  (SELECT SUM(CAST(REPLACE(i.amount, '.', '') AS INTEGER)) FROM order_item i WHERE i.order_number = o.order_number)
-                """)
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM "order" o WHERE CAST(REPLACE(o.amount, '.', '') AS INTEGER) !=
+                      (SELECT SUM(CAST(REPLACE(i.amount, '.', '') AS INTEGER)) FROM order_item i WHERE i.order_number = o.order_number)
+                    """)
         }
         #expect(mismatched == 0)
     }

@@ -31,7 +31,9 @@ struct JSONValueTests {
 }
 
 struct TimeTextTests {
-    @Test(arguments: [("2m", 120.0), ("90s", 90), ("3h", 10_800), ("1d", 86_400), ("1w", 604_800), ("PT2M", 120), ("P1DT2H", 93_600), ("P1W", 604_800), ("PT1.5S", 1.5)])
+    @Test(arguments: [
+        ("2m", 120.0), ("90s", 90), ("3h", 10_800), ("1d", 86_400), ("1w", 604_800), ("PT2M", 120), ("P1DT2H", 93_600), ("P1W", 604_800), ("PT1.5S", 1.5),
+    ])
     func parsesDurations(_ text: String, _ seconds: Double) {
         #expect(TimeText.duration(text) == seconds)
     }

@@ -1,11 +1,11 @@
 import CloudCafeCore
 import CloudWatchLogs
-import SNS
 import Engine
 import EventBridge
 import Foundation
 import IAM
 import Lambda
+import SNS
 import SSM
 import Testing
 

@@ -15,7 +15,8 @@ struct CafeReportEndToEndTests {
         let t = { LocalDateTime($0)! }
         try engine.cafeDatabase.place([
             .init(time: t("2026-11-27T14:05:00"), lines: [.init(productID: 1, quantity: 1), .init(productID: 8, quantity: 2)]),
-            .init(time: t("2026-11-27T10:00:00"), lines: [.init(productID: 5, quantity: 12), .init(productID: 9, quantity: 3), .init(productID: 7, quantity: 1)]),
+            .init(
+                time: t("2026-11-27T10:00:00"), lines: [.init(productID: 5, quantity: 12), .init(productID: 9, quantity: 3), .init(productID: 7, quantity: 1)]),
             // The day before and the day after do not count.
             .init(time: t("2026-11-26T23:59:59"), lines: [.init(productID: 2, quantity: 5)]),
             .init(time: t("2026-11-28T00:00:00"), lines: [.init(productID: 3, quantity: 5)]),
@@ -41,8 +42,15 @@ struct CafeReportEndToEndTests {
         // Its body is the message Python builds (golden) followed by SNS's footer
         let golden = try String(contentsOf: fixtures.appendingPathComponent("golden/report/lab-menu.txt"), encoding: .utf8)
         let body = try #require(engine.body(of: reports[0].file))
-        #expect(body.hasPrefix(golden + "\n\n--\nIf you wish to stop receiving notifications from this topic, please click or visit the link below to unsubscribe:\nhttp://127.0.0.1:4566/unsubscribe.html?SubscriptionArn=arn:aws:sns:us-east-1:000000000000:salesAnalysisReportTopic:"))
-        #expect(body.hasSuffix("&Endpoint=admin@example.com\n\nPlease do not reply directly to this email. If you have any questions or comments regarding this email, please contact us at https://aws.amazon.com/support"))
+        #expect(
+            body.hasPrefix(
+                golden
+                    + "\n\n--\nIf you wish to stop receiving notifications from this topic, please click or visit the link below to unsubscribe:\nhttp://127.0.0.1:4566/unsubscribe.html?SubscriptionArn=arn:aws:sns:us-east-1:000000000000:salesAnalysisReportTopic:"
+            ))
+        #expect(
+            body.hasSuffix(
+                "&Endpoint=admin@example.com\n\nPlease do not reply directly to this email. If you have any questions or comments regarding this email, please contact us at https://aws.amazon.com/support"
+            ))
         #expect(engine.outbox.read(reports[0].file)?.contains("From: SARTopic <no-reply@sns.amazonaws.com>") == true)
 
         // And both functions logged START, END and REPORT under the scheduled instant
@@ -92,7 +100,8 @@ struct CafeReportEndToEndTests {
         #expect(engine.reports.count == 1)
         // The extractor's rows for the day it is asked about
         let rows = try await engine.invoke(
-            "salesAnalysisReportDataExtractor", #"{"dbUrl":"localhost","dbName":"cafe_db","dbUser":"root","dbPassword":"Re:Start!9","reportDate":"2026-11-27"}"#)
+            "salesAnalysisReportDataExtractor", #"{"dbUrl":"localhost","dbName":"cafe_db","dbUser":"root","dbPassword":"Re:Start!9","reportDate":"2026-11-27"}"#
+        )
         #expect(rows.json?["statusCode"] == .int(200))
         guard case .array(let items)? = rows.json?["body"] else { Issue.record("no body"); return }
         #expect(items.count == 5)
@@ -117,14 +126,24 @@ struct CafeReportEndToEndTests {
         #expect(extractor[3].hasSuffix(" Error: Runtime exited without providing a reason\nRuntime.ExitError"))
         // The report function printed the extractor's answer
         let report = try await engine.logLines("/aws/lambda/salesAnalysisReport")
-        #expect(report.contains { $0.hasPrefix("{'errorType': 'Runtime.ExitError', 'errorMessage': 'RequestId: ") && $0.hasSuffix(" Error: Runtime exited without providing a reason'}") })
+        #expect(
+            report.contains {
+                $0.hasPrefix("{'errorType': 'Runtime.ExitError', 'errorMessage': 'RequestId: ")
+                    && $0.hasSuffix(" Error: Runtime exited without providing a reason'}")
+            })
         #expect(report.contains("[ERROR] Exception: No body in returned data. Check the error in the cloudwatch logs."))
     }
 
     @Test(arguments: [
         (#"{"dbUrl":"localhost","dbName":"cafe","dbUser":"root","dbPassword":"Re:Start!9"}"#, "Error Details: 1049 Unknown database 'cafe'"),
-        (#"{"dbUrl":"localhost","dbName":"cafe_db","dbUser":"admin","dbPassword":"Re:Start!9"}"#, "Error Details: 1045 Access denied for user 'admin'@'localhost' (using password: YES)"),
-        (#"{"dbUrl":"db.invalid","dbName":"cafe_db","dbUser":"root","dbPassword":"Re:Start!9"}"#, "Error Details: 2003 Can't connect to MySQL server on 'db.invalid' ([Errno -2] Name or service not known)"),
+        (
+            #"{"dbUrl":"localhost","dbName":"cafe_db","dbUser":"admin","dbPassword":"Re:Start!9"}"#,
+            "Error Details: 1045 Access denied for user 'admin'@'localhost' (using password: YES)"
+        ),
+        (
+            #"{"dbUrl":"db.invalid","dbName":"cafe_db","dbUser":"root","dbPassword":"Re:Start!9"}"#,
+            "Error Details: 2003 Can't connect to MySQL server on 'db.invalid' ([Errno -2] Name or service not known)"
+        ),
     ])
     func extractorConnectFailureIsRuntimeExitError(_ payload: String, _ detail: String) async throws {
         let engine = try await makeEngine()
@@ -141,15 +160,18 @@ struct CafeReportEndToEndTests {
 
     @Test func extractorWithoutItsLayerCannotImport() async throws {
         let engine = try await makeEngine()
-        _ = try await engine.client().send(Lambda.updateFunctionConfiguration, UpdateFunctionConfigurationInput(functionName: "salesAnalysisReportDataExtractor", layers: []))
-        let out = try await engine.invoke("salesAnalysisReportDataExtractor", #"{"dbUrl":"localhost","dbName":"cafe_db","dbUser":"root","dbPassword":"Re:Start!9"}"#)
+        _ = try await engine.client().send(
+            Lambda.updateFunctionConfiguration, UpdateFunctionConfigurationInput(functionName: "salesAnalysisReportDataExtractor", layers: []))
+        let out = try await engine.invoke(
+            "salesAnalysisReportDataExtractor", #"{"dbUrl":"localhost","dbName":"cafe_db","dbUser":"root","dbPassword":"Re:Start!9"}"#)
         #expect(out.json?["errorType"] == .string("Runtime.ImportModuleError"))
         #expect(out.json?["errorMessage"] == .string("Unable to import module 'salesAnalysisReportDataExtractor': No module named 'pymysql'"))
     }
 
     @Test func reportWithoutTopicVariableFails() async throws {
         let engine = try await makeEngine()
-        _ = try await engine.client().send(Lambda.updateFunctionConfiguration, UpdateFunctionConfigurationInput(functionName: "salesAnalysisReport", environment: Environment(variables: [:])))
+        _ = try await engine.client().send(
+            Lambda.updateFunctionConfiguration, UpdateFunctionConfigurationInput(functionName: "salesAnalysisReport", environment: Environment(variables: [:])))
         let out = try await engine.invoke("salesAnalysisReport")
         #expect(out.json?["errorType"] == .string("KeyError"))
         #expect(out.json?["errorMessage"] == .string("'topicARN'"))

@@ -1,10 +1,10 @@
 import CloudCafeCore
 import Engine
-import SNS
 import EventBridge
 import Foundation
 import IAM
 import Lambda
+import SNS
 import Testing
 
 /// The lab's lesson: take a permission away and the run fails the way AWS fails it.
@@ -55,7 +55,10 @@ struct IAMLessonTests {
             IAM.detachRolePolicy, AttachRolePolicyInput(roleName: "salesAnalysisReportRole", policyArn: "arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess"))
         let out = try await engine.invoke("salesAnalysisReport")
         #expect(out.json?["errorType"] == .string("AccessDeniedException"))
-        #expect(out.json?["errorMessage"]?.stringValue?.contains("is not authorized to perform: ssm:GetParameter on resource: arn:aws:ssm:us-east-1:000000000000:parameter/cafe/dbUrl because no identity-based policy allows the ssm:GetParameter action") == true)
+        #expect(
+            out.json?["errorMessage"]?.stringValue?.contains(
+                "is not authorized to perform: ssm:GetParameter on resource: arn:aws:ssm:us-east-1:000000000000:parameter/cafe/dbUrl because no identity-based policy allows the ssm:GetParameter action"
+            ) == true)
     }
 
     @Test func withoutLoggingPermissionTheLogsAreLost() async throws {
@@ -63,7 +66,8 @@ struct IAMLessonTests {
         _ = try await engine.client().send(IAM.deleteRolePolicy, RolePolicyInput(roleName: "salesAnalysisReportDERole", policyName: "AWSLambdaBasicRunRole"))
         // AWSLambdaVPCAccessExecutionRole still grants the logs actions, as AWS's managed policy does.
         _ = try await engine.client().send(
-            IAM.detachRolePolicy, AttachRolePolicyInput(roleName: "salesAnalysisReportDERole", policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"))
+            IAM.detachRolePolicy,
+            AttachRolePolicyInput(roleName: "salesAnalysisReportDERole", policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"))
         _ = await engine.scheduler.advance(by: 120)
         #expect(engine.reports.count == 1)
         await #expect(throws: AWSClientError.self) { _ = try await engine.logLines("/aws/lambda/salesAnalysisReportDataExtractor") }

@@ -18,9 +18,10 @@ struct ScheduleExpressionTests {
     }
 
     @Test func cafeScheduleSkipsSundays() {
-        #expect(next("cron(0 20 ? * MON-SAT *)", after: "2026-11-27T19:59:00Z", count: 3) == [
-            "2026-11-27T20:00:00Z", "2026-11-28T20:00:00Z", "2026-11-30T20:00:00Z",
-        ])
+        #expect(
+            next("cron(0 20 ? * MON-SAT *)", after: "2026-11-27T19:59:00Z", count: 3) == [
+                "2026-11-27T20:00:00Z", "2026-11-28T20:00:00Z", "2026-11-30T20:00:00Z",
+            ])
         // Strictly after: exactly at a firing gives the next one.
         #expect(next("cron(0 20 ? * MON-SAT *)", after: "2026-11-27T20:00:00Z") == ["2026-11-28T20:00:00Z"])
     }

@@ -21,25 +21,28 @@ struct ZonedScheduleTests {
 
     @Test func springForwardSkipsTheMissingTime() {
         // 2026-03-08: 02:00 EST jumps to 03:00 EDT; 02:30 does not exist that day.
-        #expect(times("cron(30 2 * * ? *)", after: "2026-03-06T12:00:00Z", count: 3) == [
-            "2026-03-07T07:30:00Z", "2026-03-09T06:30:00Z", "2026-03-10T06:30:00Z",
-        ])
+        #expect(
+            times("cron(30 2 * * ? *)", after: "2026-03-06T12:00:00Z", count: 3) == [
+                "2026-03-07T07:30:00Z", "2026-03-09T06:30:00Z", "2026-03-10T06:30:00Z",
+            ])
     }
 
     @Test func fallBackFiresTheRepeatedTimeOnce() {
         // 2026-11-01: 02:00 EDT falls back to 01:00 EST; 01:30 happens twice.
-        #expect(times("cron(30 1 * * ? *)", after: "2026-10-30T12:00:00Z", count: 3) == [
-            "2026-10-31T05:30:00Z", "2026-11-01T05:30:00Z", "2026-11-02T06:30:00Z",
-        ])
+        #expect(
+            times("cron(30 1 * * ? *)", after: "2026-10-30T12:00:00Z", count: 3) == [
+                "2026-10-31T05:30:00Z", "2026-11-01T05:30:00Z", "2026-11-02T06:30:00Z",
+            ])
         // Even asked from inside the second 01:00 hour, it does not fire again.
         #expect(times("cron(45 1 * * ? *)", after: "2026-11-01T06:10:00Z", count: 1) == ["2026-11-02T06:45:00Z"])
     }
 
     @Test func localHoursKeepTheirWallClockTimeAcrossTheChange() {
         // 20:00 in New York is 00:00Z under EDT and 01:00Z under EST; Sunday is skipped.
-        #expect(times("cron(0 20 ? * MON-SAT *)", after: "2026-10-30T00:00:00Z", count: 3) == [
-            "2026-10-31T00:00:00Z", "2026-11-01T00:00:00Z", "2026-11-03T01:00:00Z",
-        ])
+        #expect(
+            times("cron(0 20 ? * MON-SAT *)", after: "2026-10-30T00:00:00Z", count: 3) == [
+                "2026-10-31T00:00:00Z", "2026-11-01T00:00:00Z", "2026-11-03T01:00:00Z",
+            ])
     }
 
     @Test func atFiresOnceAtItsLocalTime() {

@@ -12,7 +12,9 @@ struct Scenario: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 
     static func load(_ file: String) -> [Scenario] {
-        guard let data = try? Data(contentsOf: iamFixtures.appendingPathComponent(file)), case .array(let items)? = try? JSONValue(parsing: data) else { return [] }
+        guard let data = try? Data(contentsOf: iamFixtures.appendingPathComponent(file)), case .array(let items)? = try? JSONValue(parsing: data) else {
+            return []
+        }
         return items.map { Scenario(name: $0["name"]?.stringValue ?? "?", json: $0) }
     }
 }
@@ -77,14 +79,16 @@ struct PolicyEvaluatorTests {
     @Test func acceptsOddButValidDocuments() throws {
         // A single statement object, string-or-list members, an Id, numbers and booleans in conditions.
         let doc = try PolicyDocument(
-            parsing: #"{"Id":"x","Version":"2012-10-17","Statement":{"Sid":"1","Effect":"Deny","NotAction":"iam:*","NotResource":["arn:aws:iam::*:*"],"Condition":{"NumericLessThan":{"s3:max-keys":10},"Bool":{"aws:SecureTransport":false}}}}"#,
+            parsing:
+                #"{"Id":"x","Version":"2012-10-17","Statement":{"Sid":"1","Effect":"Deny","NotAction":"iam:*","NotResource":["arn:aws:iam::*:*"],"Condition":{"NumericLessThan":{"s3:max-keys":10},"Bool":{"aws:SecureTransport":false}}}}"#,
             kind: .identity)
         #expect(doc.statements.count == 1)
         #expect(doc.statements[0].conditions.count == 2)
     }
 
     @Test func labManagedPoliciesAllowWhatTheReportNeeds() throws {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/IAM/Resources/aws-managed-policies").standardized
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/IAM/Resources/aws-managed-policies")
+            .standardized
         var policies: [NamedPolicy] = []
         for name in ["AmazonSNSFullAccess", "AmazonSSMReadOnlyAccess", "AWSLambdaRole"] {
             let json = try JSONValue(parsing: try Data(contentsOf: folder.appendingPathComponent("\(name).json")))
@@ -96,8 +100,14 @@ struct PolicyEvaluatorTests {
             ("ssm:GetParameter", "arn:aws:ssm:us-east-1:000000000000:parameter/cafe/dbUrl"),
             ("lambda:InvokeFunction", "arn:aws:lambda:us-east-1:000000000000:function:salesAnalysisReportDataExtractor"),
         ] {
-            #expect(PolicyEvaluator.evaluate(identity: policies, resource: nil, request: EvaluationRequest(principal: session, action: action, resource: resource)).allowed)
+            #expect(
+                PolicyEvaluator.evaluate(identity: policies, resource: nil, request: EvaluationRequest(principal: session, action: action, resource: resource))
+                    .allowed)
         }
-        #expect(!PolicyEvaluator.evaluate(identity: policies, resource: nil, request: EvaluationRequest(principal: session, action: "ssm:PutParameter", resource: "arn:aws:ssm:us-east-1:000000000000:parameter/x")).allowed)
+        #expect(
+            !PolicyEvaluator.evaluate(
+                identity: policies, resource: nil,
+                request: EvaluationRequest(principal: session, action: "ssm:PutParameter", resource: "arn:aws:ssm:us-east-1:000000000000:parameter/x")
+            ).allowed)
     }
 }

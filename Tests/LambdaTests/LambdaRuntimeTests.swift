@@ -16,7 +16,10 @@ struct Sleeper: LambdaHandler {
 
 struct EnvironmentEcho: LambdaHandler {
     func handle(_ event: JSONValue, context: LambdaContext) async throws -> JSONValue {
-        .object(["AWS_REGION", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "GREETING"].map { ($0, context.environment[$0].map(JSONValue.string) ?? .null) })
+        .object(
+            ["AWS_REGION", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "GREETING"].map {
+                ($0, context.environment[$0].map(JSONValue.string) ?? .null)
+            })
     }
 }
 
@@ -33,8 +36,12 @@ struct LambdaRuntimeTests {
         dispatcher.register(logs)
         dispatcher.register(iam)
         root = dispatcher.client(as: .root(account: "000000000000"), region: "eu-west-1")
-        _ = try await root.send(IAM.createRole, CreateRoleInput(
-            roleName: "r", assumeRolePolicyDocument: #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#))
+        _ = try await root.send(
+            IAM.createRole,
+            CreateRoleInput(
+                roleName: "r",
+                assumeRolePolicyDocument:
+                    #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#))
     }
 
     func create(_ name: String, handler: String, timeout: Int? = nil, env: [String: String]? = nil) async throws -> FunctionConfiguration {
@@ -57,7 +64,9 @@ struct LambdaRuntimeTests {
     @Test func handlerSeesItsEnvironment() async throws {
         _ = try await create("echo", handler: "echo.handler", env: ["GREETING": "hi"])
         let out = try await root.send(Lambda.invoke, InvokeInput(functionName: "echo"))
-        #expect(String(decoding: out.payload, as: UTF8.self) == #"{"AWS_REGION": "eu-west-1", "AWS_LAMBDA_FUNCTION_NAME": "echo", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128", "GREETING": "hi"}"#)
+        #expect(
+            String(decoding: out.payload, as: UTF8.self)
+                == #"{"AWS_REGION": "eu-west-1", "AWS_LAMBDA_FUNCTION_NAME": "echo", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128", "GREETING": "hi"}"#)
     }
 
     @Test func overrunningHandlerTimesOut() async throws {
@@ -71,9 +80,11 @@ struct LambdaRuntimeTests {
         #expect(json["errorType"] == .string("Sandbox.Timedout"))
         let message = try #require(json["errorMessage"]?.stringValue)
         #expect(message.hasPrefix("RequestId: ") && message.hasSuffix(" Error: Task timed out after 1.00 seconds"))
-        let stream = try #require(try await root.send(CloudWatchLogs.describeLogStreams, DescribeLogStreamsInput(logGroupName: "/aws/lambda/slow")).logStreams.first)
+        let stream = try #require(
+            try await root.send(CloudWatchLogs.describeLogStreams, DescribeLogStreamsInput(logGroupName: "/aws/lambda/slow")).logStreams.first)
         #expect(stream.logStreamName.hasPrefix("2026/11/28/[$LATEST]"))
-        let lines = try await root.send(CloudWatchLogs.getLogEvents, GetLogEventsInput(logGroupName: "/aws/lambda/slow", logStreamName: stream.logStreamName)).events.map(\.message)
+        let lines = try await root.send(CloudWatchLogs.getLogEvents, GetLogEventsInput(logGroupName: "/aws/lambda/slow", logStreamName: stream.logStreamName))
+            .events.map(\.message)
         #expect(lines[1] == "going to sleep")
         #expect(lines[2].hasSuffix(" Task timed out after 1.00 seconds"))
         #expect(lines.last?.hasSuffix("\tStatus: timeout") == true)
@@ -96,7 +107,9 @@ struct LambdaRuntimeTests {
         _ = try await root.send(Lambda.invoke, InvokeInput(functionName: "echo"))
         let streams = try await root.send(CloudWatchLogs.describeLogStreams, DescribeLogStreamsInput(logGroupName: "/aws/lambda/echo")).logStreams
         #expect(streams.count == 1)
-        let lines = try await root.send(CloudWatchLogs.getLogEvents, GetLogEventsInput(logGroupName: "/aws/lambda/echo", logStreamName: streams[0].logStreamName)).events.map(\.message)
+        let lines = try await root.send(
+            CloudWatchLogs.getLogEvents, GetLogEventsInput(logGroupName: "/aws/lambda/echo", logStreamName: streams[0].logStreamName)
+        ).events.map(\.message)
         let reports = lines.filter { $0.hasPrefix("REPORT") }
         #expect(reports.count == 2)
         #expect(reports[0].contains("Init Duration") && !reports[1].contains("Init Duration"))
@@ -107,7 +120,8 @@ struct LambdaRuntimeTests {
             _ = try await root.send(
                 Lambda.createFunction,
                 CreateFunctionInput(
-                    functionName: "f", runtime: "python3.9", role: "arn:aws:iam::000000000000:role/missing", handler: "echo.handler", code: FunctionCode(zipFile: Data())))
+                    functionName: "f", runtime: "python3.9", role: "arn:aws:iam::000000000000:role/missing", handler: "echo.handler",
+                    code: FunctionCode(zipFile: Data())))
             Issue.record("created with a missing role")
         } catch let e as AWSClientError {
             #expect(e.error.errorCode == "InvalidParameterValueException")
@@ -132,7 +146,8 @@ struct LambdaRuntimeTests {
             #expect(e.error.errorCode == "InvalidRequestContentException")
         }
         do {
-            _ = try await root.send(Lambda.invoke, InvokeInput(functionName: "echo", payload: Data(("\"" + String(repeating: "x", count: 6_291_456) + "\"").utf8)))
+            _ = try await root.send(
+                Lambda.invoke, InvokeInput(functionName: "echo", payload: Data(("\"" + String(repeating: "x", count: 6_291_456) + "\"").utf8)))
             Issue.record("accepted 6 MB")
         } catch let e as AWSClientError {
             #expect(e.error.errorCode == "RequestTooLargeException")

@@ -8,7 +8,8 @@ struct MaildirOutboxTests {
     }
 
     func email(at seconds: TimeInterval, subject: String = "Daily Sales Analysis Report", body: String = "line\twith tab  \n") -> Email {
-        Email(fromName: "SARTopic", to: "admin@example.com", subject: subject, date: Date(timeIntervalSince1970: seconds), messageID: "m-\(seconds)", body: body)
+        Email(
+            fromName: "SARTopic", to: "admin@example.com", subject: subject, date: Date(timeIntervalSince1970: seconds), messageID: "m-\(seconds)", body: body)
     }
 
     @Test func deliversIntoNewWithSortableNames() throws {
@@ -30,9 +31,10 @@ struct MaildirOutboxTests {
         let name = try outbox.deliver(email(at: 1_795_896_000, body: body))
         let text = try #require(outbox.read(name))
         let (headers, rest) = try #require(text.range(of: "\n\n").map { (text[..<$0.lowerBound], text[$0.upperBound...]) })
-        #expect(headers.split(separator: "\n").map { $0.split(separator: ":").first.map(String.init) ?? "" } == [
-            "From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type", "Content-Transfer-Encoding",
-        ])
+        #expect(
+            headers.split(separator: "\n").map { $0.split(separator: ":").first.map(String.init) ?? "" } == [
+                "From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type", "Content-Transfer-Encoding",
+            ])
         #expect(headers.contains("From: SARTopic <no-reply@sns.amazonaws.com>"))
         #expect(headers.contains("Date: Sat, 28 Nov 2026 20:00:00 +0000"))
         #expect(headers.contains("Content-Type: text/plain; charset=UTF-8"))

@@ -105,8 +105,10 @@ public final class CafeDatabase: Sendable {
                 try record.insert(db)
                 guard let number = record.orderNumber else { throw CafeDatabaseError.emptyOrder }
                 for (index, (line, amount)) in items.enumerated() {
-                    try OrderItem(orderNumber: number, orderItemNumber: index + 1, productID: line.productID, quantity: line.quantity, amountText: amount.description)
-                        .insert(db)
+                    try OrderItem(
+                        orderNumber: number, orderItemNumber: index + 1, productID: line.productID, quantity: line.quantity, amountText: amount.description
+                    )
+                    .insert(db)
                 }
                 numbers.append(number)
             }

@@ -38,12 +38,13 @@ public struct SalesAnalysisReportDataExtractor: LambdaHandler {
         }
         let day = event["reportDate"]?.stringValue.flatMap(LocalDay.init) ?? LocalDay(context.clock.now, in: timeZone)
         let rows = try database.sales(on: day)
-        let body = JSONValue.array(rows.map { row in
-            .object([
-                ("product_group_number", .int(row.productGroupNumber)), ("product_group_name", .string(row.productGroupName)),
-                ("product_id", .int(row.productID)), ("product_name", .string(row.productName)), ("quantity", .int(row.quantity)),
-            ])
-        })
+        let body = JSONValue.array(
+            rows.map { row in
+                .object([
+                    ("product_group_number", .int(row.productGroupNumber)), ("product_group_name", .string(row.productGroupName)),
+                    ("product_id", .int(row.productID)), ("product_name", .string(row.productName)), ("quantity", .int(row.quantity)),
+                ])
+            })
         return .object([("statusCode", .int(200)), ("body", body)])
     }
 

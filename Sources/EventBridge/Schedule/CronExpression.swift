@@ -218,4 +218,3 @@ public struct CronExpression: Sendable, Hashable {
         }
     }
 }
-

@@ -24,7 +24,8 @@ public struct ZonedSchedule: Sendable {
             let d = parts[0].split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
             let t = parts[1].split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
             guard body.count == 19, d.count == 3, t.count == 3, let y = d[0], let mo = d[1], let da = d[2], let h = t[0], let mi = t[1], let s = t[2],
-                (1...12).contains(mo), (1...CivilTime.daysIn(year: y, month: mo)).contains(da), (0...23).contains(h), (0...59).contains(mi), (0...59).contains(s)
+                (1...12).contains(mo), (1...CivilTime.daysIn(year: y, month: mo)).contains(da), (0...23).contains(h), (0...59).contains(mi),
+                (0...59).contains(s)
             else { return nil }
             kind = .at(year: y, month: mo, day: da, hour: h, minute: mi, second: s)
             return
@@ -68,7 +69,10 @@ public struct ZonedSchedule: Sendable {
     func resolve(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Date? {
         let naive = CivilTime.date(year: year, month: month, day: day, hour: hour, minute: minute).addingTimeInterval(TimeInterval(second))
         // Try the offsets in force around that time, earliest instant first.
-        let offsets = Set([zone.secondsFromGMT(for: naive.addingTimeInterval(-86_400)), zone.secondsFromGMT(for: naive), zone.secondsFromGMT(for: naive.addingTimeInterval(86_400))])
+        let offsets = Set([
+            zone.secondsFromGMT(for: naive.addingTimeInterval(-86_400)), zone.secondsFromGMT(for: naive),
+            zone.secondsFromGMT(for: naive.addingTimeInterval(86_400)),
+        ])
         let candidates = offsets.map { naive.addingTimeInterval(TimeInterval(-$0)) }.sorted()
         return candidates.first { zone.secondsFromGMT(for: $0) == Int(naive.timeIntervalSince($0)) }
     }

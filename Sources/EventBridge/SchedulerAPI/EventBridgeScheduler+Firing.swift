@@ -54,7 +54,8 @@ extension EventBridgeScheduler {
         var role: AWSClient?
         do {
             let scheduler = dispatcher.client(as: .service("scheduler.amazonaws.com"), region: region, sourceArn: schedule)
-            let session = try await scheduler.send(IAM.assumeRole, AssumeRoleInput(roleArn: target.roleArn, roleSessionName: "EventBridgeScheduler", durationSeconds: 900))
+            let session = try await scheduler.send(
+                IAM.assumeRole, AssumeRoleInput(roleArn: target.roleArn, roleSessionName: "EventBridgeScheduler", durationSeconds: 900))
             guard let sessionArn = ARN(session.assumedRoleUser.arn), let roleName = sessionArn.resource.split(separator: "/").dropFirst().first else { return }
             let roleArn = ARN(service: "iam", region: "", account: sessionArn.account, resource: "role/\(roleName)")
             let client = dispatcher.client(as: .assumedRole(role: roleArn, session: "EventBridgeScheduler"), region: region, sourceArn: schedule)
@@ -100,7 +101,8 @@ extension EventBridgeScheduler {
             "SCHEDULE_ARN": .init(stringValue: schedule, dataType: "String"),
         ]
         do {
-            _ = try await role.send(SQS.sendMessage, SendMessageInput(queueUrl: Self.queueURL(dlq), messageBody: target.input ?? "{}", messageAttributes: attributes))
+            _ = try await role.send(
+                SQS.sendMessage, SendMessageInput(queueUrl: Self.queueURL(dlq), messageBody: target.input ?? "{}", messageAttributes: attributes))
         } catch {
             logger.warning("dead-letter delivery failed", metadata: ["schedule": "\(schedule)", "queue": "\(dlq)", "error": "\(error)"])
         }

@@ -30,7 +30,9 @@ public struct ScheduleTarget: Sendable, Codable, Equatable {
     public var input: String?
     public var retryPolicy: ScheduleRetryPolicy?
     public var deadLetterConfig: DeadLetterConfig?
-    enum CodingKeys: String, CodingKey { case arn = "Arn", roleArn = "RoleArn", input = "Input", retryPolicy = "RetryPolicy", deadLetterConfig = "DeadLetterConfig" }
+    enum CodingKeys: String, CodingKey {
+        case arn = "Arn", roleArn = "RoleArn", input = "Input", retryPolicy = "RetryPolicy", deadLetterConfig = "DeadLetterConfig"
+    }
 }
 
 /// CreateSchedule / UpdateSchedule input.
@@ -83,9 +85,11 @@ public struct GetScheduleOutput: Sendable, Codable {
     public var creationDate: Date
     public var lastModificationDate: Date
     enum CodingKeys: String, CodingKey {
-        case arn = "Arn", name = "Name", groupName = "GroupName", scheduleExpression = "ScheduleExpression", scheduleExpressionTimezone = "ScheduleExpressionTimezone"
+        case arn = "Arn", name = "Name", groupName = "GroupName", scheduleExpression = "ScheduleExpression", scheduleExpressionTimezone =
+            "ScheduleExpressionTimezone"
         case startDate = "StartDate", endDate = "EndDate", state = "State", flexibleTimeWindow = "FlexibleTimeWindow", target = "Target"
-        case actionAfterCompletion = "ActionAfterCompletion", description = "Description", creationDate = "CreationDate", lastModificationDate = "LastModificationDate"
+        case actionAfterCompletion = "ActionAfterCompletion", description = "Description", creationDate = "CreationDate", lastModificationDate =
+            "LastModificationDate"
     }
 }
 
@@ -96,7 +100,9 @@ public struct ListSchedulesInput: Sendable, Codable {
     public var state: String?
     public var maxResults: Int?
     public var nextToken: String?
-    enum CodingKeys: String, CodingKey { case groupName = "GroupName", namePrefix = "NamePrefix", state = "State", maxResults = "MaxResults", nextToken = "NextToken" }
+    enum CodingKeys: String, CodingKey {
+        case groupName = "GroupName", namePrefix = "NamePrefix", state = "State", maxResults = "MaxResults", nextToken = "NextToken"
+    }
 }
 
 /// A schedule in a listing.
@@ -109,7 +115,8 @@ public struct ScheduleSummary: Sendable, Codable {
     public var lastModificationDate: Date
     public var target: TargetSummary
     enum CodingKeys: String, CodingKey {
-        case arn = "Arn", name = "Name", groupName = "GroupName", state = "State", creationDate = "CreationDate", lastModificationDate = "LastModificationDate", target = "Target"
+        case arn = "Arn", name = "Name", groupName = "GroupName", state = "State", creationDate = "CreationDate", lastModificationDate = "LastModificationDate",
+            target = "Target"
     }
 }
 
@@ -145,7 +152,9 @@ public struct ScheduleGroupDescription: Sendable, Codable {
     public var state: String
     public var creationDate: Date
     public var lastModificationDate: Date
-    enum CodingKeys: String, CodingKey { case arn = "Arn", name = "Name", state = "State", creationDate = "CreationDate", lastModificationDate = "LastModificationDate" }
+    enum CodingKeys: String, CodingKey {
+        case arn = "Arn", name = "Name", state = "State", creationDate = "CreationDate", lastModificationDate = "LastModificationDate"
+    }
 }
 
 /// ListScheduleGroups output.
@@ -213,7 +222,9 @@ extension EventBridgeScheduler {
         let group = try group(input.groupName, ctx)
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_")
         guard (1...64).contains(input.name.count), input.name.allSatisfy(allowed.contains) else {
-            throw .validation("1 validation error detected: Value '\(input.name)' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[0-9a-zA-Z-_.]+$")
+            throw .validation(
+                "1 validation error detected: Value '\(input.name)' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[0-9a-zA-Z-_.]+$"
+            )
         }
         let key = Key(region: ctx.region, group: group, name: input.name)
         if creating, schedules[key] != nil { throw .conflict("Schedule \(input.name) already exists.") }
@@ -234,12 +245,23 @@ extension EventBridgeScheduler {
                 throw .validation("MaximumWindowInMinutes must be between 1 and 1440 when FlexibleTimeWindow mode is FLEXIBLE.")
             }
             window = m
-        case let other: throw .validation("1 validation error detected: Value '\(other)' at 'flexibleTimeWindow.mode' failed to satisfy constraint: Member must satisfy enum value set: [OFF, FLEXIBLE]")
+        case let other:
+            throw .validation(
+                "1 validation error detected: Value '\(other)' at 'flexibleTimeWindow.mode' failed to satisfy constraint: Member must satisfy enum value set: [OFF, FLEXIBLE]"
+            )
         }
         let state = input.state ?? "ENABLED"
-        guard ["ENABLED", "DISABLED"].contains(state) else { throw .validation("1 validation error detected: Value '\(state)' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED]") }
+        guard ["ENABLED", "DISABLED"].contains(state) else {
+            throw .validation(
+                "1 validation error detected: Value '\(state)' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED]"
+            )
+        }
         let action = input.actionAfterCompletion ?? "NONE"
-        guard ["NONE", "DELETE"].contains(action) else { throw .validation("1 validation error detected: Value '\(action)' at 'actionAfterCompletion' failed to satisfy constraint: Member must satisfy enum value set: [NONE, DELETE]") }
+        guard ["NONE", "DELETE"].contains(action) else {
+            throw .validation(
+                "1 validation error detected: Value '\(action)' at 'actionAfterCompletion' failed to satisfy constraint: Member must satisfy enum value set: [NONE, DELETE]"
+            )
+        }
         if let s = input.startDate, let e = input.endDate, e <= s { throw .validation("The provided start date is later than the end date.") }
         guard ARN(input.target.arn) != nil, ARN(input.target.roleArn) != nil else { throw .validation("Invalid target or role ARN.") }
         if let dlq = input.target.deadLetterConfig?.arn, ARN(dlq)?.service != "sqs" {
@@ -248,7 +270,8 @@ extension EventBridgeScheduler {
         let arn = Self.scheduleArn(group, input.name, ctx)
         let previous = schedules[key]
         schedules[key] = Schedule(
-            name: input.name, group: group, arn: arn, expressionText: input.scheduleExpression, expression: expression, timezoneName: input.scheduleExpressionTimezone,
+            name: input.name, group: group, arn: arn, expressionText: input.scheduleExpression, expression: expression,
+            timezoneName: input.scheduleExpressionTimezone,
             start: input.startDate, end: input.endDate, enabled: state == "ENABLED", flexibleWindowMinutes: window, target: input.target,
             deleteAfterCompletion: action == "DELETE", description: input.description, created: previous?.created ?? ctx.now, modified: ctx.now,
             cursor: max(previous?.cursor ?? ctx.now, ctx.now), anchor: input.startDate ?? ctx.now)
@@ -284,7 +307,10 @@ extension EventBridgeScheduler {
             }
             .sorted { ($0.group, $0.name) < ($1.group, $1.name) }
         let size = input.maxResults ?? 100
-        guard (1...100).contains(size) else { throw .validation("1 validation error detected: Value '\(size)' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100") }
+        guard (1...100).contains(size) else {
+            throw .validation(
+                "1 validation error detected: Value '\(size)' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100")
+        }
         guard let page = Pagination.page(all, size: size, token: input.nextToken) else { throw .validation("Invalid NextToken.") }
         return ListSchedulesOutput(
             schedules: page.items.map { s in

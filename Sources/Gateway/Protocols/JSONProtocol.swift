@@ -36,7 +36,8 @@ struct QueryCodec: WireCodec {
     func decode<T: Decodable>(_ type: T.Type) throws -> T { try QueryDecoder().decode(T.self, from: parameters) }
 
     func encode<T: Encodable>(_ value: T, operation: String, status: HTTPResponse.Status) throws -> Response {
-        .body(try XMLResponseEncoder().response(value, operation: operation, namespace: namespace, requestID: requestID), contentType: "text/xml", status: status)
+        .body(
+            try XMLResponseEncoder().response(value, operation: operation, namespace: namespace, requestID: requestID), contentType: "text/xml", status: status)
     }
 
     static func error(_ error: any AWSServiceError, requestID: String) -> Response {

@@ -78,11 +78,11 @@ struct SigV4Verifier {
         // the URL is then fetched with GET; AWS accepts either, and so does CloudCafe.
         let methods = s.presigned ? [request.method.rawValue, request.method == .get ? "POST" : "GET"] : [request.method.rawValue]
         for payload in payloads {
-          for method in methods {
-            let canonical = canonicalRequest(request, method: method, body: body, signature: s, payload: payload)
-            let toSign = "AWS4-HMAC-SHA256\n\(s.amzDate)\n\(scope)\n\(hex(SHA256.hash(data: Data(canonical.utf8))))"
-            if hex(HMAC<SHA256>.authenticationCode(for: Data(toSign.utf8), using: key)) == s.signature { return }
-          }
+            for method in methods {
+                let canonical = canonicalRequest(request, method: method, body: body, signature: s, payload: payload)
+                let toSign = "AWS4-HMAC-SHA256\n\(s.amzDate)\n\(scope)\n\(hex(SHA256.hash(data: Data(canonical.utf8))))"
+                if hex(HMAC<SHA256>.authenticationCode(for: Data(toSign.utf8), using: key)) == s.signature { return }
+            }
         }
         throw .mismatch
     }
@@ -102,7 +102,9 @@ struct SigV4Verifier {
         .joined(separator: "&")
         var headers = ""
         for name in s.signedHeaders {
-            let values = request.headers[values: HTTPField.Name(name) ?? .contentType].map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+            let values = request.headers[values: HTTPField.Name(name) ?? .contentType].map {
+                $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+            }
             let value = name == "host" ? (request.head.authority ?? request.headers[values: .host].first ?? "") : values.joined(separator: ",")
             headers += "\(name):\(value.trimmingCharacters(in: .whitespaces))\n"
         }

@@ -202,7 +202,11 @@ struct IPAddress: Equatable, Sendable {
             let halves = text.components(separatedBy: "::")
             guard halves.count <= 2 else { return nil }
             func parse(_ s: String) -> [UInt16]? {
-                s.isEmpty ? [] : s.split(separator: ":", omittingEmptySubsequences: false).map { UInt16($0, radix: 16) }.reduce([UInt16]()) { acc, v in v.map { acc + [$0] } ?? [] }
+                s.isEmpty
+                    ? []
+                    : s.split(separator: ":", omittingEmptySubsequences: false).map { UInt16($0, radix: 16) }.reduce([UInt16]()) { acc, v in
+                        v.map { acc + [$0] } ?? []
+                    }
             }
             guard let head = parse(halves[0]) else { return nil }
             if halves.count == 2 {

@@ -167,7 +167,8 @@ public struct PolicyDocument: Sendable, Equatable {
             default: throw PolicyError("Invalid principal in policy: \(v.compact)")
             }
         }
-        return PrincipalSet(any: aws.contains("*") || services.contains("*"), aws: aws.contains("*") ? ["*"] : aws, services: services, federated: federated, negated: negated)
+        return PrincipalSet(
+            any: aws.contains("*") || services.contains("*"), aws: aws.contains("*") ? ["*"] : aws, services: services, federated: federated, negated: negated)
     }
 
     static func conditions(_ v: JSONValue?) throws(PolicyError) -> [Condition] {

@@ -172,11 +172,17 @@ public enum PolicyEvaluator {
             case .root(let account):
                 if set.aws.contains(where: { $0 == account || $0 == "arn:aws:iam::\(account):root" }) { found = .specific }
             case .user(let arn):
-                if set.aws.contains(arn.description) { found = .specific }
-                else if set.aws.contains(where: { $0 == arn.account || $0 == "arn:aws:iam::\(arn.account):root" }) { found = .account }
+                if set.aws.contains(arn.description) {
+                    found = .specific
+                } else if set.aws.contains(where: { $0 == arn.account || $0 == "arn:aws:iam::\(arn.account):root" }) {
+                    found = .account
+                }
             case .assumedRole(let role, _):
-                if set.aws.contains(role.description) || set.aws.contains(principal.arn) { found = .specific }
-                else if set.aws.contains(where: { $0 == role.account || $0 == "arn:aws:iam::\(role.account):root" }) { found = .account }
+                if set.aws.contains(role.description) || set.aws.contains(principal.arn) {
+                    found = .specific
+                } else if set.aws.contains(where: { $0 == role.account || $0 == "arn:aws:iam::\(role.account):root" }) {
+                    found = .account
+                }
             }
         }
         if set.negated { return found == nil ? .specific : nil }

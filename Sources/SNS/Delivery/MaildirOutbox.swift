@@ -164,4 +164,3 @@ public struct Email: Sendable {
         return result
     }
 }
-

@@ -6,7 +6,8 @@ struct IAMCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "iam", abstract: "Inspect IAM's decisions.", subcommands: [Explain.self])
 
     struct Explain: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show recent IAM decisions (denials only unless --all), with the statements that decided them.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show recent IAM decisions (denials only unless --all), with the statements that decided them.")
         @OptionGroup var endpoint: EndpointOptions
         @Flag(help: "Include allowed calls.") var all = false
         @Option(help: "How many decisions to show.") var limit = 10

@@ -7,7 +7,8 @@ struct Orders: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Place or generate café orders in cafe_db.", subcommands: [Add.self, Generate.self])
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Place one order.", discussion: "Example: cloudcafe orders add --at 2026-11-27T14:05:00 \"Croissant=1\" \"Hot Chocolate=2\"")
+        static let configuration = CommandConfiguration(
+            abstract: "Place one order.", discussion: "Example: cloudcafe orders add --at 2026-11-27T14:05:00 \"Croissant=1\" \"Hot Chocolate=2\"")
         @Option(name: .customLong("cafe-db"), help: "The café database.") var cafeDB = "cafe_db.sqlite"
         @Option(help: "Café local time of the order (YYYY-MM-DDTHH:MM[:SS]).") var at: String
         @Argument(help: "Lines as NAME=QUANTITY (1-15).") var lines: [String]

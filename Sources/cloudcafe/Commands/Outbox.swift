@@ -4,7 +4,8 @@ import Foundation
 
 /// `cloudcafe outbox`: the emails SNS delivered.
 struct Outbox: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List and read delivered emails.", subcommands: [List.self, Show.self], defaultSubcommand: List.self)
+    static let configuration = CommandConfiguration(
+        abstract: "List and read delivered emails.", subcommands: [List.self, Show.self], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One line per email: file, time, recipient, subject.")

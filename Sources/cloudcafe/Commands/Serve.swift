@@ -5,8 +5,8 @@ import Foundation
 import Gateway
 import Hummingbird
 import IAM
-import Logging
 import Lambda
+import Logging
 import SNS
 import SQS
 
