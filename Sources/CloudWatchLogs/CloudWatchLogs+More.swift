@@ -112,11 +112,12 @@ extension CloudWatchLogs {
             throw .invalid("logStreamNames and logStreamNamePrefix are mutually exclusive")
         }
         let pattern = try FilterPattern(input.filterPattern ?? "")
+        let cutoff = retentionCutoff(g.name, ctx) ?? .min
         var found: [FilteredLogEvent] = []
         for stream in g.streams.values.sorted(by: { $0.name < $1.name }) {
             if let names = input.logStreamNames, !names.contains(stream.name) { continue }
             if let prefix = input.logStreamNamePrefix, !stream.name.hasPrefix(prefix) { continue }
-            for (i, e) in stream.events.enumerated() {
+            for (i, e) in stream.events.enumerated() where e.timestamp >= cutoff {
                 if let s = input.startTime, e.timestamp < s { continue }
                 if let end = input.endTime, e.timestamp > end { continue }
                 guard pattern.matches(e.message) else { continue }

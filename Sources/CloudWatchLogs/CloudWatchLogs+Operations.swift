@@ -208,7 +208,10 @@ extension CloudWatchLogs {
             throw .invalid("Log events in a single PutLogEvents request must be in chronological order.")
         }
         let ingestion = ctx.now.epochMillis
+        let cutoff = retentionCutoff(input.logGroupName, ctx)
         try modifyStream(input.logGroupName, input.logStreamName, ctx) { (stream: inout LogStream) throws(LogsError) in
+            // Events past the group's retention are deleted, as CloudWatch Logs expires them.
+            if let cutoff, let first = stream.events.first, first.timestamp < cutoff { stream.events.removeAll { $0.timestamp < cutoff } }
             stream.events.append(contentsOf: input.logEvents.map { StoredEvent(timestamp: $0.timestamp, message: $0.message, ingestionTime: ingestion) })
             stream.lastIngestionTime = ingestion
         }
@@ -218,7 +221,9 @@ extension CloudWatchLogs {
     /// Pages forward (`f/<index>`) or backward (`b/<index>`) through the stream's events in
     /// time order. Without a token, from the head or (AWS's default) the tail.
     func getLogEvents(_ input: GetLogEventsInput, _ ctx: CallContext) throws(LogsError) -> GetLogEventsOutput {
+        let cutoff = retentionCutoff(input.logGroupName, ctx) ?? .min
         let events = try modifyStream(input.logGroupName, input.logStreamName, ctx) { (s: inout LogStream) throws(LogsError) in s.events }
+            .filter { $0.timestamp >= cutoff }
         let limit = min(max(input.limit ?? 10_000, 1), 10_000)
         let sorted = events.enumerated()
             .sorted { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }.map(\.element)
@@ -290,6 +295,12 @@ extension CloudWatchLogs {
             }
         let (page, next) = try Self.page(list, limit: input.limit, token: input.nextToken)
         return DescribeLogGroupsOutput(logGroups: page, nextToken: next)
+    }
+
+    /// The oldest timestamp a group keeps under its retention policy, on the virtual clock.
+    func retentionCutoff(_ group: String, _ ctx: CallContext) -> Int64? {
+        guard let days = groups[GroupKey(region: ctx.region, name: group)]?.retentionInDays else { return nil }
+        return ctx.now.epochMillis - Int64(days) * 86_400_000
     }
 
     static func validateGroupName(_ name: String) throws(LogsError) {

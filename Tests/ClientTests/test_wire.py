@@ -271,4 +271,8 @@ def test_logs_cli(friday):
     assert [e["message"][:6] for e in rest["events"]] == ["REPORT"]
     logs.put_retention_policy(logGroupName="/aws/lambda/salesAnalysisReport", retentionInDays=7)
     assert logs.describe_log_groups(logGroupNamePrefix="/aws/lambda/salesAnalysisReport")["logGroups"][0]["retentionInDays"] == 7
+    # Eight virtual days later Friday's events have expired
+    friday.api("POST", "/_cloudcafe/clock", {"set": "2026-12-05T19:00:00Z"})
+    expired = logs.filter_log_events(logGroupName="/aws/lambda/salesAnalysisReport", endTime=since + 86_400_000)["events"]
+    assert expired == []
     assert error_of(lambda: logs.put_retention_policy(logGroupName="/aws/lambda/salesAnalysisReport", retentionInDays=8))[0] == "InvalidParameterException"
