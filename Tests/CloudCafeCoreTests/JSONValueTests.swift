@@ -106,3 +106,16 @@ struct ARNTests {
         #expect(ARN("not:an:arn") == nil)
     }
 }
+
+struct IDGeneratorTests {
+    @Test func uuidsAreVersion4AndReproducibleUnderASeed() {
+        let a = IDGenerator(seed: 1), b = IDGenerator(seed: 1)
+        let id = a.uuid()
+        #expect(id == b.uuid())
+        #expect(id.count == 36)
+        #expect(id.split(separator: "-").map(\.count) == [8, 4, 4, 4, 12])
+        #expect(Array(id)[14] == "4")
+        #expect("89ab".contains(Array(id)[19]))
+        #expect(UUID(uuidString: id) != nil)
+    }
+}
