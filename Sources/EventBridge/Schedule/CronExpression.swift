@@ -70,7 +70,7 @@ public struct CronExpression: Sendable, Hashable {
 
     /// A value: a number in `range` or a name (1-based index into `names`).
     static func value(_ text: Substring, _ range: ClosedRange<Int>, names: [String]) -> Int? {
-        if let n = Int(text), text.allSatisfy(\.isNumber) { return range.contains(n) ? n : nil }
+        if let n = Int(text), text.isASCIIDigits { return range.contains(n) ? n : nil }
         if let i = names.firstIndex(of: text.uppercased()) { return i + 1 }
         return nil
     }
@@ -90,7 +90,7 @@ public struct CronExpression: Sendable, Hashable {
         guard parts.count <= 2 else { return nil }
         var step = 1
         if parts.count == 2 {
-            guard let s = Int(parts[1]), parts[1].allSatisfy(\.isNumber), s >= 1, s <= range.upperBound else { return nil }
+            guard let s = Int(parts[1]), parts[1].isASCIIDigits, s >= 1, s <= range.upperBound else { return nil }
             step = s
         }
         let base = parts[0]
@@ -120,7 +120,7 @@ public struct CronExpression: Sendable, Hashable {
                 items.append(.lastWeekday)
             } else if item.hasSuffix("W") {
                 let digits = item.dropLast()
-                guard let n = Int(digits), digits.allSatisfy(\.isNumber), (1...31).contains(n) else { return nil }
+                guard let n = Int(digits), digits.isASCIIDigits, (1...31).contains(n) else { return nil }
                 items.append(.nearestWeekday(n))
             } else {
                 guard let days = rangeItem(item, 1...31, names: []) else { return nil }
@@ -143,7 +143,7 @@ public struct CronExpression: Sendable, Hashable {
                 items.append(.lastOfMonth(weekday: d))
             } else if let hash = item.firstIndex(of: "#") {
                 let kText = item[item.index(after: hash)...]
-                guard let d = value(item[..<hash], 1...7, names: weekdayNames), let k = Int(kText), kText.allSatisfy(\.isNumber), (1...5).contains(k)
+                guard let d = value(item[..<hash], 1...7, names: weekdayNames), let k = Int(kText), kText.isASCIIDigits, (1...5).contains(k)
                 else { return nil }
                 items.append(.nth(weekday: d, k: k))
             } else {

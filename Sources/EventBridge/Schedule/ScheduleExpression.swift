@@ -14,7 +14,7 @@ public enum ScheduleExpression: Sendable, Hashable {
             self = .cron(cron)
         } else if text.hasPrefix("rate("), text.hasSuffix(")") {
             let parts = text.dropFirst(5).dropLast().split(separator: " ", omittingEmptySubsequences: false)
-            guard parts.count == 2, parts[0].allSatisfy(\.isNumber), let value = Int(parts[0]), value > 0 else { return nil }
+            guard parts.count == 2, parts[0].isASCIIDigits, let value = Int(parts[0]), value > 0 else { return nil }
             let unit: Int
             switch (parts[1], value == 1) {
             case ("minute", true), ("minutes", false): unit = 60
@@ -41,4 +41,9 @@ public enum ScheduleExpression: Sendable, Hashable {
             return anchor.addingTimeInterval(periods * Double(seconds))
         }
     }
+}
+
+extension StringProtocol {
+    /// Only the ASCII digits 0–9 (Character.isNumber also admits other scripts' numerals).
+    var isASCIIDigits: Bool { utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
 }
