@@ -35,11 +35,6 @@ public struct CommonError: AWSServiceError {
         .init(code: "InternalFailure", message: detail, httpStatus: 500)
     }
 
-    /// An operation CloudCafe does not implement; AWS answers unknown operations this way.
-    public static func notImplemented(_ operation: String) -> Self {
-        .init(code: "InvalidAction", message: "The action \(operation) is not valid for this web service.", httpStatus: 400)
-    }
-
     /// IAM denied the call. Each protocol spells the code differently; the service picks it.
     public static func accessDenied(code: String = "AccessDeniedException", message: String, httpStatus: Int = 403) -> Self {
         .init(code: code, message: message, httpStatus: httpStatus)

@@ -4,6 +4,8 @@ public import Foundation
 /// (schedules, condition dates, event times).
 public struct CivilTime: Sendable, Equatable {
     public let year, month, day, hour, minute, second: Int
+    /// Milliseconds within the second, rounded (clamped to 999 so a second never overflows).
+    public let millisecond: Int
 
     /// The UTC fields of `date` (dates within ±10,000 years).
     public init(_ date: Date) {
@@ -15,6 +17,7 @@ public struct CivilTime: Sendable, Equatable {
         hour = secondsOfDay / 3600
         minute = secondsOfDay % 3600 / 60
         second = secondsOfDay % 60
+        millisecond = min(999, Int(((t - t.rounded(.down)) * 1000).rounded()))
     }
 
     /// The instant of UTC fields.

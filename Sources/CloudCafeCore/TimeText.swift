@@ -78,9 +78,8 @@ public enum TimeText {
     /// `2026-11-28T20:00:00Z`, or with milliseconds when the instant has them.
     public static func iso8601(_ date: Date) -> String {
         let c = CivilTime(date)
-        let millis = Int(((date.timeIntervalSince1970 - date.timeIntervalSince1970.rounded(.down)) * 1000).rounded())
         let base = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", c.year, c.month, c.day, c.hour, c.minute, c.second)
-        return millis == 0 || millis == 1000 ? base + "Z" : base + String(format: ".%03dZ", millis)
+        return c.millisecond == 0 ? base + "Z" : base + String(format: ".%03dZ", c.millisecond)
     }
 
     /// `YYYY-MM-DDTHH:MM:SS[.fff]Z` without a formatter: the form every client and policy uses.

@@ -55,7 +55,7 @@ struct StackDeployer {
             layerArns[layer.LayerName] = out.layerVersionArn
         }
         for rule in stack.Rules ?? [] {
-            refs["Rule:\(rule.Name)"] = "arn:aws:events:\(client.region):\(client.dispatcher.account):rule/\(rule.Name)"
+            refs["Rule:\(rule.Name)"] = arn("events", "rule/\(rule.Name)")
         }
         for f in stack.Functions ?? [] {
             guard let role = roleArns[f.Role] ?? (f.Role.hasPrefix("arn:") ? f.Role : nil) else {
@@ -81,7 +81,7 @@ struct StackDeployer {
                 PutRuleInput(name: rule.Name, scheduleExpression: rule.ScheduleExpression, state: rule.State, description: rule.Description))
             let targets = try rule.Targets.map { t in
                 if let fn = t.Function {
-                    return Target(id: t.Id, arn: "arn:aws:lambda:\(client.region):\(client.dispatcher.account):function:\(fn)", input: t.Input)
+                    return Target(id: t.Id, arn: arn("lambda", "function:\(fn)"), input: t.Input)
                 }
                 if let topic = t.Topic, let arn = refs["Topic:\(topic)"] { return Target(id: t.Id, arn: arn, input: t.Input) }
                 throw EngineError.deployment("rule \(rule.Name) has a target with neither Function nor a known Topic")
@@ -115,6 +115,11 @@ struct StackDeployer {
             let start = body.range(of: "&Token=")
         else { return nil }
         return String(body[start.upperBound...].prefix { $0 != "&" && !$0.isWhitespace })
+    }
+
+    /// An ARN in the deployment's region and account.
+    func arn(_ service: String, _ resource: String) -> String {
+        ARN(service: service, region: client.region, account: client.dispatcher.account, resource: resource).description
     }
 
     func resolve(_ text: String, _ refs: [String: String]) -> String {

@@ -191,7 +191,7 @@ extension EventBridge {
     func describeRule(_ input: RuleNameInput, _ ctx: CallContext) throws(EventBridgeError) -> DescribeRuleOutput {
         let r = try rule(input.name, ctx)
         return DescribeRuleOutput(
-            name: r.name, arn: r.arn.description, eventPattern: r.eventPattern, scheduleExpression: r.scheduleText, state: r.enabled ? "ENABLED" : "DISABLED",
+            name: r.name, arn: r.arn.description, eventPattern: r.eventPattern, scheduleExpression: r.scheduleText, state: r.state,
             description: r.description, roleArn: r.roleArn, eventBusName: "default", createdBy: ctx.account)
     }
 
@@ -202,7 +202,7 @@ extension EventBridge {
             .map { r in
                 RuleSummary(
                     name: r.name, arn: r.arn.description, eventPattern: r.eventPattern, scheduleExpression: r.scheduleText,
-                    state: r.enabled ? "ENABLED" : "DISABLED",
+                    state: r.state,
                     description: r.description, eventBusName: "default")
             }
         let (page, next) = try Self.page(all, limit: input.limit, token: input.nextToken)

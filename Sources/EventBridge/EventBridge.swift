@@ -55,6 +55,9 @@ struct Rule: Sendable {
         self.anchor = anchor
     }
 
+    /// The rule's State as the API spells it.
+    var state: String { enabled ? "ENABLED" : "DISABLED" }
+
     private mutating func refresh() {
         nextFire = enabled ? schedule?.next(after: cursor, anchor: anchor) : nil
     }

@@ -14,7 +14,7 @@ struct AWSProtocols {
     let engine: CloudCafeEngine
     let catalog: ServiceCatalog
     let configuration: GatewayConfiguration
-    let logger = Logger(label: "cloudcafe.gateway")
+    static let logger = Logger(label: "cloudcafe.gateway")
 
     init(engine: CloudCafeEngine, configuration: GatewayConfiguration = GatewayConfiguration()) {
         self.engine = engine
@@ -164,7 +164,7 @@ struct AWSProtocols {
         do {
             return try await operation.run(JSONCodec(body: body), caller, engine.dispatcher)
         } catch {
-            return JSONCodec.error(awsError(error, validationCode: service == "logs" ? "InvalidParameterException" : "ValidationException"))
+            return JSONCodec.error(Self.awsError(error, validationCode: service == "logs" ? "InvalidParameterException" : "ValidationException"))
         }
     }
 
@@ -185,12 +185,12 @@ struct AWSProtocols {
                 QueryCodec(parameters: parameters, namespace: ServiceCatalog.namespaces[service] ?? "", requestID: requestID), caller, engine.dispatcher)
         } catch {
             let validation = service == "sns" ? "InvalidParameter" : "ValidationError"
-            return QueryCodec.error(awsError(error, validationCode: validation), requestID: requestID)
+            return QueryCodec.error(Self.awsError(error, validationCode: validation), requestID: requestID)
         }
     }
 
     /// Any failure as the AWS error a client sees; unknown failures are InternalFailure, logged.
-    func awsError(_ error: any Error, validationCode: String) -> any AWSServiceError {
+    static func awsError(_ error: any Error, validationCode: String) -> any AWSServiceError {
         if let e = error as? any AWSServiceError { return e }
         if let (member, missing) = describeDecodingFailure(error) {
             return missing
@@ -201,7 +201,7 @@ struct AWSProtocols {
                         "1 validation error detected: Value at '\(WireError.lowerFirst(member))' failed to satisfy constraint: Member must have the type of its shape",
                     httpStatus: 400)
         }
-        logger.error("internal failure", metadata: ["error": "\(error)"])
+        Self.logger.error("internal failure", metadata: ["error": "\(error)"])
         return CommonError.internalFailure()
     }
 }

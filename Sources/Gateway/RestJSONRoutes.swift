@@ -101,7 +101,7 @@ struct RestJSONRoutes {
         } catch let e as JSONValue.SyntaxError {
             return RestJSONCodec.error(WireError.malformed("Could not parse request body into json: \(e)", code: "InvalidRequestContentException"))
         } catch {
-            return RestJSONCodec.error(AWSProtocols(engine: engine).awsError(error, validationCode: "ValidationException"))
+            return RestJSONCodec.error(AWSProtocols.awsError(error, validationCode: "ValidationException"))
         }
     }
 

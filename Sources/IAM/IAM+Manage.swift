@@ -313,7 +313,7 @@ extension IAM {
 
     func createPolicy(_ input: CreatePolicyInput, _ ctx: CallContext) throws(IAMError) -> PolicyOutput {
         try Self.validateName(input.policyName, member: "policyName", max: 128)
-        try Self.checkJSON(input.policyDocument)
+        try Self.checkPermissionsPolicy(input.policyDocument)
         let path = input.path ?? "/"
         let arn = ctx.arn("iam", "policy\(path)\(input.policyName)", region: "")
         guard policies[arn.description] == nil else {

@@ -118,7 +118,7 @@ extension IAM {
 
     func putRolePolicy(_ input: PutRolePolicyInput, _ ctx: CallContext) throws(IAMError) -> IAMEmptyOutput {
         guard var role = roles[input.roleName.lowercased()] else { throw .roleNotFound(input.roleName) }
-        try Self.checkJSON(input.policyDocument)
+        try Self.checkPermissionsPolicy(input.policyDocument)
         role.inlinePolicies[input.policyName] = input.policyDocument
         roles[input.roleName.lowercased()] = role
         return IAMEmptyOutput()
@@ -147,7 +147,7 @@ extension IAM {
     }
 
     /// Validates a permissions policy (no Principal, Resource required).
-    static func checkJSON(_ document: String) throws(IAMError) {
+    static func checkPermissionsPolicy(_ document: String) throws(IAMError) {
         do {
             _ = try PolicyDocument(parsing: document, kind: .identity)
         } catch {

@@ -333,7 +333,7 @@ extension IAM {
 
     func putUserPolicy(_ input: PutUserPolicyInput) throws(IAMError) -> IAMEmptyOutput {
         var u = try user(input.userName)
-        try Self.checkJSON(input.policyDocument)
+        try Self.checkPermissionsPolicy(input.policyDocument)
         u.inlinePolicies[input.policyName] = input.policyDocument
         users[u.name.lowercased()] = u
         return IAMEmptyOutput()
@@ -362,7 +362,7 @@ extension IAM {
         sessions = sessions.filter { $0.value.expiration > ctx.now }
         var sessionDocuments: [String] = []
         if let text = input.policy {
-            try Self.checkJSON(text)
+            try Self.checkPermissionsPolicy(text)
             sessionDocuments.append(text)
         }
         for descriptor in input.policyArns ?? [] {

@@ -364,8 +364,7 @@ extension Lambda {
     /// Lambda's timestamp format: `2026-11-27T19:59:00.000+0000`.
     static func timestamp(_ date: Date) -> String {
         let c = CivilTime(date)
-        let millis = Int((date.timeIntervalSince1970 - date.timeIntervalSince1970.rounded(.down)) * 1000)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03d+0000", c.year, c.month, c.day, c.hour, c.minute, c.second, millis)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03d+0000", c.year, c.month, c.day, c.hour, c.minute, c.second, c.millisecond)
     }
 
     static func validateTimeout(_ timeout: Int) throws(LambdaError) {

@@ -330,8 +330,7 @@ extension Lambda {
     /// `2026-11-28T20:00:03.020Z`, as the runtime stamps its own lines.
     static func logTimestamp(_ date: Date) -> String {
         let c = CivilTime(date)
-        let millis = Int((date.timeIntervalSince1970 - date.timeIntervalSince1970.rounded(.down)) * 1000)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", c.year, c.month, c.day, c.hour, c.minute, c.second, millis)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", c.year, c.month, c.day, c.hour, c.minute, c.second, c.millisecond)
     }
 }
 

@@ -287,7 +287,7 @@ extension EventBridgeScheduler {
         let s = try find(input.name, input.groupName, ctx)
         return GetScheduleOutput(
             arn: s.arn.description, name: s.name, groupName: s.group, scheduleExpression: s.expressionText, scheduleExpressionTimezone: s.timezoneName,
-            startDate: s.start, endDate: s.end, state: s.enabled ? "ENABLED" : "DISABLED",
+            startDate: s.start, endDate: s.end, state: s.state,
             flexibleTimeWindow: FlexibleTimeWindow(mode: s.flexibleWindowMinutes == nil ? "OFF" : "FLEXIBLE", maximumWindowInMinutes: s.flexibleWindowMinutes),
             target: s.target, actionAfterCompletion: s.deleteAfterCompletion ? "DELETE" : "NONE", description: s.description, creationDate: s.created,
             lastModificationDate: s.modified)
@@ -303,7 +303,7 @@ extension EventBridgeScheduler {
         let all = schedules.values
             .filter { s in
                 s.arn.region == ctx.region && (input.groupName.map { $0 == s.group } ?? true) && (input.namePrefix.map(s.name.hasPrefix) ?? true)
-                    && (input.state.map { $0 == (s.enabled ? "ENABLED" : "DISABLED") } ?? true)
+                    && (input.state.map { $0 == (s.state) } ?? true)
             }
             .sorted { ($0.group, $0.name) < ($1.group, $1.name) }
         let size = input.maxResults ?? 100
@@ -315,7 +315,7 @@ extension EventBridgeScheduler {
         return ListSchedulesOutput(
             schedules: page.items.map { s in
                 ScheduleSummary(
-                    arn: s.arn.description, name: s.name, groupName: s.group, state: s.enabled ? "ENABLED" : "DISABLED", creationDate: s.created,
+                    arn: s.arn.description, name: s.name, groupName: s.group, state: s.state, creationDate: s.created,
                     lastModificationDate: s.modified, target: TargetSummary(arn: s.target.arn))
             }, nextToken: page.next)
     }

@@ -71,6 +71,9 @@ struct Schedule: Sendable {
     var cursor: Date
     var anchor: Date
 
+    /// The schedule's State as the API spells it.
+    var state: String { enabled ? "ENABLED" : "DISABLED" }
+
     /// The next nominal firing within the schedule's start and end dates.
     var nextNominal: Date? {
         guard enabled else { return nil }

@@ -77,8 +77,7 @@ public final class MaildirOutbox: Sendable {
 
     static func nameStamp(_ date: Date) -> String {
         let c = CivilTime(date)
-        let millis = Int((date.timeIntervalSince1970 - date.timeIntervalSince1970.rounded(.down)) * 1000)
-        return String(format: "%04d%02d%02dT%02d%02d%02d.%03dZ", c.year, c.month, c.day, c.hour, c.minute, c.second, millis)
+        return String(format: "%04d%02d%02dT%02d%02d%02d.%03dZ", c.year, c.month, c.day, c.hour, c.minute, c.second, c.millisecond)
     }
 }
 
