@@ -25,27 +25,51 @@ let package = Package(
     ],
     targets: [
         .target(name: "CloudCafeCore", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: settings),
-        .target(name: "IAM", dependencies: ["CloudCafeCore", .product(name: "Logging", package: "swift-log")], resources: [.copy("Resources/aws-managed-policies")], swiftSettings: settings),
-        .target(name: "CloudWatchLogs", dependencies: ["CloudCafeCore"], swiftSettings: settings),
-        .target(name: "SSM", dependencies: ["CloudCafeCore"], swiftSettings: settings),
-        .target(name: "SQS", dependencies: ["CloudCafeCore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
-        .target(name: "Lambda", dependencies: ["CloudCafeCore", "CloudWatchLogs", "IAM", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
-        .target(name: "SNS", dependencies: ["CloudCafeCore", "Lambda", "IAM", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
-        .target(name: "EventBridge", dependencies: ["CloudCafeCore", "Lambda", "SNS", "IAM", "SQS", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
+        // One generated module per service (scripts/generate.py): shapes, bindings, validation.
+        .target(name: "IAMAPI", dependencies: ["CloudCafeCore"], path: "Sources/API/IAMAPI", swiftSettings: settings),
+        .target(name: "STSAPI", dependencies: ["CloudCafeCore"], path: "Sources/API/STSAPI", swiftSettings: settings),
+        .target(name: "CloudWatchLogsAPI", dependencies: ["CloudCafeCore"], path: "Sources/API/CloudWatchLogsAPI", swiftSettings: settings),
+        .target(name: "SSMAPI", dependencies: ["CloudCafeCore"], path: "Sources/API/SSMAPI", swiftSettings: settings),
+        .target(name: "SQSAPI", dependencies: ["CloudCafeCore"], path: "Sources/API/SQSAPI", swiftSettings: settings),
+        .target(name: "LambdaAPI", dependencies: ["CloudCafeCore"], path: "Sources/API/LambdaAPI", swiftSettings: settings),
+        .target(name: "SNSAPI", dependencies: ["CloudCafeCore"], path: "Sources/API/SNSAPI", swiftSettings: settings),
+        .target(name: "EventBridgeAPI", dependencies: ["CloudCafeCore"], path: "Sources/API/EventBridgeAPI", swiftSettings: settings),
+        .target(name: "SchedulerAPI", dependencies: ["CloudCafeCore"], path: "Sources/API/SchedulerAPI", swiftSettings: settings),
+        // Services: each over its own API module and the API modules of the services it calls.
+        .target(
+            name: "IAM", dependencies: ["CloudCafeCore", "IAMAPI", "STSAPI", .product(name: "Logging", package: "swift-log")],
+            resources: [.copy("Resources/aws-managed-policies")], swiftSettings: settings),
+        .target(name: "CloudWatchLogs", dependencies: ["CloudCafeCore", "CloudWatchLogsAPI"], swiftSettings: settings),
+        .target(name: "SSM", dependencies: ["CloudCafeCore", "SSMAPI"], swiftSettings: settings),
+        .target(name: "SQS", dependencies: ["CloudCafeCore", "SQSAPI", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
+        .target(
+            name: "Lambda", dependencies: ["CloudCafeCore", "LambdaAPI", "CloudWatchLogsAPI", "STSAPI", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: settings),
+        .target(
+            name: "SNS", dependencies: ["CloudCafeCore", "SNSAPI", "LambdaAPI", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
+        .target(
+            name: "EventBridge",
+            dependencies: [
+                "CloudCafeCore", "EventBridgeAPI", "SchedulerAPI", "LambdaAPI", "SNSAPI", "SQSAPI", "STSAPI", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings),
         .target(
             name: "CafeReport",
-            dependencies: ["CloudCafeCore", "Lambda", "SSM", "SNS", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["CloudCafeCore", "Lambda", "LambdaAPI", "SSMAPI", "SNSAPI", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Resources/cafe_db")],
             swiftSettings: settings),
         .target(
             name: "Engine",
-            dependencies: ["CloudCafeCore", "IAM", "CloudWatchLogs", "SSM", "Lambda", "SNS", "SQS", "EventBridge", "CafeReport"],
+            dependencies: [
+                "CloudCafeCore", "IAM", "CloudWatchLogs", "SSM", "Lambda", "SNS", "SQS", "EventBridge", "CafeReport",
+                "IAMAPI", "LambdaAPI", "SNSAPI", "SSMAPI", "EventBridgeAPI",
+            ],
             resources: [.copy("Resources/stacks")],
             swiftSettings: settings),
         .target(
             name: "Gateway",
             dependencies: [
-                "Engine", "CloudCafeCore", "EventBridge", "SNS", "SQS", "Lambda", "CloudWatchLogs", "IAM", "SSM",
+                "Engine", "CloudCafeCore", "EventBridge", "SNS", "Lambda", "IAM", "SNSAPI", "LambdaAPI", "CloudWatchLogsAPI",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -67,7 +91,12 @@ let package = Package(
         .testTarget(name: "CafeReportTests", dependencies: ["CafeReport", "CloudCafeCore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: settings),
         .testTarget(name: "SNSTests", dependencies: ["SNS", "CloudCafeCore"], swiftSettings: settings),
         .testTarget(name: "IAMTests", dependencies: ["IAM", "CloudCafeCore"], swiftSettings: settings),
-        .testTarget(name: "LambdaTests", dependencies: ["Lambda", "CloudWatchLogs", "CloudCafeCore", "IAM"], swiftSettings: settings),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "IAM", "CloudCafeCore", "Lambda", "SNS", "SSM", "CloudWatchLogs", "EventBridge", "CafeReport"], swiftSettings: settings),
+        .testTarget(name: "LambdaTests", dependencies: ["Lambda", "LambdaAPI", "CloudWatchLogs", "CloudWatchLogsAPI", "CloudCafeCore", "IAM"], swiftSettings: settings),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: [
+                "Engine", "IAM", "CloudCafeCore", "Lambda", "SNS", "SSM", "CloudWatchLogs", "EventBridge", "CafeReport", "LambdaAPI", "SSMAPI",
+                "CloudWatchLogsAPI",
+            ], swiftSettings: settings),
     ]
 )

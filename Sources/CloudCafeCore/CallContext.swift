@@ -17,9 +17,15 @@ public struct CallContext: Sendable {
     public let now: Date
     /// The client's IP address for calls over HTTP (`aws:SourceIp`); nil for in-process calls.
     public let sourceIP: String?
+    /// The id of what caused this call (a rule's firing, an invocation), for the timeline;
+    /// nil for a call a client made.
+    public let causeID: String?
 
     /// Builds a context; only the Dispatcher and tests of single services make one.
-    public init(caller: Principal, account: String, region: String, requestID: String, sourceArn: String?, now: Date, sourceIP: String? = nil) {
+    public init(
+        caller: Principal, account: String, region: String, requestID: String, sourceArn: String?, now: Date, sourceIP: String? = nil,
+        causeID: String? = nil
+    ) {
         self.caller = caller
         self.account = account
         self.region = region
@@ -27,6 +33,7 @@ public struct CallContext: Sendable {
         self.sourceArn = sourceArn
         self.now = now
         self.sourceIP = sourceIP
+        self.causeID = causeID
     }
 
     /// An ARN in this call's partition, region and account.
@@ -47,12 +54,17 @@ public struct Caller: Sendable {
     public var requestID: String?
     /// The client's IP address, when the call came over HTTP.
     public var sourceIP: String?
+    /// What caused the call, when a service or handler makes it.
+    public var causeID: String?
 
-    public init(principal: Principal, region: String, sourceArn: String? = nil, requestID: String? = nil, sourceIP: String? = nil) {
+    public init(
+        principal: Principal, region: String, sourceArn: String? = nil, requestID: String? = nil, sourceIP: String? = nil, causeID: String? = nil
+    ) {
         self.principal = principal
         self.region = region
         self.sourceArn = sourceArn
         self.requestID = requestID
         self.sourceIP = sourceIP
+        self.causeID = causeID
     }
 }

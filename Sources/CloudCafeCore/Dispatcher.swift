@@ -15,8 +15,13 @@ public final class Dispatcher: Sendable {
     /// Work due at future virtual instants (retries).
     public let timers = TimerQueue()
     private let authorizer: Mutex<any Authorizer>
-    private let services = Mutex<[ObjectIdentifier: any Sendable]>([:])
+    private let table = Mutex<[OperationKey: Installed]>([:])
     private let logger = Logger(label: "cloudcafe.dispatcher")
+
+    struct Installed: Sendable {
+        let operation: ServiceOperation
+        let accessDenied: AccessDeniedStyle
+    }
 
     public init(clock: VirtualClock, account: String = "000000000000", ids: IDGenerator = IDGenerator(), authorizer: any Authorizer = AllowAllAuthorizer()) {
         self.clock = clock
@@ -26,49 +31,80 @@ public final class Dispatcher: Sendable {
         self.authorizer = Mutex(authorizer)
     }
 
-    /// Makes `service` the instance its operations run on.
-    public func register<S: Sendable>(_ service: S) {
-        services.withLock { $0[ObjectIdentifier(S.self)] = service }
+    /// A declaration that does not hold together: an operation of the model left
+    /// unimplemented, or a service called that is not running. Start-up stops on it.
+    public struct InstallationError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Installs every service's operations. Each operation of each model must be implemented,
+    /// and every service a declaration calls must be among them: a missing piece stops
+    /// start-up instead of failing a call later.
+    public func install(_ declarations: [ServiceDeclaration]) throws {
+        let names = Set(declarations.map(\.model.name))
+        var entries: [OperationKey: Installed] = [:]
+        for d in declarations {
+            for op in d.operations {
+                guard d.model.operation(op.key.name) != nil, op.key.service == d.model.name else {
+                    throw InstallationError(description: "\(op.key) is not an operation of the \(d.model.name) model")
+                }
+                entries[op.key] = Installed(operation: op, accessDenied: d.accessDenied)
+            }
+            for op in d.model.operations where entries[OperationKey(service: d.model.name, name: op.name)] == nil {
+                throw InstallationError(description: "\(d.model.name).\(op.name) is modelled but not implemented")
+            }
+            for called in d.calls where !names.contains(called) {
+                throw InstallationError(description: "\(d.model.name) calls \(called), which is not running")
+            }
+        }
+        table.withLock { $0 = entries }
     }
 
     /// Replaces the authorizer (the IAM module installs its evaluator at start-up).
     public func setAuthorizer(_ a: any Authorizer) { authorizer.withLock { $0 = a } }
 
-    /// The registered instance of a service type.
-    public func service<S: Sendable>(_ type: S.Type) -> S? {
-        services.withLock { $0[ObjectIdentifier(S.self)] as? S }
-    }
+    /// The implementation of `key`, if installed.
+    public func operation(_ key: OperationKey) -> ServiceOperation? { table.withLock { $0[key]?.operation } }
 
     /// Builds the context of a call made by `caller` now.
     public func context(for caller: Caller) -> CallContext {
         CallContext(
             caller: caller.principal, account: account, region: caller.region,
-            requestID: caller.requestID ?? ids.uuid(), sourceArn: caller.sourceArn, now: clock.now, sourceIP: caller.sourceIP)
+            requestID: caller.requestID ?? ids.uuid(), sourceArn: caller.sourceArn, now: clock.now, sourceIP: caller.sourceIP, causeID: caller.causeID)
     }
 
     /// Authorizes and performs `operation` for `caller`.
-    public func perform<S: Sendable, I: Sendable, O: Sendable>(_ operation: Operation<S, I, O>, _ input: I, as caller: Caller) async throws -> O {
-        let ctx = context(for: caller)
-        return try await perform(operation, input, context: ctx)
+    public func perform<I, O>(_ operation: OperationDescriptor<I, O>, _ input: I, as caller: Caller) async throws -> O {
+        try await perform(operation, input, context: context(for: caller))
     }
 
     /// Authorizes and performs `operation` in an already built context.
-    public func perform<S: Sendable, I: Sendable, O: Sendable>(_ operation: Operation<S, I, O>, _ input: I, context ctx: CallContext) async throws -> O {
-        guard let service = service(S.self) else {
-            throw CommonError.internalFailure("service for \(operation.name) is not running")
+    public func perform<I, O>(_ operation: OperationDescriptor<I, O>, _ input: I, context ctx: CallContext) async throws -> O {
+        let output = try await perform(operation.key, input, context: ctx)
+        guard let typed = output as? O else { throw CommonError.internalFailure("\(operation.key) answered a \(type(of: output))") }
+        return typed
+    }
+
+    /// Authorizes and performs the operation `key` with an input of its type (the Gateway's path).
+    public func perform(_ key: OperationKey, _ input: any Sendable, context ctx: CallContext) async throws -> any Sendable {
+        guard let installed = table.withLock({ $0[key] }) else {
+            throw CommonError.internalFailure("\(key) is not installed")
         }
+        let operation = installed.operation
         if !operation.needsNoPermission {
-            let policy = await operation.resourcePolicy?(service, input, ctx)
-            let request = AuthorizationRequest(action: operation.action, resources: operation.resources(input, ctx), context: ctx, resourcePolicy: policy)
+            let policy = await operation.resourcePolicy?(input, ctx)
+            let request = AuthorizationRequest(
+                action: operation.action, resources: operation.resources(input, ctx), context: ctx, resourcePolicy: policy,
+                accessDenied: installed.accessDenied)
             try await authorizer.withLock { $0 }.authorize(request)
         }
-        logger.debug("call", metadata: ["aws.operation": "\(operation.name)", "aws.request_id": "\(ctx.requestID)", "aws.caller": "\(ctx.caller.arn)"])
-        return try await operation.perform(service, input, ctx)
+        logger.debug("call", metadata: ["aws.operation": "\(key)", "aws.request_id": "\(ctx.requestID)", "aws.caller": "\(ctx.caller.arn)"])
+        return try await operation.perform(input, ctx)
     }
 
     /// An in-process client that calls as `principal` in `region`.
-    public func client(as principal: Principal, region: String, sourceArn: String? = nil) -> AWSClient {
-        AWSClient(dispatcher: self, caller: Caller(principal: principal, region: region, sourceArn: sourceArn))
+    public func client(as principal: Principal, region: String, sourceArn: String? = nil, causeID: String? = nil) -> AWSClient {
+        AWSClient(dispatcher: self, caller: Caller(principal: principal, region: region, sourceArn: sourceArn, causeID: causeID))
     }
 }
 
@@ -86,11 +122,11 @@ public struct AWSClient: Sendable {
     }
 
     /// Performs `operation` as this client's caller.
-    public func send<S: Sendable, I: Sendable, O: Sendable>(_ operation: Operation<S, I, O>, _ input: I) async throws -> O {
+    public func send<I, O>(_ operation: OperationDescriptor<I, O>, _ input: I) async throws -> O {
         do {
             return try await dispatcher.perform(operation, input, as: caller)
         } catch let error as any AWSServiceError {
-            throw AWSClientError(operation: operation.name, service: String(operation.action.prefix { $0 != ":" }), error: error)
+            throw AWSClientError(operation: operation.name, service: operation.service, error: error)
         }
     }
 
@@ -110,7 +146,7 @@ public struct AWSClient: Sendable {
 public struct AWSClientError: Error, Sendable, CustomStringConvertible {
     /// The operation that failed (`Publish`).
     public let operation: String
-    /// The service's IAM prefix (`sns`).
+    /// The service's botocore name (`sns`).
     public let service: String
     /// The service's error.
     public let error: any AWSServiceError

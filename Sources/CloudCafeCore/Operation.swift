@@ -1,35 +1,107 @@
-/// One AWS operation: its name, the IAM action it needs, the resources it acts on, and
-/// the code that performs it on its service.
+public import Foundation
+
+/// One operation a service implements: the generated descriptor, the IAM action it needs,
+/// the resources it acts on, and the code that performs it, bound to the service's instance.
 ///
-/// Services declare their operations as static values; the Dispatcher authorizes and runs them.
-public struct Operation<Service: Sendable, Input: Sendable, Output: Sendable>: Sendable {
-    /// The AWS operation name (`Publish`).
-    public let name: String
+/// Services list theirs in their `ServiceDeclaration`; the Dispatcher authorizes and runs
+/// them, for calls from the wire and from other services alike.
+public struct ServiceOperation: Sendable {
+    /// The service and operation (`sns.Publish`).
+    public let key: OperationKey
     /// The IAM action (`sns:Publish`).
     public let action: String
-    /// The resource ARNs IAM checks; `*` when the action has no resource.
-    public let resources: @Sendable (Input, CallContext) -> [String]
-    /// The resource-based policy of the resource acted on (a function's policy, a role's
-    /// trust policy), read from the owning service for IAM to evaluate.
-    public let resourcePolicy: (@Sendable (Service, Input, CallContext) async -> String?)?
     /// Operations AWS answers for every caller without asking IAM (`sts:GetCallerIdentity`).
     public let needsNoPermission: Bool
-    /// Performs the operation.
-    public let perform: @Sendable (Service, Input, CallContext) async throws -> Output
+    let resources: @Sendable (any Sendable, CallContext) -> [String]
+    let resourcePolicy: (@Sendable (any Sendable, CallContext) async -> String?)?
+    let perform: @Sendable (any Sendable, CallContext) async throws -> any Sendable
+    /// Decodes the input from JSON whose members carry AWS's names.
+    public let decodeInput: @Sendable (JSONDecoder, Data) throws -> any Sendable
+    /// The output as the codecs encode it.
+    public let encodable: @Sendable (any Sendable) -> (any Encodable)?
+}
+
+/// A service implementing operations on itself. Its operations capture the instance, so
+/// one declaration serves every call.
+public protocol AWSService: AnyObject, Sendable {
+    /// The services this one provides (IAM's actor provides IAM and STS).
+    nonisolated var declarations: [ServiceDeclaration] { get }
+}
+
+extension AWSService {
+    /// Binds `descriptor` to `perform` on this instance.
+    /// - Parameters:
+    ///   - action: the IAM action when it is not `<service>:<Operation>` (`lambda:InvokeFunction`).
+    ///   - resource: the ARN IAM checks; `*` when nil.
+    ///   - resourcePolicy: the policy of the resource acted on, for IAM to evaluate with the caller's.
+    public nonisolated func implement<I, O>(
+        _ descriptor: OperationDescriptor<I, O>, action: String? = nil,
+        resource: @escaping @Sendable (I, CallContext) -> String? = { _, _ in nil },
+        resourcePolicy: (@Sendable (Self, I, CallContext) async -> String?)? = nil,
+        needsNoPermission: Bool = false,
+        _ perform: @escaping @Sendable (Self, I, CallContext) async throws -> O
+    ) -> ServiceOperation {
+        let service = self
+        let key = descriptor.key
+        let resources: @Sendable (any Sendable, CallContext) -> [String] = { input, ctx in
+            guard let i = input as? I, let arn = resource(i, ctx) else { return ["*"] }
+            return [arn]
+        }
+        var policy: (@Sendable (any Sendable, CallContext) async -> String?)?
+        if let resourcePolicy {
+            policy = { input, ctx in
+                guard let i = input as? I else { return nil }
+                return await resourcePolicy(service, i, ctx)
+            }
+        }
+        let run: @Sendable (any Sendable, CallContext) async throws -> any Sendable = { input, ctx in
+            guard let i = input as? I else { throw CommonError.internalFailure("\(key) received a \(type(of: input))") }
+            return try await perform(service, i, ctx)
+        }
+        return ServiceOperation(
+            key: key, action: action ?? "\(descriptor.service):\(descriptor.name)", needsNoPermission: needsNoPermission,
+            resources: resources, resourcePolicy: policy, perform: run,
+            decodeInput: { decoder, data in try decoder.decode(I.self, from: data) },
+            encodable: { $0 as? O })
+    }
+}
+
+/// What a service tells the rest of CloudCafe about itself: its generated model, the
+/// operations it implements, how its errors read, and which services it calls.
+public struct ServiceDeclaration: Sendable {
+    public let model: ServiceModel
+    public let operations: [ServiceOperation]
+    /// The code of a failed constraint (`ValidationException`, `InvalidParameter`, …).
+    public let validationErrorCode: String
+    /// The code and status of IAM's denial (`AuthorizationError`/403 for SNS).
+    public let accessDenied: AccessDeniedStyle
+    /// botocore names of the services this one calls; each must be running.
+    public let calls: [String]
+    /// `Shape.Member`s whose model constraints AWS does not enforce (SQS's deprecated
+    /// `ReceiveMessageRequest.AttributeNames` takes message attribute names its enum lacks).
+    public let unenforced: Set<String>
 
     public init(
-        name: String, action: String,
-        resource: @escaping @Sendable (Input, CallContext) -> String? = { _, _ in nil },
-        resourcePolicy: (@Sendable (Service, Input, CallContext) async -> String?)? = nil,
-        needsNoPermission: Bool = false,
-        perform: @escaping @Sendable (Service, Input, CallContext) async throws -> Output
+        model: ServiceModel, validationErrorCode: String, accessDenied: AccessDeniedStyle, calls: [String] = [], unenforced: Set<String> = [],
+        operations: [ServiceOperation]
     ) {
-        self.name = name
-        self.action = action
-        self.needsNoPermission = needsNoPermission
-        self.resources = { input, ctx in [resource(input, ctx) ?? "*"] }
-        self.resourcePolicy = resourcePolicy
-        self.perform = perform
+        self.unenforced = unenforced
+        self.model = model
+        self.operations = operations
+        self.validationErrorCode = validationErrorCode
+        self.accessDenied = accessDenied
+        self.calls = calls
+    }
+}
+
+/// How a service words IAM's denial.
+public struct AccessDeniedStyle: Sendable {
+    public let code: String
+    public let httpStatus: Int
+
+    public init(code: String, httpStatus: Int) {
+        self.code = code
+        self.httpStatus = httpStatus
     }
 }
 
@@ -43,6 +115,16 @@ public struct AuthorizationRequest: Sendable {
     public let context: CallContext
     /// The resource's own policy, when it has one.
     public let resourcePolicy: String?
+    /// How the called service words a denial.
+    public let accessDenied: AccessDeniedStyle
+
+    public init(action: String, resources: [String], context: CallContext, resourcePolicy: String?, accessDenied: AccessDeniedStyle) {
+        self.action = action
+        self.resources = resources
+        self.context = context
+        self.resourcePolicy = resourcePolicy
+        self.accessDenied = accessDenied
+    }
 }
 
 /// Decides whether a call may run. The IAM module provides the evaluator; the Dispatcher

@@ -1,4 +1,5 @@
-import CloudCafeCore
+public import CloudCafeCore
+import CloudWatchLogsAPI
 import Foundation
 
 /// CloudWatch Logs: log groups, their streams and events, kept in memory per region.
@@ -8,18 +9,18 @@ public actor CloudWatchLogs {
         let name: String
     }
 
-    var groups: [GroupKey: LogGroup] = [:]
+    var groups: [GroupKey: StoredLogGroup] = [:]
 
     public init() {}
 
-    func group(_ name: String, _ ctx: CallContext) throws(LogsError) -> LogGroup {
+    func group(_ name: String, _ ctx: CallContext) throws(LogsError) -> StoredLogGroup {
         guard let group = groups[GroupKey(region: ctx.region, name: name)] else { throw .groupNotFound() }
         return group
     }
 
     /// Runs `body` on a stream in place. The group and stream are taken out of their
     /// dictionaries while `body` runs, so appending never copies a stream's events.
-    func modifyStream<T>(_ group: String, _ stream: String, _ ctx: CallContext, _ body: (inout LogStream) throws(LogsError) -> T) throws(LogsError) -> T {
+    func modifyStream<T>(_ group: String, _ stream: String, _ ctx: CallContext, _ body: (inout StoredLogStream) throws(LogsError) -> T) throws(LogsError) -> T {
         let key = GroupKey(region: ctx.region, name: group)
         guard var g = groups.removeValue(forKey: key) else { throw .groupNotFound() }
         defer { groups[key] = g }
@@ -32,31 +33,79 @@ public actor CloudWatchLogs {
     public func reset() { groups = [:] }
 }
 
+extension CloudWatchLogs: AWSService {
+    /// CloudWatch Logs over JSON 1.1; constraint failures are `InvalidParameterException`.
+    public nonisolated var declarations: [ServiceDeclaration] {
+        let group: @Sendable (String, CallContext) -> String = { name, ctx in ctx.arn("logs", "log-group:\(name)").description }
+        let stream: @Sendable (String?, String, CallContext) -> String = { g, s, ctx in
+            ctx.arn("logs", "log-group:\(g ?? "*"):log-stream:\(s)").description
+        }
+        return [
+            ServiceDeclaration(
+                model: CloudWatchLogsOperations.service, validationErrorCode: "InvalidParameterException",
+                accessDenied: AccessDeniedStyle(code: "AccessDeniedException", httpStatus: 400),
+                operations: [
+                    implement(CloudWatchLogsOperations.createLogGroup, resource: { i, c in group(i.logGroupName, c) }) {
+                        try await $0.createLogGroup($1, $2)
+                    },
+                    implement(CloudWatchLogsOperations.createLogStream, resource: { i, c in stream(i.logGroupName, i.logStreamName, c) }) {
+                        try await $0.createLogStream($1, $2)
+                    },
+                    implement(CloudWatchLogsOperations.putLogEvents, resource: { i, c in stream(i.logGroupName, i.logStreamName, c) }) {
+                        try await $0.putLogEvents($1, $2)
+                    },
+                    implement(CloudWatchLogsOperations.getLogEvents, resource: { i, c in stream(i.logGroupName, i.logStreamName, c) }) {
+                        try await $0.getLogEvents($1, $2)
+                    },
+                    implement(CloudWatchLogsOperations.describeLogStreams, resource: { i, c in group("\(i.logGroupName ?? "*"):*", c) }) {
+                        try await $0.describeLogStreams($1, $2)
+                    },
+                    implement(CloudWatchLogsOperations.describeLogGroups, resource: { _, c in group("*", c) }) { try await $0.describeLogGroups($1, $2) },
+                    implement(CloudWatchLogsOperations.deleteLogGroup, resource: { i, c in group(i.logGroupName, c) }) {
+                        try await $0.deleteLogGroup($1, $2)
+                    },
+                    implement(CloudWatchLogsOperations.deleteLogStream, resource: { i, c in stream(i.logGroupName, i.logStreamName, c) }) {
+                        try await $0.deleteLogStream($1, $2)
+                    },
+                    implement(CloudWatchLogsOperations.putRetentionPolicy, resource: { i, c in group(i.logGroupName, c) }) {
+                        try await $0.setRetention($1.logGroupName, $1.retentionInDays, $2)
+                    },
+                    implement(CloudWatchLogsOperations.deleteRetentionPolicy, resource: { i, c in group(i.logGroupName, c) }) {
+                        try await $0.setRetention($1.logGroupName, nil, $2)
+                    },
+                    implement(CloudWatchLogsOperations.filterLogEvents, resource: { i, c in group(i.logGroupName ?? i.logGroupIdentifier ?? "*", c) }) {
+                        try await $0.filterLogEvents($1, $2)
+                    },
+                ])
+        ]
+    }
+}
+
 /// A log group and its streams.
-struct LogGroup: Sendable {
+struct StoredLogGroup: Sendable {
     let name: String
     let arn: ARN
-    let creationTime: Int64
+    let creationTime: Int
     var retentionInDays: Int?
-    var streams: [String: LogStream] = [:]
+    var streams: [String: StoredLogStream] = [:]
 }
 
 /// A log stream: events in the order they were put.
-struct LogStream: Sendable {
+struct StoredLogStream: Sendable {
     let name: String
-    let creationTime: Int64
+    let creationTime: Int
     var events: [StoredEvent] = []
-    var lastIngestionTime: Int64?
+    var lastIngestionTime: Int?
 }
 
 /// One stored event with the time it arrived.
 struct StoredEvent: Sendable {
-    let timestamp: Int64
+    let timestamp: Int
     let message: String
-    let ingestionTime: Int64
+    let ingestionTime: Int
 }
 
 extension Date {
     /// Milliseconds since the Unix epoch, as CloudWatch Logs counts time.
-    var epochMillis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
+    var epochMillis: Int { Int((timeIntervalSince1970 * 1000).rounded(.down)) }
 }

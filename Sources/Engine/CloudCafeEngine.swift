@@ -57,6 +57,12 @@ public final class CloudCafeEngine: Sendable {
     /// IAM's decisions, for explanations.
     public let authorizer: IAMAuthorizer
 
+    /// Every running service's declaration: the Gateway builds its tables from these.
+    public var declarations: [ServiceDeclaration] {
+        let services: [any AWSService] = [iam, logs, ssm, lambda, sns, sqs, events, schedules]
+        return services.flatMap(\.declarations)
+    }
+
     /// Builds the services; call `start()` to deploy the stack and follow the clock.
     public init(_ configuration: EngineConfiguration) throws {
         self.configuration = configuration
@@ -68,21 +74,25 @@ public final class CloudCafeEngine: Sendable {
         logs = CloudWatchLogs()
         ssm = SSM()
         lambda = Lambda(dispatcher: dispatcher, handlers: CafeReport.handlers(cafeDatabasePath: configuration.cafeDatabasePath))
-        sns = SNS(dispatcher: dispatcher, outbox: outbox, publicEndpoint: configuration.publicEndpoint)
+        sns = SNS(
+            dispatcher: dispatcher, outbox: outbox, publicEndpoint: configuration.publicEndpoint,
+            policyCheck: { text in
+                do throws(PolicyError) {
+                    _ = try PolicyDocument(parsing: text, kind: .resource)
+                    return nil
+                } catch {
+                    return error.message
+                }
+            })
         sqs = SQS(ids: dispatcher.ids)
         events = EventBridge(dispatcher: dispatcher)
         schedules = EventBridgeScheduler(dispatcher: dispatcher)
         scheduler = Scheduler(events: events, schedules: schedules, dispatcher: dispatcher)
         authorizer = IAMAuthorizer(iam: iam, mode: configuration.iamMode)
         dispatcher.setAuthorizer(authorizer)
-        dispatcher.register(iam)
-        dispatcher.register(logs)
-        dispatcher.register(ssm)
-        dispatcher.register(lambda)
-        dispatcher.register(sns)
-        dispatcher.register(sqs)
-        dispatcher.register(events)
-        dispatcher.register(schedules)
+        // Every service declares itself; a missing operation or service stops start-up here.
+        let services: [any AWSService] = [iam, logs, ssm, lambda, sns, sqs, events, schedules]
+        try dispatcher.install(services.flatMap(\.declarations))
     }
 
     /// Deploys the configured stack and starts following the clock.

@@ -4,7 +4,8 @@ import Foundation
 import IAM
 import Lambda
 import SNS
-import SSM
+import SNSAPI
+import SSMAPI
 
 /// Applies a stack file through the same operations a client would call, in dependency
 /// order: roles, parameters, topics, layers, functions, rules, permissions.
@@ -32,17 +33,19 @@ struct StackDeployer {
             }
         }
         for p in stack.Parameters ?? [] {
-            guard let type = ParameterType(rawValue: p.Type) else { throw EngineError.deployment("parameter \(p.Name) has type \(p.Type)") }
+            guard ["String", "StringList", "SecureString"].contains(p.Type) else { throw EngineError.deployment("parameter \(p.Name) has type \(p.Type)") }
             _ = try await client.send(
-                SSM.putParameter, PutParameterInput(name: p.Name, value: resolve(p.Value, refs), type: type, description: p.Description, overwrite: true))
+                SSMOperations.putParameter,
+                PutParameterRequest(name: p.Name, description: p.Description, value: resolve(p.Value, refs), type: p.Type, overwrite: true))
         }
         for topic in stack.Topics ?? [] {
-            let out = try await client.send(SNS.createTopic, CreateTopicInput(name: topic.Name, attributes: topic.Attributes))
-            refs["Topic:\(topic.Name)"] = out.topicArn
+            let out = try await client.send(SNSOperations.createTopic, CreateTopicInput(name: topic.Name, attributes: topic.Attributes))
+            guard let topicArn = out.topicArn else { throw EngineError.deployment("topic \(topic.Name) has no ARN") }
+            refs["Topic:\(topic.Name)"] = topicArn
             for sub in topic.Subscriptions ?? [] {
                 let endpoint = resolve(sub.Endpoint, refs)
-                _ = try await client.send(SNS.subscribe, SubscribeInput(topicArn: out.topicArn, protocol: sub.Protocol, endpoint: endpoint))
-                if sub.Confirm == true { try await confirm(topicArn: out.topicArn, endpoint: endpoint) }
+                _ = try await client.send(SNSOperations.subscribe, SubscribeInput(topicArn: topicArn, protocol: sub.Protocol, endpoint: endpoint))
+                if sub.Confirm == true { try await confirm(topicArn: topicArn, endpoint: endpoint) }
             }
         }
         for layer in stack.Layers ?? [] {
@@ -104,7 +107,7 @@ struct StackDeployer {
         guard let entry = confirmation, let text = outbox.read(entry.file), let token = Self.token(inConfirmationEmail: text) else {
             throw EngineError.deployment("no confirmation email reached \(endpoint)")
         }
-        _ = try await client.send(SNS.confirmSubscription, ConfirmSubscriptionInput(topicArn: topicArn, token: token))
+        _ = try await client.send(SNSOperations.confirmSubscription, ConfirmSubscriptionInput(topicArn: topicArn, token: token))
     }
 
     /// The `Token` of the confirmation link in an email's (base64) body.

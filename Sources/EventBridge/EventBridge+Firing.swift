@@ -1,8 +1,8 @@
 import CloudCafeCore
 public import Foundation
-import Lambda
+import LambdaAPI
 import Logging
-import SNS
+import SNSAPI
 
 /// One firing of a scheduled rule, as a clock move reports it.
 public struct Firing: Sendable, Equatable {
@@ -90,9 +90,9 @@ extension EventBridge {
             switch arn.service {
             case "lambda":
                 _ = try await dispatcher.perform(
-                    Lambda.invoke, InvokeInput(functionName: target.arn, invocationType: "Event", payload: Data(payload.utf8)), as: caller)
+                    LambdaOperations.invoke, InvocationRequest(functionName: target.arn, invocationType: "Event", payload: Data(payload.utf8)), as: caller)
             case "sns":
-                _ = try await dispatcher.perform(SNS.publish, PublishInput(topicArn: target.arn, message: payload), as: caller)
+                _ = try await dispatcher.perform(SNSOperations.publish, PublishInput(topicArn: target.arn, message: payload), as: caller)
             default:
                 Logger(label: "cloudcafe.events").warning("target service not supported", metadata: ["target": "\(target.arn)"])
             }

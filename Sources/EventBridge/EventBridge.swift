@@ -1,4 +1,5 @@
 public import CloudCafeCore
+import EventBridgeAPI
 import Foundation
 
 /// EventBridge (CloudWatch Events): rules on the default bus, their targets, and the
@@ -94,5 +95,32 @@ public struct InputTransformer: Sendable, Codable, Equatable {
     public init(inputPathsMap: [String: String]?, inputTemplate: String) {
         self.inputPathsMap = inputPathsMap
         self.inputTemplate = inputTemplate
+    }
+}
+
+extension EventBridge: AWSService {
+    /// EventBridge over JSON 1.1; rules deliver to Lambda and SNS targets.
+    public nonisolated var declarations: [ServiceDeclaration] {
+        [
+            ServiceDeclaration(
+                model: EventBridgeOperations.service, validationErrorCode: "ValidationException",
+                accessDenied: AccessDeniedStyle(code: "AccessDeniedException", httpStatus: 400), calls: ["lambda", "sns"],
+                operations: [
+                    bind(Self.describeRule),
+                    bind(Self.listRules),
+                    bind(Self.deleteRule),
+                    bind(Self.listTargetsByRule),
+                    bind(Self.removeTargets),
+                    bind(Self.listRuleNamesByTarget),
+                    bind(Self.tagResource),
+                    bind(Self.untagResource),
+                    bind(Self.listTagsForResource),
+                    bind(Self.putEvents),
+                    bind(Self.putRule),
+                    bind(Self.putTargets),
+                    bind(Self.enableRule),
+                    bind(Self.disableRule)
+                ])
+        ]
     }
 }

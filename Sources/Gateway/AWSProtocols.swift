@@ -2,14 +2,15 @@ import CloudCafeCore
 import Engine
 import Foundation
 import HTTPTypes
-import Hummingbird
 import IAM
+import Hummingbird
 import Logging
 import NIOCore
 
 /// The AWS wire protocols on the daemon's one port. The service comes from the SigV4
-/// credential scope (or, unsigned, from `X-Amz-Target` or the path); each service speaks
-/// its protocol with one generic codec, and every operation goes through the Dispatcher.
+/// credential scope (or, unsigned, from `X-Amz-Target`, the rest-json route or the query
+/// `Version`); each service speaks its model's protocol through one binding per protocol,
+/// its input is validated against the model, and every operation goes through the Dispatcher.
 struct AWSProtocols {
     let engine: CloudCafeEngine
     let catalog: ServiceCatalog
@@ -18,7 +19,7 @@ struct AWSProtocols {
 
     init(engine: CloudCafeEngine, configuration: GatewayConfiguration = GatewayConfiguration()) {
         self.engine = engine
-        self.catalog = ServiceCatalog()
+        self.catalog = ServiceCatalog(engine.declarations)
         self.configuration = configuration
     }
 
@@ -50,31 +51,133 @@ struct AWSProtocols {
             return JSONCodec.error(
                 WireError(errorCode: "RequestEntityTooLargeException", message: "Request must be smaller than 16777216 bytes", httpStatus: 413))
         }
-        let service = signed?.service ?? Self.unsignedService(target: target, path: request.uri.path, body: body)
+        let path = request.uri.path.hasSuffix("/") && request.uri.path.count > 1 ? String(request.uri.path.dropLast()) : request.uri.path
+        let service: ServiceCatalog.Service?
+        if let signed {
+            service = catalog.service(signingName: signed.service)
+        } else {
+            service = catalog.unsignedService(target: target, method: request.method, path: path) {
+                QueryCodec.parseForm(String(decoding: body, as: UTF8.self))["Version"]
+            }
+        }
+        guard let service else {
+            let name = signed?.service ?? "unknown"
+            return JSONCodec.error(
+                WireError(errorCode: "UnrecognizedClientException", message: "CloudCafe does not emulate the service '\(name)'.", httpStatus: 400))
+        }
         if configuration.strictAuth {
             do {
                 try await authenticate(request, body: body)
             } catch let failure as SigV4Verifier.Failure {
-                return errorResponse(Self.authError(failure, service: service ?? ""), service: service ?? "", requestID: requestID)
+                return errorResponse(Self.authError(failure, protocol: service.wireProtocol), service: service, requestID: requestID)
             } catch {
-                return errorResponse(CommonError.internalFailure(), service: service ?? "", requestID: requestID)
+                return errorResponse(CommonError.internalFailure(), service: service, requestID: requestID)
             }
         }
-        switch service {
-        case .some(let s) where ["events", "logs", "ssm", "sqs"].contains(s):
-            return await json(service: s, target: target, body: body, caller: caller)
-        case .some(let s) where ["sns", "iam", "sts"].contains(s):
-            return await query(service: s, request: request, body: body, caller: caller)
-        case .some(let s) where ["lambda", "scheduler"].contains(s):
-            return await RestJSONRoutes(service: s, catalog: catalog, engine: engine).handle(request, body: body, caller: caller)
-        default:
-            let error = WireError(
-                errorCode: "UnrecognizedClientException", message: "CloudCafe does not emulate the service '\(service ?? "unknown")'.", httpStatus: 400)
-            return JSONCodec.error(error)
+        switch service.wireProtocol {
+        case .json: return await json(service, target: target, body: body, caller: caller)
+        case .query: return await query(service, request: request, body: body, caller: caller)
+        case .restJSON: return await restJSON(service, request: request, path: path, body: body, caller: caller)
         }
     }
 
-    /// The service of an unsigned request, from what its protocol puts on the wire.
+    // MARK: - One call
+
+    /// Validates `tree` against the operation's input shape, decodes it (or `body`, when it
+    /// is already the JSON the shape decodes from), and performs the operation.
+    func call(
+        _ service: ServiceCatalog.Service, _ operation: OperationModel, tree: JSONValue, body: Data? = nil, caller: Caller
+    ) async throws -> (any Encodable)? {
+        let key = OperationKey(service: service.model.name, name: operation.name)
+        guard let implementation = engine.dispatcher.operation(key) else { throw WireError.unknownOperation(operation.name) }
+        if let shape = operation.input {
+            let violations = service.validator.violations(of: tree, shape: shape)
+            if !violations.isEmpty {
+                throw WireError(errorCode: service.declaration.validationErrorCode, message: ConstraintViolation.message(violations), httpStatus: 400)
+            }
+        }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        let input = try implementation.decodeInput(decoder, body ?? tree.data)
+        let output = try await engine.dispatcher.perform(key, input, context: engine.dispatcher.context(for: caller))
+        return implementation.encodable(output)
+    }
+
+    static func jsonData(_ value: (any Encodable)?) throws -> Data {
+        guard let value else { return Data("{}".utf8) }
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        return try encoder.encode(value)
+    }
+
+    // MARK: - Protocols
+
+    func json(_ service: ServiceCatalog.Service, target: String?, body: Data, caller: Caller) async -> Response {
+        let version = service.model.jsonVersion
+        guard let target, let dot = target.lastIndex(of: ".") else {
+            return JSONCodec.error(WireError(errorCode: "UnknownOperationException", message: "Missing X-Amz-Target.", httpStatus: 400), version: version)
+        }
+        let name = String(target[target.index(after: dot)...])
+        guard let operation = service.model.operation(name) else { return JSONCodec.error(WireError.unknownOperation(name), version: version) }
+        let tree: JSONValue
+        do {
+            tree = body.isEmpty ? .object([]) : try JSONValue(parsing: body)
+        } catch {
+            return JSONCodec.error(WireError.malformed("Start of structure or map found where not expected."), version: version)
+        }
+        guard case .object = tree else {
+            return JSONCodec.error(WireError.malformed("Start of structure or map found where not expected."), version: version)
+        }
+        do {
+            let output = try await call(service, operation, tree: tree, body: body.isEmpty ? nil : body, caller: caller)
+            return .body(String(decoding: try Self.jsonData(output), as: UTF8.self), contentType: JSONCodec.contentType(version))
+        } catch {
+            return JSONCodec.error(Self.awsError(error, validationCode: service.declaration.validationErrorCode), version: version)
+        }
+    }
+
+    func query(_ service: ServiceCatalog.Service, request: Request, body: Data, caller: Caller) async -> Response {
+        var parameters = QueryCodec.parseForm(String(decoding: body, as: UTF8.self))
+        for (k, v) in request.uri.queryParameters { parameters[String(k)] = String(v) }
+        let requestID = caller.requestID ?? ""
+        guard let action = parameters["Action"] else {
+            return QueryCodec.error(WireError(errorCode: "MissingAction", message: "Missing Action", httpStatus: 400), requestID: requestID)
+        }
+        guard let operation = service.model.operation(action) else {
+            return QueryCodec.error(
+                WireError(errorCode: "InvalidAction", message: "The action \(action) is not valid for this web service.", httpStatus: 400), requestID: requestID
+            )
+        }
+        do {
+            let binding = WireBinding(model: service.model)
+            let tree = operation.input.map { binding.queryTree(parameters, shape: $0) } ?? .object([])
+            let output = try await call(service, operation, tree: tree, caller: caller)
+            let value: any Encodable = output ?? EmptyShape()
+            let xml = try XMLResponseEncoder().response(value, operation: operation.name, namespace: service.model.xmlNamespace ?? "", requestID: requestID)
+            return .body(xml, contentType: "text/xml")
+        } catch {
+            return QueryCodec.error(Self.awsError(error, validationCode: service.declaration.validationErrorCode), requestID: requestID)
+        }
+    }
+
+    func restJSON(_ service: ServiceCatalog.Service, request: Request, path: String, body: Data, caller: Caller) async -> Response {
+        guard let (route, bound) = catalog.match(request.method, path, service: service.model.name) else {
+            return RestJSONCodec.error(
+                WireError(errorCode: "UnknownOperationException", message: "CloudCafe does not implement \(request.method) \(path).", httpStatus: 404))
+        }
+        let binding = WireBinding(model: service.model)
+        do {
+            let tree = try route.operation.input.map { try binding.restTree(request, body: body, shape: $0, bound: bound) } ?? .object([])
+            let output = try await call(service, route.operation, tree: tree, caller: caller)
+            let json = try JSONValue(parsing: try Self.jsonData(output))
+            return binding.restResponse(json, shape: route.operation.output, status: route.operation.responseCode)
+        } catch let e as JSONValue.SyntaxError {
+            return RestJSONCodec.error(WireError.malformed("Could not parse request body into json: \(e)", code: "InvalidRequestContentException"))
+        } catch {
+            return RestJSONCodec.error(Self.awsError(error, validationCode: service.declaration.validationErrorCode))
+        }
+    }
+
     /// `--strict-auth`: the signature must verify with the secret of a key IAM issued (or the
     /// root pair), and temporary credentials must carry their live session token.
     func authenticate(_ request: Request, body: Data) async throws {
@@ -96,9 +199,9 @@ struct AWSProtocols {
     }
 
     /// The error each protocol answers for a refused signature.
-    static func authError(_ failure: SigV4Verifier.Failure, service: String) -> WireError {
-        let query = ["sns", "iam", "sts"].contains(service)
-        let status = query || service == "lambda" || service == "scheduler" ? 403 : 400
+    static func authError(_ failure: SigV4Verifier.Failure, protocol wire: ServiceModel.WireProtocol) -> WireError {
+        let query = wire == .query
+        let status = wire == .json ? 400 : 403
         switch failure {
         case .missing:
             return WireError(
@@ -126,66 +229,11 @@ struct AWSProtocols {
     }
 
     /// An error in the shape of `service`'s protocol.
-    func errorResponse(_ error: any AWSServiceError, service: String, requestID: String) -> Response {
-        switch service {
-        case "sns", "iam", "sts": QueryCodec.error(error, requestID: requestID)
-        case "lambda", "scheduler": RestJSONCodec.error(error)
-        default: JSONCodec.error(error)
-        }
-    }
-
-    static func unsignedService(target: String?, path: String, body: Data) -> String? {
-        if let target {
-            if target.hasPrefix("AWSEvents.") { return "events" }
-            if target.hasPrefix("Logs_20140328.") { return "logs" }
-            if target.hasPrefix("AmazonSSM.") { return "ssm" }
-            if target.hasPrefix("AmazonSQS.") { return "sqs" }
-        }
-        if path.hasPrefix("/2015-03-31/") || path.hasPrefix("/2018-10-31/") || path.hasPrefix("/2017-03-31/") { return "lambda" }
-        if path.hasPrefix("/schedules") || path.hasPrefix("/schedule-groups") { return "scheduler" }
-        // Query requests name their API version.
-        switch QueryCodec.parseForm(String(decoding: body, as: UTF8.self))["Version"] {
-        case "2010-03-31": return "sns"
-        case "2010-05-08": return "iam"
-        case "2011-06-15": return "sts"
-        default: return nil
-        }
-    }
-
-    func json(service: String, target: String?, body: Data, caller: Caller) async -> Response {
-        guard let target, let dot = target.lastIndex(of: ".") else {
-            return JSONCodec.error(WireError(errorCode: "UnknownOperationException", message: "Missing X-Amz-Target.", httpStatus: 400))
-        }
-        let name = String(target[target.index(after: dot)...])
-        guard let operation = catalog.table(service)?[name] else { return JSONCodec.error(WireError.unknownOperation(name)) }
-        if !body.isEmpty, (try? JSONValue(parsing: body)) == nil {
-            return JSONCodec.error(WireError.malformed("Start of structure or map found where not expected."))
-        }
-        do {
-            return try await operation.run(JSONCodec(body: body), caller, engine.dispatcher)
-        } catch {
-            return JSONCodec.error(Self.awsError(error, validationCode: service == "logs" ? "InvalidParameterException" : "ValidationException"))
-        }
-    }
-
-    func query(service: String, request: Request, body: Data, caller: Caller) async -> Response {
-        var parameters = QueryCodec.parseForm(String(decoding: body, as: UTF8.self))
-        for (k, v) in request.uri.queryParameters { parameters[String(k)] = String(v) }
-        let requestID = caller.requestID ?? ""
-        guard let action = parameters["Action"] else {
-            return QueryCodec.error(WireError(errorCode: "MissingAction", message: "Missing Action", httpStatus: 400), requestID: requestID)
-        }
-        guard let operation = catalog.table(service)?[action] else {
-            return QueryCodec.error(
-                WireError(errorCode: "InvalidAction", message: "The action \(action) is not valid for this web service.", httpStatus: 400), requestID: requestID
-            )
-        }
-        do {
-            return try await operation.run(
-                QueryCodec(parameters: parameters, namespace: ServiceCatalog.namespaces[service] ?? "", requestID: requestID), caller, engine.dispatcher)
-        } catch {
-            let validation = service == "sns" ? "InvalidParameter" : "ValidationError"
-            return QueryCodec.error(Self.awsError(error, validationCode: validation), requestID: requestID)
+    func errorResponse(_ error: any AWSServiceError, service: ServiceCatalog.Service, requestID: String) -> Response {
+        switch service.wireProtocol {
+        case .query: QueryCodec.error(error, requestID: requestID)
+        case .restJSON: RestJSONCodec.error(error)
+        case .json: JSONCodec.error(error, version: service.model.jsonVersion)
         }
     }
 

@@ -1,5 +1,5 @@
 import CloudCafeCore
-import CloudWatchLogs
+import CloudWatchLogsAPI
 import Engine
 import EventBridge
 import Foundation
@@ -7,6 +7,7 @@ import HTTPTypes
 import Hummingbird
 import IAM
 import Lambda
+import LambdaAPI
 import NIOCore
 import SNS
 
@@ -158,10 +159,11 @@ struct AdminAPI {
     func invoke(_ request: Request, function: String) async throws -> Response {
         let payload = try await request.body.collect(upTo: Lambda.syncPayloadLimitForAdmin)
         do {
-            let out = try await engine.client().send(Lambda.invoke, InvokeInput(functionName: function, payload: Data(payload.readableBytesView)))
-            var members: [(String, JSONValue)] = [("StatusCode", .int(out.statusCode))]
+            let out = try await engine.client().send(
+                LambdaOperations.invoke, InvocationRequest(functionName: function, payload: Data(payload.readableBytesView)))
+            var members: [(String, JSONValue)] = [("StatusCode", .int(out.statusCode ?? 200))]
             if let e = out.functionError { members.append(("FunctionError", .string(e))) }
-            members.append(("Payload", .string(String(decoding: out.payload, as: UTF8.self))))
+            members.append(("Payload", .string(String(decoding: out.payload ?? Data(), as: UTF8.self))))
             return Self.json(.object(members))
         } catch let e as AWSClientError {
             return Self.json(.object([("error", .string(e.error.errorCode)), ("message", .string(e.error.message))]), status: .init(code: e.error.httpStatus))
@@ -172,29 +174,28 @@ struct AdminAPI {
     func logs(group: String) async throws -> Response {
         let client = engine.client()
         do {
-            var streams: [LogStreamDescription] = []
+            var streams: [String] = []
             var token: String?
             repeat {
-                var input = DescribeLogStreamsInput(logGroupName: group)
-                input.nextToken = token
-                let page = try await client.send(CloudWatchLogs.describeLogStreams, input)
-                streams += page.logStreams
+                let page = try await client.send(
+                    CloudWatchLogsOperations.describeLogStreams, DescribeLogStreamsRequest(logGroupName: group, nextToken: token))
+                streams += (page.logStreams ?? []).compactMap(\.logStreamName)
                 token = page.nextToken
             } while token != nil
-            var events: [(OutputLogEvent, String, Int)] = []
-            for s in streams {
+            var events: [(timestamp: Int, ingestion: Int, message: String, stream: String, index: Int)] = []
+            for stream in streams {
                 let got = try await client.send(
-                    CloudWatchLogs.getLogEvents, GetLogEventsInput(logGroupName: group, logStreamName: s.logStreamName, startFromHead: true))
-                events += got.events.enumerated().map { ($1, s.logStreamName, $0) }
+                    CloudWatchLogsOperations.getLogEvents, GetLogEventsRequest(logGroupName: group, logStreamName: stream, startFromHead: true))
+                events += (got.events ?? []).enumerated().map { ($1.timestamp ?? 0, $1.ingestionTime ?? 0, $1.message ?? "", stream, $0) }
             }
-            events.sort { ($0.0.timestamp, $0.0.ingestionTime, $0.1, $0.2) < ($1.0.timestamp, $1.0.ingestionTime, $1.1, $1.2) }
+            events.sort { ($0.timestamp, $0.ingestion, $0.stream, $0.index) < ($1.timestamp, $1.ingestion, $1.stream, $1.index) }
             return Self.json(
                 .object([
                     (
                         "events",
                         .array(
-                            events.map { e, stream, _ in
-                                .object([("stream", .string(stream)), ("timestamp", .int(e.timestamp)), ("message", .string(e.message))])
+                            events.map { e in
+                                .object([("stream", .string(e.stream)), ("timestamp", .int(e.timestamp)), ("message", .string(e.message))])
                             })
                     )
                 ]))

@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import SNS
+import SNSAPI
 
 /// The links in SNS emails, served by the daemon so they work: confirm a subscription,
 /// unsubscribe. They need no credentials, as AWS's do not.
@@ -16,11 +17,11 @@ struct EmailLinks {
             let q = request.uri.queryParameters
             do {
                 let input = ConfirmSubscriptionInput(topicArn: q.get("TopicArn").map { String($0) } ?? "", token: q.get("Token").map { String($0) } ?? "")
-                let arn = try await linkClient(region: q.get("TopicArn").flatMap { ARN(String($0))?.region }).send(SNS.confirmSubscriptionByLink, input)
-                    .subscriptionArn
+                let out = try await engine.sns.confirmByLink(input, context(region: q.get("TopicArn").flatMap { ARN(String($0))?.region }))
+                let arn = out.subscriptionArn ?? ""
                 return Self.page("Subscription confirmed!", "You have successfully subscribed. Your subscription's id is: \(arn)")
-            } catch let error as AWSClientError {
-                return Self.page("Subscription not confirmed", error.error.message, status: .badRequest)
+            } catch let error as SNSError {
+                return Self.page("Subscription not confirmed", error.message, status: .badRequest)
             } catch {
                 return Self.page("Subscription not confirmed", "\(error)", status: .internalServerError)
             }
@@ -28,19 +29,20 @@ struct EmailLinks {
         router.get("/unsubscribe.html") { request, _ in
             do {
                 let arn = request.uri.queryParameters.get("SubscriptionArn").map { String($0) } ?? ""
-                _ = try await linkClient(region: ARN(arn)?.region).send(SNS.unsubscribeByLink, UnsubscribeInput(subscriptionArn: arn))
+                _ = try await engine.sns.unsubscribeByLink(UnsubscribeInput(subscriptionArn: arn), context(region: ARN(arn)?.region))
                 return Self.page("Subscription removed!", "Your subscription has been removed. You will no longer receive notifications from this topic.")
-            } catch let error as AWSClientError {
-                return Self.page("Unsubscribe failed", error.error.message, status: error.error.httpStatus == 404 ? .notFound : .badRequest)
+            } catch let error as SNSError {
+                return Self.page("Unsubscribe failed", error.message, status: error.httpStatus == 404 ? .notFound : .badRequest)
             } catch {
                 return Self.page("Unsubscribe failed", "\(error)", status: .internalServerError)
             }
         }
     }
 
-    /// Links are followed anonymously; the operations they reach need no permission.
-    func linkClient(region: String?) -> AWSClient {
-        engine.dispatcher.client(as: .root(account: engine.configuration.account), region: region ?? engine.configuration.region)
+    /// Links are followed anonymously and need no permission (the token or the subscription
+    /// ARN is the proof), so they go to SNS without IAM, in a context the Dispatcher builds.
+    func context(region: String?) -> CallContext {
+        engine.dispatcher.context(for: Caller(principal: .root(account: engine.configuration.account), region: region ?? engine.configuration.region))
     }
 
     static func page(_ title: String, _ text: String, status: HTTPResponse.Status = .ok) -> Response {

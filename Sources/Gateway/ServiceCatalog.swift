@@ -1,85 +1,111 @@
-import CloudWatchLogs
-import EventBridge
+import CloudCafeCore
+import Foundation
 import HTTPTypes
-import IAM
-import Lambda
-import SNS
-import SQS
-import SSM
 
-/// Which operations each service serves over the wire, by name.
+/// The services the Gateway serves, found the ways the wire names them: by the SigV4
+/// credential scope, by `X-Amz-Target` prefix, by the query protocol's `Version`, or by a
+/// rest-json route. Built from the running services' declarations; nothing here names a service.
 struct ServiceCatalog: Sendable {
-    /// The query protocol's XML namespaces (botocore `metadata.xmlNamespace`).
-    static let namespaces = [
-        "sns": "http://sns.amazonaws.com/doc/2010-03-31/",
-        "iam": "https://iam.amazonaws.com/doc/2010-05-08/",
-        "sts": "https://sts.amazonaws.com/doc/2011-06-15/",
-    ]
+    /// One served service: its declaration and the validator of its model.
+    struct Service: Sendable {
+        let declaration: ServiceDeclaration
+        let validator: ShapeValidator
+        var model: ServiceModel { declaration.model }
+        var wireProtocol: ServiceModel.WireProtocol { declaration.model.wireProtocol }
+    }
 
-    private let tables: [String: OperationTable] = [
-        "events": OperationTable([
-            WireOperation(EventBridge.putRule), WireOperation(EventBridge.putTargets),
-            WireOperation(EventBridge.enableRule), WireOperation(EventBridge.disableRule), WireOperation(EventBridge.describeRule),
-            WireOperation(EventBridge.listRules), WireOperation(EventBridge.deleteRule), WireOperation(EventBridge.listTargetsByRule),
-            WireOperation(EventBridge.removeTargets), WireOperation(EventBridge.listRuleNamesByTarget), WireOperation(EventBridge.tagResource),
-            WireOperation(EventBridge.untagResource), WireOperation(EventBridge.listTagsForResource), WireOperation(EventBridge.putEvents),
-        ]),
-        "logs": OperationTable([
-            WireOperation(CloudWatchLogs.createLogGroup), WireOperation(CloudWatchLogs.createLogStream),
-            WireOperation(CloudWatchLogs.putLogEvents), WireOperation(CloudWatchLogs.getLogEvents),
-            WireOperation(CloudWatchLogs.describeLogGroups), WireOperation(CloudWatchLogs.describeLogStreams),
-            WireOperation(CloudWatchLogs.deleteLogGroup), WireOperation(CloudWatchLogs.deleteLogStream),
-            WireOperation(CloudWatchLogs.putRetentionPolicy), WireOperation(CloudWatchLogs.deleteRetentionPolicy),
-            WireOperation(CloudWatchLogs.filterLogEvents),
-        ]),
-        "ssm": OperationTable([
-            WireOperation(SSM.putParameter), WireOperation(SSM.getParameter), WireOperation(SSM.getParameters),
-            WireOperation(SSM.getParametersByPath), WireOperation(SSM.deleteParameter), WireOperation(SSM.deleteParameters),
-            WireOperation(SSM.describeParameters), WireOperation(SSM.getParameterHistory),
-        ]),
-        "sns": OperationTable([
-            WireOperation(SNS.createTopic), WireOperation(SNS.setTopicAttributes), WireOperation(SNS.subscribe),
-            WireOperation(SNS.confirmSubscription), WireOperation(SNS.unsubscribe), WireOperation(SNS.publish),
-            WireOperation(SNS.deleteTopic), WireOperation(SNS.listTopics), WireOperation(SNS.getTopicAttributes),
-            WireOperation(SNS.listSubscriptions), WireOperation(SNS.listSubscriptionsByTopic), WireOperation(SNS.getSubscriptionAttributes),
-            WireOperation(SNS.setSubscriptionAttributes), WireOperation(SNS.publishBatch),
-        ]),
-        "iam": OperationTable([
-            WireOperation(IAM.createRole), WireOperation(IAM.putRolePolicy), WireOperation(IAM.attachRolePolicy), WireOperation(IAM.getRole),
-            WireOperation(IAM.listRoles), WireOperation(IAM.updateAssumeRolePolicy), WireOperation(IAM.deleteRole), WireOperation(IAM.detachRolePolicy),
-            WireOperation(IAM.listAttachedRolePolicies), WireOperation(IAM.getRolePolicy), WireOperation(IAM.listRolePolicies),
-            WireOperation(IAM.deleteRolePolicy), WireOperation(IAM.createPolicy), WireOperation(IAM.getPolicy), WireOperation(IAM.getPolicyVersion),
-            WireOperation(IAM.listPolicies), WireOperation(IAM.deletePolicy), WireOperation(IAM.createUser), WireOperation(IAM.getUser),
-            WireOperation(IAM.listUsers), WireOperation(IAM.deleteUser), WireOperation(IAM.createAccessKey), WireOperation(IAM.listAccessKeys),
-            WireOperation(IAM.deleteAccessKey), WireOperation(IAM.attachUserPolicy), WireOperation(IAM.putUserPolicy),
-            WireOperation(IAM.simulatePrincipalPolicy), WireOperation(IAM.simulateCustomPolicy),
-            WireOperation(IAM.putRolePermissionsBoundary), WireOperation(IAM.deleteRolePermissionsBoundary),
-            WireOperation(IAM.putUserPermissionsBoundary), WireOperation(IAM.deleteUserPermissionsBoundary),
-        ]),
-        "sts": OperationTable([WireOperation(IAM.getCallerIdentity), WireOperation(IAM.assumeRole)]),
-        "sqs": OperationTable([
-            WireOperation(SQS.createQueue), WireOperation(SQS.getQueueUrl), WireOperation(SQS.listQueues), WireOperation(SQS.deleteQueue),
-            WireOperation(SQS.purgeQueue), WireOperation(SQS.sendMessage), WireOperation(SQS.receiveMessage), WireOperation(SQS.deleteMessage),
-            WireOperation(SQS.getQueueAttributes),
-        ]),
-        "scheduler": OperationTable([
-            WireOperation(EventBridgeScheduler.createSchedule), WireOperation(EventBridgeScheduler.getSchedule),
-            WireOperation(EventBridgeScheduler.updateSchedule), WireOperation(EventBridgeScheduler.deleteSchedule),
-            WireOperation(EventBridgeScheduler.listSchedules), WireOperation(EventBridgeScheduler.createScheduleGroup),
-            WireOperation(EventBridgeScheduler.getScheduleGroup), WireOperation(EventBridgeScheduler.deleteScheduleGroup),
-            WireOperation(EventBridgeScheduler.listScheduleGroups),
-        ]),
-        "lambda": OperationTable([
-            WireOperation(Lambda.createFunction, status: .created), WireOperation(Lambda.getFunctionConfiguration),
-            WireOperation(Lambda.updateFunctionConfiguration), WireOperation(Lambda.addPermission, status: .created),
-            WireOperation(Lambda.publishLayerVersion, status: .created), WireOperation(Lambda.getFunction),
-            WireOperation(Lambda.listFunctions), WireOperation(Lambda.updateFunctionCode), WireOperation(Lambda.deleteFunction, status: .noContent),
-            WireOperation(Lambda.getPolicy), WireOperation(Lambda.removePermission, status: .noContent), WireOperation(Lambda.getLayerVersion),
-            WireOperation(Lambda.listLayers), WireOperation(Lambda.listLayerVersions), WireOperation(Lambda.deleteLayerVersion, status: .noContent),
-            WireOperation(Lambda.tagResource, status: .noContent), WireOperation(Lambda.untagResource, status: .noContent),
-            WireOperation(Lambda.listTags),
-        ]),
-    ]
+    /// A rest-json route: `/2015-03-31/functions/{FunctionName}/invocations`.
+    struct Route: Sendable {
+        let service: String
+        let operation: OperationModel
+        let method: HTTPRequest.Method
+        let segments: [Segment]
+        /// Query-string constants the URI names (`?versions`).
+        let literals: Int
 
-    func table(_ service: String) -> OperationTable? { tables[service] }
+        enum Segment: Sendable, Equatable {
+            case literal(String)
+            case variable(String, greedy: Bool)
+        }
+    }
+
+    private(set) var services: [String: Service] = [:]
+    private var bySigningName: [String: String] = [:]
+    private var byTargetPrefix: [String: String] = [:]
+    private var byQueryVersion: [String: String] = [:]
+    private(set) var routes: [Route] = []
+
+    init(_ declarations: [ServiceDeclaration]) {
+        for d in declarations {
+            let m = d.model
+            services[m.name] = Service(declaration: d, validator: ShapeValidator(m, unenforced: d.unenforced))
+            bySigningName[m.signingName] = m.name
+            switch m.wireProtocol {
+            case .json: if let prefix = m.targetPrefix { byTargetPrefix[prefix] = m.name }
+            case .query: byQueryVersion[m.apiVersion] = m.name
+            case .restJSON:
+                for op in m.operations { routes.append(Self.route(m.name, op)) }
+            }
+        }
+    }
+
+    static func route(_ service: String, _ op: OperationModel) -> Route {
+        let path = op.requestURI.split(separator: "?", maxSplits: 1).first.map(String.init) ?? op.requestURI
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true).map { part -> Route.Segment in
+            if part.hasPrefix("{"), part.hasSuffix("}") {
+                let name = part.dropFirst().dropLast()
+                return name.hasSuffix("+") ? .variable(String(name.dropLast()), greedy: true) : .variable(String(name), greedy: false)
+            }
+            return .literal(String(part))
+        }
+        let literals = segments.filter { if case .literal = $0 { true } else { false } }.count
+        return Route(service: service, operation: op, method: HTTPRequest.Method(op.method) ?? .post, segments: segments, literals: literals)
+    }
+
+    subscript(name: String) -> Service? { services[name] }
+
+    /// The service a SigV4 credential scope names.
+    func service(signingName: String) -> Service? { bySigningName[signingName].flatMap { services[$0] } }
+
+    /// The service of an unsigned request, from what its protocol puts on the wire.
+    func unsignedService(target: String?, method: HTTPRequest.Method, path: String, version: () -> String?) -> Service? {
+        if let target, let dot = target.lastIndex(of: "."), let name = byTargetPrefix[String(target[..<dot])] { return services[name] }
+        if let route = match(method, path) { return services[route.route.service] }
+        return version().flatMap { byQueryVersion[$0] }.flatMap { services[$0] }
+    }
+
+    /// The route a rest-json request takes, with its path variables; the route with the most
+    /// literal segments wins when several match.
+    func match(_ method: HTTPRequest.Method, _ path: String, service: String? = nil) -> (route: Route, bound: [String: String])? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        var best: (route: Route, bound: [String: String])?
+        for route in routes where route.method == method && (service == nil || route.service == service) {
+            guard let bound = Self.bind(route.segments, parts) else { continue }
+            if let b = best, b.route.literals >= route.literals { continue }
+            best = (route, bound)
+        }
+        return best
+    }
+
+    static func bind(_ segments: [Route.Segment], _ parts: [String]) -> [String: String]? {
+        var bound: [String: String] = [:]
+        var i = 0
+        for (n, segment) in segments.enumerated() {
+            switch segment {
+            case .literal(let text):
+                guard i < parts.count, parts[i] == text else { return nil }
+                i += 1
+            case .variable(let name, let greedy):
+                guard i < parts.count, !parts[i].isEmpty else { return nil }
+                if greedy, n == segments.count - 1 {
+                    bound[name] = parts[i...].joined(separator: "/").removingPercentEncoding ?? parts[i...].joined(separator: "/")
+                    i = parts.count
+                } else {
+                    bound[name] = parts[i].removingPercentEncoding ?? parts[i]
+                    i += 1
+                }
+            }
+        }
+        return i == parts.count ? bound : nil
+    }
 }

@@ -1,5 +1,6 @@
 public import CloudCafeCore
 public import Foundation
+import STSAPI
 
 // MARK: - Shapes (botocore iam 2010-05-08, sts 2011-06-15)
 
@@ -105,49 +106,6 @@ public struct PutUserPolicyInput: Sendable, Codable {
     enum CodingKeys: String, CodingKey { case userName = "UserName", policyName = "PolicyName", policyDocument = "PolicyDocument" }
 }
 
-/// AssumeRole input.
-public struct AssumeRoleInput: Sendable, Codable {
-    public var roleArn: String
-    public var roleSessionName: String
-    public var durationSeconds: Int?
-    /// Session policies: they cap the session's permissions.
-    public var policy: String?
-    public var policyArns: [PolicyDescriptorType]?
-    enum CodingKeys: String, CodingKey {
-        case roleArn = "RoleArn", roleSessionName = "RoleSessionName", durationSeconds = "DurationSeconds", policy = "Policy", policyArns = "PolicyArns"
-    }
-    public init(roleArn: String, roleSessionName: String, durationSeconds: Int? = nil) {
-        self.roleArn = roleArn
-        self.roleSessionName = roleSessionName
-        self.durationSeconds = durationSeconds
-    }
-}
-
-/// Temporary credentials.
-public struct Credentials: Sendable, Codable {
-    public var accessKeyId: String
-    public var secretAccessKey: String
-    public var sessionToken: String
-    public var expiration: Date
-    enum CodingKeys: String, CodingKey {
-        case accessKeyId = "AccessKeyId", secretAccessKey = "SecretAccessKey", sessionToken = "SessionToken", expiration = "Expiration"
-    }
-}
-
-/// The session AssumeRole created.
-public struct AssumedRoleUser: Sendable, Codable {
-    public var assumedRoleId: String
-    public var arn: String
-    enum CodingKeys: String, CodingKey { case assumedRoleId = "AssumedRoleId", arn = "Arn" }
-}
-
-/// AssumeRole output.
-public struct AssumeRoleOutput: Sendable, Codable {
-    public var credentials: Credentials
-    public var assumedRoleUser: AssumedRoleUser
-    enum CodingKeys: String, CodingKey { case credentials = "Credentials", assumedRoleUser = "AssumedRoleUser" }
-}
-
 // MARK: - Operations
 
 extension IAM {
@@ -231,12 +189,6 @@ extension IAM {
         }
         return IAMEmptyOutput()
     }
-
-    /// STS AssumeRole.
-    public static let assumeRole = Operation<IAM, AssumeRoleInput, AssumeRoleOutput>(
-        name: "AssumeRole", action: "sts:AssumeRole", resource: { i, _ in i.roleArn },
-        resourcePolicy: { iam, i, _ in await iam.trustPolicy(i.roleArn) }
-    ) { iam, input, ctx in try await iam.assumeRole(input, ctx) }
 
     // MARK: - Implementations
 
@@ -339,23 +291,10 @@ extension IAM {
         return IAMEmptyOutput()
     }
 
-    func assumeRole(_ input: AssumeRoleInput, _ ctx: CallContext) throws(IAMError) -> AssumeRoleOutput {
+    func assumeRole(_ input: AssumeRoleRequest, _ ctx: CallContext) throws(IAMError) -> AssumeRoleResponse {
         if case .root = ctx.caller { throw .init(code: .accessDenied, message: "Roles may not be assumed by root accounts.") }
+        // The model bounds the duration (900–43200 seconds) and the session name.
         let duration = input.durationSeconds ?? 3600
-        guard (900...43_200).contains(duration) else {
-            throw .init(
-                code: .validationError,
-                message:
-                    "1 validation error detected: Value '\(duration)' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900"
-            )
-        }
-        guard (2...64).contains(input.roleSessionName.count) else {
-            throw .init(
-                code: .validationError,
-                message:
-                    "1 validation error detected: Value '\(input.roleSessionName)' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2"
-            )
-        }
         guard let arn = ARN(input.roleArn), let r = roles[arn.lastComponent.lowercased()], r.arn == arn else {
             throw .init(code: .noSuchEntity, message: "The role with name \(ARN(input.roleArn)?.lastComponent ?? input.roleArn) cannot be found.")
         }
@@ -376,7 +315,7 @@ extension IAM {
         sessions[keyID] = session
         let sessionArn = Principal.assumedRole(role: r.arn, session: input.roleSessionName).arn
         sessionPolicies[sessionArn] = sessionDocuments.isEmpty ? nil : sessionDocuments
-        return AssumeRoleOutput(
+        return AssumeRoleResponse(
             credentials: Credentials(accessKeyId: keyID, secretAccessKey: session.secret, sessionToken: session.token, expiration: session.expiration),
             assumedRoleUser: AssumedRoleUser(
                 assumedRoleId: "\(r.roleID):\(input.roleSessionName)", arn: Principal.assumedRole(role: r.arn, session: input.roleSessionName).arn))

@@ -1,5 +1,7 @@
 public import CloudCafeCore
 import Foundation
+import IAMAPI
+import STSAPI
 
 /// IAM: roles, users, their inline and managed policies. IAM is global: its resources
 /// have no region.
@@ -127,5 +129,59 @@ struct ManagedPolicy: Sendable {
                 versions: [(version, document.compact, updated)], created: created,
                 policyID: "ANPA" + String(arn.lastComponent.uppercased().filter(\.isLetter).prefix(17)))
         }
+    }
+}
+
+extension IAM: AWSService {
+    /// IAM and STS over the query protocol: denials are `AccessDenied`/403, constraint
+    /// failures `ValidationError`.
+    public nonisolated var declarations: [ServiceDeclaration] {
+        let denied = AccessDeniedStyle(code: "AccessDenied", httpStatus: 403)
+        return [
+            ServiceDeclaration(
+                model: IAMOperations.service, validationErrorCode: "ValidationError", accessDenied: denied,
+                operations: [
+                    bind(Self.getRole),
+                    bind(Self.listRoles),
+                    bind(Self.updateAssumeRolePolicy),
+                    bind(Self.deleteRole),
+                    bind(Self.detachRolePolicy),
+                    bind(Self.listAttachedRolePolicies),
+                    bind(Self.getRolePolicy),
+                    bind(Self.listRolePolicies),
+                    bind(Self.deleteRolePolicy),
+                    bind(Self.createPolicy),
+                    bind(Self.getPolicy),
+                    bind(Self.getPolicyVersion),
+                    bind(Self.listPolicies),
+                    bind(Self.deletePolicy),
+                    bind(Self.createRole),
+                    bind(Self.putRolePolicy),
+                    bind(Self.attachRolePolicy),
+                    bind(Self.simulatePrincipalPolicy),
+                    bind(Self.simulateCustomPolicy),
+                    bind(Self.createUser),
+                    bind(Self.getUser),
+                    bind(Self.listUsers),
+                    bind(Self.deleteUser),
+                    bind(Self.createAccessKey),
+                    bind(Self.listAccessKeys),
+                    bind(Self.deleteAccessKey),
+                    bind(Self.attachUserPolicy),
+                    bind(Self.putUserPolicy),
+                    bind(Self.putRolePermissionsBoundary),
+                    bind(Self.deleteRolePermissionsBoundary),
+                    bind(Self.putUserPermissionsBoundary),
+                    bind(Self.deleteUserPermissionsBoundary),
+                ]),
+            ServiceDeclaration(
+                model: STSOperations.service, validationErrorCode: "ValidationError", accessDenied: denied,
+                operations: [
+                    implement(STSOperations.getCallerIdentity, needsNoPermission: true) { iam, _, ctx in await iam.callerIdentity(ctx) },
+                    implement(STSOperations.assumeRole, resource: { i, _ in i.roleArn }, resourcePolicy: { iam, i, _ in await iam.trustPolicy(i.roleArn) }) {
+                        try await $0.assumeRole($1, $2)
+                    },
+                ]),
+        ]
     }
 }

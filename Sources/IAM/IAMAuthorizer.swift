@@ -48,7 +48,7 @@ public final class IAMAuthorizer: Authorizer {
                 resourceMustAllow: request.action == "sts:AssumeRole", boundary: boundary, sessionPolicies: sessionPolicies)
             remember(Record(time: ctx.now, principal: ctx.caller.arn, action: request.action, resource: resource, evaluation: evaluation))
             guard !evaluation.allowed else { continue }
-            let error = Self.denial(principal: ctx.caller, action: request.action, resource: resource, evaluation: evaluation)
+            let error = Self.denial(principal: ctx.caller, action: request.action, resource: resource, evaluation: evaluation, style: request.accessDenied)
             logger.notice(
                 "\(mode == .enforce ? "denied" : "would deny (audit)")",
                 metadata: [
@@ -126,7 +126,7 @@ public final class IAMAuthorizer: Authorizer {
     }
 
     /// AWS's access-denied error of the service that owns `action`, worded as AWS words it.
-    static func denial(principal: Principal, action: String, resource: String, evaluation: Evaluation) -> CommonError {
+    static func denial(principal: Principal, action: String, resource: String, evaluation: Evaluation, style: AccessDeniedStyle) -> CommonError {
         let why: String
         let kind: String
         switch evaluation.layer {
@@ -140,12 +140,7 @@ public final class IAMAuthorizer: Authorizer {
         default: why = "because no \(kind) allows the \(action) action"
         }
         let message = "User: \(principal.arn) is not authorized to perform: \(action) on resource: \(resource) \(why)"
-        switch action.split(separator: ":").first.map(String.init) ?? "" {
-        case "sns": return .accessDenied(code: "AuthorizationError", message: message, httpStatus: 403)
-        case "iam", "sts": return .accessDenied(code: "AccessDenied", message: message, httpStatus: 403)
-        case "lambda": return .accessDenied(code: "AccessDeniedException", message: message, httpStatus: 403)
-        default: return .accessDenied(code: "AccessDeniedException", message: message, httpStatus: 400)
-        }
+        return .accessDenied(code: style.code, message: message, httpStatus: style.httpStatus)
     }
 }
 

@@ -1,7 +1,7 @@
 public import CloudCafeCore
 import Crypto
 public import Foundation
-import IAM
+import STSAPI
 
 // MARK: - Shapes (botocore lambda 2015-03-31)
 
@@ -237,7 +237,8 @@ extension Lambda {
         guard ARN(role) != nil else { return }
         let lambdaService = dispatcher.client(as: .service("lambda.amazonaws.com"), region: ctx.region)
         do {
-            _ = try await lambdaService.send(IAM.assumeRole, AssumeRoleInput(roleArn: role, roleSessionName: "awslambda-validation", durationSeconds: 900))
+            _ = try await lambdaService.send(
+                STSOperations.assumeRole, AssumeRoleRequest(roleArn: role, roleSessionName: "awslambda-validation", durationSeconds: 900))
         } catch let e as AWSClientError where ["AccessDenied", "NoSuchEntity"].contains(e.error.errorCode) {
             throw LambdaError.invalid("The role defined for the function cannot be assumed by Lambda.")
         }

@@ -1,53 +1,16 @@
-public import CloudCafeCore
-import CloudWatchLogs
-public import Foundation
+import CloudCafeCore
+import CloudWatchLogsAPI
+import LambdaAPI
+import Foundation
 import Synchronization
-
-// MARK: - Shapes
-
-/// Invoke input. On the wire the options are headers and the payload is the body.
-public struct InvokeInput: Sendable {
-    public var functionName: String
-    /// `RequestResponse` (default), `Event` or `DryRun`.
-    public var invocationType: String?
-    /// `Tail` returns the end of the log in the response.
-    public var logType: String?
-    public var payload: Data?
-
-    public init(functionName: String, invocationType: String? = nil, logType: String? = nil, payload: Data? = nil) {
-        self.functionName = functionName
-        self.invocationType = invocationType
-        self.logType = logType
-        self.payload = payload
-    }
-}
-
-/// Invoke output.
-public struct InvokeOutput: Sendable {
-    /// 200 for RequestResponse, 202 for Event, 204 for DryRun.
-    public var statusCode: Int
-    /// `Unhandled` when the function failed; the payload is then Lambda's error object.
-    public var functionError: String?
-    /// The last 4 KB of the invocation's log, base64, when `LogType=Tail`.
-    public var logResult: String?
-    public var payload: Data
-    public var executedVersion: String?
-}
 
 // MARK: - Operation
 
 extension Lambda {
-    /// Invoke.
-    public static let invoke = Operation<Lambda, InvokeInput, InvokeOutput>(
-        name: "Invoke", action: "lambda:InvokeFunction",
-        resource: { i, c in c.arn("lambda", "function:\(functionName(from: i.functionName))").description },
-        resourcePolicy: { lambda, i, c in await lambda.policyDocument(i.functionName, c) }
-    ) { lambda, input, ctx in try await lambda.invoke(input, ctx) }
-
     static let syncPayloadLimit = 6_291_456
     static let asyncPayloadLimit = 262_144
 
-    func invoke(_ input: InvokeInput, _ ctx: CallContext) async throws -> InvokeOutput {
+    func invoke(_ input: InvocationRequest, _ ctx: CallContext) async throws -> InvocationResponse {
         let f = try function(input.functionName, ctx)
         let payload = input.payload.flatMap { $0.isEmpty ? nil : $0 } ?? Data("{}".utf8)
         let event: JSONValue
@@ -58,22 +21,22 @@ extension Lambda {
         }
         switch input.invocationType ?? "RequestResponse" {
         case "DryRun":
-            return InvokeOutput(statusCode: 204, payload: Data(), executedVersion: nil)
+            return InvocationResponse(statusCode: 204, payload: Data())
         case "Event":
             guard payload.count <= Self.asyncPayloadLimit else { throw LambdaError.tooLarge(Self.asyncPayloadLimit) }
             let requestID = dispatcher.ids.uuid()
             dispatcher.work.spawn { await self.runAsync(Key(region: f.arn.region, name: f.name), event: event, requestID: requestID, attempt: 0) }
-            return InvokeOutput(statusCode: 202, payload: Data(), executedVersion: nil)
+            return InvocationResponse(statusCode: 202, payload: Data())
         case "RequestResponse":
             guard payload.count <= Self.syncPayloadLimit else { throw LambdaError.tooLarge(Self.syncPayloadLimit) }
             let result = await run(f, event: event)
             let tail = input.logType == "Tail" ? Data(result.logTail.utf8.suffix(4096)).base64EncodedString() : nil
-            return InvokeOutput(
+            return InvocationResponse(
                 statusCode: 200, functionError: result.failed ? "Unhandled" : nil, logResult: tail, payload: result.payload, executedVersion: "$LATEST")
-        case let other:
+        default:
+            // The model's enum constraint refuses any other type before the call gets here.
             throw LambdaError.validation(
-                "1 validation error detected: Value '\(other)' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]"
-            )
+                ConstraintViolation.message([.enumValue("invocationType", input.invocationType.map { "'\($0)'" }, ["Event", "RequestResponse", "DryRun"])]))
         }
     }
 }
@@ -296,16 +259,16 @@ extension Lambda {
     /// logs permissions AWS drops them silently, and so does CloudCafe.
     static func ship(_ lines: [InputLogEvent], group: String, stream: String, createStream: Bool, as role: AWSClient) async {
         do {
-            _ = try await role.send(CloudWatchLogs.createLogGroup, CreateLogGroupInput(logGroupName: group))
+            _ = try await role.send(CloudWatchLogsOperations.createLogGroup, CreateLogGroupRequest(logGroupName: group))
         } catch let e as AWSClientError where e.error.errorCode == "ResourceAlreadyExistsException" {
         } catch { return }
         if createStream {
             do {
-                _ = try await role.send(CloudWatchLogs.createLogStream, CreateLogStreamInput(logGroupName: group, logStreamName: stream))
+                _ = try await role.send(CloudWatchLogsOperations.createLogStream, CreateLogStreamRequest(logGroupName: group, logStreamName: stream))
             } catch let e as AWSClientError where e.error.errorCode == "ResourceAlreadyExistsException" {
             } catch { return }
         }
-        _ = try? await role.send(CloudWatchLogs.putLogEvents, PutLogEventsInput(logGroupName: group, logStreamName: stream, logEvents: lines))
+        _ = try? await role.send(CloudWatchLogsOperations.putLogEvents, PutLogEventsRequest(logGroupName: group, logStreamName: stream, logEvents: lines))
     }
 
     static func milliseconds(_ d: Duration) -> Double {

@@ -1,5 +1,6 @@
 public import CloudCafeCore
 public import Foundation
+import LambdaAPI
 
 /// Lambda: functions, layers and resource policies, and the runtime that invokes
 /// in-process handlers.
@@ -110,4 +111,41 @@ public struct ResourcePolicy: Sendable {
     public var statements: [Statement] = []
     /// Changes with every update (AWS's RevisionId).
     public var revisionID = ""
+}
+
+extension Lambda: AWSService {
+    /// Lambda over rest-json: denials are `AccessDeniedException`/403. It writes functions'
+    /// logs through CloudWatch Logs and assumes execution roles through STS.
+    public nonisolated var declarations: [ServiceDeclaration] {
+        [
+            ServiceDeclaration(
+                model: LambdaOperations.service, validationErrorCode: "ValidationException",
+                accessDenied: AccessDeniedStyle(code: "AccessDeniedException", httpStatus: 403), calls: ["logs", "sts"],
+                operations: [
+                    bind(Self.createFunction),
+                    bind(Self.getFunctionConfiguration),
+                    bind(Self.updateFunctionConfiguration),
+                    bind(Self.publishLayerVersion),
+                    bind(Self.addPermission),
+                    bind(Self.getFunction),
+                    bind(Self.listFunctions),
+                    bind(Self.updateFunctionCode),
+                    bind(Self.deleteFunction),
+                    bind(Self.getPolicy),
+                    bind(Self.removePermission),
+                    bind(Self.getLayerVersion),
+                    bind(Self.listLayers),
+                    bind(Self.listLayerVersions),
+                    bind(Self.deleteLayerVersion),
+                    bind(Self.tagResource),
+                    bind(Self.untagResource),
+                    bind(Self.listTags),
+                    implement(
+                        LambdaOperations.invoke, action: "lambda:InvokeFunction",
+                        resource: { i, c in c.arn("lambda", "function:\(Self.functionName(from: i.functionName))").description },
+                        resourcePolicy: { lambda, i, c in await lambda.policyDocument(i.functionName, c) }
+                    ) { try await $0.invoke($1, $2) },
+                ])
+        ]
+    }
 }

@@ -1,5 +1,5 @@
 public import CloudCafeCore
-import CloudWatchLogs
+import CloudWatchLogsAPI
 import Foundation
 import Synchronization
 
@@ -55,7 +55,7 @@ public final class FunctionLogger: Sendable {
 
     /// Writes one line, as Python's `print` does.
     public func log(_ line: String) {
-        lines.append(InputLogEvent(timestamp: clock.now.epochMillisForLogs, message: line))
+        lines.append(InputLogEvent(timestamp: Int(clock.now.epochMillisForLogs), message: line))
     }
 
     func drain() -> [InputLogEvent] { lines.drain() }

@@ -1,12 +1,13 @@
 import CloudCafeCore
 import Foundation
-import Lambda
+import LambdaAPI
 import Logging
+import SNSAPI
 
 extension SNS {
     static let maxMessageBytes = 262_144
 
-    func publish(_ input: PublishInput, _ ctx: CallContext) throws(SNSError) -> PublishOutput {
+    func publish(_ input: PublishInput, _ ctx: CallContext) throws(SNSError) -> PublishResponse {
         let t = try topic(input.topicArn ?? input.targetArn)
         guard !input.message.isEmpty else { throw .invalidParameter("Invalid parameter: Empty message") }
         guard input.message.utf8.count <= Self.maxMessageBytes else {
@@ -47,7 +48,7 @@ extension SNS {
                 let endpoint = sub.endpoint
                 dispatcher.work.spawn {
                     do {
-                        _ = try await sns.send(Lambda.invoke, InvokeInput(functionName: endpoint, invocationType: "Event", payload: event.data))
+                        _ = try await sns.send(LambdaOperations.invoke, InvocationRequest(functionName: endpoint, invocationType: "Event", payload: event.data))
                     } catch {
                         Logger(label: "cloudcafe.sns").warning("lambda delivery failed", metadata: ["subscription": "\(endpoint)", "error": "\(error)"])
                     }
@@ -56,7 +57,7 @@ extension SNS {
                 break
             }
         }
-        return PublishOutput(messageId: messageID)
+        return PublishResponse(messageId: messageID)
     }
 
     func email(_ t: Topic, _ sub: Subscription, body: String, subject: String, _ ctx: CallContext) -> Email {

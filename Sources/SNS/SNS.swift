@@ -1,5 +1,6 @@
 public import CloudCafeCore
 import Foundation
+public import SNSAPI
 
 /// SNS: topics, subscriptions and their confirmation, and Publish's fan-out. Email
 /// deliveries are written to the outbox.
@@ -12,14 +13,26 @@ public actor SNS {
     var publicEndpoint: String
 
     /// An SNS service writing emails to `outbox`, with links to `publicEndpoint`.
-    public init(dispatcher: Dispatcher, outbox: MaildirOutbox, publicEndpoint: String = "http://127.0.0.1:4566") {
+    /// Checks a topic policy's grammar; IAM's parser, so SNS need not import IAM.
+    let policyCheck: @Sendable (String) -> String?
+
+    /// An SNS service writing emails to `outbox`, with links to `publicEndpoint`;
+    /// `policyCheck` answers why a policy document is malformed, or nil.
+    public init(
+        dispatcher: Dispatcher, outbox: MaildirOutbox, publicEndpoint: String = "http://127.0.0.1:4566",
+        policyCheck: @escaping @Sendable (String) -> String? = { _ in nil }
+    ) {
         self.dispatcher = dispatcher
         self.outbox = outbox
         self.publicEndpoint = publicEndpoint
+        self.policyCheck = policyCheck
     }
 
     /// Sets the daemon's address once its port is bound (port 0 picks one at start-up).
     public func setPublicEndpoint(_ url: String) { publicEndpoint = url }
+
+    /// A topic's access policy, for IAM.
+    nonisolated func policy(of input: PublishInput) async -> String? { await policy(of: input.topicArn ?? input.targetArn) }
 
     /// A topic's access policy, for IAM.
     func policy(of topicArn: String?) -> String? {
@@ -39,6 +52,56 @@ public actor SNS {
         }
         guard let t = topics[arn] else { throw .topicNotFound() }
         return t
+    }
+}
+
+extension SNS: AWSService {
+    /// SNS over the query protocol; its denials are `AuthorizationError`/403 and its
+    /// constraint failures `InvalidParameter`. Publish reaches Lambda subscribers through Lambda's API.
+    public nonisolated var declarations: [ServiceDeclaration] {
+        [
+            ServiceDeclaration(
+                model: SNSOperations.service, validationErrorCode: "InvalidParameter",
+                accessDenied: AccessDeniedStyle(code: "AuthorizationError", httpStatus: 403), calls: ["lambda"],
+                operations: [
+                    implement(SNSOperations.createTopic, resource: { i, c in c.arn("sns", i.name).description }) { try await $0.createTopic($1, $2) },
+                    implement(SNSOperations.deleteTopic, resource: { i, _ in i.topicArn }) { sns, i, _ in try await sns.deleteTopic(i) },
+                    implement(SNSOperations.listTopics) { try await $0.listTopics($1, $2) },
+                    implement(SNSOperations.getTopicAttributes, resource: { i, _ in i.topicArn }) { sns, i, _ in try await sns.topicAttributes(i) },
+                    implement(SNSOperations.setTopicAttributes, resource: { i, _ in i.topicArn }) { try await $0.setTopicAttributes($1, $2) },
+                    implement(SNSOperations.subscribe, resource: { i, _ in i.topicArn }) { try await $0.subscribe($1, $2) },
+                    implement(SNSOperations.confirmSubscription, resource: { i, _ in i.topicArn }) { try await $0.confirmSubscription($1, $2) },
+                    implement(SNSOperations.unsubscribe, resource: { i, _ in i.subscriptionArn }) { try await $0.unsubscribe($1, $2) },
+                    implement(SNSOperations.listSubscriptions) { sns, input, ctx in
+                        let (page, next) = try await sns.listSubscriptions(topic: nil, token: input.nextToken, ctx)
+                        return ListSubscriptionsResponse(subscriptions: page, nextToken: next)
+                    },
+                    implement(SNSOperations.listSubscriptionsByTopic, resource: { i, _ in i.topicArn }) { sns, input, ctx in
+                        let (page, next) = try await sns.listSubscriptions(topic: input.topicArn, token: input.nextToken, ctx)
+                        return ListSubscriptionsByTopicResponse(subscriptions: page, nextToken: next)
+                    },
+                    implement(SNSOperations.getSubscriptionAttributes, resource: { i, _ in i.subscriptionArn }) { sns, i, _ in try await sns.subscriptionAttributes(i) },
+                    implement(SNSOperations.setSubscriptionAttributes, resource: { i, _ in i.subscriptionArn }) { sns, i, _ in
+                        try await sns.setSubscriptionAttributes(i)
+                    },
+                    implement(
+                        SNSOperations.publish, resource: { i, _ in i.topicArn ?? i.targetArn }, resourcePolicy: { sns, i, _ in await sns.policy(of: i) }
+                    ) { try await $0.publish($1, $2) },
+                    // AWS authorizes PublishBatch as sns:Publish.
+                    implement(SNSOperations.publishBatch, action: "sns:Publish", resource: { i, _ in i.topicArn }) { try await $0.publishBatch($1, $2) },
+                ])
+        ]
+    }
+
+    /// The links in emails: ConfirmSubscription and Unsubscribe as AWS answers them from a
+    /// browser, without credentials (the token or the subscription ARN is the proof).
+    public func confirmByLink(_ input: ConfirmSubscriptionInput, _ ctx: CallContext) throws(SNSError) -> ConfirmSubscriptionResponse {
+        try confirmSubscription(input, ctx)
+    }
+
+    /// The unsubscribe link at the foot of every email.
+    public func unsubscribeByLink(_ input: UnsubscribeInput, _ ctx: CallContext) throws(SNSError) -> EmptyShape {
+        try unsubscribe(input, ctx)
     }
 }
 

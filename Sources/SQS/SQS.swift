@@ -1,5 +1,6 @@
 public import CloudCafeCore
 import Foundation
+import SQSAPI
 
 /// SQS: standard queues in memory, visibility on the virtual clock. CloudCafe needs them as
 /// dead-letter queues (EventBridge Scheduler) and clients may use them directly.
@@ -29,6 +30,36 @@ public actor SQS {
         let key = Key(region: ctx.region, name: String(parts[parts.count - 1]))
         guard queues[key] != nil else { throw .noQueue() }
         return key
+    }
+}
+
+extension SQS: AWSService {
+    /// SQS over JSON 1.0 (botocore's current protocol for it).
+    public nonisolated var declarations: [ServiceDeclaration] {
+        let queue: @Sendable (String, CallContext) -> String = { url, ctx in Self.arn(forURL: url, ctx) }
+        return [
+            ServiceDeclaration(
+                model: SQSOperations.service, validationErrorCode: "ValidationException",
+                accessDenied: AccessDeniedStyle(code: "AccessDeniedException", httpStatus: 400),
+                unenforced: ["ReceiveMessageRequest.AttributeNames"],
+                operations: [
+                    implement(SQSOperations.createQueue, resource: { i, c in c.arn("sqs", i.queueName).description }) { try await $0.createQueue($1, $2) },
+                    implement(SQSOperations.getQueueUrl, resource: { i, c in c.arn("sqs", i.queueName).description }) { try await $0.getQueueURL($1, $2) },
+                    implement(SQSOperations.listQueues) { try await $0.listQueues($1, $2) },
+                    implement(SQSOperations.deleteQueue, resource: { i, c in queue(i.queueUrl, c) }) { try await $0.deleteQueue($1, $2) },
+                    implement(SQSOperations.purgeQueue, resource: { i, c in queue(i.queueUrl, c) }) { try await $0.purge($1, $2) },
+                    implement(SQSOperations.sendMessage, resource: { i, c in queue(i.queueUrl, c) }) { try await $0.send($1, $2) },
+                    implement(SQSOperations.receiveMessage, resource: { i, c in queue(i.queueUrl, c) }) { try await $0.receive($1, $2) },
+                    implement(SQSOperations.deleteMessage, resource: { i, c in queue(i.queueUrl, c) }) { try await $0.deleteMessage($1, $2) },
+                    implement(SQSOperations.getQueueAttributes, resource: { i, c in queue(i.queueUrl, c) }) { try await $0.attributes($1, $2) },
+                ])
+        ]
+    }
+
+    /// The ARN of the queue a URL names.
+    static func arn(forURL url: String, _ c: CallContext) -> String {
+        let name = url.split(separator: "/").last.map(String.init) ?? url
+        return c.arn("sqs", name).description
     }
 }
 

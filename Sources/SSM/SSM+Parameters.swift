@@ -1,116 +1,45 @@
-public import CloudCafeCore
-public import Foundation
-
-// MARK: - Shapes (botocore ssm 2014-11-06)
-
-/// PutParameter input.
-public struct PutParameterInput: Sendable, Codable {
-    public var name: String
-    public var value: String
-    public var type: ParameterType?
-    public var description: String?
-    public var overwrite: Bool?
-
-    enum CodingKeys: String, CodingKey {
-        case name = "Name", value = "Value", type = "Type", description = "Description", overwrite = "Overwrite"
-    }
-
-    public init(name: String, value: String, type: ParameterType? = .string, description: String? = nil, overwrite: Bool? = nil) {
-        self.name = name
-        self.value = value
-        self.type = type
-        self.description = description
-        self.overwrite = overwrite
-    }
-}
-
-/// PutParameter output.
-public struct PutParameterOutput: Sendable, Codable {
-    public var version: Int
-    public var tier: String
-    enum CodingKeys: String, CodingKey { case version = "Version", tier = "Tier" }
-}
-
-/// GetParameter input.
-public struct GetParameterInput: Sendable, Codable {
-    public var name: String
-    public var withDecryption: Bool?
-    enum CodingKeys: String, CodingKey { case name = "Name", withDecryption = "WithDecryption" }
-    public init(name: String, withDecryption: Bool? = nil) {
-        self.name = name
-        self.withDecryption = withDecryption
-    }
-}
-
-/// A parameter as SSM returns it.
-public struct Parameter: Sendable, Codable, Equatable {
-    public var name: String
-    public var type: ParameterType
-    public var value: String
-    public var version: Int
-    public var lastModifiedDate: Date
-    public var arn: String
-    public var dataType: String
-
-    enum CodingKeys: String, CodingKey {
-        case name = "Name", type = "Type", value = "Value", version = "Version"
-        case lastModifiedDate = "LastModifiedDate", arn = "ARN", dataType = "DataType"
-    }
-}
-
-/// GetParameter output.
-public struct GetParameterOutput: Sendable, Codable {
-    public var parameter: Parameter
-    enum CodingKeys: String, CodingKey { case parameter = "Parameter" }
-}
+import CloudCafeCore
+import Foundation
+import SSMAPI
 
 // MARK: - Operations
 
 extension SSM {
-    /// PutParameter.
-    public static let putParameter = Operation<SSM, PutParameterInput, PutParameterOutput>(
-        name: "PutParameter", action: "ssm:PutParameter", resource: { i, c in parameterArn(i.name, c).description }
-    ) { ssm, input, ctx in try await ssm.putParameter(input, ctx) }
-
-    /// GetParameter.
-    public static let getParameter = Operation<SSM, GetParameterInput, GetParameterOutput>(
-        name: "GetParameter", action: "ssm:GetParameter", resource: { i, c in parameterArn(i.name, c).description }
-    ) { ssm, input, ctx in try await ssm.getParameter(input, ctx) }
-
     /// A parameter's ARN: names with a leading `/` are appended as they are.
     static func parameterArn(_ name: String, _ ctx: CallContext) -> ARN {
         ctx.arn("ssm", name.hasPrefix("/") ? "parameter\(name)" : "parameter/\(name)")
     }
 
-    func putParameter(_ input: PutParameterInput, _ ctx: CallContext) throws(SSMError) -> PutParameterOutput {
+    func putParameter(_ input: PutParameterRequest, _ ctx: CallContext) throws(SSMError) -> PutParameterResult {
         try Self.validateName(input.name)
-        guard !input.value.isEmpty, input.value.utf8.count <= 4096 else {
-            throw .validation("1 validation error detected: Value at 'value' failed to satisfy constraint: Member must have length between 1 and 4096")
+        guard input.value.utf8.count <= 4096 else {
+            throw .validation(ConstraintViolation.message([.maxLength("value", nil, 4096)]))
         }
+        let type = input.type.flatMap(ParameterType.init(rawValue:))
         let key = Key(region: ctx.region, name: input.name)
         if var existing = parameters[key] {
             guard input.overwrite == true else { throw .alreadyExists() }
             let version = existing.current.version + 1
             existing.versions.append(
                 .init(
-                    value: input.value, type: input.type ?? existing.current.type,
+                    value: input.value, type: type ?? existing.current.type,
                     description: input.description ?? existing.current.description, modified: ctx.now, version: version))
             parameters[key] = existing
-            return PutParameterOutput(version: version, tier: "Standard")
+            return PutParameterResult(version: version, tier: "Standard")
         }
-        guard let type = input.type else {
+        guard let type else {
             throw .validation("A parameter type is required when you create a parameter.")
         }
         parameters[key] = StoredParameter(
             name: input.name, arn: Self.parameterArn(input.name, ctx),
             versions: [.init(value: input.value, type: type, description: input.description, modified: ctx.now, version: 1)])
-        return PutParameterOutput(version: 1, tier: "Standard")
+        return PutParameterResult(version: 1, tier: "Standard")
     }
 
-    func getParameter(_ input: GetParameterInput, _ ctx: CallContext) throws(SSMError) -> GetParameterOutput {
+    func getParameter(_ input: GetParameterRequest, _ ctx: CallContext) throws(SSMError) -> GetParameterResult {
         guard let stored = parameters[Key(region: ctx.region, name: input.name)] else { throw .notFound(input.name) }
         // Without decryption AWS returns the KMS ciphertext, never the plain value.
-        return GetParameterOutput(parameter: view(stored, version: stored.current, decrypt: input.withDecryption == true))
+        return GetParameterResult(parameter: view(stored, version: stored.current, decrypt: input.withDecryption == true))
     }
 
     /// An opaque stand-in for a KMS ciphertext blob: stable for a value, useless without decryption.

@@ -1,5 +1,6 @@
-import CloudCafeCore
+public import CloudCafeCore
 import Foundation
+import SSMAPI
 
 /// SSM Parameter Store: parameters with their versions, kept per region.
 public actor SSM {
@@ -16,8 +17,32 @@ public actor SSM {
     public func reset() { parameters = [:] }
 }
 
+extension SSM: AWSService {
+    /// SSM over JSON 1.1; constraint failures are `ValidationException`, denials `AccessDeniedException`/400.
+    public nonisolated var declarations: [ServiceDeclaration] {
+        let arn: @Sendable (String, CallContext) -> String = { name, ctx in Self.parameterArn(name, ctx).description }
+        return [
+            ServiceDeclaration(
+                model: SSMOperations.service, validationErrorCode: "ValidationException",
+                accessDenied: AccessDeniedStyle(code: "AccessDeniedException", httpStatus: 400),
+                operations: [
+                    implement(SSMOperations.putParameter, resource: { i, c in arn(i.name, c) }) { try await $0.putParameter($1, $2) },
+                    implement(SSMOperations.getParameter, resource: { i, c in arn(i.name, c) }) { try await $0.getParameter($1, $2) },
+                    implement(SSMOperations.getParameters, resource: { i, c in i.names.first.map { arn($0, c) } }) { try await $0.getParameters($1, $2) },
+                    implement(SSMOperations.getParametersByPath, resource: { i, c in arn(i.path, c) }) { try await $0.getParametersByPath($1, $2) },
+                    implement(SSMOperations.deleteParameter, resource: { i, c in arn(i.name, c) }) { try await $0.deleteParameter($1, $2) },
+                    implement(SSMOperations.deleteParameters, resource: { i, c in i.names.first.map { arn($0, c) } }) {
+                        try await $0.deleteParameters($1, $2)
+                    },
+                    implement(SSMOperations.describeParameters) { try await $0.describeParameters($1, $2) },
+                    implement(SSMOperations.getParameterHistory, resource: { i, c in arn(i.name, c) }) { try await $0.getParameterHistory($1, $2) },
+                ])
+        ]
+    }
+}
+
 /// A parameter's type, as the wire spells it.
-public enum ParameterType: String, Sendable, Codable {
+enum ParameterType: String, Sendable {
     case string = "String"
     case stringList = "StringList"
     case secureString = "SecureString"

@@ -1,4 +1,5 @@
 import CloudCafeCore
+import SSMAPI
 import CloudWatchLogs
 import Engine
 import EventBridge
@@ -32,11 +33,11 @@ struct AsyncRetryTests {
 
     @Test func aRetryCanSucceed() async throws {
         let engine = try await makeEngine()
-        _ = try await engine.client().send(SSM.putParameter, PutParameterInput(name: "/cafe/dbPassword", value: "wrong", type: .string, overwrite: true))
+        _ = try await engine.client().send(SSMOperations.putParameter, PutParameterRequest(name: "/cafe/dbPassword", value: "wrong", type: "String", overwrite: true))
         _ = await engine.scheduler.move(to: TimeText.instant("2026-11-27T20:00:30Z")!)
         #expect(engine.reports.isEmpty)
         // Mend the password before the retry at 20:01
-        _ = try await engine.client().send(SSM.putParameter, PutParameterInput(name: "/cafe/dbPassword", value: "Re:Start!9", type: .string, overwrite: true))
+        _ = try await engine.client().send(SSMOperations.putParameter, PutParameterRequest(name: "/cafe/dbPassword", value: "Re:Start!9", type: "String", overwrite: true))
         _ = await engine.scheduler.advance(by: 600)
         #expect(engine.reports.map(\.time) == [TimeText.instant("2026-11-27T20:01:00Z")!])
     }

@@ -1,8 +1,10 @@
 import CafeReport
 import CloudCafeCore
+import SSMAPI
 import Engine
 import EventBridge
 import Foundation
+import LambdaAPI
 import Lambda
 import SNS
 import SSM
@@ -111,7 +113,7 @@ struct CafeReportEndToEndTests {
     @Test func wrongPasswordFailsAsTheLabDoes() async throws {
         // Given a wrong database password in Parameter Store
         let engine = try await makeEngine()
-        _ = try await engine.client().send(SSM.putParameter, PutParameterInput(name: "/cafe/dbPassword", value: "wrong", type: .string, overwrite: true))
+        _ = try await engine.client().send(SSMOperations.putParameter, PutParameterRequest(name: "/cafe/dbPassword", value: "wrong", type: "String", overwrite: true))
         // When the report runs
         let out = try await engine.invoke("salesAnalysisReport")
         // Then it fails for want of a body, and no email is sent

@@ -1,4 +1,6 @@
 import CloudCafeCore
+import CloudWatchLogsAPI
+import LambdaAPI
 import CloudWatchLogs
 import Engine
 import Foundation
@@ -35,35 +37,47 @@ extension CloudCafeEngine {
     /// Every message of a log group, across streams, in time order.
     func logLines(_ group: String) async throws -> [String] {
         let c = client()
-        let streams = try await c.send(CloudWatchLogs.describeLogStreams, DescribeLogStreamsInput(logGroupName: group)).logStreams
-        var lines: [(Int64, String)] = []
-        for s in streams.sorted(by: { $0.creationTime < $1.creationTime }) {
-            let events = try await c.send(CloudWatchLogs.getLogEvents, GetLogEventsInput(logGroupName: group, logStreamName: s.logStreamName)).events
-            lines += events.map { ($0.timestamp, $0.message) }
+        let streams = try await c.send(CloudWatchLogsOperations.describeLogStreams, DescribeLogStreamsRequest(logGroupName: group)).logStreams ?? []
+        var lines: [String] = []
+        for s in streams.sorted(by: { ($0.creationTime ?? 0) < ($1.creationTime ?? 0) }) {
+            let events = try await c.send(
+                CloudWatchLogsOperations.getLogEvents, GetLogEventsRequest(logGroupName: group, logStreamName: s.logStreamName ?? "")
+            ).events ?? []
+            lines += events.compactMap(\.message)
         }
-        return lines.map(\.1)
+        return lines
     }
 
     /// Every event of a log group, across streams, in time order.
-    func logEvents(_ group: String) async throws -> [OutputLogEvent] {
+    func logEvents(_ group: String) async throws -> [LoggedEvent] {
         let c = client()
-        let streams = try await c.send(CloudWatchLogs.describeLogStreams, DescribeLogStreamsInput(logGroupName: group)).logStreams
+        let streams = try await c.send(CloudWatchLogsOperations.describeLogStreams, DescribeLogStreamsRequest(logGroupName: group)).logStreams ?? []
         var all: [OutputLogEvent] = []
         for s in streams {
-            all += try await c.send(CloudWatchLogs.getLogEvents, GetLogEventsInput(logGroupName: group, logStreamName: s.logStreamName)).events
+            all +=
+                try await c.send(CloudWatchLogsOperations.getLogEvents, GetLogEventsRequest(logGroupName: group, logStreamName: s.logStreamName ?? "")).events
+                ?? []
         }
-        return all.sorted { ($0.timestamp, $0.ingestionTime) < ($1.timestamp, $1.ingestionTime) }
+        return all.map { LoggedEvent(timestamp: $0.timestamp ?? 0, message: $0.message ?? "", ingestionTime: $0.ingestionTime ?? 0) }
+            .sorted { ($0.timestamp, $0.ingestionTime) < ($1.timestamp, $1.ingestionTime) }
     }
 
     /// Invokes a function synchronously as the account's root user.
-    func invoke(_ function: String, _ payload: String = "{}") async throws -> InvokeOutput {
-        try await client().send(Lambda.invoke, InvokeInput(functionName: function, payload: Data(payload.utf8)))
+    func invoke(_ function: String, _ payload: String = "{}") async throws -> InvocationResponse {
+        try await client().send(LambdaOperations.invoke, InvocationRequest(functionName: function, payload: Data(payload.utf8)))
     }
 }
 
-extension InvokeOutput {
-    var text: String { String(decoding: payload, as: UTF8.self) }
-    var json: JSONValue? { try? JSONValue(parsing: payload) }
+extension InvocationResponse {
+    var text: String { String(decoding: payload ?? Data(), as: UTF8.self) }
+    var json: JSONValue? { try? JSONValue(parsing: payload ?? Data()) }
+}
+
+/// A log event as the tests compare it.
+struct LoggedEvent: Equatable {
+    let timestamp: Int
+    let message: String
+    let ingestionTime: Int
 }
 
 /// The repository's fixtures folder.

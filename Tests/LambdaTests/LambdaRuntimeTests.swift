@@ -1,4 +1,8 @@
 import CloudCafeCore
+import CloudWatchLogsAPI
+import enum LambdaAPI.LambdaOperations
+import struct LambdaAPI.InvocationRequest
+import struct LambdaAPI.InvocationResponse
 import CloudWatchLogs
 import Foundation
 import IAM
@@ -32,9 +36,7 @@ struct LambdaRuntimeTests {
     init() async throws {
         lambda = Lambda(dispatcher: dispatcher, handlers: ["sleeper.handler": Sleeper(), "echo.handler": EnvironmentEcho()])
         let iam = IAM(account: "000000000000")
-        dispatcher.register(lambda)
-        dispatcher.register(logs)
-        dispatcher.register(iam)
+        try dispatcher.install(lambda.declarations + logs.declarations + iam.declarations)
         root = dispatcher.client(as: .root(account: "000000000000"), region: "eu-west-1")
         _ = try await root.send(
             IAM.createRole,
@@ -63,9 +65,9 @@ struct LambdaRuntimeTests {
 
     @Test func handlerSeesItsEnvironment() async throws {
         _ = try await create("echo", handler: "echo.handler", env: ["GREETING": "hi"])
-        let out = try await root.send(Lambda.invoke, InvokeInput(functionName: "echo"))
+        let out = try await root.send(LambdaOperations.invoke, InvocationRequest(functionName: "echo"))
         #expect(
-            String(decoding: out.payload, as: UTF8.self)
+            String(decoding: out.payload ?? Data(), as: UTF8.self)
                 == #"{"AWS_REGION": "eu-west-1", "AWS_LAMBDA_FUNCTION_NAME": "echo", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128", "GREETING": "hi"}"#)
     }
 
@@ -73,18 +75,18 @@ struct LambdaRuntimeTests {
         // Given a function whose handler sleeps past its one-second timeout
         _ = try await create("slow", handler: "sleeper.handler", timeout: 1)
         // When it is invoked
-        let out = try await root.send(Lambda.invoke, InvokeInput(functionName: "slow"))
+        let out = try await root.send(LambdaOperations.invoke, InvocationRequest(functionName: "slow"))
         // Then Lambda answers Sandbox.Timedout and logs the timeout
         #expect(out.functionError == "Unhandled")
-        let json = try JSONValue(parsing: out.payload)
+        let json = try JSONValue(parsing: out.payload ?? Data())
         #expect(json["errorType"] == .string("Sandbox.Timedout"))
         let message = try #require(json["errorMessage"]?.stringValue)
         #expect(message.hasPrefix("RequestId: ") && message.hasSuffix(" Error: Task timed out after 1.00 seconds"))
         let stream = try #require(
-            try await root.send(CloudWatchLogs.describeLogStreams, DescribeLogStreamsInput(logGroupName: "/aws/lambda/slow")).logStreams.first)
-        #expect(stream.logStreamName.hasPrefix("2026/11/28/[$LATEST]"))
-        let lines = try await root.send(CloudWatchLogs.getLogEvents, GetLogEventsInput(logGroupName: "/aws/lambda/slow", logStreamName: stream.logStreamName))
-            .events.map(\.message)
+            try await root.send(CloudWatchLogsOperations.describeLogStreams, DescribeLogStreamsRequest(logGroupName: "/aws/lambda/slow")).logStreams?.first)
+        #expect(stream.logStreamName?.hasPrefix("2026/11/28/[$LATEST]") == true)
+        let lines = try await root.send(CloudWatchLogsOperations.getLogEvents, GetLogEventsRequest(logGroupName: "/aws/lambda/slow", logStreamName: stream.logStreamName ?? ""))
+            .events?.compactMap(\.message) ?? []
         #expect(lines[1] == "going to sleep")
         #expect(lines[2].hasSuffix(" Task timed out after 1.00 seconds"))
         #expect(lines.last?.hasSuffix("\tStatus: timeout") == true)
@@ -93,23 +95,23 @@ struct LambdaRuntimeTests {
     @Test func unknownHandlerCannotBeImported() async throws {
         _ = try await create("ghost", handler: "ghost.lambda_handler")
         _ = try await create("typo", handler: "echo.handle")
-        let ghost = try JSONValue(parsing: try await root.send(Lambda.invoke, InvokeInput(functionName: "ghost")).payload)
+        let ghost = try JSONValue(parsing: try await root.send(LambdaOperations.invoke, InvocationRequest(functionName: "ghost")).payload ?? Data())
         #expect(ghost["errorType"] == .string("Runtime.ImportModuleError"))
         #expect(ghost["errorMessage"] == .string("Unable to import module 'ghost': No module named 'ghost'"))
-        let typo = try JSONValue(parsing: try await root.send(Lambda.invoke, InvokeInput(functionName: "typo")).payload)
+        let typo = try JSONValue(parsing: try await root.send(LambdaOperations.invoke, InvocationRequest(functionName: "typo")).payload ?? Data())
         #expect(typo["errorType"] == .string("Runtime.HandlerNotFound"))
         #expect(typo["errorMessage"] == .string("Handler 'handle' missing on module 'echo'"))
     }
 
     @Test func secondInvocationIsWarm() async throws {
         _ = try await create("echo", handler: "echo.handler")
-        _ = try await root.send(Lambda.invoke, InvokeInput(functionName: "echo"))
-        _ = try await root.send(Lambda.invoke, InvokeInput(functionName: "echo"))
-        let streams = try await root.send(CloudWatchLogs.describeLogStreams, DescribeLogStreamsInput(logGroupName: "/aws/lambda/echo")).logStreams
+        _ = try await root.send(LambdaOperations.invoke, InvocationRequest(functionName: "echo"))
+        _ = try await root.send(LambdaOperations.invoke, InvocationRequest(functionName: "echo"))
+        let streams = try await root.send(CloudWatchLogsOperations.describeLogStreams, DescribeLogStreamsRequest(logGroupName: "/aws/lambda/echo")).logStreams ?? []
         #expect(streams.count == 1)
         let lines = try await root.send(
-            CloudWatchLogs.getLogEvents, GetLogEventsInput(logGroupName: "/aws/lambda/echo", logStreamName: streams[0].logStreamName)
-        ).events.map(\.message)
+            CloudWatchLogsOperations.getLogEvents, GetLogEventsRequest(logGroupName: "/aws/lambda/echo", logStreamName: streams[0].logStreamName ?? "")
+        ).events?.compactMap(\.message) ?? []
         let reports = lines.filter { $0.hasPrefix("REPORT") }
         #expect(reports.count == 2)
         #expect(reports[0].contains("Init Duration") && !reports[1].contains("Init Duration"))
@@ -130,9 +132,9 @@ struct LambdaRuntimeTests {
     }
 
     @Test func errorsAreLambdas() async throws {
-        await #expect(throws: AWSClientError.self) { _ = try await root.send(Lambda.invoke, InvokeInput(functionName: "missing")) }
+        await #expect(throws: AWSClientError.self) { _ = try await root.send(LambdaOperations.invoke, InvocationRequest(functionName: "missing")) }
         do {
-            _ = try await root.send(Lambda.invoke, InvokeInput(functionName: "missing"))
+            _ = try await root.send(LambdaOperations.invoke, InvocationRequest(functionName: "missing"))
         } catch let e as AWSClientError {
             #expect(e.error.errorCode == "ResourceNotFoundException")
             #expect(e.error.httpStatus == 404)
@@ -140,14 +142,14 @@ struct LambdaRuntimeTests {
         }
         _ = try await create("echo", handler: "echo.handler")
         do {
-            _ = try await root.send(Lambda.invoke, InvokeInput(functionName: "echo", payload: Data("{not json".utf8)))
+            _ = try await root.send(LambdaOperations.invoke, InvocationRequest(functionName: "echo", payload: Data("{not json".utf8)))
             Issue.record("accepted invalid JSON")
         } catch let e as AWSClientError {
             #expect(e.error.errorCode == "InvalidRequestContentException")
         }
         do {
             _ = try await root.send(
-                Lambda.invoke, InvokeInput(functionName: "echo", payload: Data(("\"" + String(repeating: "x", count: 6_291_456) + "\"").utf8)))
+                LambdaOperations.invoke, InvocationRequest(functionName: "echo", payload: Data(("\"" + String(repeating: "x", count: 6_291_456) + "\"").utf8)))
             Issue.record("accepted 6 MB")
         } catch let e as AWSClientError {
             #expect(e.error.errorCode == "RequestTooLargeException")

@@ -1,8 +1,9 @@
 public import CloudCafeCore
 import Foundation
 public import Lambda
-import SNS
-import SSM
+import LambdaAPI
+import SNSAPI
+import SSMAPI
 
 /// `salesAnalysisReport.lambda_handler`: gathers the day's sales through the extractor
 /// and emails the formatted report through SNS (LAB.md, steps 2–5).
@@ -23,8 +24,8 @@ public struct SalesAnalysisReport: LambdaHandler {
 
         var db: [(String, JSONValue)] = []
         for (key, name) in [("dbUrl", "/cafe/dbUrl"), ("dbName", "/cafe/dbName"), ("dbUser", "/cafe/dbUser"), ("dbPassword", "/cafe/dbPassword")] {
-            let parameter = try await client.send(SSM.getParameter, GetParameterInput(name: name, withDecryption: false))
-            db.append((key, .string(parameter.parameter.value)))
+            let parameter = try await client.send(SSMOperations.getParameter, GetParameterRequest(name: name, withDecryption: false))
+            db.append((key, .string(parameter.parameter?.value ?? "")))
         }
         // CloudCafe reports the report day's sales (LAB.md): the café-local day of the scheduled
         // event's time, or of now when invoked directly. The extractor is told which day.
@@ -32,22 +33,23 @@ public struct SalesAnalysisReport: LambdaHandler {
         db.append(("reportDate", .string(day.description)))
 
         let response = try await client.send(
-            Lambda.invoke,
-            InvokeInput(functionName: "salesAnalysisReportDataExtractor", invocationType: "RequestResponse", payload: JSONValue.object(db).data))
-        let data = try JSONValue(parsing: response.payload)
+            LambdaOperations.invoke,
+            InvocationRequest(functionName: "salesAnalysisReportDataExtractor", invocationType: "RequestResponse", payload: JSONValue.object(db).data))
+        let data = try JSONValue(parsing: response.payload ?? Data())
         guard let body = data["body"] else {
             context.logger.log(data.pythonRepr)
             throw HandlerFailure(message: "No body in returned data. Check the error in the cloudwatch logs.")
         }
         let rows = try Self.rows(body)
         let message = ReportFormatter.message(date: day.description, rows: rows)
-        _ = try await client.send(SNS.publish, PublishInput(topicArn: topicArnText, message: message, subject: "Daily Sales Analysis Report"))
+        _ = try await client.send(SNSOperations.publish, PublishInput(topicArn: topicArnText, message: message, subject: "Daily Sales Analysis Report"))
         return .object([("statusCode", .int(200)), ("body", .string("\"Sale Analysis Report sent.\""))])
     }
 
     /// The café-local day the report covers.
     func reportDay(_ event: JSONValue, client: AWSClient, clock: VirtualClock) async throws -> LocalDay {
-        let zoneName = (try? await client.send(SSM.getParameter, GetParameterInput(name: "/cafe/timeZone")))?.parameter.value ?? Self.defaultTimeZone
+        let zoneName =
+            (try? await client.send(SSMOperations.getParameter, GetParameterRequest(name: "/cafe/timeZone")))?.parameter?.value ?? Self.defaultTimeZone
         guard let zone = TimeZone(identifier: zoneName) else {
             throw HandlerFailure(type: "ZoneInfoNotFoundError", message: "'No time zone found with key \(zoneName)'")
         }

@@ -1,10 +1,10 @@
 import CloudCafeCore
 public import Foundation
-import IAM
-import Lambda
+import LambdaAPI
 import Logging
-import SNS
-import SQS
+import SNSAPI
+import SQSAPI
+import STSAPI
 
 extension EventBridgeScheduler {
     /// The earliest schedule due at or before `limit` (ties by ARN), with its nominal instant.
@@ -55,19 +55,19 @@ extension EventBridgeScheduler {
         do {
             let scheduler = dispatcher.client(as: .service("scheduler.amazonaws.com"), region: region, sourceArn: schedule)
             let session = try await scheduler.send(
-                IAM.assumeRole, AssumeRoleInput(roleArn: target.roleArn, roleSessionName: "EventBridgeScheduler", durationSeconds: 900))
-            guard let sessionArn = ARN(session.assumedRoleUser.arn), let roleName = sessionArn.resource.split(separator: "/").dropFirst().first else { return }
+                STSOperations.assumeRole, AssumeRoleRequest(roleArn: target.roleArn, roleSessionName: "EventBridgeScheduler", durationSeconds: 900))
+            guard let sessionArn = session.assumedRoleUser.flatMap({ ARN($0.arn) }), let roleName = sessionArn.resource.split(separator: "/").dropFirst().first else { return }
             let roleArn = ARN(service: "iam", region: "", account: sessionArn.account, resource: "role/\(roleName)")
             let client = dispatcher.client(as: .assumedRole(role: roleArn, session: "EventBridgeScheduler"), region: region, sourceArn: schedule)
             role = client
             let input = target.input ?? "{}"
             switch ARN(target.arn)?.service {
             case "lambda":
-                _ = try await client.send(Lambda.invoke, InvokeInput(functionName: target.arn, invocationType: "Event", payload: Data(input.utf8)))
+                _ = try await client.send(LambdaOperations.invoke, InvocationRequest(functionName: target.arn, invocationType: "Event", payload: Data(input.utf8)))
             case "sns":
-                _ = try await client.send(SNS.publish, PublishInput(topicArn: target.arn, message: input))
+                _ = try await client.send(SNSOperations.publish, PublishInput(topicArn: target.arn, message: input))
             case "sqs":
-                _ = try await client.send(SQS.sendMessage, SendMessageInput(queueUrl: Self.queueURL(target.arn), messageBody: input))
+                _ = try await client.send(SQSOperations.sendMessage, SendMessageRequest(queueUrl: Self.queueURL(target.arn), messageBody: input))
             default:
                 logger.warning("schedule target not supported", metadata: ["target": "\(target.arn)"])
             }
@@ -95,14 +95,14 @@ extension EventBridgeScheduler {
         }
         let (code, message): (String, String) =
             if let e = error as? AWSClientError { (e.error.errorCode, e.error.message) } else { ("InternalFailure", "\(error)") }
-        let attributes: [String: MessageAttributeValue] = [
+        let attributes: [String: SQSAPI.MessageAttributeValue] = [
             "ERROR_CODE": .init(stringValue: code, dataType: "String"), "ERROR_MESSAGE": .init(stringValue: message, dataType: "String"),
             "RETRY_ATTEMPTS": .init(stringValue: String(attempts), dataType: "Number"), "TARGET_ARN": .init(stringValue: target.arn, dataType: "String"),
             "SCHEDULE_ARN": .init(stringValue: schedule, dataType: "String"),
         ]
         do {
             _ = try await role.send(
-                SQS.sendMessage, SendMessageInput(queueUrl: Self.queueURL(dlq), messageBody: target.input ?? "{}", messageAttributes: attributes))
+                SQSOperations.sendMessage, SendMessageRequest(queueUrl: Self.queueURL(dlq), messageBody: target.input ?? "{}", messageAttributes: attributes))
         } catch {
             logger.warning("dead-letter delivery failed", metadata: ["schedule": "\(schedule)", "queue": "\(dlq)", "error": "\(error)"])
         }

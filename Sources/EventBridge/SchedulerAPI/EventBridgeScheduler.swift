@@ -1,9 +1,7 @@
 public import CloudCafeCore
 import Foundation
-import IAM
-import Lambda
 import Logging
-import SNS
+import SchedulerAPI
 
 /// EventBridge Scheduler (the `scheduler` API): schedules in groups, each invoking one
 /// target with its execution role, on the virtual clock.
@@ -102,4 +100,27 @@ public struct SchedulerError: AWSServiceError {
     static func notFound(_ message: String) -> Self { .init(errorCode: "ResourceNotFoundException", message: message, httpStatus: 404) }
     static func conflict(_ message: String) -> Self { .init(errorCode: "ConflictException", message: message, httpStatus: 409) }
     static func validation(_ message: String) -> Self { .init(errorCode: "ValidationException", message: message, httpStatus: 400) }
+}
+
+extension EventBridgeScheduler: AWSService {
+    /// EventBridge Scheduler over rest-json. Schedules deliver through Lambda, SNS and SQS,
+    /// with execution roles assumed through STS.
+    public nonisolated var declarations: [ServiceDeclaration] {
+        [
+            ServiceDeclaration(
+                model: SchedulerOperations.service, validationErrorCode: "ValidationException",
+                accessDenied: AccessDeniedStyle(code: "AccessDeniedException", httpStatus: 403), calls: ["lambda", "sns", "sqs", "sts"],
+                operations: [
+                    bind(Self.createSchedule),
+                    bind(Self.updateSchedule),
+                    bind(Self.getSchedule),
+                    bind(Self.deleteSchedule),
+                    bind(Self.listSchedules),
+                    bind(Self.createScheduleGroup),
+                    bind(Self.getScheduleGroup),
+                    bind(Self.deleteScheduleGroup),
+                    bind(Self.listScheduleGroups)
+                ])
+        ]
+    }
 }
