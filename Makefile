@@ -5,7 +5,7 @@ VENV    := .venv
 PORT    ?= 4566
 APT_PACKAGES := libsqlite3-dev sqlite3 tzdata
 
-.PHONY: all deps pydeps build run test unit-test client-test bench format clean
+.PHONY: all deps pydeps build run test unit-test client-test generate check-generated bench format clean
 
 all: build
 
@@ -25,13 +25,28 @@ $(VENV)/.installed: Tests/ClientTests/requirements.txt
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r Tests/ClientTests/requirements.txt
 	touch $@
 
+# The wire surface (Sources/API, docs/api-coverage.md) from a pinned botocore, in its own venv.
+BOTOCORE_VERSION := 1.43.11
+GENVENV := .venv-generate
+$(GENVENV)/.installed:
+	$(PYTHON) -m venv $(GENVENV)
+	$(GENVENV)/bin/pip install -q --disable-pip-version-check botocore==$(BOTOCORE_VERSION)
+	touch $@
+
+generate: $(GENVENV)/.installed
+	$(GENVENV)/bin/python scripts/generate.py
+
+# Fails when the committed generated files differ from what the pinned botocore gives.
+check-generated: $(GENVENV)/.installed
+	$(GENVENV)/bin/python scripts/generate.py --check
+
 build: deps
 	$(SWIFT) build
 
 run: build
 	$(SWIFT) run cloudcafe serve --port $(PORT)
 
-test: unit-test client-test
+test: check-generated unit-test client-test
 
 unit-test: deps
 	$(SWIFT) build --build-tests

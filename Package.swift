@@ -87,6 +87,12 @@ let package = Package(
             name: "cloudcafe-bench", dependencies: ["Engine", "EventBridge", "IAM", "CloudCafeCore"], path: "Benchmarks/CloudCafeBench",
             swiftSettings: settings),
         .testTarget(name: "CloudCafeCoreTests", dependencies: ["CloudCafeCore"], swiftSettings: settings),
+        .testTarget(
+            name: "APITests",
+            dependencies: [
+                "CloudCafeCore", "SNSAPI", "LambdaAPI", "IAMAPI", "STSAPI", "EventBridgeAPI", "SchedulerAPI", "CloudWatchLogsAPI", "SSMAPI", "SQSAPI",
+            ],
+            swiftSettings: settings),
         .testTarget(name: "EventBridgeTests", dependencies: ["EventBridge", "CloudCafeCore"], swiftSettings: settings),
         .testTarget(name: "CafeReportTests", dependencies: ["CafeReport", "CloudCafeCore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: settings),
         .testTarget(name: "SNSTests", dependencies: ["SNS", "CloudCafeCore"], swiftSettings: settings),

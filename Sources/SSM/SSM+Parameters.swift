@@ -12,8 +12,10 @@ extension SSM {
 
     func putParameter(_ input: PutParameterRequest, _ ctx: CallContext) throws(SSMError) -> PutParameterResult {
         try Self.validateName(input.name)
-        guard input.value.utf8.count <= 4096 else {
-            throw .validation(ConstraintViolation.message([.maxLength("value", nil, 4096)]))
+        // The model leaves the value's bounds out; AWS states them as one constraint.
+        guard !input.value.isEmpty, input.value.utf8.count <= 4096 else {
+            throw .validation(
+                ConstraintViolation.message([.init(path: "value", value: nil, constraint: "Member must have length between 1 and 4096")]))
         }
         let type = input.type.flatMap(ParameterType.init(rawValue:))
         let key = Key(region: ctx.region, name: input.name)

@@ -1,0 +1,82 @@
+import CloudCafeCore
+import CloudWatchLogsAPI
+import EventBridgeAPI
+import IAMAPI
+import LambdaAPI
+import SNSAPI
+import SQSAPI
+import SSMAPI
+import STSAPI
+import SchedulerAPI
+import Testing
+
+/// The generated models, checked against botocore's own rules as AWS applies them.
+struct GeneratedModelTests {
+    static let models: [ServiceModel] = [
+        SNSOperations.service, LambdaOperations.service, IAMOperations.service, STSOperations.service, EventBridgeOperations.service,
+        SchedulerOperations.service, CloudWatchLogsOperations.service, SSMOperations.service, SQSOperations.service,
+    ]
+
+    /// Swift's Regex has no lookbehind; these patterns are not enforced, and no other may join them unnoticed.
+    static let knownUncompilable: [String: [String]] = ["lambda": [#"[0-9A-Za-z\.\-_]*(?<!\.)"#]]
+
+    @Test(arguments: models.map(\.name))
+    func everyPatternCompilesAsSwiftRegex(_ name: String) throws {
+        let model = try #require(Self.models.first { $0.name == name })
+        #expect(Set(uncompilablePatterns(model)) == Set(Self.knownUncompilable[name] ?? []))
+    }
+
+    @Test(arguments: models.map(\.name))
+    func everyShapeAnOperationNamesIsModelled(_ name: String) throws {
+        let model = try #require(Self.models.first { $0.name == name })
+        for op in model.operations {
+            for shape in [op.input, op.output].compactMap({ $0 }) { #expect(model.shapes[shape] != nil, "\(op.name): \(shape)") }
+        }
+    }
+
+    @Test func missingRequiredMembersAreListedInModelOrder() throws {
+        // Given a PutParameter with neither Name nor Value
+        let violations = ShapeValidator(SSMOperations.service).violations(of: .object([]), shape: "PutParameterRequest")
+        // Then AWS's message names both, joined as AWS joins them
+        #expect(
+            ConstraintViolation.message(violations)
+                == "2 validation errors detected: Value null at 'name' failed to satisfy constraint: Member must not be null; "
+                + "Value null at 'value' failed to satisfy constraint: Member must not be null")
+    }
+
+    @Test func listLengthsPrintTheListAsAWSDoes() throws {
+        let names = JSONValue.array((1...11).map { .string("/p\($0)") })
+        let violations = ShapeValidator(SSMOperations.service).violations(of: .object([("Names", names)]), shape: "GetParametersRequest")
+        #expect(violations.map(\.text) == [
+            "Value '[/p1, /p2, /p3, /p4, /p5, /p6, /p7, /p8, /p9, /p10, /p11]' at 'names' failed to satisfy constraint: Member must have length less than or equal to 10"
+        ])
+    }
+
+    @Test func patternsRangesAndEnumsUseTheModelsWords() throws {
+        // Given a log group name with a space, and Lambda's out-of-range timeout and unknown invocation type
+        let logs = ShapeValidator(CloudWatchLogsOperations.service).violations(
+            of: .object([("logGroupName", .string("a b"))]), shape: "CreateLogGroupRequest")
+        #expect(logs.map(\.text) == [
+            #"Value 'a b' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\.\-_/#A-Za-z0-9]+"#
+        ])
+        let invoke = ShapeValidator(LambdaOperations.service).violations(
+            of: .object([("FunctionName", .string("f")), ("InvocationType", .string("Later"))]), shape: "InvocationRequest")
+        #expect(invoke.map(\.text) == [
+            "Value 'Later' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]"
+        ])
+        let timeout = ShapeValidator(LambdaOperations.service).violations(
+            of: .object([("FunctionName", .string("f")), ("Timeout", .int(0))]), shape: "UpdateFunctionConfigurationRequest")
+        #expect(timeout.map(\.text) == ["Value '0' at 'timeout' failed to satisfy constraint: Member must have value greater than or equal to 1"])
+    }
+
+    @Test func nestedMembersAreNamedByTheirPath() throws {
+        // Given an AssumeRole whose session policy ARN is too short
+        let input = JSONValue.object([
+            ("RoleArn", .string("arn:aws:iam::000000000000:role/r")), ("RoleSessionName", .string("s")),
+            ("PolicyArns", .array([.object([("arn", .string("x"))])])),
+        ])
+        let texts = ShapeValidator(STSOperations.service).violations(of: input, shape: "AssumeRoleRequest").map(\.text)
+        #expect(texts.contains("Value 's' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2"))
+        #expect(texts.contains("Value 'x' at 'policyArns.1.member.arn' failed to satisfy constraint: Member must have length greater than or equal to 20"))
+    }
+}
