@@ -57,11 +57,8 @@ public final class CloudCafeEngine: Sendable {
     /// IAM's decisions, for explanations.
     public let authorizer: IAMAuthorizer
 
-    /// Every running service's declaration: the Gateway builds its tables from these.
-    public var declarations: [ServiceDeclaration] {
-        let services: [any AWSService] = [iam, logs, ssm, lambda, sns, sqs, events, schedules]
-        return services.flatMap(\.declarations)
-    }
+    /// Every running service's declaration, built once: the Gateway builds its tables from these.
+    public let declarations: [ServiceDeclaration]
 
     /// Builds the services; call `start()` to deploy the stack and follow the clock.
     public init(_ configuration: EngineConfiguration) throws {
@@ -92,7 +89,8 @@ public final class CloudCafeEngine: Sendable {
         dispatcher.setAuthorizer(authorizer)
         // Every service declares itself; a missing operation or service stops start-up here.
         let services: [any AWSService] = [iam, logs, ssm, lambda, sns, sqs, events, schedules]
-        try dispatcher.install(services.flatMap(\.declarations))
+        declarations = services.flatMap(\.declarations)
+        try dispatcher.install(declarations)
     }
 
     /// Deploys the configured stack and starts following the clock.

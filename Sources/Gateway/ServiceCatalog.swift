@@ -20,7 +20,7 @@ struct ServiceCatalog: Sendable {
         let operation: OperationModel
         let method: HTTPRequest.Method
         let segments: [Segment]
-        /// Query-string constants the URI names (`?versions`).
+        /// How many literal segments it has: the most specific route wins.
         let literals: Int
 
         enum Segment: Sendable, Equatable {

@@ -155,10 +155,10 @@ final class PatternCache: Sendable {
     }
 
     /// Whether Swift's Regex accepts `pattern` (a test checks every pattern of every model).
-    public static func compiles(_ pattern: String) -> Bool { (try? Regex(swiftSyntax(pattern))) != nil }
+    static func compiles(_ pattern: String) -> Bool { (try? Regex(swiftSyntax(pattern))) != nil }
 
     static func swiftSyntax(_ pattern: String) -> String {
-        var p = pattern.replacingOccurrences(of: #"\uD800\uDC00-\uDBFF\uDFFF"#, with: #"\u{10000}-\u{10FFFF}"#)
+        let p = pattern.replacingOccurrences(of: #"\uD800\uDC00-\uDBFF\uDFFF"#, with: #"\u{10000}-\u{10FFFF}"#)
         // \uXXXX → \u{XXXX}
         var out = ""
         var i = p.startIndex
@@ -174,8 +174,7 @@ final class PatternCache: Sendable {
                 i = p.index(after: i)
             }
         }
-        p = out
-        return p
+        return out
     }
 }
 
