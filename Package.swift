@@ -84,7 +84,7 @@ let package = Package(
             ],
             swiftSettings: settings),
         .executableTarget(
-            name: "cloudcafe-bench", dependencies: ["Engine", "EventBridge", "IAM", "CloudCafeCore"], path: "Benchmarks/CloudCafeBench",
+            name: "cloudcafe-bench", dependencies: ["Engine", "EventBridge", "EventBridgeAPI", "IAM", "CloudCafeCore"], path: "Benchmarks/CloudCafeBench",
             swiftSettings: settings),
         .testTarget(name: "CloudCafeCoreTests", dependencies: ["CloudCafeCore"], swiftSettings: settings),
         .testTarget(
@@ -97,12 +97,12 @@ let package = Package(
         .testTarget(name: "CafeReportTests", dependencies: ["CafeReport", "CloudCafeCore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: settings),
         .testTarget(name: "SNSTests", dependencies: ["SNS", "CloudCafeCore"], swiftSettings: settings),
         .testTarget(name: "IAMTests", dependencies: ["IAM", "CloudCafeCore"], swiftSettings: settings),
-        .testTarget(name: "LambdaTests", dependencies: ["Lambda", "LambdaAPI", "CloudWatchLogs", "CloudWatchLogsAPI", "CloudCafeCore", "IAM"], swiftSettings: settings),
+        .testTarget(name: "LambdaTests", dependencies: ["Lambda", "LambdaAPI", "CloudWatchLogs", "CloudWatchLogsAPI", "CloudCafeCore", "IAM", "IAMAPI"], swiftSettings: settings),
         .testTarget(
             name: "EngineTests",
             dependencies: [
                 "Engine", "IAM", "CloudCafeCore", "Lambda", "SNS", "SSM", "CloudWatchLogs", "EventBridge", "CafeReport", "LambdaAPI", "SSMAPI",
-                "CloudWatchLogsAPI",
+                "CloudWatchLogsAPI", "IAMAPI", "EventBridgeAPI",
             ], swiftSettings: settings),
     ]
 )

@@ -2,6 +2,7 @@
 import CloudCafeCore
 import Engine
 import EventBridge
+import EventBridgeAPI
 import Foundation
 import IAM
 
@@ -80,7 +81,7 @@ config.stack = nil
 let engine = try CloudCafeEngine(config)
 let root = engine.client()
 for i in 0..<300 {
-    _ = try await root.send(EventBridge.putRule, PutRuleInput(name: "tick\(i)", scheduleExpression: "rate(1 minute)"))
+    _ = try await root.send(EventBridgeOperations.putRule, PutRuleRequest(name: "tick\(i)", scheduleExpression: "rate(1 minute)"))
 }
 let start = ContinuousClock.now
 let fired = await engine.scheduler.advance(by: 86_400)

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Synchronization
 
@@ -21,6 +22,10 @@ public final class Dispatcher: Sendable {
     struct Installed: Sendable {
         let operation: ServiceOperation
         let accessDenied: AccessDeniedStyle
+        /// The model's input shape and its validator, for calls made in process.
+        let inputShape: String?
+        let validator: ShapeValidator
+        let validationErrorCode: String
     }
 
     public init(clock: VirtualClock, account: String = "000000000000", ids: IDGenerator = IDGenerator(), authorizer: any Authorizer = AllowAllAuthorizer()) {
@@ -44,11 +49,14 @@ public final class Dispatcher: Sendable {
         let names = Set(declarations.map(\.model.name))
         var entries: [OperationKey: Installed] = [:]
         for d in declarations {
+            let validator = ShapeValidator(d.model, unenforced: d.unenforced)
             for op in d.operations {
-                guard d.model.operation(op.key.name) != nil, op.key.service == d.model.name else {
+                guard let modelled = d.model.operation(op.key.name), op.key.service == d.model.name else {
                     throw InstallationError(description: "\(op.key) is not an operation of the \(d.model.name) model")
                 }
-                entries[op.key] = Installed(operation: op, accessDenied: d.accessDenied)
+                entries[op.key] = Installed(
+                    operation: op, accessDenied: d.accessDenied, inputShape: modelled.input, validator: validator,
+                    validationErrorCode: d.validationErrorCode)
             }
             for op in d.model.operations where entries[OperationKey(service: d.model.name, name: op.name)] == nil {
                 throw InstallationError(description: "\(d.model.name).\(op.name) is modelled but not implemented")
@@ -78,14 +86,30 @@ public final class Dispatcher: Sendable {
         try await perform(operation, input, context: context(for: caller))
     }
 
-    /// Authorizes and performs `operation` in an already built context.
+    /// Validates `input` against the model as the Gateway validates a wire request, then
+    /// authorizes and performs `operation` in an already built context: calls from handlers
+    /// and stack files get the same answers as calls from clients.
     public func perform<I, O>(_ operation: OperationDescriptor<I, O>, _ input: I, context ctx: CallContext) async throws -> O {
+        try validate(input, of: operation.key)
         let output = try await perform(operation.key, input, context: ctx)
         guard let typed = output as? O else { throw CommonError.internalFailure("\(operation.key) answered a \(type(of: output))") }
         return typed
     }
 
-    /// Authorizes and performs the operation `key` with an input of its type (the Gateway's path).
+    /// Checks an in-process input against its model: encoded with its AWS member names, it is
+    /// the tree a wire request decodes to.
+    func validate(_ input: some Encodable, of key: OperationKey) throws {
+        guard let installed = table.withLock({ $0[key] }), let shape = installed.inputShape else { return }
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        guard let data = try? encoder.encode(input), let tree = try? JSONValue(parsing: data) else { return }
+        let violations = installed.validator.violations(of: tree, shape: shape)
+        guard violations.isEmpty else {
+            throw CommonError(code: installed.validationErrorCode, message: ConstraintViolation.message(violations), httpStatus: 400)
+        }
+    }
+
+    /// Authorizes and performs the operation `key` with an input of its type (the Gateway's path, validated there).
     public func perform(_ key: OperationKey, _ input: any Sendable, context ctx: CallContext) async throws -> any Sendable {
         guard let installed = table.withLock({ $0[key] }) else {
             throw CommonError.internalFailure("\(key) is not installed")

@@ -1,8 +1,8 @@
 import CloudCafeCore
-import EventBridge
+import EventBridgeAPI
 import Foundation
-import IAM
-import Lambda
+import IAMAPI
+import LambdaAPI
 import SNS
 import SNSAPI
 import SSMAPI
@@ -22,14 +22,14 @@ struct StackDeployer {
         var layerArns: [String: String] = [:]
         for role in stack.Roles ?? [] {
             let out = try await client.send(
-                IAM.createRole, CreateRoleInput(roleName: role.RoleName, assumeRolePolicyDocument: role.AssumeRolePolicyDocument.text))
+                IAMOperations.createRole, CreateRoleRequest(roleName: role.RoleName, assumeRolePolicyDocument: role.AssumeRolePolicyDocument.text))
             roleArns[role.RoleName] = out.role.arn
             for arn in role.ManagedPolicyArns ?? [] {
-                _ = try await client.send(IAM.attachRolePolicy, AttachRolePolicyInput(roleName: role.RoleName, policyArn: arn))
+                _ = try await client.send(IAMOperations.attachRolePolicy, AttachRolePolicyRequest(roleName: role.RoleName, policyArn: arn))
             }
             for policy in role.Policies ?? [] {
                 _ = try await client.send(
-                    IAM.putRolePolicy, PutRolePolicyInput(roleName: role.RoleName, policyName: policy.PolicyName, policyDocument: policy.PolicyDocument.text))
+                    IAMOperations.putRolePolicy, PutRolePolicyRequest(roleName: role.RoleName, policyName: policy.PolicyName, policyDocument: policy.PolicyDocument.text))
             }
         }
         for p in stack.Parameters ?? [] {
@@ -51,11 +51,12 @@ struct StackDeployer {
         for layer in stack.Layers ?? [] {
             let zip = try Data(contentsOf: stack.baseDirectory.appendingPathComponent(layer.ZipFile))
             let out = try await client.send(
-                Lambda.publishLayerVersion,
-                PublishLayerVersionInput(
-                    layerName: layer.LayerName, description: layer.Description, content: FunctionCode(zipFile: zip),
+                LambdaOperations.publishLayerVersion,
+                PublishLayerVersionRequest(
+                    layerName: layer.LayerName, description: layer.Description, content: LayerVersionContentInput(zipFile: zip),
                     compatibleRuntimes: layer.CompatibleRuntimes))
-            layerArns[layer.LayerName] = out.layerVersionArn
+            guard let layerArn = out.layerVersionArn else { throw EngineError.deployment("layer \(layer.LayerName) has no ARN") }
+            layerArns[layer.LayerName] = layerArn
         }
         for rule in stack.Rules ?? [] {
             refs["Rule:\(rule.Name)"] = arn("events", "rule/\(rule.Name)")
@@ -72,16 +73,16 @@ struct StackDeployer {
             }
             let variables = f.Environment?["Variables"]?.mapValues { resolve($0, refs) }
             _ = try await client.send(
-                Lambda.createFunction,
-                CreateFunctionInput(
+                LambdaOperations.createFunction,
+                CreateFunctionRequest(
                     functionName: f.FunctionName, runtime: f.Runtime, role: role, handler: f.Handler,
                     code: FunctionCode(zipFile: try Data(contentsOf: stack.baseDirectory.appendingPathComponent(f.ZipFile))),
                     timeout: f.Timeout, memorySize: f.MemorySize, environment: variables.map { Environment(variables: $0) }, layers: layers))
         }
         for rule in stack.Rules ?? [] {
             _ = try await client.send(
-                EventBridge.putRule,
-                PutRuleInput(name: rule.Name, scheduleExpression: rule.ScheduleExpression, state: rule.State, description: rule.Description))
+                EventBridgeOperations.putRule,
+                PutRuleRequest(name: rule.Name, scheduleExpression: rule.ScheduleExpression, state: rule.State, description: rule.Description))
             let targets = try rule.Targets.map { t in
                 if let fn = t.Function {
                     return Target(id: t.Id, arn: arn("lambda", "function:\(fn)"), input: t.Input)
@@ -89,12 +90,12 @@ struct StackDeployer {
                 if let topic = t.Topic, let arn = refs["Topic:\(topic)"] { return Target(id: t.Id, arn: arn, input: t.Input) }
                 throw EngineError.deployment("rule \(rule.Name) has a target with neither Function nor a known Topic")
             }
-            _ = try await client.send(EventBridge.putTargets, PutTargetsInput(rule: rule.Name, targets: targets))
+            _ = try await client.send(EventBridgeOperations.putTargets, PutTargetsRequest(rule: rule.Name, targets: targets))
         }
         for p in stack.Permissions ?? [] {
             _ = try await client.send(
-                Lambda.addPermission,
-                AddPermissionInput(
+                LambdaOperations.addPermission,
+                AddPermissionRequest(
                     functionName: p.FunctionName, statementId: p.StatementId, action: p.Action, principal: p.Principal,
                     sourceArn: p.SourceArn.map { resolve($0, refs) }))
         }

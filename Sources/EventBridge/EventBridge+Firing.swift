@@ -1,4 +1,5 @@
 import CloudCafeCore
+import EventBridgeAPI
 public import Foundation
 import LambdaAPI
 import Logging
@@ -67,7 +68,7 @@ extension EventBridge {
     }
 
     /// The scheduled-event payload of a rule (LAB.md).
-    func scheduledEvent(_ rule: Rule, at instant: Date) -> JSONValue {
+    func scheduledEvent(_ rule: StoredRule, at instant: Date) -> JSONValue {
         .object([
             ("version", .string("0")),
             ("id", .string(dispatcher.ids.uuid())),
@@ -81,7 +82,7 @@ extension EventBridge {
         ])
     }
 
-    func deliver(_ event: JSONValue, to target: Target, from rule: Rule) async {
+    func deliver(_ event: JSONValue, to target: Target, from rule: StoredRule) async {
         let payload = Self.input(for: target, event: event, rule: rule)
         // EventBridge calls the target as itself, for the rule: the function's resource policy decides.
         let caller = Caller(principal: .service("events.amazonaws.com"), region: rule.arn.region, sourceArn: rule.arn.description)
@@ -104,7 +105,7 @@ extension EventBridge {
 
     /// What a target receives: its constant `Input`, the part of the event its `InputPath`
     /// selects, its `InputTransformer`'s template filled in, or the whole event.
-    static func input(for target: Target, event: JSONValue, rule: Rule) -> String {
+    static func input(for target: Target, event: JSONValue, rule: StoredRule) -> String {
         if let input = target.input { return input }
         if let path = target.inputPath { return select(path, in: event)?.compact ?? "" }
         if let transformer = target.inputTransformer {

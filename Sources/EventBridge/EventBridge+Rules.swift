@@ -1,93 +1,10 @@
-public import CloudCafeCore
+import CloudCafeCore
+import EventBridgeAPI
 import Foundation
 
-// MARK: - Shapes (botocore events 2015-10-07)
-
-/// PutRule input.
-public struct PutRuleInput: Sendable, Codable {
-    public var name: String
-    public var scheduleExpression: String?
-    public var eventPattern: String?
-    public var state: String?
-    public var description: String?
-    public var roleArn: String?
-
-    enum CodingKeys: String, CodingKey {
-        case name = "Name", scheduleExpression = "ScheduleExpression", eventPattern = "EventPattern", state = "State"
-        case description = "Description", roleArn = "RoleArn"
-    }
-
-    public init(name: String, scheduleExpression: String?, state: String? = nil, description: String? = nil) {
-        self.name = name
-        self.scheduleExpression = scheduleExpression
-        self.state = state
-        self.description = description
-    }
-}
-
-/// PutRule output.
-public struct PutRuleOutput: Sendable, Codable {
-    public var ruleArn: String
-    enum CodingKeys: String, CodingKey { case ruleArn = "RuleArn" }
-}
-
-/// PutTargets input.
-public struct PutTargetsInput: Sendable, Codable {
-    public var rule: String
-    public var targets: [Target]
-    enum CodingKeys: String, CodingKey { case rule = "Rule", targets = "Targets" }
-    public init(rule: String, targets: [Target]) {
-        self.rule = rule
-        self.targets = targets
-    }
-}
-
-/// PutTargets output.
-public struct PutTargetsOutput: Sendable, Codable {
-    public var failedEntryCount: Int
-    enum CodingKeys: String, CodingKey { case failedEntryCount = "FailedEntryCount" }
-}
-
-/// Enable/DisableRule input.
-public struct RuleNameInput: Sendable, Codable {
-    public var name: String
-    enum CodingKeys: String, CodingKey { case name = "Name" }
-    public init(name: String) { self.name = name }
-}
-
-/// An output with no members.
-public struct EventsEmptyOutput: Sendable, Codable {}
-
-// MARK: - Operations
-
+// Rules: their schedules or patterns, targets and state.
 extension EventBridge {
-    /// PutRule.
-    public static let putRule = Operation<EventBridge, PutRuleInput, PutRuleOutput>(
-        name: "PutRule", action: "events:PutRule", resource: { i, c in ruleArn(i.name, c).description }
-    ) { events, input, ctx in try await events.putRule(input, ctx) }
-
-    /// PutTargets.
-    public static let putTargets = Operation<EventBridge, PutTargetsInput, PutTargetsOutput>(
-        name: "PutTargets", action: "events:PutTargets", resource: { i, c in ruleArn(i.rule, c).description }
-    ) { events, input, ctx in try await events.putTargets(input, ctx) }
-
-    /// EnableRule.
-    public static let enableRule = Operation<EventBridge, RuleNameInput, EventsEmptyOutput>(
-        name: "EnableRule", action: "events:EnableRule", resource: { i, c in ruleArn(i.name, c).description }
-    ) { events, input, ctx in try await events.setEnabled(true, input, ctx) }
-
-    /// DisableRule.
-    public static let disableRule = Operation<EventBridge, RuleNameInput, EventsEmptyOutput>(
-        name: "DisableRule", action: "events:DisableRule", resource: { i, c in ruleArn(i.name, c).description }
-    ) { events, input, ctx in try await events.setEnabled(false, input, ctx) }
-
-    func putRule(_ input: PutRuleInput, _ ctx: CallContext) throws(EventBridgeError) -> PutRuleOutput {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_")
-        guard (1...64).contains(input.name.count), input.name.allSatisfy(allowed.contains) else {
-            throw .validation(
-                "1 validation error detected: Value '\(input.name)' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+"
-            )
-        }
+    func putRule(_ input: PutRuleRequest, _ ctx: CallContext) throws(EventBridgeError) -> PutRuleResponse {
         guard input.scheduleExpression != nil || input.eventPattern != nil else {
             throw .validation("Parameter(s) EventPattern or ScheduleExpression must be specified.")
         }
@@ -104,17 +21,10 @@ extension EventBridge {
                 throw EventBridgeError(code: .invalidEventPattern, message: error.message)
             }
         }
-        let enabled: Bool
-        switch input.state ?? "ENABLED" {
-        case "ENABLED": enabled = true
-        case "DISABLED": enabled = false
-        case let other:
-            throw .validation(
-                "1 validation error detected: Value '\(other)' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED]"
-            )
-        }
+        // The model's enum also has ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS, which enables the rule.
+        let enabled = input.state != "DISABLED"
         let arn = Self.ruleArn(input.name, ctx)
-        var rule = rules[arn] ?? Rule(name: input.name, arn: arn, enabled: enabled, cursor: ctx.now, anchor: ctx.now)
+        var rule = rules[arn] ?? StoredRule(name: input.name, arn: arn, enabled: enabled, cursor: ctx.now, anchor: ctx.now)
         if rule.scheduleText != input.scheduleExpression || rule.enabled != enabled {
             // A new or re-enabled schedule starts counting now.
             rule.cursor = max(rule.cursor, ctx.now)
@@ -128,14 +38,11 @@ extension EventBridge {
         rule.description = input.description
         rule.roleArn = input.roleArn
         rules[arn] = rule
-        return PutRuleOutput(ruleArn: arn.description)
+        return PutRuleResponse(ruleArn: arn.description)
     }
 
-    func putTargets(_ input: PutTargetsInput, _ ctx: CallContext) throws(EventBridgeError) -> PutTargetsOutput {
+    func putTargets(_ input: PutTargetsRequest, _ ctx: CallContext) throws(EventBridgeError) -> PutTargetsResponse {
         var r = try rule(input.rule, ctx)
-        guard (1...10).contains(input.targets.count) else {
-            throw .validation("1 validation error detected: Value at 'targets' failed to satisfy constraint: Member must have length between 1 and 10")
-        }
         for t in input.targets {
             guard ARN(t.arn) != nil else { throw .validation("Parameter \(t.arn) is not valid. Reason: Provided Arn is not in correct format.") }
             if let i = r.targets.firstIndex(where: { $0.id == t.id }) {
@@ -148,17 +55,17 @@ extension EventBridge {
             }
         }
         rules[r.arn] = r
-        return PutTargetsOutput(failedEntryCount: 0)
+        return PutTargetsResponse(failedEntryCount: 0, failedEntries: [])
     }
 
-    func setEnabled(_ enabled: Bool, _ input: RuleNameInput, _ ctx: CallContext) throws(EventBridgeError) -> EventsEmptyOutput {
-        var r = try rule(input.name, ctx)
+    func setEnabled(_ enabled: Bool, _ name: String, _ ctx: CallContext) throws(EventBridgeError) -> EmptyShape {
+        var r = try rule(name, ctx)
         if enabled && !r.enabled {
             r.cursor = max(r.cursor, ctx.now)
             r.anchor = ctx.now
         }
         r.enabled = enabled
         rules[r.arn] = r
-        return EventsEmptyOutput()
+        return EmptyShape()
     }
 }

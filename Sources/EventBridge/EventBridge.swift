@@ -6,13 +6,13 @@ import Foundation
 /// schedule state the Scheduler advances.
 public actor EventBridge {
     let dispatcher: Dispatcher
-    var rules: [ARN: Rule] = [:]
+    var rules: [ARN: StoredRule] = [:]
 
     public init(dispatcher: Dispatcher) {
         self.dispatcher = dispatcher
     }
 
-    func rule(_ name: String, _ ctx: CallContext) throws(EventBridgeError) -> Rule {
+    func rule(_ name: String, _ ctx: CallContext) throws(EventBridgeError) -> StoredRule {
         guard let r = rules[Self.ruleArn(name, ctx)] else { throw .ruleNotFound(name) }
         return r
     }
@@ -24,7 +24,7 @@ public actor EventBridge {
 }
 
 /// A rule and its targets.
-struct Rule: Sendable {
+struct StoredRule: Sendable {
     let name: String
     let arn: ARN
     /// The ARN as text, kept for ordering firings without rebuilding it.
@@ -64,62 +64,36 @@ struct Rule: Sendable {
     }
 }
 
-/// A rule's target.
-public struct Target: Sendable, Codable, Equatable {
-    public var id: String
-    public var arn: String
-    public var input: String?
-    public var inputPath: String?
-    public var inputTransformer: InputTransformer?
-    public var roleArn: String?
-
-    enum CodingKeys: String, CodingKey {
-        case id = "Id", arn = "Arn", input = "Input", inputPath = "InputPath", inputTransformer = "InputTransformer", roleArn = "RoleArn"
-    }
-
-    public init(id: String, arn: String, input: String? = nil, inputPath: String? = nil) {
-        self.id = id
-        self.arn = arn
-        self.input = input
-        self.inputPath = inputPath
-    }
-}
-
-/// A target's InputTransformer: values picked from the event by JSONPath, placed in a template.
-public struct InputTransformer: Sendable, Codable, Equatable {
-    public var inputPathsMap: [String: String]?
-    public var inputTemplate: String
-
-    enum CodingKeys: String, CodingKey { case inputPathsMap = "InputPathsMap", inputTemplate = "InputTemplate" }
-
-    public init(inputPathsMap: [String: String]?, inputTemplate: String) {
-        self.inputPathsMap = inputPathsMap
-        self.inputTemplate = inputTemplate
-    }
-}
-
 extension EventBridge: AWSService {
     /// EventBridge over JSON 1.1; rules deliver to Lambda and SNS targets.
     public nonisolated var declarations: [ServiceDeclaration] {
-        [
+        typealias Op = EventBridgeOperations
+        let rule: @Sendable (String, CallContext) -> String = { name, c in Self.ruleArn(name, c).description }
+        return [
             ServiceDeclaration(
-                model: EventBridgeOperations.service, validationErrorCode: "ValidationException",
+                model: Op.service, validationErrorCode: "ValidationException",
                 accessDenied: AccessDeniedStyle(code: "AccessDeniedException", httpStatus: 400), calls: ["lambda", "sns"],
                 operations: [
-                    bind(Self.describeRule),
-                    bind(Self.listRules),
-                    bind(Self.deleteRule),
-                    bind(Self.listTargetsByRule),
-                    bind(Self.removeTargets),
-                    bind(Self.listRuleNamesByTarget),
-                    bind(Self.tagResource),
-                    bind(Self.untagResource),
-                    bind(Self.listTagsForResource),
-                    bind(Self.putEvents),
-                    bind(Self.putRule),
-                    bind(Self.putTargets),
-                    bind(Self.enableRule),
-                    bind(Self.disableRule)
+                    implement(Op.putRule, resource: { i, c in rule(i.name, c) }) { try await $0.putRule($1, $2) },
+                    implement(Op.putTargets, resource: { i, c in rule(i.rule, c) }) { try await $0.putTargets($1, $2) },
+                    implement(Op.enableRule, resource: { i, c in rule(i.name, c) }) { try await $0.setEnabled(true, $1.name, $2) },
+                    implement(Op.disableRule, resource: { i, c in rule(i.name, c) }) { try await $0.setEnabled(false, $1.name, $2) },
+                    implement(Op.describeRule, resource: { i, c in rule(i.name, c) }) { try await $0.describeRule($1, $2) },
+                    implement(Op.listRules) { try await $0.listRules($1, $2) },
+                    implement(Op.deleteRule, resource: { i, c in rule(i.name, c) }) { try await $0.deleteRule($1, $2) },
+                    implement(Op.listTargetsByRule, resource: { i, c in rule(i.rule, c) }) { try await $0.listTargets($1, $2) },
+                    implement(Op.removeTargets, resource: { i, c in rule(i.rule, c) }) { try await $0.removeTargets($1, $2) },
+                    implement(Op.listRuleNamesByTarget) { try await $0.ruleNames($1, $2) },
+                    implement(Op.tagResource, resource: { i, _ in i.resourceARN }) { events, i, _ in
+                        try await events.tag(i.resourceARN, adding: i.tags, removing: [])
+                        return TagResourceResponse()
+                    },
+                    implement(Op.untagResource, resource: { i, _ in i.resourceARN }) { events, i, _ in
+                        try await events.tag(i.resourceARN, adding: [], removing: i.tagKeys)
+                        return UntagResourceResponse()
+                    },
+                    implement(Op.listTagsForResource, resource: { i, _ in i.resourceARN }) { events, i, _ in try await events.listTags(i.resourceARN) },
+                    implement(Op.putEvents, resource: { _, c in c.arn("events", "event-bus/default").description }) { try await $0.putEvents($1, $2) },
                 ])
         ]
     }

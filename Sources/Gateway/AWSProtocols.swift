@@ -245,8 +245,7 @@ struct AWSProtocols {
                 ? WireError.missing(member, code: validationCode)
                 : WireError(
                     errorCode: validationCode,
-                    message:
-                        "1 validation error detected: Value at '\(WireError.lowerFirst(member))' failed to satisfy constraint: Member must have the type of its shape",
+                    message: ConstraintViolation.message([.init(path: WireError.lowerFirst(member), value: nil, constraint: "Member must have the type of its shape")]),
                     httpStatus: 400)
         }
         Self.logger.error("internal failure", metadata: ["error": "\(error)"])

@@ -1,142 +1,128 @@
-public import CloudCafeCore
-public import Foundation
+import CloudCafeCore
+import Foundation
+import IAMAPI
 
-// MARK: - Shapes (botocore iam 2010-05-08)
-
-/// CreateRole input.
-public struct CreateRoleInput: Sendable, Codable {
-    public var roleName: String
-    public var assumeRolePolicyDocument: String
-    public var path: String?
-    public var description: String?
-    public var permissionsBoundary: String?
-    enum CodingKeys: String, CodingKey {
-        case roleName = "RoleName", assumeRolePolicyDocument = "AssumeRolePolicyDocument", path = "Path", description = "Description"
-        case permissionsBoundary = "PermissionsBoundary"
-    }
-    public init(roleName: String, assumeRolePolicyDocument: String, path: String? = nil, description: String? = nil) {
-        self.roleName = roleName
-        self.assumeRolePolicyDocument = assumeRolePolicyDocument
-        self.path = path
-        self.description = description
-    }
-}
-
-/// A role as IAM returns it.
-public struct RoleDescription: Sendable, Codable {
-    public var path: String
-    public var roleName: String
-    public var roleId: String
-    public var arn: String
-    public var createDate: Date
-    /// URL-encoded, as IAM returns policy documents.
-    public var assumeRolePolicyDocument: String
-    public var description: String?
-    public var maxSessionDuration: Int
-    public var permissionsBoundary: AttachedPermissionsBoundary?
-    enum CodingKeys: String, CodingKey {
-        case path = "Path", roleName = "RoleName", roleId = "RoleId", arn = "Arn", createDate = "CreateDate"
-        case assumeRolePolicyDocument = "AssumeRolePolicyDocument", description = "Description", maxSessionDuration = "MaxSessionDuration"
-        case permissionsBoundary = "PermissionsBoundary"
-    }
-}
-
-/// A permissions boundary as IAM describes it.
-public struct AttachedPermissionsBoundary: Sendable, Codable {
-    public var permissionsBoundaryType: String
-    public var permissionsBoundaryArn: String
-    enum CodingKeys: String, CodingKey { case permissionsBoundaryType = "PermissionsBoundaryType", permissionsBoundaryArn = "PermissionsBoundaryArn" }
-}
-
-/// CreateRole / GetRole output.
-public struct RoleOutput: Sendable, Codable {
-    public var role: RoleDescription
-    enum CodingKeys: String, CodingKey { case role = "Role" }
-}
-
-/// PutRolePolicy input.
-public struct PutRolePolicyInput: Sendable, Codable {
-    public var roleName: String
-    public var policyName: String
-    public var policyDocument: String
-    enum CodingKeys: String, CodingKey { case roleName = "RoleName", policyName = "PolicyName", policyDocument = "PolicyDocument" }
-    public init(roleName: String, policyName: String, policyDocument: String) {
-        self.roleName = roleName
-        self.policyName = policyName
-        self.policyDocument = policyDocument
-    }
-}
-
-/// AttachRolePolicy input.
-public struct AttachRolePolicyInput: Sendable, Codable {
-    public var roleName: String
-    public var policyArn: String
-    enum CodingKeys: String, CodingKey { case roleName = "RoleName", policyArn = "PolicyArn" }
-    public init(roleName: String, policyArn: String) {
-        self.roleName = roleName
-        self.policyArn = policyArn
-    }
-}
-
-/// An output with no members.
-public struct IAMEmptyOutput: Sendable, Codable {}
-
-// MARK: - Operations
-
+// Roles, their inline and attached policies and their permissions boundaries.
 extension IAM {
-    /// CreateRole.
-    public static let createRole = Operation<IAM, CreateRoleInput, RoleOutput>(
-        name: "CreateRole", action: "iam:CreateRole", resource: { i, c in c.arn("iam", "role\(i.path ?? "/")\(i.roleName)", region: "").description }
-    ) { iam, input, ctx in try await iam.createRole(input, ctx) }
+    func role(_ name: String) throws(IAMError) -> StoredRole {
+        guard let r = roles[name.lowercased()] else { throw .roleNotFound(name) }
+        return r
+    }
 
-    /// PutRolePolicy.
-    public static let putRolePolicy = Operation<IAM, PutRolePolicyInput, IAMEmptyOutput>(
-        name: "PutRolePolicy", action: "iam:PutRolePolicy", resource: { i, c in c.arn("iam", "role/\(i.roleName)", region: "").description }
-    ) { iam, input, ctx in try await iam.putRolePolicy(input, ctx) }
-
-    /// AttachRolePolicy.
-    public static let attachRolePolicy = Operation<IAM, AttachRolePolicyInput, IAMEmptyOutput>(
-        name: "AttachRolePolicy", action: "iam:AttachRolePolicy", resource: { i, c in c.arn("iam", "role/\(i.roleName)", region: "").description }
-    ) { iam, input, ctx in try await iam.attachRolePolicy(input, ctx) }
-
-    func createRole(_ input: CreateRoleInput, _ ctx: CallContext) throws(IAMError) -> RoleOutput {
-        try Self.validateName(input.roleName, member: "roleName", max: 64)
+    func createRole(_ input: CreateRoleRequest, _ ctx: CallContext) throws(IAMError) -> CreateRoleResponse {
         guard roles[input.roleName.lowercased()] == nil else { throw .roleExists(input.roleName) }
         try Self.checkTrustPolicy(input.assumeRolePolicyDocument)
         let path = input.path ?? "/"
-        let role = Role(
-            name: input.roleName, path: path, arn: ctx.arn("iam", "role\(path)\(input.roleName)", region: ""),
-            roleID: uniqueID("AROA"),
+        if let boundary = input.permissionsBoundary { _ = try policy(boundary) }
+        let role = StoredRole(
+            name: input.roleName, path: path, arn: ctx.arn("iam", "role\(path)\(input.roleName)", region: ""), roleID: uniqueID("AROA"),
             created: ctx.now, assumeRolePolicy: input.assumeRolePolicyDocument, description: input.description,
-            permissionsBoundary: try input.permissionsBoundary.map { (arn: String) throws(IAMError) -> String in
-                _ = try policy(arn); return arn
-            })
+            permissionsBoundary: input.permissionsBoundary)
         // Role names are unique case-insensitively.
         roles[input.roleName.lowercased()] = role
-        return RoleOutput(role: describe(role))
+        return CreateRoleResponse(role: describe(role))
     }
 
-    func putRolePolicy(_ input: PutRolePolicyInput, _ ctx: CallContext) throws(IAMError) -> IAMEmptyOutput {
-        guard var role = roles[input.roleName.lowercased()] else { throw .roleNotFound(input.roleName) }
+    func listRoles(_ input: ListRolesRequest) throws(IAMError) -> ListRolesResponse {
+        let all = roles.values.filter { $0.path.hasPrefix(input.pathPrefix ?? "/") }.sorted { $0.name < $1.name }.map(describe)
+        let page = try Self.page(all, marker: input.marker, maxItems: input.maxItems)
+        return ListRolesResponse(roles: page.items, isTruncated: page.next != nil, marker: page.next)
+    }
+
+    func updateAssumeRolePolicy(_ input: UpdateAssumeRolePolicyRequest) throws(IAMError) -> EmptyShape {
+        var r = try role(input.roleName)
+        try Self.checkTrustPolicy(input.policyDocument)
+        r.assumeRolePolicy = input.policyDocument
+        roles[r.name.lowercased()] = r
+        return EmptyShape()
+    }
+
+    func deleteRole(_ name: String) throws(IAMError) -> EmptyShape {
+        let r = try role(name)
+        guard r.attachedPolicies.isEmpty else { throw .init(code: .deleteConflict, message: "Cannot delete entity, must detach all policies first.") }
+        guard r.inlinePolicies.isEmpty else { throw .init(code: .deleteConflict, message: "Cannot delete entity, must delete policies first.") }
+        roles[r.name.lowercased()] = nil
+        return EmptyShape()
+    }
+
+    func putRolePolicy(_ input: PutRolePolicyRequest) throws(IAMError) -> EmptyShape {
+        var r = try role(input.roleName)
         try Self.checkPermissionsPolicy(input.policyDocument)
-        role.inlinePolicies[input.policyName] = input.policyDocument
-        roles[input.roleName.lowercased()] = role
-        return IAMEmptyOutput()
+        r.inlinePolicies[input.policyName] = input.policyDocument
+        roles[r.name.lowercased()] = r
+        return EmptyShape()
     }
 
-    func attachRolePolicy(_ input: AttachRolePolicyInput, _ ctx: CallContext) throws(IAMError) -> IAMEmptyOutput {
-        guard var role = roles[input.roleName.lowercased()] else { throw .roleNotFound(input.roleName) }
+    func getRolePolicy(_ input: GetRolePolicyRequest) throws(IAMError) -> GetRolePolicyResponse {
+        let r = try role(input.roleName)
+        guard let doc = r.inlinePolicies[input.policyName] else {
+            throw .init(code: .noSuchEntity, message: "The role policy with name \(input.policyName) cannot be found.")
+        }
+        return GetRolePolicyResponse(roleName: r.name, policyName: input.policyName, policyDocument: Self.urlEncoded(doc))
+    }
+
+    func listRolePolicies(_ input: ListRolePoliciesRequest) throws(IAMError) -> ListRolePoliciesResponse {
+        let page = try Self.page(role(input.roleName).inlinePolicies.keys.sorted(), marker: input.marker, maxItems: input.maxItems)
+        return ListRolePoliciesResponse(policyNames: page.items, isTruncated: page.next != nil, marker: page.next)
+    }
+
+    func deleteRolePolicy(_ input: DeleteRolePolicyRequest) throws(IAMError) -> EmptyShape {
+        var r = try role(input.roleName)
+        guard r.inlinePolicies.removeValue(forKey: input.policyName) != nil else {
+            throw .init(code: .noSuchEntity, message: "The role policy with name \(input.policyName) cannot be found.")
+        }
+        roles[r.name.lowercased()] = r
+        return EmptyShape()
+    }
+
+    func attachRolePolicy(_ input: AttachRolePolicyRequest) throws(IAMError) -> EmptyShape {
+        var r = try role(input.roleName)
         guard let policy = policies[input.policyArn] else { throw .policyNotFound(input.policyArn) }
-        if !role.attachedPolicies.contains(policy.arn) { role.attachedPolicies.append(policy.arn) }
-        roles[input.roleName.lowercased()] = role
-        return IAMEmptyOutput()
+        if !r.attachedPolicies.contains(policy.arn) { r.attachedPolicies.append(policy.arn) }
+        roles[r.name.lowercased()] = r
+        return EmptyShape()
     }
 
-    func describe(_ role: Role) -> RoleDescription {
-        RoleDescription(
+    func detachRolePolicy(_ input: DetachRolePolicyRequest) throws(IAMError) -> EmptyShape {
+        var r = try role(input.roleName)
+        guard let i = r.attachedPolicies.firstIndex(where: { $0.description == input.policyArn }) else {
+            throw .init(code: .noSuchEntity, message: "Policy \(input.policyArn) was not found.")
+        }
+        r.attachedPolicies.remove(at: i)
+        roles[r.name.lowercased()] = r
+        return EmptyShape()
+    }
+
+    func attached(_ arns: [ARN], marker: String?, maxItems: Int?) throws(IAMError) -> (items: [AttachedPolicy], next: String?) {
+        try Self.page(arns.map { AttachedPolicy(policyName: $0.lastComponent, policyArn: $0.description) }, marker: marker, maxItems: maxItems)
+    }
+
+    /// Sets (or, with nil, removes) the permissions boundary of a role or a user.
+    func setBoundary(role roleName: String?, user userName: String?, _ boundary: String?) throws(IAMError) -> EmptyShape {
+        if let boundary { _ = try policy(boundary) }
+        if let roleName {
+            var r = try role(roleName)
+            r.permissionsBoundary = boundary
+            roles[r.name.lowercased()] = r
+        } else {
+            var u = try user(userName ?? "")
+            u.permissionsBoundary = boundary
+            users[u.name.lowercased()] = u
+        }
+        return EmptyShape()
+    }
+
+    func describe(_ role: StoredRole) -> Role {
+        Role(
             path: role.path, roleName: role.name, roleId: role.roleID, arn: role.arn.description, createDate: role.created,
             assumeRolePolicyDocument: Self.urlEncoded(role.assumeRolePolicy), description: role.description, maxSessionDuration: 3600,
             permissionsBoundary: role.permissionsBoundary.map { AttachedPermissionsBoundary(permissionsBoundaryType: "Policy", permissionsBoundaryArn: $0) })
+    }
+
+    /// IAM's marker paging: `IsTruncated` and an opaque `Marker` (the model bounds `MaxItems`).
+    static func page<T>(_ items: [T], marker: String?, maxItems: Int?) throws(IAMError) -> (items: [T], next: String?) {
+        guard let page = Pagination.page(items, size: maxItems ?? 100, token: marker) else { throw .init(code: .invalidInput, message: "Invalid Marker.") }
+        return page
     }
 
     /// IAM returns policy documents URL-encoded (RFC 3986); botocore decodes them.

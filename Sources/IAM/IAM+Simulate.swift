@@ -1,75 +1,48 @@
-public import CloudCafeCore
+import CloudCafeCore
 import Foundation
+import IAMAPI
 
-// MARK: - Shapes (botocore iam 2010-05-08)
+/// What SimulatePrincipalPolicy and SimulateCustomPolicy share.
+struct Simulation {
+    var policyInputList: [String]
+    var actionNames: [String]
+    var resourceArns: [String]?
+    var resourcePolicy: String?
+    var callerArn: String?
+    var contextEntries: [ContextEntry]?
 
-/// A context key supplied to a simulation.
-public struct ContextEntry: Sendable, Codable {
-    public var contextKeyName: String
-    public var contextKeyValues: [String]
-    public var contextKeyType: String?
-    enum CodingKeys: String, CodingKey { case contextKeyName = "ContextKeyName", contextKeyValues = "ContextKeyValues", contextKeyType = "ContextKeyType" }
-}
-
-/// SimulatePrincipalPolicy / SimulateCustomPolicy input.
-public struct SimulatePolicyInput: Sendable, Codable {
-    public var policySourceArn: String?
-    public var policyInputList: [String]?
-    public var actionNames: [String]
-    public var resourceArns: [String]?
-    public var resourcePolicy: String?
-    public var callerArn: String?
-    public var contextEntries: [ContextEntry]?
-    enum CodingKeys: String, CodingKey {
-        case policySourceArn = "PolicySourceArn", policyInputList = "PolicyInputList", actionNames = "ActionNames", resourceArns = "ResourceArns"
-        case resourcePolicy = "ResourcePolicy", callerArn = "CallerArn", contextEntries = "ContextEntries"
+    init(_ i: SimulatePrincipalPolicyRequest) {
+        self.init(
+            policyInputList: i.policyInputList ?? [], actionNames: i.actionNames, resourceArns: i.resourceArns, resourcePolicy: i.resourcePolicy,
+            callerArn: i.callerArn, contextEntries: i.contextEntries)
     }
-}
 
-/// A statement that decided a simulated call.
-public struct SimulatedStatement: Sendable, Codable {
-    public var sourcePolicyId: String
-    public var sourcePolicyType: String
-    enum CodingKeys: String, CodingKey { case sourcePolicyId = "SourcePolicyId", sourcePolicyType = "SourcePolicyType" }
-}
-
-/// One simulated action on one resource.
-public struct EvaluationResult: Sendable, Codable {
-    public var evalActionName: String
-    public var evalResourceName: String
-    public var evalDecision: String
-    public var matchedStatements: [SimulatedStatement]
-    public var missingContextValues: [String]
-    enum CodingKeys: String, CodingKey {
-        case evalActionName = "EvalActionName", evalResourceName = "EvalResourceName", evalDecision = "EvalDecision"
-        case matchedStatements = "MatchedStatements", missingContextValues = "MissingContextValues"
+    init(_ i: SimulateCustomPolicyRequest) {
+        self.init(
+            policyInputList: i.policyInputList, actionNames: i.actionNames, resourceArns: i.resourceArns, resourcePolicy: i.resourcePolicy,
+            callerArn: i.callerArn, contextEntries: i.contextEntries)
     }
-}
 
-/// Simulate* output.
-public struct SimulatePolicyOutput: Sendable, Codable {
-    public var evaluationResults: [EvaluationResult]
-    public var isTruncated: Bool
-    enum CodingKeys: String, CodingKey { case evaluationResults = "EvaluationResults", isTruncated = "IsTruncated" }
+    init(policyInputList: [String], actionNames: [String], resourceArns: [String]?, resourcePolicy: String?, callerArn: String?, contextEntries: [ContextEntry]?) {
+        self.policyInputList = policyInputList
+        self.actionNames = actionNames
+        self.resourceArns = resourceArns
+        self.resourcePolicy = resourcePolicy
+        self.callerArn = callerArn
+        self.contextEntries = contextEntries
+    }
 }
 
 extension IAM {
-    /// SimulatePrincipalPolicy: the principal's own policies (plus any given), through the same evaluator as every call.
-    public static let simulatePrincipalPolicy = Operation<IAM, SimulatePolicyInput, SimulatePolicyOutput>(
-        name: "SimulatePrincipalPolicy", action: "iam:SimulatePrincipalPolicy", resource: { i, _ in i.policySourceArn }
-    ) { iam, input, ctx in try await iam.simulate(input, principalPolicies: true, ctx) }
-
-    /// SimulateCustomPolicy: only the given policies.
-    public static let simulateCustomPolicy = Operation<IAM, SimulatePolicyInput, SimulatePolicyOutput>(
-        name: "SimulateCustomPolicy", action: "iam:SimulateCustomPolicy"
-    ) { iam, input, ctx in try await iam.simulate(input, principalPolicies: false, ctx) }
-
-    func simulate(_ input: SimulatePolicyInput, principalPolicies: Bool, _ ctx: CallContext) throws(IAMError) -> SimulatePolicyOutput {
+    /// Evaluates the simulation's actions on its resources through the same evaluator as every
+    /// call: with `principal` (SimulatePrincipalPolicy), that principal's own policies plus any given; without, only the given ones.
+    func simulate(_ input: Simulation, principal source: String?, _ ctx: CallContext) throws(IAMError) -> SimulatePolicyResponse {
+        let principalPolicies = source != nil
         var principal: Principal = .user(ctx.arn("iam", "user/SimulatedUser", region: ""))
         var policies: [NamedPolicy] = []
         if principalPolicies {
-            guard let text = input.policySourceArn, let arn = ARN(text), arn.service == "iam" else {
-                throw .init(code: .invalidInput, message: "Invalid ARN: \(input.policySourceArn ?? "")")
+            guard let text = source, let arn = ARN(text), arn.service == "iam" else {
+                throw .init(code: .invalidInput, message: "Invalid ARN: \(source ?? "")")
             }
             if arn.resource.hasPrefix("user/") {
                 _ = try user(arn.lastComponent)
@@ -84,7 +57,7 @@ extension IAM {
         } else if let caller = input.callerArn.flatMap(ARN.init) {
             principal = .user(caller)
         }
-        for (i, text) in (input.policyInputList ?? []).enumerated() {
+        for (i, text) in input.policyInputList.enumerated() {
             do {
                 policies.append(NamedPolicy(name: "PolicyInputList.\(i + 1)", document: try PolicyDocument(parsing: text, kind: .identity)))
             } catch {
@@ -101,7 +74,10 @@ extension IAM {
         }
         var keys = IAMAuthorizer.contextKeys(
             CallContext(caller: principal, account: ctx.account, region: ctx.region, requestID: ctx.requestID, sourceArn: nil, now: ctx.now))
-        for entry in input.contextEntries ?? [] { keys[entry.contextKeyName.lowercased()] = entry.contextKeyValues }
+        for entry in input.contextEntries ?? [] {
+            guard let name = entry.contextKeyName else { continue }
+            keys[name.lowercased()] = entry.contextKeyValues ?? []
+        }
         var results: [EvaluationResult] = []
         for action in input.actionNames {
             for resource in input.resourceArns ?? ["*"] {
@@ -117,11 +93,11 @@ extension IAM {
                     EvaluationResult(
                         evalActionName: action, evalResourceName: resource, evalDecision: e.decision.rawValue,
                         matchedStatements: e.matched.map {
-                            SimulatedStatement(sourcePolicyId: $0.policy, sourcePolicyType: $0.policy == "ResourcePolicy" ? "resource" : "IAM Policy")
+                            Statement(sourcePolicyId: $0.policy, sourcePolicyType: $0.policy == "ResourcePolicy" ? "resource" : "IAM Policy")
                         },
                         missingContextValues: missing.sorted()))
             }
         }
-        return SimulatePolicyOutput(evaluationResults: results, isTruncated: false)
+        return SimulatePolicyResponse(evaluationResults: results, isTruncated: false)
     }
 }

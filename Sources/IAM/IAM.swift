@@ -6,8 +6,8 @@ import STSAPI
 /// IAM: roles, users, their inline and managed policies. IAM is global: its resources
 /// have no region.
 public actor IAM {
-    var roles: [String: Role] = [:]
-    var users: [String: User] = [:]
+    var roles: [String: StoredRole] = [:]
+    var users: [String: StoredUser] = [:]
     var policies: [String: ManagedPolicy] = [:]
     /// Temporary credentials from AssumeRole, by access key id.
     var sessions: [String: RoleSession] = [:]
@@ -41,7 +41,7 @@ public actor IAM {
 }
 
 /// A user with its keys and permissions.
-struct User: Sendable {
+struct StoredUser: Sendable {
     let name: String
     let path: String
     let arn: ARN
@@ -72,7 +72,7 @@ struct RoleSession: Sendable {
 }
 
 /// A role with its trust policy and permissions.
-struct Role: Sendable {
+struct StoredRole: Sendable {
     let name: String
     let path: String
     let arn: ARN
@@ -137,42 +137,64 @@ extension IAM: AWSService {
     /// failures `ValidationError`.
     public nonisolated var declarations: [ServiceDeclaration] {
         let denied = AccessDeniedStyle(code: "AccessDenied", httpStatus: 403)
+        let role: @Sendable (String, CallContext) -> String = { name, c in c.arn("iam", "role/\(name)", region: "").description }
+        let user: @Sendable (String?, CallContext) -> String = { name, c in c.arn("iam", "user/\(name ?? "*")", region: "").description }
+        typealias Op = IAMOperations
         return [
             ServiceDeclaration(
-                model: IAMOperations.service, validationErrorCode: "ValidationError", accessDenied: denied,
+                model: Op.service, validationErrorCode: "ValidationError", accessDenied: denied,
                 operations: [
-                    bind(Self.getRole),
-                    bind(Self.listRoles),
-                    bind(Self.updateAssumeRolePolicy),
-                    bind(Self.deleteRole),
-                    bind(Self.detachRolePolicy),
-                    bind(Self.listAttachedRolePolicies),
-                    bind(Self.getRolePolicy),
-                    bind(Self.listRolePolicies),
-                    bind(Self.deleteRolePolicy),
-                    bind(Self.createPolicy),
-                    bind(Self.getPolicy),
-                    bind(Self.getPolicyVersion),
-                    bind(Self.listPolicies),
-                    bind(Self.deletePolicy),
-                    bind(Self.createRole),
-                    bind(Self.putRolePolicy),
-                    bind(Self.attachRolePolicy),
-                    bind(Self.simulatePrincipalPolicy),
-                    bind(Self.simulateCustomPolicy),
-                    bind(Self.createUser),
-                    bind(Self.getUser),
-                    bind(Self.listUsers),
-                    bind(Self.deleteUser),
-                    bind(Self.createAccessKey),
-                    bind(Self.listAccessKeys),
-                    bind(Self.deleteAccessKey),
-                    bind(Self.attachUserPolicy),
-                    bind(Self.putUserPolicy),
-                    bind(Self.putRolePermissionsBoundary),
-                    bind(Self.deleteRolePermissionsBoundary),
-                    bind(Self.putUserPermissionsBoundary),
-                    bind(Self.deleteUserPermissionsBoundary),
+                    implement(Op.createRole, resource: { i, c in c.arn("iam", "role\(i.path ?? "/")\(i.roleName)", region: "").description }) {
+                        try await $0.createRole($1, $2)
+                    },
+                    implement(Op.getRole, resource: { i, c in role(i.roleName, c) }) { iam, i, _ in
+                        try await GetRoleResponse(role: iam.describe(iam.role(i.roleName)))
+                    },
+                    implement(Op.listRoles) { iam, i, _ in try await iam.listRoles(i) },
+                    implement(Op.updateAssumeRolePolicy, resource: { i, c in role(i.roleName, c) }) { iam, i, _ in try await iam.updateAssumeRolePolicy(i) },
+                    implement(Op.deleteRole, resource: { i, c in role(i.roleName, c) }) { iam, i, _ in try await iam.deleteRole(i.roleName) },
+                    implement(Op.putRolePolicy, resource: { i, c in role(i.roleName, c) }) { iam, i, _ in try await iam.putRolePolicy(i) },
+                    implement(Op.getRolePolicy, resource: { i, c in role(i.roleName, c) }) { iam, i, _ in try await iam.getRolePolicy(i) },
+                    implement(Op.listRolePolicies, resource: { i, c in role(i.roleName, c) }) { iam, i, _ in try await iam.listRolePolicies(i) },
+                    implement(Op.deleteRolePolicy, resource: { i, c in role(i.roleName, c) }) { iam, i, _ in try await iam.deleteRolePolicy(i) },
+                    implement(Op.attachRolePolicy, resource: { i, c in role(i.roleName, c) }) { iam, i, _ in try await iam.attachRolePolicy(i) },
+                    implement(Op.detachRolePolicy, resource: { i, c in role(i.roleName, c) }) { iam, i, _ in try await iam.detachRolePolicy(i) },
+                    implement(Op.listAttachedRolePolicies, resource: { i, c in role(i.roleName, c) }) { iam, i, _ in
+                        let page = try await iam.attached(iam.role(i.roleName).attachedPolicies, marker: i.marker, maxItems: i.maxItems)
+                        return ListAttachedRolePoliciesResponse(attachedPolicies: page.items, isTruncated: page.next != nil, marker: page.next)
+                    },
+                    implement(Op.putRolePermissionsBoundary, resource: { i, c in role(i.roleName, c) }) { iam, i, _ in
+                        try await iam.setBoundary(role: i.roleName, user: nil, i.permissionsBoundary)
+                    },
+                    implement(Op.deleteRolePermissionsBoundary, resource: { i, c in role(i.roleName, c) }) { iam, i, _ in
+                        try await iam.setBoundary(role: i.roleName, user: nil, nil)
+                    },
+                    implement(Op.createPolicy, resource: { i, c in c.arn("iam", "policy\(i.path ?? "/")\(i.policyName)", region: "").description }) {
+                        try await $0.createPolicy($1, $2)
+                    },
+                    implement(Op.getPolicy, resource: { i, _ in i.policyArn }) { iam, i, _ in try await GetPolicyResponse(policy: iam.describe(iam.policy(i.policyArn))) },
+                    implement(Op.getPolicyVersion, resource: { i, _ in i.policyArn }) { iam, i, _ in try await iam.getPolicyVersion(i) },
+                    implement(Op.listPolicies) { iam, i, _ in try await iam.listPolicies(i) },
+                    implement(Op.deletePolicy, resource: { i, _ in i.policyArn }) { iam, i, _ in try await iam.deletePolicy(i.policyArn) },
+                    implement(Op.createUser, resource: { i, c in user(i.userName, c) }) { try await $0.createUser($1, $2) },
+                    implement(Op.getUser, resource: { i, c in user(i.userName, c) }) { try await $0.getUser($1, $2) },
+                    implement(Op.listUsers) { iam, i, _ in try await iam.listUsers(i) },
+                    implement(Op.deleteUser, resource: { i, c in user(i.userName, c) }) { iam, i, _ in try await iam.deleteUser(i.userName) },
+                    implement(Op.createAccessKey, resource: { i, c in user(i.userName, c) }) { try await $0.createAccessKey($1, $2) },
+                    implement(Op.listAccessKeys, resource: { i, c in user(i.userName, c) }) { iam, i, _ in try await iam.listAccessKeys(i) },
+                    implement(Op.deleteAccessKey, resource: { i, c in user(i.userName, c) }) { iam, i, _ in try await iam.deleteAccessKey(i) },
+                    implement(Op.attachUserPolicy, resource: { i, c in user(i.userName, c) }) { iam, i, _ in try await iam.attachUserPolicy(i) },
+                    implement(Op.putUserPolicy, resource: { i, c in user(i.userName, c) }) { iam, i, _ in try await iam.putUserPolicy(i) },
+                    implement(Op.putUserPermissionsBoundary, resource: { i, c in user(i.userName, c) }) { iam, i, _ in
+                        try await iam.setBoundary(role: nil, user: i.userName, i.permissionsBoundary)
+                    },
+                    implement(Op.deleteUserPermissionsBoundary, resource: { i, c in user(i.userName, c) }) { iam, i, _ in
+                        try await iam.setBoundary(role: nil, user: i.userName, nil)
+                    },
+                    implement(Op.simulatePrincipalPolicy, resource: { i, _ in i.policySourceArn }) { iam, i, ctx in
+                        try await iam.simulate(Simulation(i), principal: i.policySourceArn, ctx)
+                    },
+                    implement(Op.simulateCustomPolicy) { iam, i, ctx in try await iam.simulate(Simulation(i), principal: nil, ctx) },
                 ]),
             ServiceDeclaration(
                 model: STSOperations.service, validationErrorCode: "ValidationError", accessDenied: denied,

@@ -117,32 +117,47 @@ extension Lambda: AWSService {
     /// Lambda over rest-json: denials are `AccessDeniedException`/403. It writes functions'
     /// logs through CloudWatch Logs and assumes execution roles through STS.
     public nonisolated var declarations: [ServiceDeclaration] {
-        [
+        typealias Op = LambdaOperations
+        let function: @Sendable (String, CallContext) -> String = { name, c in c.arn("lambda", "function:\(Self.functionName(from: name))").description }
+        let layer: @Sendable (String, Int, CallContext) -> String = { name, version, c in c.arn("lambda", "layer:\(name):\(version)").description }
+        return [
             ServiceDeclaration(
                 model: LambdaOperations.service, validationErrorCode: "ValidationException",
                 accessDenied: AccessDeniedStyle(code: "AccessDeniedException", httpStatus: 403), calls: ["logs", "sts"],
                 operations: [
-                    bind(Self.createFunction),
-                    bind(Self.getFunctionConfiguration),
-                    bind(Self.updateFunctionConfiguration),
-                    bind(Self.publishLayerVersion),
-                    bind(Self.addPermission),
-                    bind(Self.getFunction),
-                    bind(Self.listFunctions),
-                    bind(Self.updateFunctionCode),
-                    bind(Self.deleteFunction),
-                    bind(Self.getPolicy),
-                    bind(Self.removePermission),
-                    bind(Self.getLayerVersion),
-                    bind(Self.listLayers),
-                    bind(Self.listLayerVersions),
-                    bind(Self.deleteLayerVersion),
-                    bind(Self.tagResource),
-                    bind(Self.untagResource),
-                    bind(Self.listTags),
+                    implement(Op.createFunction, resource: { i, c in function(i.functionName, c) }) { lambda, i, ctx in
+                        try await lambda.checkLambdaCanAssume(i.role, ctx)
+                        return try await lambda.createFunction(i, ctx)
+                    },
+                    implement(Op.getFunctionConfiguration, resource: { i, c in function(i.functionName, c) }) { lambda, i, ctx in
+                        try await lambda.configuration(of: lambda.function(i.functionName, ctx))
+                    },
+                    implement(Op.updateFunctionConfiguration, resource: { i, c in function(i.functionName, c) }) { lambda, i, ctx in
+                        if let role = i.role { try await lambda.checkLambdaCanAssume(role, ctx) }
+                        return try await lambda.updateFunctionConfiguration(i, ctx)
+                    },
+                    implement(Op.updateFunctionCode, resource: { i, c in function(i.functionName, c) }) { try await $0.updateFunctionCode($1, $2) },
+                    implement(Op.getFunction, resource: { i, c in function(i.functionName, c) }) { try await $0.getFunction($1, $2) },
+                    implement(Op.listFunctions) { try await $0.listFunctions($1, $2) },
+                    implement(Op.deleteFunction, resource: { i, c in function(i.functionName, c) }) { try await $0.deleteFunction($1, $2) },
+                    implement(Op.addPermission, resource: { i, c in function(i.functionName, c) }) { try await $0.addPermission($1, $2) },
+                    implement(Op.getPolicy, resource: { i, c in function(i.functionName, c) }) { try await $0.getPolicy($1, $2) },
+                    implement(Op.removePermission, resource: { i, c in function(i.functionName, c) }) { try await $0.removePermission($1, $2) },
+                    implement(Op.publishLayerVersion, resource: { i, c in c.arn("lambda", "layer:\(i.layerName)").description }) {
+                        try await $0.publishLayerVersion($1, $2)
+                    },
+                    implement(Op.getLayerVersion, resource: { i, c in layer(i.layerName, i.versionNumber, c) }) { try await $0.getLayerVersion($1, $2) },
+                    implement(Op.listLayers) { try await $0.listLayers($1, $2) },
+                    implement(Op.listLayerVersions, resource: { i, c in c.arn("lambda", "layer:\(i.layerName)").description }) {
+                        try await $0.listLayerVersions($1, $2)
+                    },
+                    // Deleting a version that does not exist succeeds, as in AWS.
+                    implement(Op.deleteLayerVersion, resource: { i, c in layer(i.layerName, i.versionNumber, c) }) { await $0.deleteLayerVersion($1, $2) },
+                    implement(Op.tagResource, resource: { i, _ in i.resource }) { try await $0.tag($1.resource, adding: $1.tags, removing: [], $2) },
+                    implement(Op.untagResource, resource: { i, _ in i.resource }) { try await $0.tag($1.resource, adding: [:], removing: $1.tagKeys, $2) },
+                    implement(Op.listTags, resource: { i, _ in i.resource }) { lambda, i, ctx in try await ListTagsResponse(tags: lambda.function(i.resource, ctx).tags) },
                     implement(
-                        LambdaOperations.invoke, action: "lambda:InvokeFunction",
-                        resource: { i, c in c.arn("lambda", "function:\(Self.functionName(from: i.functionName))").description },
+                        Op.invoke, action: "lambda:InvokeFunction", resource: { i, c in function(i.functionName, c) },
                         resourcePolicy: { lambda, i, c in await lambda.policyDocument(i.functionName, c) }
                     ) { try await $0.invoke($1, $2) },
                 ])

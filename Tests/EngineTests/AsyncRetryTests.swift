@@ -5,6 +5,7 @@ import Engine
 import EventBridge
 import Foundation
 import IAM
+import IAMAPI
 import Lambda
 import SNS
 import SSM
@@ -17,7 +18,7 @@ struct AsyncRetryTests {
         // Given a report that fails (no SNS permission)
         let engine = try await makeEngine()
         _ = try await engine.client().send(
-            IAM.detachRolePolicy, AttachRolePolicyInput(roleName: "salesAnalysisReportRole", policyArn: "arn:aws:iam::aws:policy/AmazonSNSFullAccess"))
+            IAMOperations.detachRolePolicy, DetachRolePolicyRequest(roleName: "salesAnalysisReportRole", policyArn: "arn:aws:iam::aws:policy/AmazonSNSFullAccess"))
         // When the rule fires at 20:00 and the clock moves to 20:02:30
         _ = await engine.scheduler.move(to: TimeText.instant("2026-11-27T20:02:30Z")!)
         // Then the first attempt ran at 20:00 and the first retry at 20:01; the second is due at 20:03

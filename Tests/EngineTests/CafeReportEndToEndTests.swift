@@ -163,7 +163,7 @@ struct CafeReportEndToEndTests {
     @Test func extractorWithoutItsLayerCannotImport() async throws {
         let engine = try await makeEngine()
         _ = try await engine.client().send(
-            Lambda.updateFunctionConfiguration, UpdateFunctionConfigurationInput(functionName: "salesAnalysisReportDataExtractor", layers: []))
+            LambdaOperations.updateFunctionConfiguration, UpdateFunctionConfigurationRequest(functionName: "salesAnalysisReportDataExtractor", layers: []))
         let out = try await engine.invoke(
             "salesAnalysisReportDataExtractor", #"{"dbUrl":"localhost","dbName":"cafe_db","dbUser":"root","dbPassword":"Re:Start!9"}"#)
         #expect(out.json?["errorType"] == .string("Runtime.ImportModuleError"))
@@ -173,7 +173,7 @@ struct CafeReportEndToEndTests {
     @Test func reportWithoutTopicVariableFails() async throws {
         let engine = try await makeEngine()
         _ = try await engine.client().send(
-            Lambda.updateFunctionConfiguration, UpdateFunctionConfigurationInput(functionName: "salesAnalysisReport", environment: Environment(variables: [:])))
+            LambdaOperations.updateFunctionConfiguration, UpdateFunctionConfigurationRequest(functionName: "salesAnalysisReport", environment: Environment(variables: [:])))
         let out = try await engine.invoke("salesAnalysisReport")
         #expect(out.json?["errorType"] == .string("KeyError"))
         #expect(out.json?["errorMessage"] == .string("'topicARN'"))

@@ -2,7 +2,9 @@ import CloudCafeCore
 import Engine
 import EventBridge
 import Foundation
+import LambdaAPI
 import IAM
+import IAMAPI
 import Lambda
 import SNS
 import Testing
@@ -14,7 +16,7 @@ struct IAMLessonTests {
     @Test func withoutSNSAccessTheReportFailsAndNoEmailIsSent() async throws {
         // Given the café stack without AmazonSNSFullAccess on the report's role
         let engine = try await makeEngine()
-        _ = try await engine.client().send(IAM.detachRolePolicy, AttachRolePolicyInput(roleName: "salesAnalysisReportRole", policyArn: snsPolicy))
+        _ = try await engine.client().send(IAMOperations.detachRolePolicy, DetachRolePolicyRequest(roleName: "salesAnalysisReportRole", policyArn: snsPolicy))
 
         // When the schedule fires
         let fired = await engine.scheduler.advance(by: 120)
@@ -30,7 +32,7 @@ struct IAMLessonTests {
         #expect(lines.contains(denial))
 
         // When the policy is attached again, Lambda's second retry (20:03) emails, and so does Saturday's run
-        _ = try await engine.client().send(IAM.attachRolePolicy, AttachRolePolicyInput(roleName: "salesAnalysisReportRole", policyArn: snsPolicy))
+        _ = try await engine.client().send(IAMOperations.attachRolePolicy, AttachRolePolicyRequest(roleName: "salesAnalysisReportRole", policyArn: snsPolicy))
         _ = await engine.scheduler.advance(by: 86_400)
         #expect(engine.reports.map(\.time) == ["2026-11-27T20:03:00Z", "2026-11-28T20:00:00Z"].map { TimeText.instant($0)! })
     }
@@ -38,7 +40,7 @@ struct IAMLessonTests {
     @Test func withoutTheEventsPermissionTheRuleCannotInvoke() async throws {
         let engine = try await makeEngine()
         _ = try await engine.client().send(
-            Lambda.removePermission, RemovePermissionInput(functionName: "salesAnalysisReport", statementId: "salesAnalysisReportDailyTrigger-invoke"))
+            LambdaOperations.removePermission, RemovePermissionRequest(functionName: "salesAnalysisReport", statementId: "salesAnalysisReportDailyTrigger-invoke"))
         let fired = await engine.scheduler.advance(by: 120)
         #expect(fired.count == 1)
         #expect(engine.reports.isEmpty)
@@ -52,7 +54,7 @@ struct IAMLessonTests {
     @Test func withoutSSMAccessTheReportCannotReadItsParameters() async throws {
         let engine = try await makeEngine()
         _ = try await engine.client().send(
-            IAM.detachRolePolicy, AttachRolePolicyInput(roleName: "salesAnalysisReportRole", policyArn: "arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess"))
+            IAMOperations.detachRolePolicy, DetachRolePolicyRequest(roleName: "salesAnalysisReportRole", policyArn: "arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess"))
         let out = try await engine.invoke("salesAnalysisReport")
         #expect(out.json?["errorType"] == .string("AccessDeniedException"))
         #expect(
@@ -63,11 +65,11 @@ struct IAMLessonTests {
 
     @Test func withoutLoggingPermissionTheLogsAreLost() async throws {
         let engine = try await makeEngine()
-        _ = try await engine.client().send(IAM.deleteRolePolicy, RolePolicyInput(roleName: "salesAnalysisReportDERole", policyName: "AWSLambdaBasicRunRole"))
+        _ = try await engine.client().send(IAMOperations.deleteRolePolicy, DeleteRolePolicyRequest(roleName: "salesAnalysisReportDERole", policyName: "AWSLambdaBasicRunRole"))
         // AWSLambdaVPCAccessExecutionRole still grants the logs actions, as AWS's managed policy does.
         _ = try await engine.client().send(
-            IAM.detachRolePolicy,
-            AttachRolePolicyInput(roleName: "salesAnalysisReportDERole", policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"))
+            IAMOperations.detachRolePolicy,
+            DetachRolePolicyRequest(roleName: "salesAnalysisReportDERole", policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"))
         _ = await engine.scheduler.advance(by: 120)
         #expect(engine.reports.count == 1)
         await #expect(throws: AWSClientError.self) { _ = try await engine.logLines("/aws/lambda/salesAnalysisReportDataExtractor") }

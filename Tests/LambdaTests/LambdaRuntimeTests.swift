@@ -1,8 +1,7 @@
 import CloudCafeCore
 import CloudWatchLogsAPI
-import enum LambdaAPI.LambdaOperations
-import struct LambdaAPI.InvocationRequest
-import struct LambdaAPI.InvocationResponse
+import IAMAPI
+import LambdaAPI
 import CloudWatchLogs
 import Foundation
 import IAM
@@ -39,8 +38,8 @@ struct LambdaRuntimeTests {
         try dispatcher.install(lambda.declarations + logs.declarations + iam.declarations)
         root = dispatcher.client(as: .root(account: "000000000000"), region: "eu-west-1")
         _ = try await root.send(
-            IAM.createRole,
-            CreateRoleInput(
+            IAMOperations.createRole,
+            CreateRoleRequest(
                 roleName: "r",
                 assumeRolePolicyDocument:
                     #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#))
@@ -48,8 +47,8 @@ struct LambdaRuntimeTests {
 
     func create(_ name: String, handler: String, timeout: Int? = nil, env: [String: String]? = nil) async throws -> FunctionConfiguration {
         try await root.send(
-            Lambda.createFunction,
-            CreateFunctionInput(
+            LambdaOperations.createFunction,
+            CreateFunctionRequest(
                 functionName: name, runtime: "python3.9", role: "arn:aws:iam::000000000000:role/r", handler: handler, code: FunctionCode(zipFile: Data()),
                 timeout: timeout, environment: env.map { Environment(variables: $0) }))
     }
@@ -120,8 +119,8 @@ struct LambdaRuntimeTests {
     @Test func roleMustTrustLambda() async throws {
         do {
             _ = try await root.send(
-                Lambda.createFunction,
-                CreateFunctionInput(
+                LambdaOperations.createFunction,
+                CreateFunctionRequest(
                     functionName: "f", runtime: "python3.9", role: "arn:aws:iam::000000000000:role/missing", handler: "echo.handler",
                     code: FunctionCode(zipFile: Data())))
             Issue.record("created with a missing role")

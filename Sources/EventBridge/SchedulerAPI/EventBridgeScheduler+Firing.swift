@@ -5,6 +5,7 @@ import Logging
 import SNSAPI
 import SQSAPI
 import STSAPI
+import SchedulerAPI
 
 extension EventBridgeScheduler {
     /// The earliest schedule due at or before `limit` (ties by ARN), with its nominal instant.
@@ -50,7 +51,7 @@ extension EventBridgeScheduler {
         return firing
     }
 
-    func deliver(_ target: ScheduleTarget, schedule: String, region: String, attempt: Int, firstAttempt: Date) async {
+    func deliver(_ target: Target, schedule: String, region: String, attempt: Int, firstAttempt: Date) async {
         var role: AWSClient?
         do {
             let scheduler = dispatcher.client(as: .service("scheduler.amazonaws.com"), region: region, sourceArn: schedule)
@@ -88,7 +89,7 @@ extension EventBridgeScheduler {
     }
 
     /// Sends an undeliverable event to the target's dead-letter queue with Scheduler's error attributes.
-    func deadLetter(_ target: ScheduleTarget, schedule: String, error: any Error, attempts: Int, as role: AWSClient?) async {
+    func deadLetter(_ target: Target, schedule: String, error: any Error, attempts: Int, as role: AWSClient?) async {
         guard let dlq = target.deadLetterConfig?.arn, let role else {
             logger.warning("schedule delivery dropped", metadata: ["schedule": "\(schedule)", "error": "\(error)"])
             return

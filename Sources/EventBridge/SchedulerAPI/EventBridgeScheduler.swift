@@ -60,7 +60,7 @@ struct Schedule: Sendable {
     var end: Date?
     var enabled: Bool
     var flexibleWindowMinutes: Int?
-    var target: ScheduleTarget
+    var target: Target
     var deleteAfterCompletion: Bool
     var description: String?
     let created: Date
@@ -106,20 +106,28 @@ extension EventBridgeScheduler: AWSService {
     /// EventBridge Scheduler over rest-json. Schedules deliver through Lambda, SNS and SQS,
     /// with execution roles assumed through STS.
     public nonisolated var declarations: [ServiceDeclaration] {
-        [
+        typealias Op = SchedulerOperations
+        let schedule: @Sendable (String?, String, CallContext) -> String = { g, name, c in Self.scheduleArn(g, name, c).description }
+        let group: @Sendable (String, CallContext) -> String = { name, c in c.arn("scheduler", "schedule-group/\(name)").description }
+        return [
             ServiceDeclaration(
                 model: SchedulerOperations.service, validationErrorCode: "ValidationException",
                 accessDenied: AccessDeniedStyle(code: "AccessDeniedException", httpStatus: 403), calls: ["lambda", "sns", "sqs", "sts"],
                 operations: [
-                    bind(Self.createSchedule),
-                    bind(Self.updateSchedule),
-                    bind(Self.getSchedule),
-                    bind(Self.deleteSchedule),
-                    bind(Self.listSchedules),
-                    bind(Self.createScheduleGroup),
-                    bind(Self.getScheduleGroup),
-                    bind(Self.deleteScheduleGroup),
-                    bind(Self.listScheduleGroups)
+                    implement(Op.createSchedule, resource: { i, c in schedule(i.groupName, i.name, c) }) { s, i, ctx in
+                        try await CreateScheduleOutput(scheduleArn: s.put(ScheduleSpec(i), creating: true, ctx))
+                    },
+                    implement(Op.updateSchedule, resource: { i, c in schedule(i.groupName, i.name, c) }) { s, i, ctx in
+                        try await UpdateScheduleOutput(scheduleArn: s.put(ScheduleSpec(i), creating: false, ctx))
+                    },
+                    implement(Op.getSchedule, resource: { i, c in schedule(i.groupName, i.name, c) }) { try await $0.get($1, $2) },
+                    implement(Op.deleteSchedule, resource: { i, c in schedule(i.groupName, i.name, c) }) { try await $0.delete($1, $2) },
+                    implement(Op.listSchedules) { try await $0.list($1, $2) },
+                    implement(Op.createScheduleGroup, resource: { i, c in group(i.name, c) }) { try await $0.createGroup($1, $2) },
+                    implement(Op.getScheduleGroup, resource: { i, c in group(i.name, c) }) { try await $0.getGroup($1, $2) },
+                    // Deleting a group deletes its schedules.
+                    implement(Op.deleteScheduleGroup, resource: { i, c in group(i.name, c) }) { try await $0.deleteGroup($1, $2) },
+                    implement(Op.listScheduleGroups) { s, _, ctx in await s.listGroups(ctx) },
                 ])
         ]
     }

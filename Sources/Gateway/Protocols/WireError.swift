@@ -11,10 +11,7 @@ struct WireError: AWSServiceError {
     let httpStatus: Int
 
     static func missing(_ member: String, code: String = "ValidationException") -> Self {
-        .init(
-            errorCode: code,
-            message: "1 validation error detected: Value null at '\(lowerFirst(member))' failed to satisfy constraint: Member must not be null", httpStatus: 400
-        )
+        .init(errorCode: code, message: ConstraintViolation.message([.notNull(lowerFirst(member))]), httpStatus: 400)
     }
 
     static func malformed(_ detail: String, code: String = "SerializationException") -> Self {
