@@ -22,9 +22,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
-        .target(name: "CloudCafeCore", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: settings),
+        .target(
+            name: "CloudCafeCore",
+            dependencies: [.product(name: "Logging", package: "swift-log"), .product(name: "HeapModule", package: "swift-collections")],
+            swiftSettings: settings),
         // One generated module per service (scripts/generate.py): shapes, bindings, validation.
         .target(name: "IAMAPI", dependencies: ["CloudCafeCore"], path: "Sources/API/IAMAPI", swiftSettings: settings),
         .target(name: "STSAPI", dependencies: ["CloudCafeCore"], path: "Sources/API/STSAPI", swiftSettings: settings),
@@ -55,7 +60,7 @@ let package = Package(
             swiftSettings: settings),
         .target(
             name: "CafeReport",
-            dependencies: ["CloudCafeCore", "Lambda", "LambdaAPI", "SSMAPI", "SNSAPI", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["CloudCafeCore", "LambdaAPI", "SSMAPI", "SNSAPI", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Resources/cafe_db")],
             swiftSettings: settings),
         .target(
@@ -63,6 +68,7 @@ let package = Package(
             dependencies: [
                 "CloudCafeCore", "IAM", "CloudWatchLogs", "SSM", "Lambda", "SNS", "SQS", "EventBridge", "CafeReport",
                 "IAMAPI", "LambdaAPI", "SNSAPI", "SSMAPI", "EventBridgeAPI",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Resources/stacks")],
             swiftSettings: settings),
@@ -78,8 +84,10 @@ let package = Package(
         .executableTarget(
             name: "cloudcafe",
             dependencies: [
-                "Gateway", "Engine", "CafeReport", "CloudCafeCore", "SNS", "SQS", "Lambda", "IAM",
+                "Gateway", "Engine", "CafeReport", "CloudCafeCore", "IAM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: settings),

@@ -84,7 +84,7 @@ for i in 0..<300 {
     _ = try await root.send(EventBridgeOperations.putRule, PutRuleRequest(name: "tick\(i)", scheduleExpression: "rate(1 minute)"))
 }
 let start = ContinuousClock.now
-let fired = await engine.scheduler.advance(by: 86_400)
+let fired = await engine.agenda.advance(by: 86_400)
 let (s, atto) = (ContinuousClock.now - start).components
 let seconds = Double(s) + Double(atto) / 1e18
 print(

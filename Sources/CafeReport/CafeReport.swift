@@ -1,4 +1,4 @@
-public import Lambda
+public import CloudCafeCore
 
 /// The café application's in-process functions, keyed by the `Handler` strings the lab uses.
 public enum CafeReport {

@@ -13,8 +13,8 @@ public final class Dispatcher: Sendable {
     public let ids: IDGenerator
     /// Background work a clock move waits for.
     public let work: WorkTracker
-    /// Work due at future virtual instants (retries).
-    public let timers = TimerQueue()
+    /// Everything due at future virtual instants: firings, retries.
+    public let agenda: Agenda
     private let authorizer: Mutex<any Authorizer>
     private let table = Mutex<[OperationKey: Installed]>([:])
     private let logger = Logger(label: "cloudcafe.dispatcher")
@@ -33,6 +33,7 @@ public final class Dispatcher: Sendable {
         self.account = account
         self.ids = ids
         self.work = WorkTracker()
+        self.agenda = Agenda(clock: clock, work: work)
         self.authorizer = Mutex(authorizer)
     }
 
@@ -64,6 +65,7 @@ public final class Dispatcher: Sendable {
             for called in d.calls where !names.contains(called) {
                 throw InstallationError(description: "\(d.model.name) calls \(called), which is not running")
             }
+            agenda.register(d.agenda)
         }
         table.withLock { $0 = entries }
     }

@@ -80,12 +80,15 @@ public struct ServiceDeclaration: Sendable {
     /// `Shape.Member`s whose model constraints AWS does not enforce (SQS's deprecated
     /// `ReceiveMessageRequest.AttributeNames` takes message attribute names its enum lacks).
     public let unenforced: Set<String>
+    /// The kinds of Agenda items the service schedules, with what runs them.
+    public let agenda: [AgendaKind]
 
     public init(
         model: ServiceModel, validationErrorCode: String, accessDenied: AccessDeniedStyle, calls: [String] = [], unenforced: Set<String> = [],
-        operations: [ServiceOperation]
+        agenda: [AgendaKind] = [], operations: [ServiceOperation]
     ) {
         self.unenforced = unenforced
+        self.agenda = agenda
         self.model = model
         self.operations = operations
         self.validationErrorCode = validationErrorCode

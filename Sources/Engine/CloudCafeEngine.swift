@@ -28,7 +28,8 @@ public struct EngineConfiguration: Sendable {
     public var stack: StackFile?
     /// The address the café stack subscribes to the report topic.
     public var adminEmail = "admin@example.com"
-    /// The daemon's own address, for links in emails.
+    /// The daemon's own address (its port already bound), for links in emails, queue URLs
+    /// and code locations.
     public var publicEndpoint = "http://127.0.0.1:4566"
     /// How IAM decides calls: enforce (default), audit or off.
     public var iamMode = IAMAuthorizer.Mode.enforce
@@ -51,7 +52,8 @@ public final class CloudCafeEngine: Sendable {
     public let events: EventBridge
     /// EventBridge Scheduler's schedules.
     public let schedules: EventBridgeScheduler
-    public let scheduler: Scheduler
+    /// Everything due on the clock; moving the clock goes through it.
+    public var agenda: Agenda { dispatcher.agenda }
     public let outbox: MaildirOutbox
     public let cafeDatabase: CafeDatabase
     /// IAM's decisions, for explanations.
@@ -60,7 +62,8 @@ public final class CloudCafeEngine: Sendable {
     /// Every running service's declaration, built once: the Gateway builds its tables from these.
     public let declarations: [ServiceDeclaration]
 
-    /// Builds the services; call `start()` to deploy the stack and follow the clock.
+    /// Builds the services; call `start()` to deploy the stack. A running clock is followed
+    /// by `agenda.run()`, which the daemon runs as a service of its lifecycle.
     public init(_ configuration: EngineConfiguration) throws {
         self.configuration = configuration
         clock = VirtualClock(start: configuration.startTime, rate: configuration.clockRate)
@@ -70,7 +73,9 @@ public final class CloudCafeEngine: Sendable {
         iam = IAM(account: configuration.account, ids: dispatcher.ids)
         logs = CloudWatchLogs()
         ssm = SSM()
-        lambda = Lambda(dispatcher: dispatcher, handlers: CafeReport.handlers(cafeDatabasePath: configuration.cafeDatabasePath))
+        lambda = Lambda(
+            dispatcher: dispatcher, handlers: CafeReport.handlers(cafeDatabasePath: configuration.cafeDatabasePath),
+            publicEndpoint: configuration.publicEndpoint)
         sns = SNS(
             dispatcher: dispatcher, outbox: outbox, publicEndpoint: configuration.publicEndpoint,
             policyCheck: { text in
@@ -81,10 +86,9 @@ public final class CloudCafeEngine: Sendable {
                     return error.message
                 }
             })
-        sqs = SQS(ids: dispatcher.ids)
+        sqs = SQS(ids: dispatcher.ids, publicEndpoint: configuration.publicEndpoint)
         events = EventBridge(dispatcher: dispatcher)
         schedules = EventBridgeScheduler(dispatcher: dispatcher)
-        scheduler = Scheduler(events: events, schedules: schedules, dispatcher: dispatcher)
         authorizer = IAMAuthorizer(iam: iam, mode: configuration.iamMode)
         dispatcher.setAuthorizer(authorizer)
         // Every service declares itself; a missing operation or service stops start-up here.
@@ -93,14 +97,10 @@ public final class CloudCafeEngine: Sendable {
         try dispatcher.install(declarations)
     }
 
-    /// Deploys the configured stack and starts following the clock.
+    /// Deploys the configured stack.
     public func start() async throws {
         if let stack = configuration.stack { try await deploy(stack) }
-        scheduler.start()
     }
-
-    /// Stops the background scheduler.
-    public func stop() { scheduler.stop() }
 
     /// Deploys `stack` as the account's root user, through the services' own operations.
     public func deploy(_ stack: StackFile) async throws {
@@ -120,7 +120,7 @@ public final class CloudCafeEngine: Sendable {
         await ssm.reset()
         await logs.reset()
         await iam.reset()
-        dispatcher.timers.clear()
+        agenda.clear()
         outbox.clear()
         if let stack = configuration.stack { try await deploy(stack) }
     }

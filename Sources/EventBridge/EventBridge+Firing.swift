@@ -5,39 +5,7 @@ import LambdaAPI
 import Logging
 import SNSAPI
 
-/// One firing of a scheduled rule, as a clock move reports it.
-public struct Firing: Sendable, Equatable {
-    /// The rule's name (for a Scheduler schedule, `group/name`).
-    public let rule: String
-    /// The instant it fired: the scheduled instant, which its event's `time` carries.
-    public let time: Date
-    /// `rule` (EventBridge) or `schedule` (EventBridge Scheduler).
-    public let kind: String
-
-    public init(rule: String, time: Date, kind: String = "rule") {
-        self.rule = rule
-        self.time = time
-        self.kind = kind
-    }
-}
-
 extension EventBridge {
-    /// The earliest firing due at or before `limit`, ties broken by rule ARN.
-    func earliestDue(upTo limit: Date) -> (ARN, Date)? {
-        var best: (ARN, Date, String)?
-        for rule in rules.values {
-            guard let next = rule.nextFire, next <= limit else { continue }
-            if let b = best, (b.1, b.2) <= (next, rule.arnText) { continue }
-            best = (rule.arn, next, rule.arnText)
-        }
-        return best.map { ($0.0, $0.1) }
-    }
-
-    /// The next firing of any rule, however far ahead.
-    public func nextDue() -> Date? {
-        rules.values.compactMap(\.nextFire).min()
-    }
-
     /// The next `count` firings of a rule after `instant`.
     public func upcoming(rule name: String, region: String, account: String, after instant: Date, count: Int) -> [Date]? {
         guard let rule = rules[ARN(service: "events", region: region, account: account, resource: "rule/\(name)")] else { return nil }
@@ -51,12 +19,13 @@ extension EventBridge {
         return result
     }
 
-    /// Fires `arn` at `instant`: builds the scheduled event and sends it to every target as
-    /// EventBridge does, Lambda asynchronously.
-    func fire(_ arn: ARN, at instant: Date) async -> Firing? {
-        guard var rule = rules[arn] else { return nil }
+    /// Fires the rule an Agenda item names at the item's instant: builds the scheduled event
+    /// and sends it to every target as EventBridge does, Lambda asynchronously.
+    func fire(_ item: AgendaItem) async -> Firing? {
+        let instant = item.due
+        guard let arn = (try? item.payload(as: String.self)).flatMap(ARN.init), var rule = rules[arn] else { return nil }
         rule.cursor = instant
-        rules[arn] = rule
+        store(rule)
         // A rule without targets fires into nothing; skip building its event.
         if !rule.targets.isEmpty {
             let event = scheduledEvent(rule, at: instant)

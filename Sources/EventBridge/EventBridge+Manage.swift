@@ -35,7 +35,7 @@ extension EventBridge {
         // Deleting a rule that does not exist succeeds; one with targets does not.
         guard let r = rules[arn] else { return EmptyShape() }
         guard r.targets.isEmpty else { throw .validation("Rule can't be deleted since it has targets.") }
-        rules[arn] = nil
+        remove(arn)
         return EmptyShape()
     }
 
@@ -48,7 +48,7 @@ extension EventBridge {
     func removeTargets(_ input: RemoveTargetsRequest, _ ctx: CallContext) throws(EventBridgeError) -> RemoveTargetsResponse {
         var r = try rule(input.rule, ctx)
         r.targets.removeAll { input.ids.contains($0.id) }
-        rules[r.arn] = r
+        store(r)
         return RemoveTargetsResponse(failedEntryCount: 0, failedEntries: [])
     }
 
@@ -69,7 +69,7 @@ extension EventBridge {
         var r = try taggedRule(arn)
         for t in tags { r.tags[t.key] = t.value }
         for k in keys { r.tags[k] = nil }
-        rules[r.arn] = r
+        store(r)
     }
 
     func listTags(_ arn: String) throws(EventBridgeError) -> ListTagsForResourceResponse {

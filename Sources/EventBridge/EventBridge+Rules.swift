@@ -37,7 +37,7 @@ extension EventBridge {
         rule.enabled = enabled
         rule.description = input.description
         rule.roleArn = input.roleArn
-        rules[arn] = rule
+        store(rule)
         return PutRuleResponse(ruleArn: arn.description)
     }
 
@@ -54,7 +54,7 @@ extension EventBridge {
                 r.targets.append(t)
             }
         }
-        rules[r.arn] = r
+        store(r)
         return PutTargetsResponse(failedEntryCount: 0, failedEntries: [])
     }
 
@@ -65,7 +65,7 @@ extension EventBridge {
             r.anchor = ctx.now
         }
         r.enabled = enabled
-        rules[r.arn] = r
+        store(r)
         return EmptyShape()
     }
 }

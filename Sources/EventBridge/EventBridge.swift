@@ -6,10 +6,31 @@ import Foundation
 /// schedule state the Scheduler advances.
 public actor EventBridge {
     let dispatcher: Dispatcher
-    var rules: [ARN: StoredRule] = [:]
+    /// Written only through `store` and `remove`, which keep each rule's next firing on the Agenda.
+    private(set) var rules: [ARN: StoredRule] = [:]
 
     public init(dispatcher: Dispatcher) {
         self.dispatcher = dispatcher
+    }
+
+    /// The Agenda kind of a rule's firing; its payload is the rule's ARN.
+    static let firingKind = "events.rule"
+
+    /// Stores `rule` and puts its next firing on the Agenda (or takes it off).
+    func store(_ rule: StoredRule) {
+        rules[rule.arn] = rule
+        let id = "\(Self.firingKind)|\(rule.arnText)"
+        if let next = rule.nextFire {
+            dispatcher.agenda.schedule(AgendaItem(id: id, kind: Self.firingKind, due: next, payload: rule.arnText))
+        } else {
+            dispatcher.agenda.cancel(id)
+        }
+    }
+
+    /// Forgets a rule and its next firing.
+    func remove(_ arn: ARN) {
+        rules[arn] = nil
+        dispatcher.agenda.cancel("\(Self.firingKind)|\(arn)")
     }
 
     func rule(_ name: String, _ ctx: CallContext) throws(EventBridgeError) -> StoredRule {
@@ -19,8 +40,10 @@ public actor EventBridge {
 
     static func ruleArn(_ name: String, _ ctx: CallContext) -> ARN { ctx.arn("events", "rule/\(name)") }
 
-    /// Forgets every rule (admin reset).
-    public func reset() { rules = [:] }
+    /// Forgets every rule and its firings (admin reset).
+    public func reset() {
+        for arn in rules.keys { remove(arn) }
+    }
 }
 
 /// A rule and its targets.
@@ -73,6 +96,7 @@ extension EventBridge: AWSService {
             ServiceDeclaration(
                 model: Op.service, validationErrorCode: "ValidationException",
                 accessDenied: AccessDeniedStyle(code: "AccessDeniedException", httpStatus: 400), calls: ["lambda", "sns"],
+                agenda: [AgendaKind(Self.firingKind, priority: 0) { [self] item in await fire(item) }],
                 operations: [
                     implement(Op.putRule, resource: { i, c in rule(i.name, c) }) { try await $0.putRule($1, $2) },
                     implement(Op.putTargets, resource: { i, c in rule(i.rule, c) }) { try await $0.putTargets($1, $2) },

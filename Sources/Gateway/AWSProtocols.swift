@@ -195,7 +195,7 @@ struct AWSProtocols {
         } else {
             throw SigV4Verifier.Failure.unknownKey
         }
-        try SigV4Verifier.verify(request, body: body, signature: signature, secret: secret, now: VirtualClock.machineTime)
+        try SigV4Verifier.verify(request, body: body, signature: signature, secret: secret, now: MachineClock.wallTime)
     }
 
     /// The error each protocol answers for a refused signature.

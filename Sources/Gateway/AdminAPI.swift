@@ -132,7 +132,7 @@ struct AdminAPI {
             guard let text = advance.stringValue, let seconds = TimeText.duration(text) else {
                 return Self.error(.badRequest, "advance must be a duration such as PT2M, 90s, 2m, 3h, 1d or 1w")
             }
-            fired = await engine.scheduler.advance(by: seconds)
+            fired = await engine.agenda.advance(by: seconds)
         } else if let set = body["set"] {
             guard let text = set.stringValue, let instant = TimeText.instant(text) else {
                 return Self.error(.badRequest, "set must be an ISO 8601 instant such as 2026-11-28T19:59:00Z")
@@ -140,18 +140,18 @@ struct AdminAPI {
             guard abs(instant.timeIntervalSince(engine.clock.now)) <= TimeText.maximumMove else {
                 return Self.error(.badRequest, "the clock moves at most 200 years at a time")
             }
-            fired = await engine.scheduler.move(to: instant)
+            fired = await engine.agenda.move(to: instant)
         } else if body["toNext"] == .bool(true) {
-            guard let next = [await engine.events.nextDue(), await engine.schedules.nextDue(), engine.dispatcher.timers.nextDue].compactMap({ $0 }).min() else {
+            guard let next = engine.agenda.nextDue else {
                 return Self.error(.badRequest, "nothing is scheduled")
             }
-            fired = await engine.scheduler.move(to: next)
+            fired = await engine.agenda.move(to: next)
         }
         if let rate = body["rate"] {
             guard case .number(let text) = rate, let r = Double(text), r >= 0, r.isFinite else {
                 return Self.error(.badRequest, "rate must be a number >= 0")
             }
-            engine.clock.setRate(r)
+            engine.agenda.setRate(r)
         }
         return clockState(fired: fired)
     }

@@ -69,23 +69,39 @@ extension Lambda {
         let result = await run(f, event: event, requestID: requestID)
         guard result.failed, attempt < Self.asyncRetryDelays.count else { return }
         let due = dispatcher.clock.now.addingTimeInterval(Self.asyncRetryDelays[attempt])
-        dispatcher.timers.schedule(at: due, label: "retry \(f.name) \(requestID)") {
-            await self.runAsync(key, event: event, requestID: requestID, attempt: attempt + 1)
-        }
+        let retry = Retry(region: key.region, function: key.name, event: event.compact, requestID: requestID, attempt: attempt + 1)
+        dispatcher.agenda.schedule(AgendaItem(id: "\(Self.retryKind)|\(requestID)|\(attempt + 1)", kind: Self.retryKind, due: due, payload: retry))
+    }
+
+    /// The Agenda kind of an asynchronous invocation's retry.
+    static let retryKind = "lambda.retry"
+
+    /// A retry on the Agenda: the event again, under the same request id.
+    struct Retry: Codable {
+        let region: String
+        let function: String
+        let event: String
+        let requestID: String
+        let attempt: Int
+    }
+
+    func retry(_ item: AgendaItem) async {
+        guard let r = try? item.payload(as: Retry.self), let event = try? JSONValue(parsing: r.event) else { return }
+        await runAsync(Key(region: r.region, name: r.function), event: event, requestID: r.requestID, attempt: r.attempt)
     }
 
     func run(_ f: Function, event: JSONValue, requestID givenID: String? = nil) async -> InvocationResult {
         let requestID = givenID ?? dispatcher.ids.uuid()
         let key = Key(region: f.arn.region, name: f.name)
         let clock = dispatcher.clock
-        let start = ContinuousClock.now
+        let start = MachineClock.now
         let (env, cold) = takeEnvironment(key, clock.now)
-        let initDuration = cold ? ContinuousClock.now - start : nil
+        let initDuration = cold ? MachineClock.elapsed(since: start) : nil
         let role = dispatcher.client(as: .assumedRole(role: f.role, session: f.name), region: f.arn.region)
         let logger = FunctionLogger(clock: clock)
         logger.log("START RequestId: \(requestID) Version: $LATEST")
 
-        let handlerStart = ContinuousClock.now
+        let handlerStart = MachineClock.now
         let outcome: Outcome
         switch resolveHandler(f) {
         case .failure(let initError):
@@ -97,7 +113,7 @@ extension Lambda {
                 deadline: handlerStart.advanced(by: .seconds(f.timeout)))
             outcome = await Self.call(handler, event, context, timeout: .seconds(f.timeout))
         }
-        let duration = ContinuousClock.now - handlerStart
+        let duration = MachineClock.elapsed(since: handlerStart)
 
         let payload: Data
         var keepEnvironment = true
@@ -171,7 +187,7 @@ extension Lambda {
             }
             race.setTimer(
                 Task {
-                    guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                    guard (try? await MachineClock.sleep(for: timeout)) != nil else { return }
                     work.cancel()
                     race.finish(.timedOut)
                 })
@@ -257,7 +273,7 @@ extension Lambda {
 
     /// Writes the invocation's lines to CloudWatch Logs as the execution role. Without the
     /// logs permissions AWS drops them silently, and so does CloudCafe.
-    static func ship(_ lines: [InputLogEvent], group: String, stream: String, createStream: Bool, as role: AWSClient) async {
+    static func ship(_ lines: [LogLine], group: String, stream: String, createStream: Bool, as role: AWSClient) async {
         do {
             _ = try await role.send(CloudWatchLogsOperations.createLogGroup, CreateLogGroupRequest(logGroupName: group))
         } catch let e as AWSClientError where e.error.errorCode == "ResourceAlreadyExistsException" {
@@ -268,7 +284,7 @@ extension Lambda {
             } catch let e as AWSClientError where e.error.errorCode == "ResourceAlreadyExistsException" {
             } catch { return }
         }
-        _ = try? await role.send(CloudWatchLogsOperations.putLogEvents, PutLogEventsRequest(logGroupName: group, logStreamName: stream, logEvents: lines))
+        _ = try? await role.send(CloudWatchLogsOperations.putLogEvents, PutLogEventsRequest(logGroupName: group, logStreamName: stream, logEvents: lines.map { InputLogEvent(timestamp: $0.timestamp, message: $0.message) }))
     }
 
     static func milliseconds(_ d: Duration) -> Double {

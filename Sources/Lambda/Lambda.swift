@@ -17,12 +17,13 @@ public actor Lambda {
     /// Warm execution environments per function, reused as AWS reuses them.
     var idleEnvironments: [Key: [ExecutionEnvironment]] = [:]
     /// Where code download links (`GetFunction`'s `Code.Location`) point: the daemon itself.
-    var publicEndpoint = "http://127.0.0.1:4566"
+    let publicEndpoint: String
 
     /// A Lambda service whose functions run the given handlers, keyed by `Handler` string.
-    public init(dispatcher: Dispatcher, handlers: [String: any LambdaHandler]) {
+    public init(dispatcher: Dispatcher, handlers: [String: any LambdaHandler], publicEndpoint: String = "http://127.0.0.1:4566") {
         self.dispatcher = dispatcher
         self.handlers = handlers
+        self.publicEndpoint = publicEndpoint
     }
 
     func function(_ nameOrArn: String, _ ctx: CallContext) throws(LambdaError) -> Function {
@@ -43,9 +44,6 @@ public actor Lambda {
         if parts.count >= 3, parts[1] == "function" { return String(parts[2]) }
         return text
     }
-
-    /// Sets the daemon's address once its port is bound.
-    public func setPublicEndpoint(_ url: String) { publicEndpoint = url }
 
     /// The zip of a function or a layer version, for the download links Lambda hands out.
     public func codeArchive(region: String, function: String?, layer: String?, version: Int?) -> Data? {
@@ -124,6 +122,12 @@ extension Lambda: AWSService {
             ServiceDeclaration(
                 model: LambdaOperations.service, validationErrorCode: "ValidationException",
                 accessDenied: AccessDeniedStyle(code: "AccessDeniedException", httpStatus: 403), calls: ["logs", "sts"],
+                agenda: [
+                    AgendaKind(Self.retryKind, priority: 2) { [self] item in
+                        await retry(item)
+                        return nil
+                    }
+                ],
                 operations: [
                     implement(Op.createFunction, resource: { i, c in function(i.functionName, c) }) { lambda, i, ctx in
                         try await lambda.checkLambdaCanAssume(i.role, ctx)

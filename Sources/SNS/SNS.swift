@@ -10,9 +10,8 @@ public actor SNS {
     var topics: [ARN: Topic] = [:]
     var subscriptions: [ARN: Subscription] = [:]
     /// Where the links in emails point: the daemon itself, so they work.
-    var publicEndpoint: String
+    let publicEndpoint: String
 
-    /// An SNS service writing emails to `outbox`, with links to `publicEndpoint`.
     /// Checks a topic policy's grammar; IAM's parser, so SNS need not import IAM.
     let policyCheck: @Sendable (String) -> String?
 
@@ -27,9 +26,6 @@ public actor SNS {
         self.publicEndpoint = publicEndpoint
         self.policyCheck = policyCheck
     }
-
-    /// Sets the daemon's address once its port is bound (port 0 picks one at start-up).
-    public func setPublicEndpoint(_ url: String) { publicEndpoint = url }
 
     /// A topic's access policy, for IAM.
     nonisolated func policy(of input: PublishInput) async -> String? { await policy(of: input.topicArn ?? input.targetArn) }

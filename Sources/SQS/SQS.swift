@@ -13,12 +13,12 @@ public actor SQS {
     var queues: [Key: Queue] = [:]
     let ids: IDGenerator
     /// The daemon's own address, which queue URLs name.
-    var publicEndpoint = "http://127.0.0.1:4566"
+    let publicEndpoint: String
 
-    public init(ids: IDGenerator) { self.ids = ids }
-
-    /// Sets the daemon's address once its port is bound.
-    public func setPublicEndpoint(_ url: String) { publicEndpoint = url }
+    public init(ids: IDGenerator, publicEndpoint: String = "http://127.0.0.1:4566") {
+        self.ids = ids
+        self.publicEndpoint = publicEndpoint
+    }
 
     /// Forgets every queue (admin reset).
     public func reset() { queues = [:] }

@@ -32,7 +32,7 @@ struct CafeReportEndToEndTests {
         #expect(engine.reports.isEmpty)
 
         // When the clock moves two minutes
-        let fired = await engine.scheduler.advance(by: 120)
+        let fired = await engine.agenda.advance(by: 120)
 
         // Then the rule fired once at 20:00 and exactly one report was emailed
         #expect(fired == [Firing(rule: "salesAnalysisReportDailyTrigger", time: TimeText.instant("2026-11-27T20:00:00Z")!)])
@@ -68,14 +68,14 @@ struct CafeReportEndToEndTests {
     @Test func weekOfSchedulesSkipsSunday() async throws {
         // Given Friday 19:59
         let engine = try await makeEngine()
-        _ = await engine.scheduler.advance(by: 120)
+        _ = await engine.agenda.advance(by: 120)
         #expect(engine.reports.count == 1)
         // When the clock moves to Sunday 20:01, only Saturday's report is added
-        let toSunday = await engine.scheduler.move(to: TimeText.instant("2026-11-29T20:01:00Z")!)
+        let toSunday = await engine.agenda.move(to: TimeText.instant("2026-11-29T20:01:00Z")!)
         #expect(toSunday.map(\.time) == [TimeText.instant("2026-11-28T20:00:00Z")!])
         #expect(engine.reports.count == 2)
         // And Monday 20:01 adds Monday's
-        _ = await engine.scheduler.move(to: TimeText.instant("2026-11-30T20:01:00Z")!)
+        _ = await engine.agenda.move(to: TimeText.instant("2026-11-30T20:01:00Z")!)
         #expect(engine.reports.map(\.time) == ["2026-11-27T20:00:00Z", "2026-11-28T20:00:00Z", "2026-11-30T20:00:00Z"].map { TimeText.instant($0)! })
         // With no Saturday orders, Saturday's email says so
         let saturday = try #require(engine.body(of: engine.reports[1].file))
@@ -84,10 +84,10 @@ struct CafeReportEndToEndTests {
 
     @Test func movingBackFiresNothingAndNothingTwice() async throws {
         let engine = try await makeEngine()
-        _ = await engine.scheduler.advance(by: 120)
-        let back = await engine.scheduler.move(to: TimeText.instant("2026-11-27T10:00:00Z")!)
+        _ = await engine.agenda.advance(by: 120)
+        let back = await engine.agenda.move(to: TimeText.instant("2026-11-27T10:00:00Z")!)
         #expect(back.isEmpty)
-        let forward = await engine.scheduler.move(to: TimeText.instant("2026-11-27T22:00:00Z")!)
+        let forward = await engine.agenda.move(to: TimeText.instant("2026-11-27T22:00:00Z")!)
         #expect(forward.isEmpty)
         #expect(engine.reports.count == 1)
     }

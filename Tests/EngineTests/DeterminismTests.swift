@@ -14,7 +14,7 @@ struct DeterminismTests {
     func run() async throws -> (emails: [String: String], logs: [String]) {
         let engine = try await makeEngine()
         try engine.cafeDatabase.place(OrderGenerator(seed: 42).orders(from: LocalDay("2026-11-20")!, days: 14))
-        _ = await engine.scheduler.advance(by: 7 * 86_400)
+        _ = await engine.agenda.advance(by: 7 * 86_400)
         var emails: [String: String] = [:]
         for entry in engine.outbox.list() { emails[entry.file] = engine.outbox.read(entry.file) }
         var logs: [String] = []

@@ -19,7 +19,7 @@ struct IAMLessonTests {
         _ = try await engine.client().send(IAMOperations.detachRolePolicy, DetachRolePolicyRequest(roleName: "salesAnalysisReportRole", policyArn: snsPolicy))
 
         // When the schedule fires
-        let fired = await engine.scheduler.advance(by: 120)
+        let fired = await engine.agenda.advance(by: 120)
 
         // Then the function ran, failed on Publish as AWS words it, and nothing was emailed
         #expect(fired.count == 1)
@@ -33,7 +33,7 @@ struct IAMLessonTests {
 
         // When the policy is attached again, Lambda's second retry (20:03) emails, and so does Saturday's run
         _ = try await engine.client().send(IAMOperations.attachRolePolicy, AttachRolePolicyRequest(roleName: "salesAnalysisReportRole", policyArn: snsPolicy))
-        _ = await engine.scheduler.advance(by: 86_400)
+        _ = await engine.agenda.advance(by: 86_400)
         #expect(engine.reports.map(\.time) == ["2026-11-27T20:03:00Z", "2026-11-28T20:00:00Z"].map { TimeText.instant($0)! })
     }
 
@@ -41,7 +41,7 @@ struct IAMLessonTests {
         let engine = try await makeEngine()
         _ = try await engine.client().send(
             LambdaOperations.removePermission, RemovePermissionRequest(functionName: "salesAnalysisReport", statementId: "salesAnalysisReportDailyTrigger-invoke"))
-        let fired = await engine.scheduler.advance(by: 120)
+        let fired = await engine.agenda.advance(by: 120)
         #expect(fired.count == 1)
         #expect(engine.reports.isEmpty)
         // The function never ran: its log group was never created.
@@ -70,7 +70,7 @@ struct IAMLessonTests {
         _ = try await engine.client().send(
             IAMOperations.detachRolePolicy,
             DetachRolePolicyRequest(roleName: "salesAnalysisReportDERole", policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"))
-        _ = await engine.scheduler.advance(by: 120)
+        _ = await engine.agenda.advance(by: 120)
         #expect(engine.reports.count == 1)
         await #expect(throws: AWSClientError.self) { _ = try await engine.logLines("/aws/lambda/salesAnalysisReportDataExtractor") }
     }

@@ -1,6 +1,5 @@
 public import CloudCafeCore
 import Foundation
-public import Lambda
 import LambdaAPI
 import SNSAPI
 import SSMAPI

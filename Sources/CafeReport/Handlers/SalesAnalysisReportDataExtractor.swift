@@ -1,6 +1,5 @@
 public import CloudCafeCore
 public import Foundation
-public import Lambda
 import Synchronization
 
 /// `salesAnalysisReportDataExtractor.lambda_handler`: connects to cafe_db with the

@@ -8,24 +8,6 @@ import STSAPI
 import SchedulerAPI
 
 extension EventBridgeScheduler {
-    /// The earliest schedule due at or before `limit` (ties by ARN), with its nominal instant.
-    func earliestDue(upTo limit: Date) -> (key: Key, due: Date, nominal: Date, arn: String)? {
-        var best: (key: Key, due: Date, nominal: Date, arn: String)?
-        for (key, s) in schedules {
-            guard let nominal = s.nextNominal else { continue }
-            let due = s.due(nominal)
-            guard due <= limit else { continue }
-            if let b = best, (b.due, b.arn) <= (due, s.arn.description) { continue }
-            best = (key, due, nominal, s.arn.description)
-        }
-        return best
-    }
-
-    /// When the next schedule is due, however far ahead.
-    public func nextDue() -> Date? {
-        schedules.values.compactMap { s in s.nextNominal.map(s.due) }.min()
-    }
-
     /// The next `count` delivery times of a schedule after `instant`.
     public func upcoming(name: String, group: String, region: String, after instant: Date, count: Int) -> [Date]? {
         guard var s = schedules[Key(region: region, group: group, name: name)] else { return nil }
@@ -41,17 +23,28 @@ extension EventBridgeScheduler {
     /// Delivers one firing: the schedule's target is invoked with its execution role, which
     /// Scheduler assumes as `scheduler.amazonaws.com`; a refused delivery is retried as its
     /// RetryPolicy allows. A one-time schedule with ActionAfterCompletion DELETE goes away.
-    func fire(_ key: Key, nominal: Date) async -> Firing? {
-        guard var s = schedules[key] else { return nil }
-        s.cursor = nominal
-        schedules[key] = s
-        let firing = Firing(rule: "\(s.group)/\(s.name)", time: s.due(nominal), kind: "schedule")
-        await deliver(s.target, schedule: s.arn.description, region: key.region, attempt: 0, firstAttempt: dispatcher.clock.now)
-        if s.deleteAfterCompletion, schedules[key]?.nextNominal == nil { schedules[key] = nil }
+    func fire(_ item: AgendaItem) async -> Firing? {
+        guard let due = try? item.payload(as: Due.self), var s = schedules[due.key] else { return nil }
+        let key = due.key
+        s.cursor = due.nominal
+        store(key, s)
+        let firing = Firing(rule: "\(s.group)/\(s.name)", time: s.due(due.nominal), kind: "schedule")
+        await deliver(Retry(target: s.target, schedule: s.arn.description, region: key.region, attempt: 0, firstAttempt: dispatcher.clock.now))
+        if s.deleteAfterCompletion, schedules[key]?.nextNominal == nil { remove(key) }
         return firing
     }
 
-    func deliver(_ target: Target, schedule: String, region: String, attempt: Int, firstAttempt: Date) async {
+    /// A delivery and how many times it was tried: the payload of a retry on the Agenda.
+    struct Retry: Codable {
+        let target: Target
+        let schedule: String
+        let region: String
+        let attempt: Int
+        let firstAttempt: Date
+    }
+
+    func deliver(_ delivery: Retry) async {
+        let (target, schedule, region, attempt, firstAttempt) = (delivery.target, delivery.schedule, delivery.region, delivery.attempt, delivery.firstAttempt)
         var role: AWSClient?
         do {
             let scheduler = dispatcher.client(as: .service("scheduler.amazonaws.com"), region: region, sourceArn: schedule)
@@ -82,9 +75,9 @@ extension EventBridgeScheduler {
                 await deadLetter(target, schedule: schedule, error: error, attempts: attempt, as: role)
                 return
             }
-            dispatcher.timers.schedule(at: next, label: "scheduler retry \(schedule)") {
-                await self.deliver(target, schedule: schedule, region: region, attempt: attempt + 1, firstAttempt: firstAttempt)
-            }
+            let retry = Retry(target: target, schedule: schedule, region: region, attempt: attempt + 1, firstAttempt: firstAttempt)
+            dispatcher.agenda.schedule(
+                AgendaItem(id: "\(Self.retryKind)|\(schedule)|\(dispatcher.ids.uuid())", kind: Self.retryKind, due: next, payload: retry))
         }
     }
 

@@ -62,12 +62,14 @@ extension EventBridgeScheduler {
         }
         let arn = Self.scheduleArn(group, input.name, ctx)
         let previous = schedules[key]
-        schedules[key] = Schedule(
+        store(
+            key,
+            Schedule(
             name: input.name, group: group, arn: arn, expressionText: input.scheduleExpression, expression: expression,
             timezoneName: input.scheduleExpressionTimezone,
             start: input.startDate, end: input.endDate, enabled: state == "ENABLED", flexibleWindowMinutes: window, target: input.target,
             deleteAfterCompletion: action == "DELETE", description: input.description, created: previous?.created ?? ctx.now, modified: ctx.now,
-            cursor: max(previous?.cursor ?? ctx.now, ctx.now), anchor: input.startDate ?? ctx.now)
+            cursor: max(previous?.cursor ?? ctx.now, ctx.now), anchor: input.startDate ?? ctx.now))
         return arn.description
     }
 
@@ -88,7 +90,7 @@ extension EventBridgeScheduler {
 
     func delete(_ input: DeleteScheduleInput, _ ctx: CallContext) throws(SchedulerError) -> DeleteScheduleOutput {
         let s = try find(input.name, input.groupName, ctx)
-        schedules[Key(region: ctx.region, group: s.group, name: s.name)] = nil
+        remove(Key(region: ctx.region, group: s.group, name: s.name))
         return DeleteScheduleOutput()
     }
 
@@ -141,7 +143,7 @@ extension EventBridgeScheduler {
         guard groups.removeValue(forKey: GroupKey(region: ctx.region, name: input.name)) != nil else {
             throw .notFound("Schedule group \(input.name) does not exist.")
         }
-        schedules = schedules.filter { !($0.key.region == ctx.region && $0.key.group == input.name) }
+        for key in schedules.keys where key.region == ctx.region && key.group == input.name { remove(key) }
         return DeleteScheduleGroupOutput()
     }
 

@@ -6,7 +6,7 @@ import SchedulerAPI
 /// EventBridge Scheduler (the `scheduler` API): schedules in groups, each invoking one
 /// target with its execution role, on the virtual clock.
 public actor EventBridgeScheduler {
-    struct Key: Hashable {
+    struct Key: Hashable, Codable {
         let region: String
         let group: String
         let name: String
@@ -18,7 +18,8 @@ public actor EventBridgeScheduler {
     }
 
     let dispatcher: Dispatcher
-    var schedules: [Key: Schedule] = [:]
+    /// Written only through `store` and `remove`, which keep each schedule's next delivery on the Agenda.
+    private(set) var schedules: [Key: Schedule] = [:]
     var groups: [GroupKey: ScheduleGroup] = [:]
     let logger = Logger(label: "cloudcafe.scheduler")
 
@@ -28,8 +29,37 @@ public actor EventBridgeScheduler {
 
     /// Forgets every schedule and group (admin reset).
     public func reset() {
-        schedules = [:]
+        for key in schedules.keys { remove(key) }
         groups = [:]
+    }
+
+    /// Agenda kinds: a schedule's delivery, and a retry of a refused one.
+    static let deliveryKind = "scheduler.schedule"
+    static let retryKind = "scheduler.retry"
+
+    /// A delivery on the Agenda: which schedule, and the nominal instant it is for.
+    struct Due: Codable {
+        let key: Key
+        let nominal: Date
+    }
+
+    static func agendaID(_ key: Key) -> String { "\(deliveryKind)|\(key.region)|\(key.group)|\(key.name)" }
+
+    /// Stores a schedule and puts its next delivery on the Agenda (or takes it off).
+    func store(_ key: Key, _ schedule: Schedule) {
+        schedules[key] = schedule
+        if let nominal = schedule.nextNominal {
+            dispatcher.agenda.schedule(
+                AgendaItem(id: Self.agendaID(key), kind: Self.deliveryKind, due: schedule.due(nominal), payload: Due(key: key, nominal: nominal)))
+        } else {
+            dispatcher.agenda.cancel(Self.agendaID(key))
+        }
+    }
+
+    /// Forgets a schedule and its next delivery.
+    func remove(_ key: Key) {
+        schedules[key] = nil
+        dispatcher.agenda.cancel(Self.agendaID(key))
     }
 
     func group(_ name: String?, _ ctx: CallContext) throws(SchedulerError) -> String {
@@ -113,6 +143,14 @@ extension EventBridgeScheduler: AWSService {
             ServiceDeclaration(
                 model: SchedulerOperations.service, validationErrorCode: "ValidationException",
                 accessDenied: AccessDeniedStyle(code: "AccessDeniedException", httpStatus: 403), calls: ["lambda", "sns", "sqs", "sts"],
+                agenda: [
+                    AgendaKind(Self.deliveryKind, priority: 1) { [self] item in await fire(item) },
+                    AgendaKind(Self.retryKind, priority: 2) { [self] item in
+                        guard let retry = try? item.payload(as: Retry.self) else { return nil }
+                        await deliver(retry)
+                        return nil
+                    },
+                ],
                 operations: [
                     implement(Op.createSchedule, resource: { i, c in schedule(i.groupName, i.name, c) }) { s, i, ctx in
                         try await CreateScheduleOutput(scheduleArn: s.put(ScheduleSpec(i), creating: true, ctx))

@@ -3,12 +3,10 @@ import CloudCafeCore
 import Engine
 import Foundation
 import Gateway
-import Hummingbird
 import IAM
-import Lambda
 import Logging
-import SNS
-import SQS
+import ServiceLifecycle
+import UnixSignals
 
 /// `cloudcafe serve`: the daemon.
 struct Serve: AsyncParsableCommand {
@@ -50,26 +48,31 @@ struct Serve: AsyncParsableCommand {
         case "cafe": config.stack = try StackFile.cafe()
         default: config.stack = try StackFile.load(URL(fileURLWithPath: stack))
         }
-        let engine = try CloudCafeEngine(config)
-        let logger = Logger(label: "cloudcafe")
-        var gateway = GatewayConfiguration(port: port, strictAuth: strictAuth)
         let pair = rootCredentials.split(separator: ":", maxSplits: 1).map(String.init)
         guard pair.count == 2, !pair[0].isEmpty, !pair[1].isEmpty else { throw ValidationError("--root-credentials must be KEY:SECRET") }
+        // The port is known before anything is built, so every address a service hands out is right.
+        let bound = try PortReservation.reserve(host: "127.0.0.1", port: port)
+        config.publicEndpoint = "http://127.0.0.1:\(bound)"
+        let engine = try CloudCafeEngine(config)
+        let logger = Logger(label: "cloudcafe")
+        do {
+            try await engine.start()
+        } catch {
+            logger.critical("could not deploy the stack: \(error)")
+            throw ExitCode.failure
+        }
+        logger.info("café stack deployed", metadata: ["stack": "\(stack)", "clock": "\(TimeText.iso8601(engine.clock.now))"])
+        var gateway = GatewayConfiguration(port: bound, strictAuth: strictAuth)
         (gateway.rootAccessKey, gateway.rootSecretKey) = (pair[0], pair[1])
-        let app = buildApplication(engine: engine, configuration: gateway) { bound in
-            await engine.sns.setPublicEndpoint("http://127.0.0.1:\(bound)")
-            await engine.lambda.setPublicEndpoint("http://127.0.0.1:\(bound)")
-            await engine.sqs.setPublicEndpoint("http://127.0.0.1:\(bound)")
-            do {
-                try await engine.start()
-            } catch {
-                logger.critical("could not deploy the stack: \(error)")
-                Foundation.exit(1)
-            }
-            logger.info("café stack deployed", metadata: ["stack": "\(stack)", "clock": "\(TimeText.iso8601(engine.clock.now))"])
+        let app = buildApplication(engine: engine, configuration: gateway) { _ in
             // Unbuffered, so a parent process reading the pipe sees the line at once.
             FileHandle.standardOutput.write(Data("cloudcafe listening on http://127.0.0.1:\(bound)\n".utf8))
         }
-        try await app.runService()
+        // One lifecycle: SIGTERM or SIGINT stops the server first (in-flight requests finish),
+        // then the Agenda, which lets background work already started finish.
+        let group = ServiceGroup(
+            services: [AgendaService(engine: engine), app], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "cloudcafe.lifecycle"))
+        try await group.run()
+        logger.info("stopped")
     }
 }

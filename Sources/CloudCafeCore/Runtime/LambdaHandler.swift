@@ -1,10 +1,9 @@
-public import CloudCafeCore
-import CloudWatchLogsAPI
 import Foundation
 import Synchronization
 
 /// An in-process Lambda function. A function's `Handler` string selects one
-/// (`salesAnalysisReport.lambda_handler`).
+/// (`salesAnalysisReport.lambda_handler`). The contract lives in Core so that handlers
+/// depend on no service: they reach services through their context's client.
 ///
 /// A handler throws on failure and never traps; the runtime enforces the timeout.
 public protocol LambdaHandler: Sendable {
@@ -37,28 +36,57 @@ public struct LambdaContext: Sendable {
     public let clock: VirtualClock
     /// The function's log: every line becomes a CloudWatch Logs event in its stream.
     public let logger: FunctionLogger
-    let deadline: ContinuousClock.Instant
+    /// When the runtime stops the invocation, on the machine's clock (timeouts are real time).
+    public let deadline: MachineClock.Instant
+
+    public init(
+        requestID: String, functionName: String, functionArn: String, memoryLimitInMB: Int, environment: [String: String], client: AWSClient,
+        clock: VirtualClock, logger: FunctionLogger, deadline: MachineClock.Instant
+    ) {
+        self.requestID = requestID
+        self.functionName = functionName
+        self.functionArn = functionArn
+        self.memoryLimitInMB = memoryLimitInMB
+        self.environment = environment
+        self.client = client
+        self.clock = clock
+        self.logger = logger
+        self.deadline = deadline
+    }
 
     /// Milliseconds left before the runtime stops the invocation.
     public var remainingTimeInMillis: Int {
-        let (s, atto) = (deadline - ContinuousClock.now).components
+        let (s, atto) = (deadline - MachineClock.now).components
         return max(0, Int(s) * 1000 + Int(atto / 1_000_000_000_000_000))
     }
 }
 
+/// One line a function wrote, stamped in virtual epoch milliseconds.
+public struct LogLine: Sendable, Equatable {
+    public let timestamp: Int
+    public let message: String
+}
+
 /// Collects the lines a function writes (its stdout), each stamped with virtual time.
 public final class FunctionLogger: Sendable {
-    private let lines = LockedLines()
+    private let lines = Mutex<[LogLine]>([])
     private let clock: VirtualClock
 
-    init(clock: VirtualClock) { self.clock = clock }
+    public init(clock: VirtualClock) { self.clock = clock }
 
     /// Writes one line, as Python's `print` does.
     public func log(_ line: String) {
-        lines.append(InputLogEvent(timestamp: Int(clock.now.epochMillisForLogs), message: line))
+        let stamp = Int((clock.now.timeIntervalSince1970 * 1000).rounded(.down))
+        lines.withLock { $0.append(LogLine(timestamp: stamp, message: line)) }
     }
 
-    func drain() -> [InputLogEvent] { lines.drain() }
+    /// Takes every line written so far.
+    public func drain() -> [LogLine] {
+        lines.withLock { l in
+            defer { l = [] }
+            return l
+        }
+    }
 }
 
 /// A failure a handler reports: Python's exception type and message.
@@ -78,18 +106,4 @@ public struct HandlerFailure: Error, Sendable, Equatable {
 /// `Runtime.ExitError`.
 public struct RuntimeExit: Error, Sendable {
     public init() {}
-}
-
-final class LockedLines: Sendable {
-    private let state = Mutex<[InputLogEvent]>([])
-    func append(_ e: InputLogEvent) { state.withLock { $0.append(e) } }
-    func drain() -> [InputLogEvent] {
-        state.withLock { s in
-            defer { s = [] }; return s
-        }
-    }
-}
-
-extension Date {
-    var epochMillisForLogs: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
 }

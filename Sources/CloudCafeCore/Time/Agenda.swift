@@ -1,0 +1,248 @@
+public import Foundation
+import HeapModule
+import Synchronization
+
+/// Something due at a virtual instant. A value, never a closure, so that durable state can
+/// store it; the handler registered for its `kind` gives it behaviour.
+public struct AgendaItem: Sendable, Codable, Equatable {
+    /// Unique among pending items: scheduling an id again replaces the item.
+    public let id: String
+    /// The handler that runs it (`events.rule`, `lambda.retry`).
+    public let kind: String
+    /// The virtual instant it is due.
+    public let due: Date
+    /// The handler's input, JSON-encoded.
+    public let payload: Data
+    /// The id of what caused it (a firing, an invocation), for the timeline.
+    public let cause: String?
+
+    public init(id: String, kind: String, due: Date, payload: some Encodable, cause: String? = nil) {
+        self.id = id
+        self.kind = kind
+        self.due = due
+        self.payload = (try? JSONEncoder().encode(payload)) ?? Data("null".utf8)
+        self.cause = cause
+    }
+
+    /// The payload as the handler scheduled it.
+    public func payload<P: Decodable>(as type: P.Type) throws -> P { try JSONDecoder().decode(type, from: payload) }
+}
+
+/// One firing of a scheduled rule or schedule, as a clock move reports it.
+public struct Firing: Sendable, Equatable {
+    /// The rule's name (for a Scheduler schedule, `group/name`).
+    public let rule: String
+    /// The instant it fired: the scheduled instant, which its event's `time` carries.
+    public let time: Date
+    /// `rule` (EventBridge) or `schedule` (EventBridge Scheduler).
+    public let kind: String
+
+    public init(rule: String, time: Date, kind: String = "rule") {
+        self.rule = rule
+        self.time = time
+        self.kind = kind
+    }
+}
+
+/// What runs the items of one kind. A service registers its kinds in its declaration.
+public struct AgendaKind: Sendable {
+    /// The items' `kind`.
+    public let name: String
+    /// Among items due at the same instant, lower priorities run first (rules, then
+    /// schedules, then retries); within a priority, items run in id order.
+    public let priority: Int
+    let run: @Sendable (AgendaItem) async -> Firing?
+
+    /// `run` performs an item and reports the firing it was, if it was one.
+    public init(_ name: String, priority: Int, run: @escaping @Sendable (AgendaItem) async -> Firing?) {
+        self.name = name
+        self.priority = priority
+        self.run = run
+    }
+}
+
+/// Everything due on the virtual clock, in one place.
+///
+/// A clock move runs every item due in between, in time order, each at its own instant: the
+/// clock is set to the item's instant, its handler runs, and the move waits for all the work
+/// it caused before the next one. When the clock runs (rate > 0), `run()` sleeps until the
+/// next item is due and runs what the clock has reached, without polling.
+public final class Agenda: Sendable {
+    public let clock: VirtualClock
+    let work: WorkTracker
+
+    private struct Entry: Comparable {
+        let due: Date
+        let priority: Int
+        let id: String
+        let version: Int
+        static func < (a: Entry, b: Entry) -> Bool { (a.due, a.priority, a.id, a.version) < (b.due, b.priority, b.id, b.version) }
+    }
+
+    private struct State {
+        /// Pending entries; stale ones (replaced or cancelled) are skipped when they surface.
+        var heap = Heap<Entry>()
+        var items: [String: (item: AgendaItem, version: Int)] = [:]
+        var kinds: [String: AgendaKind] = [:]
+        var version = 0
+        /// Wakes `run()` when something changes what is due first, or the clock's rate.
+        var wake: CheckedContinuation<Void, Never>?
+        var woken = false
+    }
+
+    private let state = Mutex(State())
+    /// One clock move or background pass at a time.
+    private let lock = AsyncLock()
+
+    public init(clock: VirtualClock, work: WorkTracker) {
+        self.clock = clock
+        self.work = work
+    }
+
+    /// Registers the handlers of a service's kinds.
+    public func register(_ kinds: [AgendaKind]) {
+        state.withLock { s in for k in kinds { s.kinds[k.name] = k } }
+    }
+
+    /// Schedules `item`, replacing any pending item with its id.
+    public func schedule(_ item: AgendaItem) {
+        state.withLock { s in
+            s.version += 1
+            s.items[item.id] = (item, s.version)
+            s.heap.insert(Entry(due: item.due, priority: s.kinds[item.kind]?.priority ?? Int.max, id: item.id, version: s.version))
+        }
+        nudge()
+    }
+
+    /// Cancels the pending item `id`, if any.
+    public func cancel(_ id: String) {
+        state.withLock { s in _ = s.items.removeValue(forKey: id) }
+    }
+
+    /// The pending item `id`.
+    public func item(_ id: String) -> AgendaItem? { state.withLock { $0.items[id]?.item } }
+
+    /// Every pending item, earliest first.
+    public var pending: [AgendaItem] {
+        state.withLock { s in
+            s.items.values.map(\.item).sorted { ($0.due, $0.id) < ($1.due, $1.id) }
+        }
+    }
+
+    /// When the next item is due.
+    public var nextDue: Date? { state.withLock { Self.top(&$0)?.due } }
+
+    /// Drops every pending item (admin reset).
+    public func clear() {
+        state.withLock { s in
+            s.items = [:]
+            s.heap = Heap()
+        }
+    }
+
+    /// Changes the clock's speed and lets the background loop follow it.
+    public func setRate(_ rate: Double) {
+        clock.setRate(rate)
+        nudge()
+    }
+
+    /// Moves the clock to `target`. Forward, every item due in between runs first, each at
+    /// its instant; backward, nothing runs. Returns the firings in the order they happened.
+    public func move(to target: Date) async -> [Firing] {
+        await lock.run {
+            // Work already under way (an asynchronous invocation) finishes at the time it started.
+            await work.waitUntilIdle()
+            var fired: [Firing] = []
+            while let item = popDue(upTo: target) {
+                clock.set(item.due)
+                if let f = await perform(item) { fired.append(f) }
+                await work.waitUntilIdle()
+            }
+            clock.set(target)
+            nudge()
+            return fired
+        }
+    }
+
+    /// Moves the clock forward by `seconds`.
+    public func advance(by seconds: TimeInterval) async -> [Firing] {
+        await move(to: clock.now.addingTimeInterval(seconds))
+    }
+
+    /// Follows the running clock until cancelled: sleeps until the next item is due (or
+    /// until something changes that), then runs what the clock has reached, each item
+    /// with its own instant.
+    public func run() async {
+        while !Task.isCancelled {
+            await lock.run {
+                while let item = popDue(upTo: clock.now) {
+                    _ = await perform(item)
+                    await work.waitUntilIdle()
+                }
+            }
+            let delay = nextDue.flatMap(clock.realDelay(until:))
+            await sleep(upTo: delay)
+        }
+    }
+
+    private func perform(_ item: AgendaItem) async -> Firing? {
+        guard let kind = state.withLock({ $0.kinds[item.kind] }) else { return nil }
+        return await kind.run(item)
+    }
+
+    /// Removes and returns the earliest live item due at or before `limit`.
+    private func popDue(upTo limit: Date) -> AgendaItem? {
+        state.withLock { s in
+            guard let top = Self.top(&s), top.due <= limit else { return nil }
+            s.heap.removeMin()
+            return s.items.removeValue(forKey: top.id)?.item
+        }
+    }
+
+    /// The earliest live entry, discarding stale ones above it.
+    private static func top(_ s: inout State) -> Entry? {
+        while let e = s.heap.min {
+            if s.items[e.id]?.version == e.version { return e }
+            s.heap.removeMin()
+        }
+        return nil
+    }
+
+    /// Waits for `delay` (forever when nil), or until `nudge()`.
+    private func sleep(upTo delay: Duration?) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withTaskCancellationHandler {
+                    await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                        let resumeNow = self.state.withLock { s -> Bool in
+                            if s.woken || Task.isCancelled {
+                                s.woken = false
+                                return true
+                            }
+                            s.wake = c
+                            return false
+                        }
+                        if resumeNow { c.resume() }
+                    }
+                } onCancel: {
+                    self.nudge()
+                }
+            }
+            if let delay {
+                group.addTask { try? await MachineClock.sleep(for: delay) }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Wakes the background loop so it looks again at what is due.
+    private func nudge() {
+        let c = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            defer { s.wake = nil }
+            if s.wake == nil { s.woken = true }
+            return s.wake
+        }
+        c?.resume()
+    }
+}

@@ -1,0 +1,28 @@
+import CloudCafeCore
+public import ServiceLifecycle
+
+/// The Agenda as a service of the daemon's lifecycle: it follows the running clock until a
+/// graceful shutdown, then lets the background work already started (an asynchronous
+/// invocation, a delivery) finish, for at most `drainLimit`.
+public struct AgendaService: Service {
+    let engine: CloudCafeEngine
+    let drainLimit: Duration
+
+    public init(engine: CloudCafeEngine, drainLimit: Duration = .seconds(30)) {
+        self.engine = engine
+        self.drainLimit = drainLimit
+    }
+
+    public func run() async throws {
+        let agenda = engine.agenda
+        await cancelWhenGracefulShutdown { await agenda.run() }
+        let work = engine.dispatcher.work
+        let limit = drainLimit
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await work.waitUntilIdle() }
+            group.addTask { try? await MachineClock.sleep(for: limit) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+}
