@@ -104,6 +104,15 @@ let package = Package(
         .testTarget(name: "EventBridgeTests", dependencies: ["EventBridge", "CloudCafeCore"], swiftSettings: settings),
         .testTarget(name: "CafeReportTests", dependencies: ["CafeReport", "CloudCafeCore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: settings),
         .testTarget(name: "SNSTests", dependencies: ["SNS", "CloudCafeCore"], swiftSettings: settings),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: [
+                "Gateway", "Engine", "CloudCafeCore", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
+            ], swiftSettings: settings),
+        .testTarget(name: "SQSTests", dependencies: ["SQS", "SQSAPI", "CloudCafeCore"], swiftSettings: settings),
+        .testTarget(name: "SSMTests", dependencies: ["SSM", "SSMAPI", "CloudCafeCore"], swiftSettings: settings),
+        .testTarget(name: "CloudWatchLogsTests", dependencies: ["CloudWatchLogs", "CloudWatchLogsAPI", "CloudCafeCore"], swiftSettings: settings),
         .testTarget(name: "IAMTests", dependencies: ["IAM", "CloudCafeCore"], swiftSettings: settings),
         .testTarget(name: "LambdaTests", dependencies: ["Lambda", "LambdaAPI", "CloudWatchLogs", "CloudWatchLogsAPI", "CloudCafeCore", "IAM", "IAMAPI"], swiftSettings: settings),
         .testTarget(

@@ -107,6 +107,8 @@ struct AWSProtocols {
         guard let value else { return Data("{}".utf8) }
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .secondsSince1970
+        // AWS writes `/` as is.
+        encoder.outputFormatting = .withoutEscapingSlashes
         return try encoder.encode(value)
     }
 
