@@ -21,6 +21,8 @@ import botocore
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # The operations CloudCafe implements, per botocore service. Adding an operation starts here.
+# `errors` lists the codes AWS answers these operations with that the model does not declare
+# (code: HTTP status), such as the constraint failures every service reports.
 SERVICES = {
     "sns": {
         "module": "SNS",
@@ -38,6 +40,7 @@ SERVICES = {
             "RemovePermission", "PublishLayerVersion", "GetLayerVersion", "ListLayers", "ListLayerVersions",
             "DeleteLayerVersion", "TagResource", "UntagResource", "ListTags",
         ],
+        "errors": {"ValidationException": 400, "AccessDeniedException": 403},
     },
     "iam": {
         "module": "IAM",
@@ -50,8 +53,9 @@ SERVICES = {
             "SimulateCustomPolicy", "PutRolePermissionsBoundary", "DeleteRolePermissionsBoundary",
             "PutUserPermissionsBoundary", "DeleteUserPermissionsBoundary",
         ],
+        "errors": {"ValidationError": 400, "AccessDenied": 403},
     },
-    "sts": {"module": "STS", "operations": ["GetCallerIdentity", "AssumeRole"]},
+    "sts": {"module": "STS", "operations": ["GetCallerIdentity", "AssumeRole"], "errors": {"ValidationError": 400, "AccessDenied": 403}},
     "events": {
         "module": "EventBridge",
         "operations": [
@@ -59,6 +63,7 @@ SERVICES = {
             "ListTargetsByRule", "RemoveTargets", "ListRuleNamesByTarget", "TagResource", "UntagResource",
             "ListTagsForResource", "PutEvents",
         ],
+        "errors": {"ValidationException": 400, "AccessDeniedException": 400},
     },
     "scheduler": {
         "module": "Scheduler",
@@ -81,6 +86,7 @@ SERVICES = {
             "PutParameter", "GetParameter", "GetParameters", "GetParametersByPath", "DeleteParameter",
             "DeleteParameters", "DescribeParameters", "GetParameterHistory",
         ],
+        "errors": {"ValidationException": 400},
     },
     "sqs": {
         "module": "SQS",
@@ -88,6 +94,7 @@ SERVICES = {
             "CreateQueue", "GetQueueUrl", "ListQueues", "DeleteQueue", "PurgeQueue", "SendMessage",
             "ReceiveMessage", "DeleteMessage", "GetQueueAttributes",
         ],
+        "errors": {"InvalidParameterValue": 400},
     },
 }
 
@@ -146,6 +153,7 @@ class Generator:
         self.meta = self.model["metadata"]
         self.shapes = self.model["shapes"]
         self.operations = config["operations"]
+        self.extra_errors = config.get("errors", {})
         for op in self.operations:
             if op not in self.model["operations"]:
                 sys.exit(f"{service}: botocore has no operation {op}")
@@ -349,10 +357,56 @@ class Generator:
             out.append(f"            {swift_string(name)}: {self.shape_literal(name)},")
         out.append("        ])")
         out.append("}")
+        out += self.errors_literal()
         return "\n".join(out) + "\n"
+
+    def errors(self):
+        """(case, wire code, HTTP status, shape) for each error the operations declare, then the extras."""
+        names = sorted({e["shape"] for op in self.operations for e in self.model["operations"][op].get("errors", [])})
+        out = []
+        for name in names:
+            trait = self.shapes[name].get("error", {})
+            # The query protocol carries the modelled code; the JSON ones the shape's name.
+            code = trait.get("code", name) if self.meta["protocol"] == "query" else name
+            out.append((error_case(name), code, trait.get("httpStatusCode", 400), name))
+        known = {e[1] for e in out}
+        for code, status in sorted(self.extra_errors.items()):
+            if code in known:
+                sys.exit(f"{self.service}: {code} is modelled; drop it from `errors`")
+            out.append((error_case(code), code, status, None))
+        return out
+
+    def errors_literal(self):
+        enum = f"{self.module}ErrorCode"
+        out = ["", f"/// The errors {self.meta.get('serviceFullName', self.service)} answers these operations with: each", "/// code as the wire carries it, and its HTTP status.", f"public enum {enum}: String, Sendable, CaseIterable {{"]
+        errors = self.errors()
+        for case, code, _, shape in errors:
+            out.append(f"    /// {'botocore `' + shape + '`' if shape else 'Not in the model; AWS answers with it.'}")
+            out.append(f"    case {case} = {swift_string(code)}")
+        out.append("")
+        out.append("    /// The HTTP status AWS answers with.")
+        out.append("    public var httpStatus: Int {")
+        out.append("        switch self {")
+        by_status = {}
+        for case, _, status, _ in errors:
+            by_status.setdefault(status, []).append("." + case)
+        for status, cases in sorted(by_status.items()):
+            out.append(f"        case {', '.join(cases)}: {status}")
+        out.append("        }")
+        out.append("    }")
+        out.append("}")
+        return out
 
     def coverage(self):
         return [(self.service, self.meta.get("serviceFullName", self.service), self.meta["protocol"], self.version, self.operations)]
+
+
+def error_case(name):
+    """`NotFoundException` → `notFound`, `QueueDoesNotExist` → `queueDoesNotExist`."""
+    for suffix in ("Exception", "Fault"):
+        if name.endswith(suffix) and name != suffix:
+            name = name[: -len(suffix)]
+    return lower_camel(name)
 
 
 def fmt_number(n):

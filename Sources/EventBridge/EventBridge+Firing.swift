@@ -54,7 +54,8 @@ extension EventBridge {
     func deliver(_ event: JSONValue, to target: Target, from rule: StoredRule) async {
         let payload = Self.input(for: target, event: event, rule: rule)
         // EventBridge calls the target as itself, for the rule: the function's resource policy decides.
-        let caller = Caller(principal: .service("events.amazonaws.com"), region: rule.arn.region, sourceArn: rule.arn.description)
+        let caller = Caller(
+            principal: .service("events.amazonaws.com"), region: rule.arn.region, sourceArn: rule.arn.description, causeID: event["id"]?.stringValue)
         guard let arn = ARN(target.arn) else { return }
         do {
             switch arn.service {

@@ -1,18 +1,15 @@
 public import CloudCafeCore
+public import EventBridgeAPI
 
 /// EventBridge errors (JSON protocol).
 public struct EventBridgeError: AWSServiceError {
-    public enum Code: String, Sendable {
-        case resourceNotFound = "ResourceNotFoundException"
-        case validation = "ValidationException"
-        case limitExceeded = "LimitExceededException"
-        case invalidEventPattern = "InvalidEventPatternException"
-    }
+    /// The codes the model declares (generated), and the few AWS sends that it does not.
+    public typealias Code = EventBridgeErrorCode
 
     public let code: Code
     public let message: String
     public var errorCode: String { code.rawValue }
-    public var httpStatus: Int { 400 }
+    public var httpStatus: Int { code.httpStatus }
 
     static func ruleNotFound(_ name: String) -> Self { .init(code: .resourceNotFound, message: "Rule \(name) does not exist.") }
     static func invalidSchedule() -> Self { .init(code: .validation, message: "Parameter ScheduleExpression is not valid.") }

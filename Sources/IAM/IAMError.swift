@@ -1,29 +1,15 @@
 public import CloudCafeCore
+public import IAMAPI
 
 /// IAM errors (query protocol).
 public struct IAMError: AWSServiceError {
-    public enum Code: String, Sendable {
-        case noSuchEntity = "NoSuchEntity"
-        case entityAlreadyExists = "EntityAlreadyExists"
-        case malformedPolicyDocument = "MalformedPolicyDocument"
-        case validationError = "ValidationError"
-        case deleteConflict = "DeleteConflict"
-        case limitExceeded = "LimitExceeded"
-        case invalidInput = "InvalidInput"
-        case accessDenied = "AccessDenied"
-    }
+    /// The codes the model declares (generated), and the few AWS sends that it does not.
+    public typealias Code = IAMErrorCode
 
     public let code: Code
     public let message: String
     public var errorCode: String { code.rawValue }
-    public var httpStatus: Int {
-        switch code {
-        case .noSuchEntity: 404
-        case .entityAlreadyExists, .deleteConflict, .limitExceeded: 409
-        case .accessDenied: 403
-        case .malformedPolicyDocument, .validationError, .invalidInput: 400
-        }
-    }
+    public var httpStatus: Int { code.httpStatus }
 
     static func roleNotFound(_ name: String) -> Self { .init(code: .noSuchEntity, message: "The role with name \(name) cannot be found.") }
     static func policyNotFound(_ arn: String) -> Self { .init(code: .noSuchEntity, message: "Policy \(arn) does not exist or is not attachable.") }

@@ -70,7 +70,8 @@ extension Lambda {
         guard result.failed, attempt < Self.asyncRetryDelays.count else { return }
         let due = dispatcher.clock.now.addingTimeInterval(Self.asyncRetryDelays[attempt])
         let retry = Retry(region: key.region, function: key.name, event: event.compact, requestID: requestID, attempt: attempt + 1)
-        dispatcher.agenda.schedule(AgendaItem(id: "\(Self.retryKind)|\(requestID)|\(attempt + 1)", kind: Self.retryKind, due: due, payload: retry))
+        dispatcher.agenda.schedule(
+            AgendaItem(id: "\(Self.retryKind)|\(requestID)|\(attempt + 1)", kind: Self.retryKind, due: due, payload: retry, cause: requestID))
     }
 
     /// The Agenda kind of an asynchronous invocation's retry.
@@ -97,7 +98,8 @@ extension Lambda {
         let start = MachineClock.now
         let (env, cold) = takeEnvironment(key, clock.now)
         let initDuration = cold ? MachineClock.elapsed(since: start) : nil
-        let role = dispatcher.client(as: .assumedRole(role: f.role, session: f.name), region: f.arn.region)
+        // The calls the handler makes were caused by this invocation.
+        let role = dispatcher.client(as: .assumedRole(role: f.role, session: f.name), region: f.arn.region, causeID: requestID)
         let logger = FunctionLogger(clock: clock)
         logger.log("START RequestId: \(requestID) Version: $LATEST")
 
@@ -311,8 +313,4 @@ extension Lambda {
         let c = CivilTime(date)
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", c.year, c.month, c.day, c.hour, c.minute, c.second, c.millisecond)
     }
-}
-
-extension LambdaError.Code {
-    static var invalidRequestContent: Self { .invalidRequestContentException }
 }

@@ -1,29 +1,15 @@
 public import CloudCafeCore
+public import LambdaAPI
 
 /// Lambda errors (rest-json: code in `x-amzn-ErrorType`, `Type` User/Service).
 public struct LambdaError: AWSServiceError {
-    public enum Code: String, Sendable {
-        case resourceNotFound = "ResourceNotFoundException"
-        case resourceConflict = "ResourceConflictException"
-        case invalidParameterValue = "InvalidParameterValueException"
-        case requestTooLarge = "RequestTooLargeException"
-        case preconditionFailed = "PreconditionFailedException"
-        case validation = "ValidationException"
-        case invalidRequestContentException = "InvalidRequestContentException"
-    }
+    /// The codes the model declares (generated), and the few AWS sends that it does not.
+    public typealias Code = LambdaErrorCode
 
     public let code: Code
     public let message: String
     public var errorCode: String { code.rawValue }
-    public var httpStatus: Int {
-        switch code {
-        case .resourceNotFound: 404
-        case .resourceConflict: 409
-        case .requestTooLarge: 413
-        case .preconditionFailed: 412
-        case .invalidParameterValue, .validation, .invalidRequestContentException: 400
-        }
-    }
+    public var httpStatus: Int { code.httpStatus }
 
     static func functionNotFound(_ arn: String) -> Self { .init(code: .resourceNotFound, message: "Function not found: \(arn)") }
     static func functionExists(_ name: String) -> Self { .init(code: .resourceConflict, message: "Function already exist: \(name)") }

@@ -44,7 +44,7 @@ extension SNS {
                         ])
                     )
                 ])
-                let sns = dispatcher.client(as: .service("sns.amazonaws.com"), region: t.arn.region, sourceArn: t.arn.description)
+                let sns = dispatcher.client(as: .service("sns.amazonaws.com"), region: t.arn.region, sourceArn: t.arn.description, causeID: messageID)
                 let endpoint = sub.endpoint
                 dispatcher.work.spawn {
                     do {

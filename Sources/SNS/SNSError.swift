@@ -1,26 +1,15 @@
 public import CloudCafeCore
+public import SNSAPI
 
 /// SNS errors (query protocol: `<Error><Type>Sender</Type><Code>…`).
 public struct SNSError: AWSServiceError {
-    public enum Code: String, Sendable {
-        case notFound = "NotFound"
-        case invalidParameter = "InvalidParameter"
-        case authorizationError = "AuthorizationError"
-        case emptyBatchRequest = "EmptyBatchRequest"
-        case tooManyEntriesInBatchRequest = "TooManyEntriesInBatchRequest"
-        case batchEntryIdsNotDistinct = "BatchEntryIdsNotDistinct"
-    }
+    /// The codes the model declares (generated), and the few AWS sends that it does not.
+    public typealias Code = SNSErrorCode
 
     public let code: Code
     public let message: String
     public var errorCode: String { code.rawValue }
-    public var httpStatus: Int {
-        switch code {
-        case .notFound: 404
-        case .invalidParameter, .emptyBatchRequest, .tooManyEntriesInBatchRequest, .batchEntryIdsNotDistinct: 400
-        case .authorizationError: 403
-        }
-    }
+    public var httpStatus: Int { code.httpStatus }
 
     static func topicNotFound() -> Self { .init(code: .notFound, message: "Topic does not exist") }
     static func subscriptionNotFound() -> Self { .init(code: .notFound, message: "Subscription does not exist") }

@@ -18,7 +18,7 @@ extension SQS {
         if let existing = queues[key] {
             // Same name, different attributes: AWS refuses.
             for (k, v) in attributes where existing.attributes[k] != v {
-                throw SQSError(errorCode: "QueueAlreadyExists", message: "A queue already exists with the same name and a different value for attribute \(k)")
+                throw SQSError(code: .queueNameExists, message: "A queue already exists with the same name and a different value for attribute \(k)")
             }
         } else {
             queues[key] = Queue(name: input.queueName, arn: ctx.arn("sqs", input.queueName), created: ctx.now, attributes: attributes)
@@ -110,7 +110,7 @@ extension SQS {
     func deleteMessage(_ input: DeleteMessageRequest, _ ctx: CallContext) throws(SQSError) -> EmptyShape {
         let k = try key(forURL: input.queueUrl, ctx)
         guard let i = queues[k]?.messages.firstIndex(where: { $0.receipt == input.receiptHandle }) else {
-            throw SQSError(errorCode: "ReceiptHandleIsInvalid", message: "The input receipt handle \"\(input.receiptHandle)\" is not a valid receipt handle.")
+            throw SQSError(code: .receiptHandleIsInvalid, message: "The input receipt handle \"\(input.receiptHandle)\" is not a valid receipt handle.")
         }
         queues[k]?.messages.remove(at: i)
         return EmptyShape()

@@ -1,6 +1,6 @@
 public import CloudCafeCore
 import Foundation
-import SQSAPI
+public import SQSAPI
 
 /// SQS: standard queues in memory, visibility on the virtual clock. CloudCafe needs them as
 /// dead-letter queues (EventBridge Scheduler) and clients may use them directly.
@@ -92,10 +92,14 @@ struct QueuedMessage: Sendable {
 
 /// SQS errors (JSON 1.0).
 public struct SQSError: AWSServiceError {
-    public let errorCode: String
-    public let message: String
-    public var httpStatus: Int { 400 }
+    /// The codes the model declares (generated), and the few AWS sends that it does not.
+    public typealias Code = SQSErrorCode
 
-    static func noQueue() -> Self { .init(errorCode: "QueueDoesNotExist", message: "The specified queue does not exist.") }
-    static func invalid(_ message: String) -> Self { .init(errorCode: "InvalidParameterValue", message: message) }
+    public let code: Code
+    public let message: String
+    public var errorCode: String { code.rawValue }
+    public var httpStatus: Int { code.httpStatus }
+
+    static func noQueue() -> Self { .init(code: .queueDoesNotExist, message: "The specified queue does not exist.") }
+    static func invalid(_ message: String) -> Self { .init(code: .invalidParameterValue, message: message) }
 }

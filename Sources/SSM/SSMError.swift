@@ -1,17 +1,15 @@
 public import CloudCafeCore
+public import SSMAPI
 
 /// SSM errors (JSON protocol).
 public struct SSMError: AWSServiceError {
-    public enum Code: String, Sendable {
-        case parameterNotFound = "ParameterNotFound"
-        case parameterAlreadyExists = "ParameterAlreadyExists"
-        case validation = "ValidationException"
-    }
+    /// The codes the model declares (generated), and the few AWS sends that it does not.
+    public typealias Code = SSMErrorCode
 
     public let code: Code
     public let message: String
     public var errorCode: String { code.rawValue }
-    public var httpStatus: Int { 400 }
+    public var httpStatus: Int { code.httpStatus }
 
     static func notFound(_ name: String) -> Self { .init(code: .parameterNotFound, message: "Parameter \(name) not found.") }
     static func alreadyExists() -> Self {

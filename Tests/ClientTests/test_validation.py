@@ -50,3 +50,32 @@ def test_query_protocol_uses_the_services_code(friday):
         "ValidationError",
         "2 validation errors detected: Value 'x' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2; "
         "Value '60' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900", 400)
+
+
+def test_modelled_errors_raise_boto3s_exception_classes(friday):
+    """Error codes come from the models' error shapes, so boto3's generated exception classes catch them."""
+    import pytest
+    sqs = raw_client(friday, "sqs")
+    with pytest.raises(sqs.exceptions.QueueDoesNotExist):
+        sqs.get_queue_url(QueueName="missing")
+    sqs.create_queue(QueueName="orders", Attributes={"DelaySeconds": "0"})
+    with pytest.raises(sqs.exceptions.QueueNameExists):
+        sqs.create_queue(QueueName="orders", Attributes={"DelaySeconds": "5"})
+    sns = raw_client(friday, "sns")
+    with pytest.raises(sns.exceptions.NotFoundException):
+        sns.get_topic_attributes(TopicArn="arn:aws:sns:us-east-1:000000000000:missing")
+    iam = raw_client(friday, "iam")
+    with pytest.raises(iam.exceptions.NoSuchEntityException):
+        iam.get_role(RoleName="missing")
+    lam = raw_client(friday, "lambda")
+    with pytest.raises(lam.exceptions.ResourceNotFoundException):
+        lam.get_function(FunctionName="missing")
+    ssm = raw_client(friday, "ssm")
+    with pytest.raises(ssm.exceptions.ParameterNotFound):
+        ssm.get_parameter(Name="/missing")
+    events = raw_client(friday, "events")
+    with pytest.raises(events.exceptions.ResourceNotFoundException):
+        events.describe_rule(Name="missing")
+    scheduler = raw_client(friday, "scheduler")
+    with pytest.raises(scheduler.exceptions.ResourceNotFoundException):
+        scheduler.get_schedule(Name="missing")

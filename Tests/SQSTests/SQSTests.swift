@@ -57,7 +57,7 @@ struct SQSTests {
             _ = try await queue(attributes: ["DelaySeconds": "5"])
             Issue.record("created a second queue with the same name")
         } catch let e as AWSClientError {
-            #expect(e.error.errorCode == "QueueAlreadyExists")
+            #expect(e.error.errorCode == "QueueNameExists")
         }
     }
 }

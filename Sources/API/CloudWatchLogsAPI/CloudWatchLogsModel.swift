@@ -123,3 +123,35 @@ public enum CloudWatchLogsOperations {
             "Unmask": .boolean,
         ])
 }
+
+/// The errors Amazon CloudWatch Logs answers these operations with: each
+/// code as the wire carries it, and its HTTP status.
+public enum CloudWatchLogsErrorCode: String, Sendable, CaseIterable {
+    /// botocore `DataAlreadyAcceptedException`
+    case dataAlreadyAccepted = "DataAlreadyAcceptedException"
+    /// botocore `InvalidParameterException`
+    case invalidParameter = "InvalidParameterException"
+    /// botocore `InvalidSequenceTokenException`
+    case invalidSequenceToken = "InvalidSequenceTokenException"
+    /// botocore `LimitExceededException`
+    case limitExceeded = "LimitExceededException"
+    /// botocore `OperationAbortedException`
+    case operationAborted = "OperationAbortedException"
+    /// botocore `ResourceAlreadyExistsException`
+    case resourceAlreadyExists = "ResourceAlreadyExistsException"
+    /// botocore `ResourceNotFoundException`
+    case resourceNotFound = "ResourceNotFoundException"
+    /// botocore `ServiceUnavailableException`
+    case serviceUnavailable = "ServiceUnavailableException"
+    /// botocore `UnrecognizedClientException`
+    case unrecognizedClient = "UnrecognizedClientException"
+    /// botocore `ValidationException`
+    case validation = "ValidationException"
+
+    /// The HTTP status AWS answers with.
+    public var httpStatus: Int {
+        switch self {
+        case .dataAlreadyAccepted, .invalidParameter, .invalidSequenceToken, .limitExceeded, .operationAborted, .resourceAlreadyExists, .resourceNotFound, .serviceUnavailable, .unrecognizedClient, .validation: 400
+        }
+    }
+}

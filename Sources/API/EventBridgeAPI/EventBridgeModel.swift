@@ -197,3 +197,31 @@ public enum EventBridgeOperations {
             "UntagResourceResponse": .structure([]),
         ])
 }
+
+/// The errors Amazon EventBridge answers these operations with: each
+/// code as the wire carries it, and its HTTP status.
+public enum EventBridgeErrorCode: String, Sendable, CaseIterable {
+    /// botocore `ConcurrentModificationException`
+    case concurrentModification = "ConcurrentModificationException"
+    /// botocore `InternalException`
+    case `internal` = "InternalException"
+    /// botocore `InvalidEventPatternException`
+    case invalidEventPattern = "InvalidEventPatternException"
+    /// botocore `LimitExceededException`
+    case limitExceeded = "LimitExceededException"
+    /// botocore `ManagedRuleException`
+    case managedRule = "ManagedRuleException"
+    /// botocore `ResourceNotFoundException`
+    case resourceNotFound = "ResourceNotFoundException"
+    /// Not in the model; AWS answers with it.
+    case accessDenied = "AccessDeniedException"
+    /// Not in the model; AWS answers with it.
+    case validation = "ValidationException"
+
+    /// The HTTP status AWS answers with.
+    public var httpStatus: Int {
+        switch self {
+        case .concurrentModification, .`internal`, .invalidEventPattern, .limitExceeded, .managedRule, .resourceNotFound, .accessDenied, .validation: 400
+        }
+    }
+}

@@ -233,3 +233,45 @@ public enum IAMOperations {
             "userNameType": .string(min: 1, max: 64, pattern: #"[\w+=,.@-]+"#),
         ])
 }
+
+/// The errors AWS Identity and Access Management answers these operations with: each
+/// code as the wire carries it, and its HTTP status.
+public enum IAMErrorCode: String, Sendable, CaseIterable {
+    /// botocore `ConcurrentModificationException`
+    case concurrentModification = "ConcurrentModification"
+    /// botocore `DeleteConflictException`
+    case deleteConflict = "DeleteConflict"
+    /// botocore `EntityAlreadyExistsException`
+    case entityAlreadyExists = "EntityAlreadyExists"
+    /// botocore `InvalidInputException`
+    case invalidInput = "InvalidInput"
+    /// botocore `LimitExceededException`
+    case limitExceeded = "LimitExceeded"
+    /// botocore `MalformedPolicyDocumentException`
+    case malformedPolicyDocument = "MalformedPolicyDocument"
+    /// botocore `NoSuchEntityException`
+    case noSuchEntity = "NoSuchEntity"
+    /// botocore `PolicyEvaluationException`
+    case policyEvaluation = "PolicyEvaluation"
+    /// botocore `PolicyNotAttachableException`
+    case policyNotAttachable = "PolicyNotAttachable"
+    /// botocore `ServiceFailureException`
+    case serviceFailure = "ServiceFailure"
+    /// botocore `UnmodifiableEntityException`
+    case unmodifiableEntity = "UnmodifiableEntity"
+    /// Not in the model; AWS answers with it.
+    case accessDenied = "AccessDenied"
+    /// Not in the model; AWS answers with it.
+    case validationError = "ValidationError"
+
+    /// The HTTP status AWS answers with.
+    public var httpStatus: Int {
+        switch self {
+        case .invalidInput, .malformedPolicyDocument, .policyNotAttachable, .unmodifiableEntity, .validationError: 400
+        case .accessDenied: 403
+        case .noSuchEntity: 404
+        case .concurrentModification, .deleteConflict, .entityAlreadyExists, .limitExceeded: 409
+        case .policyEvaluation, .serviceFailure: 500
+        }
+    }
+}

@@ -236,3 +236,116 @@ public enum LambdaOperations {
             "WorkingDirectory": .string(min: 0, max: 1000),
         ])
 }
+
+/// The errors AWS Lambda answers these operations with: each
+/// code as the wire carries it, and its HTTP status.
+public enum LambdaErrorCode: String, Sendable, CaseIterable {
+    /// botocore `CodeSigningConfigNotFoundException`
+    case codeSigningConfigNotFound = "CodeSigningConfigNotFoundException"
+    /// botocore `CodeStorageExceededException`
+    case codeStorageExceeded = "CodeStorageExceededException"
+    /// botocore `CodeVerificationFailedException`
+    case codeVerificationFailed = "CodeVerificationFailedException"
+    /// botocore `DurableExecutionAlreadyStartedException`
+    case durableExecutionAlreadyStarted = "DurableExecutionAlreadyStartedException"
+    /// botocore `EC2AccessDeniedException`
+    case ec2AccessDenied = "EC2AccessDeniedException"
+    /// botocore `EC2ThrottledException`
+    case ec2Throttled = "EC2ThrottledException"
+    /// botocore `EC2UnexpectedException`
+    case ec2Unexpected = "EC2UnexpectedException"
+    /// botocore `EFSIOException`
+    case efsio = "EFSIOException"
+    /// botocore `EFSMountConnectivityException`
+    case efsMountConnectivity = "EFSMountConnectivityException"
+    /// botocore `EFSMountFailureException`
+    case efsMountFailure = "EFSMountFailureException"
+    /// botocore `EFSMountTimeoutException`
+    case efsMountTimeout = "EFSMountTimeoutException"
+    /// botocore `ENILimitReachedException`
+    case eniLimitReached = "ENILimitReachedException"
+    /// botocore `FunctionVersionsPerCapacityProviderLimitExceededException`
+    case functionVersionsPerCapacityProviderLimitExceeded = "FunctionVersionsPerCapacityProviderLimitExceededException"
+    /// botocore `InvalidCodeSignatureException`
+    case invalidCodeSignature = "InvalidCodeSignatureException"
+    /// botocore `InvalidParameterValueException`
+    case invalidParameterValue = "InvalidParameterValueException"
+    /// botocore `InvalidRequestContentException`
+    case invalidRequestContent = "InvalidRequestContentException"
+    /// botocore `InvalidRuntimeException`
+    case invalidRuntime = "InvalidRuntimeException"
+    /// botocore `InvalidSecurityGroupIDException`
+    case invalidSecurityGroupID = "InvalidSecurityGroupIDException"
+    /// botocore `InvalidSubnetIDException`
+    case invalidSubnetID = "InvalidSubnetIDException"
+    /// botocore `InvalidZipFileException`
+    case invalidZipFile = "InvalidZipFileException"
+    /// botocore `KMSAccessDeniedException`
+    case kmsAccessDenied = "KMSAccessDeniedException"
+    /// botocore `KMSDisabledException`
+    case kmsDisabled = "KMSDisabledException"
+    /// botocore `KMSInvalidStateException`
+    case kmsInvalidState = "KMSInvalidStateException"
+    /// botocore `KMSNotFoundException`
+    case kmsNotFound = "KMSNotFoundException"
+    /// botocore `NoPublishedVersionException`
+    case noPublishedVersion = "NoPublishedVersionException"
+    /// botocore `PolicyLengthExceededException`
+    case policyLengthExceeded = "PolicyLengthExceededException"
+    /// botocore `PreconditionFailedException`
+    case preconditionFailed = "PreconditionFailedException"
+    /// botocore `RecursiveInvocationException`
+    case recursiveInvocation = "RecursiveInvocationException"
+    /// botocore `RequestTooLargeException`
+    case requestTooLarge = "RequestTooLargeException"
+    /// botocore `ResourceConflictException`
+    case resourceConflict = "ResourceConflictException"
+    /// botocore `ResourceNotFoundException`
+    case resourceNotFound = "ResourceNotFoundException"
+    /// botocore `ResourceNotReadyException`
+    case resourceNotReady = "ResourceNotReadyException"
+    /// botocore `S3FilesMountConnectivityException`
+    case s3FilesMountConnectivity = "S3FilesMountConnectivityException"
+    /// botocore `S3FilesMountFailureException`
+    case s3FilesMountFailure = "S3FilesMountFailureException"
+    /// botocore `S3FilesMountTimeoutException`
+    case s3FilesMountTimeout = "S3FilesMountTimeoutException"
+    /// botocore `SerializedRequestEntityTooLargeException`
+    case serializedRequestEntityTooLarge = "SerializedRequestEntityTooLargeException"
+    /// botocore `ServiceException`
+    case service = "ServiceException"
+    /// botocore `SnapStartException`
+    case snapStart = "SnapStartException"
+    /// botocore `SnapStartNotReadyException`
+    case snapStartNotReady = "SnapStartNotReadyException"
+    /// botocore `SnapStartTimeoutException`
+    case snapStartTimeout = "SnapStartTimeoutException"
+    /// botocore `SubnetIPAddressLimitReachedException`
+    case subnetIPAddressLimitReached = "SubnetIPAddressLimitReachedException"
+    /// botocore `TooManyRequestsException`
+    case tooManyRequests = "TooManyRequestsException"
+    /// botocore `UnsupportedMediaTypeException`
+    case unsupportedMediaType = "UnsupportedMediaTypeException"
+    /// Not in the model; AWS answers with it.
+    case accessDenied = "AccessDeniedException"
+    /// Not in the model; AWS answers with it.
+    case validation = "ValidationException"
+
+    /// The HTTP status AWS answers with.
+    public var httpStatus: Int {
+        switch self {
+        case .codeStorageExceeded, .codeVerificationFailed, .functionVersionsPerCapacityProviderLimitExceeded, .invalidCodeSignature, .invalidParameterValue, .invalidRequestContent, .noPublishedVersion, .policyLengthExceeded, .recursiveInvocation, .snapStart, .validation: 400
+        case .efsMountFailure, .s3FilesMountFailure, .accessDenied: 403
+        case .codeSigningConfigNotFound, .resourceNotFound: 404
+        case .efsMountConnectivity, .efsMountTimeout, .s3FilesMountConnectivity, .s3FilesMountTimeout, .snapStartTimeout: 408
+        case .durableExecutionAlreadyStarted, .resourceConflict, .snapStartNotReady: 409
+        case .efsio: 410
+        case .preconditionFailed: 412
+        case .requestTooLarge, .serializedRequestEntityTooLarge: 413
+        case .unsupportedMediaType: 415
+        case .tooManyRequests: 429
+        case .service: 500
+        case .ec2AccessDenied, .ec2Throttled, .ec2Unexpected, .eniLimitReached, .invalidRuntime, .invalidSecurityGroupID, .invalidSubnetID, .invalidZipFile, .kmsAccessDenied, .kmsDisabled, .kmsInvalidState, .kmsNotFound, .resourceNotReady, .subnetIPAddressLimitReached: 502
+        }
+    }
+}

@@ -117,3 +117,76 @@ public enum SNSOperations {
             "topicName": .string(),
         ])
 }
+
+/// The errors Amazon Simple Notification Service answers these operations with: each
+/// code as the wire carries it, and its HTTP status.
+public enum SNSErrorCode: String, Sendable, CaseIterable {
+    /// botocore `AuthorizationErrorException`
+    case authorizationError = "AuthorizationError"
+    /// botocore `BatchEntryIdsNotDistinctException`
+    case batchEntryIdsNotDistinct = "BatchEntryIdsNotDistinct"
+    /// botocore `BatchRequestTooLongException`
+    case batchRequestTooLong = "BatchRequestTooLong"
+    /// botocore `ConcurrentAccessException`
+    case concurrentAccess = "ConcurrentAccess"
+    /// botocore `EmptyBatchRequestException`
+    case emptyBatchRequest = "EmptyBatchRequest"
+    /// botocore `EndpointDisabledException`
+    case endpointDisabled = "EndpointDisabled"
+    /// botocore `FilterPolicyLimitExceededException`
+    case filterPolicyLimitExceeded = "FilterPolicyLimitExceeded"
+    /// botocore `InternalErrorException`
+    case internalError = "InternalError"
+    /// botocore `InvalidBatchEntryIdException`
+    case invalidBatchEntryId = "InvalidBatchEntryId"
+    /// botocore `InvalidParameterException`
+    case invalidParameter = "InvalidParameter"
+    /// botocore `InvalidParameterValueException`
+    case invalidParameterValue = "ParameterValueInvalid"
+    /// botocore `InvalidSecurityException`
+    case invalidSecurity = "InvalidSecurity"
+    /// botocore `InvalidStateException`
+    case invalidState = "InvalidState"
+    /// botocore `KMSAccessDeniedException`
+    case kmsAccessDenied = "KMSAccessDenied"
+    /// botocore `KMSDisabledException`
+    case kmsDisabled = "KMSDisabled"
+    /// botocore `KMSInvalidStateException`
+    case kmsInvalidState = "KMSInvalidState"
+    /// botocore `KMSNotFoundException`
+    case kmsNotFound = "KMSNotFound"
+    /// botocore `KMSOptInRequired`
+    case kmsOptInRequired = "KMSOptInRequired"
+    /// botocore `KMSThrottlingException`
+    case kmsThrottling = "KMSThrottling"
+    /// botocore `NotFoundException`
+    case notFound = "NotFound"
+    /// botocore `PlatformApplicationDisabledException`
+    case platformApplicationDisabled = "PlatformApplicationDisabled"
+    /// botocore `ReplayLimitExceededException`
+    case replayLimitExceeded = "ReplayLimitExceeded"
+    /// botocore `StaleTagException`
+    case staleTag = "StaleTag"
+    /// botocore `SubscriptionLimitExceededException`
+    case subscriptionLimitExceeded = "SubscriptionLimitExceeded"
+    /// botocore `TagLimitExceededException`
+    case tagLimitExceeded = "TagLimitExceeded"
+    /// botocore `TagPolicyException`
+    case tagPolicy = "TagPolicy"
+    /// botocore `TooManyEntriesInBatchRequestException`
+    case tooManyEntriesInBatchRequest = "TooManyEntriesInBatchRequest"
+    /// botocore `TopicLimitExceededException`
+    case topicLimitExceeded = "TopicLimitExceeded"
+    /// botocore `ValidationException`
+    case validation = "ValidationException"
+
+    /// The HTTP status AWS answers with.
+    public var httpStatus: Int {
+        switch self {
+        case .batchEntryIdsNotDistinct, .batchRequestTooLong, .concurrentAccess, .emptyBatchRequest, .endpointDisabled, .invalidBatchEntryId, .invalidParameter, .invalidParameterValue, .invalidState, .kmsAccessDenied, .kmsDisabled, .kmsInvalidState, .kmsNotFound, .kmsThrottling, .platformApplicationDisabled, .staleTag, .tagLimitExceeded, .tagPolicy, .tooManyEntriesInBatchRequest, .validation: 400
+        case .authorizationError, .filterPolicyLimitExceeded, .invalidSecurity, .kmsOptInRequired, .replayLimitExceeded, .subscriptionLimitExceeded, .topicLimitExceeded: 403
+        case .notFound: 404
+        case .internalError: 500
+        }
+    }
+}

@@ -82,3 +82,59 @@ public enum SQSOperations {
             "Token": .string(),
         ])
 }
+
+/// The errors Amazon Simple Queue Service answers these operations with: each
+/// code as the wire carries it, and its HTTP status.
+public enum SQSErrorCode: String, Sendable, CaseIterable {
+    /// botocore `InvalidAddress`
+    case invalidAddress = "InvalidAddress"
+    /// botocore `InvalidAttributeName`
+    case invalidAttributeName = "InvalidAttributeName"
+    /// botocore `InvalidAttributeValue`
+    case invalidAttributeValue = "InvalidAttributeValue"
+    /// botocore `InvalidIdFormat`
+    case invalidIdFormat = "InvalidIdFormat"
+    /// botocore `InvalidMessageContents`
+    case invalidMessageContents = "InvalidMessageContents"
+    /// botocore `InvalidSecurity`
+    case invalidSecurity = "InvalidSecurity"
+    /// botocore `KmsAccessDenied`
+    case kmsAccessDenied = "KmsAccessDenied"
+    /// botocore `KmsDisabled`
+    case kmsDisabled = "KmsDisabled"
+    /// botocore `KmsInvalidKeyUsage`
+    case kmsInvalidKeyUsage = "KmsInvalidKeyUsage"
+    /// botocore `KmsInvalidState`
+    case kmsInvalidState = "KmsInvalidState"
+    /// botocore `KmsNotFound`
+    case kmsNotFound = "KmsNotFound"
+    /// botocore `KmsOptInRequired`
+    case kmsOptInRequired = "KmsOptInRequired"
+    /// botocore `KmsThrottled`
+    case kmsThrottled = "KmsThrottled"
+    /// botocore `OverLimit`
+    case overLimit = "OverLimit"
+    /// botocore `PurgeQueueInProgress`
+    case purgeQueueInProgress = "PurgeQueueInProgress"
+    /// botocore `QueueDeletedRecently`
+    case queueDeletedRecently = "QueueDeletedRecently"
+    /// botocore `QueueDoesNotExist`
+    case queueDoesNotExist = "QueueDoesNotExist"
+    /// botocore `QueueNameExists`
+    case queueNameExists = "QueueNameExists"
+    /// botocore `ReceiptHandleIsInvalid`
+    case receiptHandleIsInvalid = "ReceiptHandleIsInvalid"
+    /// botocore `RequestThrottled`
+    case requestThrottled = "RequestThrottled"
+    /// botocore `UnsupportedOperation`
+    case unsupportedOperation = "UnsupportedOperation"
+    /// Not in the model; AWS answers with it.
+    case invalidParameterValue = "InvalidParameterValue"
+
+    /// The HTTP status AWS answers with.
+    public var httpStatus: Int {
+        switch self {
+        case .invalidAddress, .invalidAttributeName, .invalidAttributeValue, .invalidIdFormat, .invalidMessageContents, .invalidSecurity, .kmsAccessDenied, .kmsDisabled, .kmsInvalidKeyUsage, .kmsInvalidState, .kmsNotFound, .kmsOptInRequired, .kmsThrottled, .overLimit, .purgeQueueInProgress, .queueDeletedRecently, .queueDoesNotExist, .queueNameExists, .receiptHandleIsInvalid, .requestThrottled, .unsupportedOperation, .invalidParameterValue: 400
+        }
+    }
+}

@@ -97,3 +97,59 @@ public enum SSMOperations {
             "TagValue": .string(min: 0, max: 256, pattern: #"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$"#),
         ])
 }
+
+/// The errors Amazon Simple Systems Manager (SSM) answers these operations with: each
+/// code as the wire carries it, and its HTTP status.
+public enum SSMErrorCode: String, Sendable, CaseIterable {
+    /// botocore `HierarchyLevelLimitExceededException`
+    case hierarchyLevelLimitExceeded = "HierarchyLevelLimitExceededException"
+    /// botocore `HierarchyTypeMismatchException`
+    case hierarchyTypeMismatch = "HierarchyTypeMismatchException"
+    /// botocore `IncompatiblePolicyException`
+    case incompatiblePolicy = "IncompatiblePolicyException"
+    /// botocore `InternalServerError`
+    case internalServerError = "InternalServerError"
+    /// botocore `InvalidAllowedPatternException`
+    case invalidAllowedPattern = "InvalidAllowedPatternException"
+    /// botocore `InvalidFilterKey`
+    case invalidFilterKey = "InvalidFilterKey"
+    /// botocore `InvalidFilterOption`
+    case invalidFilterOption = "InvalidFilterOption"
+    /// botocore `InvalidFilterValue`
+    case invalidFilterValue = "InvalidFilterValue"
+    /// botocore `InvalidKeyId`
+    case invalidKeyId = "InvalidKeyId"
+    /// botocore `InvalidNextToken`
+    case invalidNextToken = "InvalidNextToken"
+    /// botocore `InvalidPolicyAttributeException`
+    case invalidPolicyAttribute = "InvalidPolicyAttributeException"
+    /// botocore `InvalidPolicyTypeException`
+    case invalidPolicyType = "InvalidPolicyTypeException"
+    /// botocore `ParameterAlreadyExists`
+    case parameterAlreadyExists = "ParameterAlreadyExists"
+    /// botocore `ParameterLimitExceeded`
+    case parameterLimitExceeded = "ParameterLimitExceeded"
+    /// botocore `ParameterMaxVersionLimitExceeded`
+    case parameterMaxVersionLimitExceeded = "ParameterMaxVersionLimitExceeded"
+    /// botocore `ParameterNotFound`
+    case parameterNotFound = "ParameterNotFound"
+    /// botocore `ParameterPatternMismatchException`
+    case parameterPatternMismatch = "ParameterPatternMismatchException"
+    /// botocore `ParameterVersionNotFound`
+    case parameterVersionNotFound = "ParameterVersionNotFound"
+    /// botocore `PoliciesLimitExceededException`
+    case policiesLimitExceeded = "PoliciesLimitExceededException"
+    /// botocore `TooManyUpdates`
+    case tooManyUpdates = "TooManyUpdates"
+    /// botocore `UnsupportedParameterType`
+    case unsupportedParameterType = "UnsupportedParameterType"
+    /// Not in the model; AWS answers with it.
+    case validation = "ValidationException"
+
+    /// The HTTP status AWS answers with.
+    public var httpStatus: Int {
+        switch self {
+        case .hierarchyLevelLimitExceeded, .hierarchyTypeMismatch, .incompatiblePolicy, .internalServerError, .invalidAllowedPattern, .invalidFilterKey, .invalidFilterOption, .invalidFilterValue, .invalidKeyId, .invalidNextToken, .invalidPolicyAttribute, .invalidPolicyType, .parameterAlreadyExists, .parameterLimitExceeded, .parameterMaxVersionLimitExceeded, .parameterNotFound, .parameterPatternMismatch, .parameterVersionNotFound, .policiesLimitExceeded, .tooManyUpdates, .unsupportedParameterType, .validation: 400
+        }
+    }
+}

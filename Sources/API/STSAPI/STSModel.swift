@@ -52,3 +52,28 @@ public enum STSOperations {
             "userIdType": .string(),
         ])
 }
+
+/// The errors AWS Security Token Service answers these operations with: each
+/// code as the wire carries it, and its HTTP status.
+public enum STSErrorCode: String, Sendable, CaseIterable {
+    /// botocore `ExpiredTokenException`
+    case expiredToken = "ExpiredTokenException"
+    /// botocore `MalformedPolicyDocumentException`
+    case malformedPolicyDocument = "MalformedPolicyDocument"
+    /// botocore `PackedPolicyTooLargeException`
+    case packedPolicyTooLarge = "PackedPolicyTooLarge"
+    /// botocore `RegionDisabledException`
+    case regionDisabled = "RegionDisabledException"
+    /// Not in the model; AWS answers with it.
+    case accessDenied = "AccessDenied"
+    /// Not in the model; AWS answers with it.
+    case validationError = "ValidationError"
+
+    /// The HTTP status AWS answers with.
+    public var httpStatus: Int {
+        switch self {
+        case .expiredToken, .malformedPolicyDocument, .packedPolicyTooLarge, .validationError: 400
+        case .regionDisabled, .accessDenied: 403
+        }
+    }
+}

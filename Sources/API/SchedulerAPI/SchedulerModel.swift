@@ -144,3 +144,32 @@ public enum SchedulerOperations {
             "UpdateScheduleOutput": .structure([.init("ScheduleArn", "ScheduleArn")], required: ["ScheduleArn"]),
         ])
 }
+
+/// The errors Amazon EventBridge Scheduler answers these operations with: each
+/// code as the wire carries it, and its HTTP status.
+public enum SchedulerErrorCode: String, Sendable, CaseIterable {
+    /// botocore `ConflictException`
+    case conflict = "ConflictException"
+    /// botocore `InternalServerException`
+    case internalServer = "InternalServerException"
+    /// botocore `ResourceNotFoundException`
+    case resourceNotFound = "ResourceNotFoundException"
+    /// botocore `ServiceQuotaExceededException`
+    case serviceQuotaExceeded = "ServiceQuotaExceededException"
+    /// botocore `ThrottlingException`
+    case throttling = "ThrottlingException"
+    /// botocore `ValidationException`
+    case validation = "ValidationException"
+
+    /// The HTTP status AWS answers with.
+    public var httpStatus: Int {
+        switch self {
+        case .validation: 400
+        case .serviceQuotaExceeded: 402
+        case .resourceNotFound: 404
+        case .conflict: 409
+        case .throttling: 429
+        case .internalServer: 500
+        }
+    }
+}

@@ -47,12 +47,15 @@ extension EventBridgeScheduler {
         let (target, schedule, region, attempt, firstAttempt) = (delivery.target, delivery.schedule, delivery.region, delivery.attempt, delivery.firstAttempt)
         var role: AWSClient?
         do {
-            let scheduler = dispatcher.client(as: .service("scheduler.amazonaws.com"), region: region, sourceArn: schedule)
+            // Every call of a delivery, retries included, was caused by the schedule's firing.
+            let cause = "\(schedule)@\(TimeText.iso8601(firstAttempt))"
+            let scheduler = dispatcher.client(as: .service("scheduler.amazonaws.com"), region: region, sourceArn: schedule, causeID: cause)
             let session = try await scheduler.send(
                 STSOperations.assumeRole, AssumeRoleRequest(roleArn: target.roleArn, roleSessionName: "EventBridgeScheduler", durationSeconds: 900))
             guard let sessionArn = session.assumedRoleUser.flatMap({ ARN($0.arn) }), let roleName = sessionArn.resource.split(separator: "/").dropFirst().first else { return }
             let roleArn = ARN(service: "iam", region: "", account: sessionArn.account, resource: "role/\(roleName)")
-            let client = dispatcher.client(as: .assumedRole(role: roleArn, session: "EventBridgeScheduler"), region: region, sourceArn: schedule)
+            let client = dispatcher.client(
+                as: .assumedRole(role: roleArn, session: "EventBridgeScheduler"), region: region, sourceArn: schedule, causeID: cause)
             role = client
             let input = target.input ?? "{}"
             switch ARN(target.arn)?.service {

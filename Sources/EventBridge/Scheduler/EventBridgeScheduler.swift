@@ -1,7 +1,7 @@
 public import CloudCafeCore
 import Foundation
 import Logging
-import SchedulerAPI
+public import SchedulerAPI
 
 /// EventBridge Scheduler (the `scheduler` API): schedules in groups, each invoking one
 /// target with its execution role, on the virtual clock.
@@ -123,13 +123,14 @@ struct Schedule: Sendable {
 
 /// Scheduler errors (rest-json, `Message`).
 public struct SchedulerError: AWSServiceError {
-    public let errorCode: String
+    public let code: SchedulerErrorCode
     public let message: String
-    public let httpStatus: Int
+    public var errorCode: String { code.rawValue }
+    public var httpStatus: Int { code.httpStatus }
 
-    static func notFound(_ message: String) -> Self { .init(errorCode: "ResourceNotFoundException", message: message, httpStatus: 404) }
-    static func conflict(_ message: String) -> Self { .init(errorCode: "ConflictException", message: message, httpStatus: 409) }
-    static func validation(_ message: String) -> Self { .init(errorCode: "ValidationException", message: message, httpStatus: 400) }
+    static func notFound(_ message: String) -> Self { .init(code: .resourceNotFound, message: message) }
+    static func conflict(_ message: String) -> Self { .init(code: .conflict, message: message) }
+    static func validation(_ message: String) -> Self { .init(code: .validation, message: message) }
 }
 
 extension EventBridgeScheduler: AWSService {
