@@ -29,7 +29,8 @@ SERVICES = {
         "operations": [
             "CreateTopic", "DeleteTopic", "ListTopics", "GetTopicAttributes", "SetTopicAttributes",
             "Subscribe", "ConfirmSubscription", "Unsubscribe", "ListSubscriptions", "ListSubscriptionsByTopic",
-            "GetSubscriptionAttributes", "SetSubscriptionAttributes", "Publish", "PublishBatch",
+            "GetSubscriptionAttributes", "SetSubscriptionAttributes", "Publish", "PublishBatch", "TagResource",
+            "UntagResource", "ListTagsForResource",
         ],
     },
     "lambda": {

@@ -12,7 +12,9 @@ extension SNS {
         }
         let arn = ctx.arn("sns", input.name)
         if topics[arn] == nil {
-            topics[arn] = Topic(arn: arn, displayName: input.attributes?["DisplayName"] ?? "", owner: ctx.account)
+            var topic = Topic(arn: arn, displayName: input.attributes?["DisplayName"] ?? "", owner: ctx.account)
+            try addTags(input.tags ?? [], to: &topic)
+            topics[arn] = topic
         } else if let name = input.attributes?["DisplayName"], topics[arn]?.displayName != name {
             // AWS answers CreateTopic idempotently only when the attributes match.
             throw .invalidParameter("Invalid parameter: Attributes Reason: Topic already exists with different attributes")

@@ -85,6 +85,9 @@ extension SNS: AWSService {
                     ) { try await $0.publish($1, $2) },
                     // AWS authorizes PublishBatch as sns:Publish.
                     implement(SNSOperations.publishBatch, action: "sns:Publish", resource: { i, _ in i.topicArn }) { try await $0.publishBatch($1, $2) },
+                    implement(SNSOperations.tagResource, resource: { i, _ in i.resourceArn }) { sns, i, _ in try await sns.tagResource(i) },
+                    implement(SNSOperations.untagResource, resource: { i, _ in i.resourceArn }) { sns, i, _ in try await sns.untagResource(i) },
+                    implement(SNSOperations.listTagsForResource, resource: { i, _ in i.resourceArn }) { sns, i, _ in try await sns.listTags(i) },
                 ])
         ]
     }

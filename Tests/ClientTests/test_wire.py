@@ -276,3 +276,20 @@ def test_logs_cli(friday):
     expired = logs.filter_log_events(logGroupName="/aws/lambda/salesAnalysisReport", endTime=since + 86_400_000)["events"]
     assert expired == []
     assert error_of(lambda: logs.put_retention_policy(logGroupName="/aws/lambda/salesAnalysisReport", retentionInDays=8))[0] == "InvalidParameterException"
+
+
+def test_sns_topic_tags(friday):
+    import pytest
+    sns = client(friday, "sns")
+    arn = sns.create_topic(Name="tagged", Tags=[{"Key": "team", "Value": "cafe"}])["TopicArn"]
+    sns.tag_resource(ResourceArn=arn, Tags=[{"Key": "env", "Value": "dev"}, {"Key": "team", "Value": "barista"}])
+    assert sns.list_tags_for_resource(ResourceArn=arn)["Tags"] == [{"Key": "env", "Value": "dev"}, {"Key": "team", "Value": "barista"}]
+    sns.untag_resource(ResourceArn=arn, TagKeys=["env"])
+    assert sns.list_tags_for_resource(ResourceArn=arn)["Tags"] == [{"Key": "team", "Value": "barista"}]
+    with pytest.raises(sns.exceptions.ResourceNotFoundException) as missing:
+        sns.list_tags_for_resource(ResourceArn="arn:aws:sns:us-east-1:000000000000:missing")
+    assert missing.value.response["Error"]["Code"] == "ResourceNotFound"
+    assert missing.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    with pytest.raises(sns.exceptions.TagLimitExceededException):
+        sns.tag_resource(ResourceArn=arn, Tags=[{"Key": f"k{i}", "Value": "v"} for i in range(50)])
+    assert len(sns.list_tags_for_resource(ResourceArn=arn)["Tags"]) == 1

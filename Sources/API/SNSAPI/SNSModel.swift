@@ -32,6 +32,12 @@ public enum SNSOperations {
     public static let publish = OperationDescriptor<PublishInput, PublishResponse>(service: "sns", name: "Publish")
     /// PublishBatch.
     public static let publishBatch = OperationDescriptor<PublishBatchInput, PublishBatchResponse>(service: "sns", name: "PublishBatch")
+    /// TagResource.
+    public static let tagResource = OperationDescriptor<TagResourceRequest, TagResourceResponse>(service: "sns", name: "TagResource")
+    /// UntagResource.
+    public static let untagResource = OperationDescriptor<UntagResourceRequest, UntagResourceResponse>(service: "sns", name: "UntagResource")
+    /// ListTagsForResource.
+    public static let listTagsForResource = OperationDescriptor<ListTagsForResourceRequest, ListTagsForResourceResponse>(service: "sns", name: "ListTagsForResource")
 
     /// The service's protocol, operations and shapes.
     public static let service = ServiceModel(
@@ -52,8 +58,12 @@ public enum SNSOperations {
             .init("SetSubscriptionAttributes", method: "POST", requestURI: "/", input: "SetSubscriptionAttributesInput"),
             .init("Publish", method: "POST", requestURI: "/", input: "PublishInput", output: "PublishResponse", resultWrapper: "PublishResult"),
             .init("PublishBatch", method: "POST", requestURI: "/", input: "PublishBatchInput", output: "PublishBatchResponse", resultWrapper: "PublishBatchResult"),
+            .init("TagResource", method: "POST", requestURI: "/", input: "TagResourceRequest", output: "TagResourceResponse", resultWrapper: "TagResourceResult"),
+            .init("UntagResource", method: "POST", requestURI: "/", input: "UntagResourceRequest", output: "UntagResourceResponse", resultWrapper: "UntagResourceResult"),
+            .init("ListTagsForResource", method: "POST", requestURI: "/", input: "ListTagsForResourceRequest", output: "ListTagsForResourceResponse", resultWrapper: "ListTagsForResourceResult"),
         ],
         shapes: [
+            "AmazonResourceName": .string(min: 1, max: 1011),
             "BatchResultErrorEntry": .structure([.init("Id", "String"), .init("Code", "String"), .init("Message", "String"), .init("SenderFault", "boolean")], required: ["Id", "Code", "SenderFault"]),
             "BatchResultErrorEntryList": .list("BatchResultErrorEntry"),
             "Binary": .blob(),
@@ -70,6 +80,8 @@ public enum SNSOperations {
             "ListSubscriptionsByTopicResponse": .structure([.init("Subscriptions", "SubscriptionsList"), .init("NextToken", "nextToken")]),
             "ListSubscriptionsInput": .structure([.init("NextToken", "nextToken")]),
             "ListSubscriptionsResponse": .structure([.init("Subscriptions", "SubscriptionsList"), .init("NextToken", "nextToken")]),
+            "ListTagsForResourceRequest": .structure([.init("ResourceArn", "AmazonResourceName")], required: ["ResourceArn"]),
+            "ListTagsForResourceResponse": .structure([.init("Tags", "TagList")]),
             "ListTopicsInput": .structure([.init("NextToken", "nextToken")]),
             "ListTopicsResponse": .structure([.init("Topics", "TopicsList"), .init("NextToken", "nextToken")]),
             "MessageAttributeMap": .map(key: "String", value: "MessageAttributeValue"),
@@ -93,12 +105,17 @@ public enum SNSOperations {
             "SubscriptionsList": .list("Subscription"),
             "Tag": .structure([.init("Key", "TagKey"), .init("Value", "TagValue")], required: ["Key", "Value"]),
             "TagKey": .string(min: 1, max: 128),
+            "TagKeyList": .list("TagKey"),
             "TagList": .list("Tag"),
+            "TagResourceRequest": .structure([.init("ResourceArn", "AmazonResourceName"), .init("Tags", "TagList")], required: ["ResourceArn", "Tags"]),
+            "TagResourceResponse": .structure([]),
             "TagValue": .string(min: 0, max: 256),
             "Topic": .structure([.init("TopicArn", "topicARN")]),
             "TopicAttributesMap": .map(key: "attributeName", value: "attributeValue"),
             "TopicsList": .list("Topic"),
             "UnsubscribeInput": .structure([.init("SubscriptionArn", "subscriptionARN")], required: ["SubscriptionArn"]),
+            "UntagResourceRequest": .structure([.init("ResourceArn", "AmazonResourceName"), .init("TagKeys", "TagKeyList")], required: ["ResourceArn", "TagKeys"]),
+            "UntagResourceResponse": .structure([]),
             "account": .string(),
             "attributeName": .string(),
             "attributeValue": .string(),
@@ -165,6 +182,8 @@ public enum SNSErrorCode: String, Sendable, CaseIterable {
     case platformApplicationDisabled = "PlatformApplicationDisabled"
     /// botocore `ReplayLimitExceededException`
     case replayLimitExceeded = "ReplayLimitExceeded"
+    /// botocore `ResourceNotFoundException`
+    case resourceNotFound = "ResourceNotFound"
     /// botocore `StaleTagException`
     case staleTag = "StaleTag"
     /// botocore `SubscriptionLimitExceededException`
@@ -185,7 +204,7 @@ public enum SNSErrorCode: String, Sendable, CaseIterable {
         switch self {
         case .batchEntryIdsNotDistinct, .batchRequestTooLong, .concurrentAccess, .emptyBatchRequest, .endpointDisabled, .invalidBatchEntryId, .invalidParameter, .invalidParameterValue, .invalidState, .kmsAccessDenied, .kmsDisabled, .kmsInvalidState, .kmsNotFound, .kmsThrottling, .platformApplicationDisabled, .staleTag, .tagLimitExceeded, .tagPolicy, .tooManyEntriesInBatchRequest, .validation: 400
         case .authorizationError, .filterPolicyLimitExceeded, .invalidSecurity, .kmsOptInRequired, .replayLimitExceeded, .subscriptionLimitExceeded, .topicLimitExceeded: 403
-        case .notFound: 404
+        case .notFound, .resourceNotFound: 404
         case .internalError: 500
         }
     }

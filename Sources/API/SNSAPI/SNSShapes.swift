@@ -433,3 +433,61 @@ public struct BatchResultErrorEntry: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey { case id = "Id", code = "Code", message = "Message", senderFault = "SenderFault" }
 }
+
+/// botocore `TagResourceRequest`.
+public struct TagResourceRequest: Sendable, Codable, Equatable {
+    public var resourceArn: String
+    public var tags: [Tag]
+
+    public init(resourceArn: String, tags: [Tag]) {
+        self.resourceArn = resourceArn
+        self.tags = tags
+    }
+
+    enum CodingKeys: String, CodingKey { case resourceArn = "ResourceArn", tags = "Tags" }
+}
+
+/// botocore `TagResourceResponse`.
+public struct TagResourceResponse: Sendable, Codable, Equatable {
+    public init() {}
+}
+
+/// botocore `UntagResourceRequest`.
+public struct UntagResourceRequest: Sendable, Codable, Equatable {
+    public var resourceArn: String
+    public var tagKeys: [String]
+
+    public init(resourceArn: String, tagKeys: [String]) {
+        self.resourceArn = resourceArn
+        self.tagKeys = tagKeys
+    }
+
+    enum CodingKeys: String, CodingKey { case resourceArn = "ResourceArn", tagKeys = "TagKeys" }
+}
+
+/// botocore `UntagResourceResponse`.
+public struct UntagResourceResponse: Sendable, Codable, Equatable {
+    public init() {}
+}
+
+/// botocore `ListTagsForResourceRequest`.
+public struct ListTagsForResourceRequest: Sendable, Codable, Equatable {
+    public var resourceArn: String
+
+    public init(resourceArn: String) {
+        self.resourceArn = resourceArn
+    }
+
+    enum CodingKeys: String, CodingKey { case resourceArn = "ResourceArn" }
+}
+
+/// botocore `ListTagsForResourceResponse`.
+public struct ListTagsForResourceResponse: Sendable, Codable, Equatable {
+    public var tags: [Tag]?
+
+    public init(tags: [Tag]? = nil) {
+        self.tags = tags
+    }
+
+    enum CodingKeys: String, CodingKey { case tags = "Tags" }
+}
