@@ -59,9 +59,15 @@ extension CloudWatchLogs {
             }
         }
         found.sort { ($0.timestamp ?? 0, $0.logStreamName ?? "", $0.eventId ?? "") < ($1.timestamp ?? 0, $1.logStreamName ?? "", $1.eventId ?? "") }
-        let start = input.nextToken.flatMap { Int($0.dropFirst(2)) } ?? 0
+        var start = 0
+        if let token = input.nextToken {
+            guard token.hasPrefix("n/"), let n = Int(token.dropFirst(2)), (0...found.count).contains(n) else {
+                throw .invalid("The specified nextToken is invalid.")
+            }
+            start = n
+        }
         let limit = min(max(input.limit ?? 10_000, 1), 10_000)
-        let page = Array(found.dropFirst(start).prefix(limit))
+        let page = Array(found[start...].prefix(limit))
         let next = start + page.count < found.count ? "n/\(start + page.count)" : nil
         return FilterLogEventsResponse(events: page, nextToken: next)
     }

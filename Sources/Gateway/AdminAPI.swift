@@ -148,8 +148,8 @@ struct AdminAPI {
             fired = await engine.agenda.move(to: next)
         }
         if let rate = body["rate"] {
-            guard case .number(let text) = rate, let r = Double(text), r >= 0, r.isFinite else {
-                return Self.error(.badRequest, "rate must be a number >= 0")
+            guard case .number(let text) = rate, let r = Double(text), r >= 0, r <= VirtualClock.maximumRate else {
+                return Self.error(.badRequest, "rate must be a number from 0 to \(Int(VirtualClock.maximumRate))")
             }
             engine.agenda.setRate(r)
         }

@@ -69,3 +69,23 @@ def test_the_daemon_survives_all_of_it(friday):
             assert 400 <= status < 500
     assert friday.api("GET", "/_cloudcafe/health")["status"] == "ok"
     assert friday.api("POST", "/_cloudcafe/clock", {"advance": "2m"})["fired"][0]["rule"] == "salesAnalysisReportDailyTrigger"
+
+
+def test_inputs_that_once_trapped_are_answered(friday):
+    import urllib.error
+    import urllib.parse
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sns:Publish", "Resource": "arn:aws:sns:us-east-1:000000000000:${}"}]})
+    body = urllib.parse.urlencode({"Action": "SimulateCustomPolicy", "Version": "2010-05-08", "PolicyInputList.member.1": policy,
+                                   "ActionNames.member.1": "sns:Publish", "ResourceArns.member.1": "arn:aws:sns:us-east-1:000000000000:t"}).encode()
+    status, data, _ = post(friday, "iam", body, content_type="application/x-www-form-urlencoded")
+    assert status == 200 and b"<EvalDecision>implicitDeny</EvalDecision>" in data
+    for rate in (1e300, -1, 2_000_000):
+        try:
+            friday.api("POST", "/_cloudcafe/clock", {"rate": rate})
+            raise AssertionError(f"rate {rate} accepted")
+        except urllib.error.HTTPError as e:
+            assert e.code == 400 and b"rate must be a number from 0 to 1000000" in e.read()
+    post(friday, "logs", b'{"logGroupName":"/robust"}', target="Logs_20140328.CreateLogGroup")
+    status, data, _ = post(friday, "logs", b'{"logGroupName":"/robust","nextToken":"n/-5"}', target="Logs_20140328.FilterLogEvents")
+    assert status == 400 and json.loads(data) == {"__type": "InvalidParameterException", "message": "The specified nextToken is invalid."}
+    assert friday.api("GET", "/_cloudcafe/health")["status"] == "ok"

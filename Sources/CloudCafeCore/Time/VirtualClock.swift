@@ -15,9 +15,13 @@ public final class VirtualClock: Sendable {
 
     private let state: Mutex<State>
 
+    /// The fastest the clock runs: a simulated year in about 30 real seconds. Faster rates
+    /// would only push instants past what dates can hold.
+    public static let maximumRate = 1_000_000.0
+
     /// A clock starting at `start` (the machine's time when nil), running at `rate`.
     public init(start: Date? = nil, rate: Double = 1) {
-        state = Mutex(State(anchor: start ?? MachineClock.wallTime, realAnchor: MachineClock.now, rate: max(0, rate)))
+        state = Mutex(State(anchor: start ?? MachineClock.wallTime, realAnchor: MachineClock.now, rate: Self.clamped(rate)))
     }
 
     /// The current virtual instant.
@@ -42,7 +46,7 @@ public final class VirtualClock: Sendable {
             let realNow = MachineClock.now
             s.anchor = s.anchor.addingTimeInterval(Self.seconds(realNow - s.realAnchor) * s.rate)
             s.realAnchor = realNow
-            s.rate = max(0, rate)
+            s.rate = Self.clamped(rate)
         }
     }
 
@@ -51,10 +55,13 @@ public final class VirtualClock: Sendable {
         state.withLock { s in
             guard s.rate > 0 else { return nil }
             let virtualNow = s.anchor.addingTimeInterval(Self.seconds(MachineClock.now - s.realAnchor) * s.rate)
-            let seconds = max(0, instant.timeIntervalSince(virtualNow) / s.rate)
+            // A day at most: whoever waits looks again, and the conversion cannot overflow.
+            let seconds = min(86_400, max(0, instant.timeIntervalSince(virtualNow) / s.rate))
             return .milliseconds(Int64((seconds * 1000).rounded(.up)))
         }
     }
 
     private static func seconds(_ d: Duration) -> Double { MachineClock.seconds(d) }
+
+    private static func clamped(_ rate: Double) -> Double { rate.isFinite ? min(max(0, rate), maximumRate) : 0 }
 }

@@ -208,8 +208,10 @@ public enum PolicyEvaluator {
             case "?": out += "?"
             case "$": out += "$"
             default:
-                let parts = inner.split(separator: ",", maxSplits: 1)
-                let key = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
+                // `${}` names no key: like a missing one, it matches nothing.
+                let parts = inner.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false)
+                let key = (parts.first ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+                guard !key.isEmpty else { return nil }
                 if let value = request.keys[key]?.first {
                     out += value
                 } else if parts.count == 2 {

@@ -40,7 +40,9 @@ struct Serve: AsyncParsableCommand {
             guard let instant = TimeText.instant(startTime) else { throw ValidationError("--start-time must be ISO 8601, such as 2026-11-27T19:59:00Z") }
             config.startTime = instant
         }
-        guard clockRate >= 0, clockRate.isFinite else { throw ValidationError("--clock-rate must be 0 or more") }
+        guard clockRate >= 0, clockRate <= VirtualClock.maximumRate else {
+            throw ValidationError("--clock-rate must be from 0 to \(Int(VirtualClock.maximumRate))")
+        }
         guard let mode = IAMAuthorizer.Mode(rawValue: iam) else { throw ValidationError("--iam must be enforce, audit or off") }
         config.iamMode = mode
         switch stack {
