@@ -65,6 +65,10 @@ struct AWSProtocols {
             return JSONCodec.error(
                 WireError(errorCode: "UnrecognizedClientException", message: "CloudCafe does not emulate the service '\(name)'.", httpStatus: 400))
         }
+        // Credentials from a session that has ended never act as anyone, strict or not.
+        if let signed, known == nil, await engine.iam.sessionExpired(accessKey: signed.accessKey, at: engine.clock.now) {
+            return errorResponse(Self.authError(.tokenExpired, protocol: service.wireProtocol), service: service, requestID: requestID)
+        }
         if configuration.strictAuth {
             do {
                 try await authenticate(request, body: body)

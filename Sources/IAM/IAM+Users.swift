@@ -110,7 +110,8 @@ extension IAM {
         guard let arn = ARN(input.roleArn), let r = roles[arn.lastComponent.lowercased()], r.arn == arn else {
             throw .init(code: .noSuchEntity, message: "The role with name \(ARN(input.roleArn)?.lastComponent ?? input.roleArn) cannot be found.")
         }
-        sessions = sessions.filter { $0.value.expiration > ctx.now }
+        // Expired sessions are kept a day, so their keys are answered `ExpiredToken`, not taken for someone else.
+        sessions = sessions.filter { $0.value.expiration.addingTimeInterval(86_400) > ctx.now }
         var sessionDocuments: [String] = []
         if let text = input.policy {
             try Self.checkPermissionsPolicy(text)
@@ -141,6 +142,11 @@ extension IAM {
             if let k = u.accessKeys.first(where: { $0.id == accessKey && $0.active }) { return (k.secret, nil, nil) }
         }
         return nil
+    }
+
+    /// Whether `accessKey` belongs to a session IAM issued that has expired by `now`.
+    public func sessionExpired(accessKey: String, at now: Date) -> Bool {
+        sessions[accessKey].map { $0.expiration <= now } ?? false
     }
 
     /// Who a request signed with `accessKey` acts as: a user's key, a live session of an

@@ -48,3 +48,22 @@ def test_strict_auth(daemon_factory):
     assert error_of(lambda: c(d, "sts", creds["AccessKeyId"], creds["SecretAccessKey"]).get_caller_identity())[0] == "InvalidClientTokenId"
     d.api("POST", "/_cloudcafe/clock", {"advance": "16m"})
     assert error_of(lambda: session.get_caller_identity()) == ("ExpiredToken", "The security token included in the request is expired", 403)
+
+
+def test_expired_session_credentials_never_act_as_root(friday):
+    """Without --strict-auth any unknown key is the root user, but a session CloudCafe issued and
+    that has ended is refused, as AWS refuses it."""
+    iam = c(friday, "iam")
+    iam.update_assume_role_policy(RoleName="salesAnalysisReportRole", PolicyDocument=
+                                  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::000000000000:root"},"Action":"sts:AssumeRole"}]}')
+    iam.create_user(UserName="cook")
+    key = iam.create_access_key(UserName="cook")["AccessKey"]
+    iam.put_user_policy(UserName="cook", PolicyName="assume", PolicyDocument='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}')
+    creds = c(friday, "sts", key["AccessKeyId"], key["SecretAccessKey"]).assume_role(
+        RoleArn="arn:aws:iam::000000000000:role/salesAnalysisReportRole", RoleSessionName="shift", DurationSeconds=900)["Credentials"]
+    session = (creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
+    assert c(friday, "sts", *session).get_caller_identity()["Arn"].endswith("assumed-role/salesAnalysisReportRole/shift")
+    friday.api("POST", "/_cloudcafe/clock", {"advance": "16m"})
+    assert error_of(lambda: c(friday, "sts", *session).get_caller_identity()) == ("ExpiredToken", "The security token included in the request is expired", 403)
+    assert error_of(lambda: c(friday, "ssm", *session).get_parameter(Name="/cafe/dbName"))[0::2] == ("ExpiredTokenException", 400)
+    assert c(friday, "sts", "AKIAANYTHING", "x").get_caller_identity()["Arn"] == "arn:aws:iam::000000000000:root"
