@@ -173,9 +173,9 @@ def test_iam_and_sts(friday):
     session = boto3.client("sts", endpoint_url=friday.url, region_name="us-east-1", aws_access_key_id=c["AccessKeyId"],
                            aws_secret_access_key=c["SecretAccessKey"], aws_session_token=c["SessionToken"])
     assert session.get_caller_identity()["Arn"] == "arn:aws:sts::000000000000:assumed-role/salesAnalysisReportRole/demo"
-    # Session credentials expire on the virtual clock.
+    # Session credentials expire on the virtual clock, and then act as no one.
     friday.api("POST", "/_cloudcafe/clock", {"advance": "2h"})
-    assert session.get_caller_identity()["Arn"] == "arn:aws:iam::000000000000:root"
+    assert error_of(lambda: session.get_caller_identity()) == ("ExpiredToken", "The security token included in the request is expired", 403)
 
 
 def test_events_management(friday):
