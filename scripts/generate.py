@@ -62,7 +62,7 @@ SERVICES = {
         "operations": [
             "PutRule", "PutTargets", "EnableRule", "DisableRule", "DescribeRule", "ListRules", "DeleteRule",
             "ListTargetsByRule", "RemoveTargets", "ListRuleNamesByTarget", "TagResource", "UntagResource",
-            "ListTagsForResource", "PutEvents",
+            "ListTagsForResource", "PutEvents", "TestEventPattern",
         ],
         "errors": {"ValidationException": 400, "AccessDeniedException": 400},
     },

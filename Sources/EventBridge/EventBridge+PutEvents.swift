@@ -46,3 +46,20 @@ extension EventBridge {
         ])
     }
 }
+
+extension EventBridge {
+    /// TestEventPattern: whether an event matches a pattern, with PutRule's refusals for the
+    /// pattern. The event must be one EventBridge could deliver: a JSON object with its envelope.
+    nonisolated func testEventPattern(_ input: TestEventPatternRequest) throws(EventBridgeError) -> TestEventPatternResponse {
+        let pattern: EventPattern
+        do {
+            pattern = try EventPattern(input.eventPattern)
+        } catch {
+            throw EventBridgeError(code: .invalidEventPattern, message: "Event pattern is not valid. Reason: " + error.reason)
+        }
+        guard let event = try? JSONValue(parsing: input.event), case .object = event,
+            ["id", "account", "source", "time", "region", "detail-type"].allSatisfy({ event[$0]?.stringValue != nil })
+        else { throw EventBridgeError(code: .invalidEventPattern, message: "Parameter Event is not valid.") }
+        return TestEventPatternResponse(result: pattern.matches(event))
+    }
+}

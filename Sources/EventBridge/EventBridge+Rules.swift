@@ -18,7 +18,7 @@ extension EventBridge {
             do {
                 pattern = try EventPattern(text)
             } catch {
-                throw EventBridgeError(code: .invalidEventPattern, message: error.message)
+                throw EventBridgeError(code: .invalidEventPattern, message: "Event pattern is not valid. Reason: " + error.reason)
             }
         }
         // The model's enum also has ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS, which enables the rule.

@@ -118,6 +118,7 @@ extension EventBridge: AWSService {
                     },
                     implement(Op.listTagsForResource, resource: { i, _ in i.resourceARN }) { events, i, _ in try await events.listTags(i.resourceARN) },
                     implement(Op.putEvents, resource: { _, c in c.arn("events", "event-bus/default").description }) { try await $0.putEvents($1, $2) },
+                    implement(Op.testEventPattern) { events, i, _ in try events.testEventPattern(i) },
                 ])
         ]
     }

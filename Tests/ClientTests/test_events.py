@@ -121,3 +121,24 @@ def test_sns_delivers_to_lambda_and_email_json_subscribers(friday):
     status, raw = friday.get("/_cloudcafe/outbox/" + robot[0]["file"])
     doc = json.loads(email_lib.message_from_bytes(raw).get_payload(decode=True).decode())
     assert doc["Type"] == "Notification" and doc["Message"] == "hello robots" and doc["TopicArn"] == TOPIC
+
+
+def test_test_event_pattern_matches_as_rules_do(friday):
+    events = client(friday, "events")
+    event = json.dumps({"id": "1", "account": "000000000000", "source": "cafe.orders", "time": "2026-11-27T20:00:00Z",
+                        "region": "us-east-1", "resources": [], "detail-type": "Order Placed",
+                        "detail": {"total": 12.5, "ip": "10.0.0.17", "items": [{"name": "latte", "size": "L"}, {"name": "scone", "size": "S"}]}})
+
+    def test(pattern):
+        return events.test_event_pattern(EventPattern=json.dumps(pattern), Event=event)["Result"]
+
+    assert test({"source": [{"prefix": "cafe."}], "detail": {"total": [{"numeric": [">", 10, "<=", 20]}]}})
+    assert test({"detail": {"ip": [{"cidr": "10.0.0.0/24"}]}})
+    assert not test({"detail": {"items": {"name": ["latte"], "size": ["S"]}}})
+    assert test({"$or": [{"source": ["other"]}, {"detail.total": [12.5]}]})
+    code, message, status = error_of(lambda: events.test_event_pattern(EventPattern='{"source": "cafe"}', Event=event))
+    assert (code, status) == ("InvalidEventPatternException", 400)
+    assert message == ('Event pattern is not valid. Reason: "source" must be an object or an array\n'
+                       ' at [Source: (String)"{"source": "cafe"}"; line: 1, column: 13]')
+    assert error_of(lambda: events.test_event_pattern(EventPattern='{"source": ["cafe"]}', Event='{"source": "cafe"}')) == (
+        "InvalidEventPatternException", "Parameter Event is not valid.", 400)

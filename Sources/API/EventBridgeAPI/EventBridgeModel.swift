@@ -32,6 +32,8 @@ public enum EventBridgeOperations {
     public static let listTagsForResource = OperationDescriptor<ListTagsForResourceRequest, ListTagsForResourceResponse>(service: "events", name: "ListTagsForResource")
     /// PutEvents.
     public static let putEvents = OperationDescriptor<PutEventsRequest, PutEventsResponse>(service: "events", name: "PutEvents")
+    /// TestEventPattern.
+    public static let testEventPattern = OperationDescriptor<TestEventPatternRequest, TestEventPatternResponse>(service: "events", name: "TestEventPattern")
 
     /// The service's protocol, operations and shapes.
     public static let service = ServiceModel(
@@ -52,6 +54,7 @@ public enum EventBridgeOperations {
             .init("UntagResource", method: "POST", requestURI: "/", input: "UntagResourceRequest", output: "UntagResourceResponse"),
             .init("ListTagsForResource", method: "POST", requestURI: "/", input: "ListTagsForResourceRequest", output: "ListTagsForResourceResponse"),
             .init("PutEvents", method: "POST", requestURI: "/", input: "PutEventsRequest", output: "PutEventsResponse"),
+            .init("TestEventPattern", method: "POST", requestURI: "/", input: "TestEventPatternRequest", output: "TestEventPatternResponse"),
         ],
         shapes: [
             "AppSyncParameters": .structure([.init("GraphQLOperation", "GraphQLOperation")]),
@@ -190,6 +193,8 @@ public enum EventBridgeOperations {
             "TargetInputPath": .string(max: 256),
             "TargetList": .list("Target", min: 1, max: 100),
             "TargetPartitionKeyPath": .string(max: 256),
+            "TestEventPatternRequest": .structure([.init("EventPattern", "EventPattern"), .init("Event", "String")], required: ["EventPattern", "Event"]),
+            "TestEventPatternResponse": .structure([.init("Result", "Boolean")]),
             "TraceHeader": .string(min: 1, max: 500),
             "TransformerInput": .string(min: 1, max: 8192),
             "TransformerPaths": .map(key: "InputTransformerPathKey", value: "TargetInputPath", max: 100),

@@ -801,3 +801,27 @@ public struct PutEventsResultEntry: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey { case eventId = "EventId", errorCode = "ErrorCode", errorMessage = "ErrorMessage" }
 }
+
+/// botocore `TestEventPatternRequest`.
+public struct TestEventPatternRequest: Sendable, Codable, Equatable {
+    public var eventPattern: String
+    public var event: String
+
+    public init(eventPattern: String, event: String) {
+        self.eventPattern = eventPattern
+        self.event = event
+    }
+
+    enum CodingKeys: String, CodingKey { case eventPattern = "EventPattern", event = "Event" }
+}
+
+/// botocore `TestEventPatternResponse`.
+public struct TestEventPatternResponse: Sendable, Codable, Equatable {
+    public var result: Bool?
+
+    public init(result: Bool? = nil) {
+        self.result = result
+    }
+
+    enum CodingKeys: String, CodingKey { case result = "Result" }
+}
