@@ -51,7 +51,7 @@ let package = Package(
             name: "Lambda", dependencies: ["CloudCafeCore", "LambdaAPI", "CloudWatchLogsAPI", "STSAPI", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: settings),
         .target(
-            name: "SNS", dependencies: ["CloudCafeCore", "SNSAPI", "LambdaAPI", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
+            name: "SNS", dependencies: ["CloudCafeCore", "SNSAPI", "LambdaAPI", "SQSAPI", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .target(
             name: "EventBridge",
             dependencies: [

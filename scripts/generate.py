@@ -93,7 +93,7 @@ SERVICES = {
         "module": "SQS",
         "operations": [
             "CreateQueue", "GetQueueUrl", "ListQueues", "DeleteQueue", "PurgeQueue", "SendMessage",
-            "ReceiveMessage", "DeleteMessage", "GetQueueAttributes",
+            "ReceiveMessage", "DeleteMessage", "GetQueueAttributes", "SetQueueAttributes",
         ],
         "errors": {"InvalidParameterValue": 400},
     },
@@ -283,6 +283,11 @@ class Generator:
             return f".list({', '.join(args)})"
         if t == "map":
             args.append(f"key: {swift_string(shape['key']['shape'])}, value: {swift_string(shape['value']['shape'])}")
+            # The query protocol names a map entry's parts `key`/`value` unless the model says otherwise.
+            if "locationName" in shape["key"]:
+                args.append(f"keyName: {swift_string(shape['key']['locationName'])}")
+            if "locationName" in shape["value"]:
+                args.append(f"valueName: {swift_string(shape['value']['locationName'])}")
             if shape.get("flattened"):
                 args.append("flattened: true")
             bounds()

@@ -76,17 +76,17 @@ public final class CloudCafeEngine: Sendable {
         lambda = Lambda(
             dispatcher: dispatcher, handlers: CafeReport.handlers(cafeDatabasePath: configuration.cafeDatabasePath),
             publicEndpoint: configuration.publicEndpoint)
-        sns = SNS(
-            dispatcher: dispatcher, outbox: outbox, publicEndpoint: configuration.publicEndpoint,
-            policyCheck: { text in
-                do throws(PolicyError) {
-                    _ = try PolicyDocument(parsing: text, kind: .resource)
-                    return nil
-                } catch {
-                    return error.message
-                }
-            })
-        sqs = SQS(ids: dispatcher.ids, publicEndpoint: configuration.publicEndpoint)
+        // SNS and SQS check resource policies with IAM's parser without importing IAM.
+        let policyCheck: @Sendable (String) -> String? = { text in
+            do throws(PolicyError) {
+                _ = try PolicyDocument(parsing: text, kind: .resource)
+                return nil
+            } catch {
+                return error.message
+            }
+        }
+        sns = SNS(dispatcher: dispatcher, outbox: outbox, publicEndpoint: configuration.publicEndpoint, policyCheck: policyCheck)
+        sqs = SQS(ids: dispatcher.ids, publicEndpoint: configuration.publicEndpoint, policyCheck: policyCheck)
         events = EventBridge(dispatcher: dispatcher)
         schedules = EventBridgeScheduler(dispatcher: dispatcher)
         authorizer = IAMAuthorizer(iam: iam, mode: configuration.iamMode)

@@ -64,7 +64,10 @@ extension SNS {
             "Endpoint": s.endpoint, "PendingConfirmation": s.isConfirmed ? "false" : "true", "ConfirmationWasAuthenticated": s.isConfirmed ? "true" : "false",
             "RawMessageDelivery": s.rawMessageDelivery ? "true" : "false",
         ]
-        if let f = s.filterPolicy { attributes["FilterPolicy"] = f }
+        if let f = s.filter {
+            attributes["FilterPolicy"] = f.text
+            attributes["FilterPolicyScope"] = f.scope.rawValue
+        }
         return GetSubscriptionAttributesResponse(attributes: attributes)
     }
 
@@ -77,8 +80,13 @@ extension SNS {
             }
             s.rawMessageDelivery = v == "true"
         case "FilterPolicy":
-            s.filterPolicy = input.attributeValue
-        case "DeliveryPolicy", "FilterPolicyScope", "RedrivePolicy", "SubscriptionRoleArn":
+            let text = input.attributeValue ?? ""
+            s.filter = text.isEmpty || text == "{}" ? nil : try Self.filterPolicy(text, scope: s.filterPolicyScope, reason: "Invalid parameter: FilterPolicy: ")
+        case "FilterPolicyScope":
+            s.filterPolicyScope = try Self.scope(input.attributeValue ?? "", reason: "Invalid parameter: FilterPolicyScope: ")
+            // The policy is read again in its new scope.
+            if let f = s.filter { s.filter = try Self.filterPolicy(f.text, scope: s.filterPolicyScope, reason: "Invalid parameter: FilterPolicy: ") }
+        case "DeliveryPolicy", "RedrivePolicy", "SubscriptionRoleArn":
             break
         default:
             throw .invalidParameter("Invalid parameter: AttributeName")
@@ -101,7 +109,11 @@ extension SNS {
         var failed: [BatchResultErrorEntry] = []
         for e in entries {
             do {
-                let out = try publish(PublishInput(topicArn: input.topicArn, message: e.message, subject: e.subject), ctx)
+                let out = try publish(
+                    PublishInput(
+                        topicArn: input.topicArn, message: e.message, subject: e.subject, messageStructure: e.messageStructure,
+                        messageAttributes: e.messageAttributes),
+                    ctx)
                 ok.append(PublishBatchResultEntry(id: e.id, messageId: out.messageId))
             } catch {
                 failed.append(BatchResultErrorEntry(id: e.id, code: error.errorCode, message: error.message, senderFault: true))

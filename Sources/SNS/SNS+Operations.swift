@@ -50,28 +50,36 @@ extension SNS {
     func subscribe(_ input: SubscribeInput, _ ctx: CallContext) throws(SNSError) -> SubscribeResponse {
         let t = try topic(input.topicArn)
         let proto = input.protocol.lowercased()
-        guard ["email", "email-json", "lambda"].contains(proto) else {
+        guard ["email", "email-json", "lambda", "sqs"].contains(proto) else {
             throw .invalidParameter("Invalid parameter: Amazon SNS does not support this protocol string: \(input.protocol)")
         }
         guard let endpoint = input.endpoint, !endpoint.isEmpty else { throw .invalidParameter("Invalid parameter: Endpoint") }
         if proto.hasPrefix("email") {
             guard Self.isEmailAddress(endpoint) else { throw .invalidParameter("Invalid parameter: Email address") }
         }
+        if proto == "sqs", ARN(endpoint)?.service != "sqs" { throw .invalidParameter("Invalid parameter: SQS endpoint ARN") }
+        let settings = try Self.subscriptionSettings(input.attributes ?? [:])
         guard t.arn.region == ctx.region else { throw .invalidParameter("Invalid parameter: TopicArn") }
         // Subscribing the same endpoint again returns the existing subscription.
+        let returnArn = input.returnSubscriptionArn == true
         if let existing = subscriptions.values.first(where: { $0.topicArn == t.arn && $0.protocol == proto && $0.endpoint == endpoint }) {
-            return SubscribeResponse(subscriptionArn: existing.isConfirmed ? existing.arn.description : "pending confirmation")
+            return SubscribeResponse(subscriptionArn: existing.isConfirmed || returnArn ? existing.arn.description : "pending confirmation")
         }
         let arn = ARN(service: "sns", region: t.arn.region, account: t.arn.account, resource: "\(t.arn.resource):\(dispatcher.ids.uuid())")
-        if proto == "lambda" {
-            subscriptions[arn] = Subscription(arn: arn, topicArn: t.arn, protocol: proto, endpoint: endpoint, owner: ctx.account, state: .confirmed)
+        var sub = Subscription(arn: arn, topicArn: t.arn, protocol: proto, endpoint: endpoint, owner: ctx.account, state: .confirmed)
+        sub.rawMessageDelivery = settings.raw
+        sub.filterPolicyScope = settings.scope
+        sub.filter = settings.filter
+        // Lambda and SQS endpoints in the account need no confirmation.
+        if proto == "lambda" || proto == "sqs" {
+            subscriptions[arn] = sub
             return SubscribeResponse(subscriptionArn: arn.description)
         }
         let token = dispatcher.ids.hex(64) + dispatcher.ids.hex(64)
-        subscriptions[arn] = Subscription(
-            arn: arn, topicArn: t.arn, protocol: proto, endpoint: endpoint, owner: ctx.account, state: .pendingConfirmation(token: token))
+        sub.state = .pendingConfirmation(token: token)
+        subscriptions[arn] = sub
         sendConfirmation(topic: t, endpoint: endpoint, token: token, at: ctx.now)
-        return SubscribeResponse(subscriptionArn: "pending confirmation")
+        return SubscribeResponse(subscriptionArn: returnArn ? arn.description : "pending confirmation")
     }
 
     func confirmSubscription(_ input: ConfirmSubscriptionInput, _ ctx: CallContext) throws(SNSError) -> ConfirmSubscriptionResponse {

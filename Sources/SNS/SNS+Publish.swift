@@ -3,6 +3,7 @@ import Foundation
 import LambdaAPI
 import Logging
 import SNSAPI
+import SQSAPI
 
 extension SNS {
     static let maxMessageBytes = 262_144
@@ -20,8 +21,13 @@ extension SNS {
                 && subject.first != " "
             guard ok else { throw .invalidParameter("Invalid parameter: Subject") }
         }
+        try Self.checkAttributes(input.messageAttributes)
+        let messages = try Self.messagesByProtocol(input)
         let messageID = dispatcher.ids.uuid()
         for sub in subscriptions.values.sorted(by: { $0.arn.description < $1.arn.description }) where sub.topicArn == t.arn && sub.isConfirmed {
+            guard Self.accepts(sub.filter, message: input.message, attributes: input.messageAttributes) else { continue }
+            var input = input
+            input.message = messages?[sub.protocol] ?? messages?["default"] ?? input.message
             switch sub.protocol {
             case "email":
                 deliver(email(t, sub, body: input.message + "\n\n--\n" + footer(for: sub), subject: input.subject ?? "AWS Notification Message", ctx))
@@ -53,11 +59,59 @@ extension SNS {
                         Logger(label: "cloudcafe.sns").warning("lambda delivery failed", metadata: ["subscription": "\(endpoint)", "error": "\(error)"])
                     }
                 }
+            case "sqs":
+                deliverToQueue(t, sub, input, messageID: messageID, ctx)
             default:
                 break
             }
         }
         return PublishResponse(messageId: messageID)
+    }
+
+    /// With `MessageStructure` `json`, the message for each protocol (`default` for the rest).
+    static func messagesByProtocol(_ input: PublishInput) throws(SNSError) -> [String: String]? {
+        guard input.messageStructure == "json" else { return nil }
+        guard case .object(let members)? = try? JSONValue(parsing: input.message) else {
+            throw .invalidParameter("Invalid parameter: Message Structure - JSON message body failed to parse")
+        }
+        var out: [String: String] = [:]
+        for (key, value) in members { out[key] = value.stringValue ?? value.compact }
+        guard out["default"] != nil else { throw .invalidParameter("Invalid parameter: Message Structure - No default entry in JSON message body") }
+        return out
+    }
+
+    /// Sends to a queue as SNS does, as itself for the topic: the queue's policy decides.
+    /// Raw delivery sends the message and its attributes; otherwise the JSON notification.
+    func deliverToQueue(_ t: Topic, _ sub: Subscription, _ input: PublishInput, messageID: String, _ ctx: CallContext) {
+        guard let queue = ARN(sub.endpoint) else { return }
+        let url = "https://sqs.\(queue.region).amazonaws.com/\(queue.account)/\(queue.resource)"
+        let request: SendMessageRequest
+        if sub.rawMessageDelivery {
+            let attributes = input.messageAttributes?.mapValues {
+                SQSAPI.MessageAttributeValue(stringValue: $0.stringValue, binaryValue: $0.binaryValue, dataType: $0.dataType)
+            }
+            request = SendMessageRequest(queueUrl: url, messageBody: input.message, messageAttributes: attributes)
+        } else {
+            var members: [(String, JSONValue)] = [
+                ("Type", .string("Notification")), ("MessageId", .string(messageID)), ("TopicArn", .string(t.arn.description)),
+            ]
+            if let subject = input.subject { members.append(("Subject", .string(subject))) }
+            members += [
+                ("Message", .string(input.message)), ("Timestamp", .string(TimeText.iso8601(ctx.now))), ("SignatureVersion", .string("1")),
+                ("UnsubscribeURL", .string("\(publicEndpoint)/unsubscribe.html?SubscriptionArn=\(Self.queryValue(sub.arn.description))")),
+            ]
+            if let attributes = input.messageAttributes, !attributes.isEmpty { members.append(("MessageAttributes", Self.notificationAttributes(attributes))) }
+            request = SendMessageRequest(queueUrl: url, messageBody: JSONValue.object(members).compact)
+        }
+        let sns = dispatcher.client(as: .service("sns.amazonaws.com"), region: queue.region, sourceArn: t.arn.description, causeID: messageID)
+        let endpoint = sub.endpoint
+        dispatcher.work.spawn {
+            do {
+                _ = try await sns.send(SQSOperations.sendMessage, request)
+            } catch {
+                Logger(label: "cloudcafe.sns").warning("sqs delivery failed", metadata: ["subscription": "\(endpoint)", "error": "\(error)"])
+            }
+        }
     }
 
     func email(_ t: Topic, _ sub: Subscription, body: String, subject: String, _ ctx: CallContext) -> Email {
@@ -77,7 +131,7 @@ extension SNS {
                 sub.protocol == "lambda" ? "UnsubscribeUrl" : "UnsubscribeURL",
                 .string("\(publicEndpoint)/unsubscribe.html?SubscriptionArn=\(Self.queryValue(sub.arn.description))")
             ),
-            ("MessageAttributes", .object([])),
+            ("MessageAttributes", Self.notificationAttributes(input.messageAttributes)),
         ])
     }
 

@@ -58,7 +58,7 @@ extension SNS: AWSService {
         [
             ServiceDeclaration(
                 model: SNSOperations.service, validationErrorCode: "InvalidParameter",
-                accessDenied: AccessDeniedStyle(code: "AuthorizationError", httpStatus: 403), calls: ["lambda"],
+                accessDenied: AccessDeniedStyle(code: "AuthorizationError", httpStatus: 403), calls: ["lambda", "sqs"],
                 operations: [
                     implement(SNSOperations.createTopic, resource: { i, c in c.arn("sns", i.name).description }) { try await $0.createTopic($1, $2) },
                     implement(SNSOperations.deleteTopic, resource: { i, _ in i.topicArn }) { sns, i, _ in try await sns.deleteTopic(i) },

@@ -17,7 +17,9 @@ struct Subscription: Sendable {
     let owner: String
     var state: State
     var rawMessageDelivery = false
-    var filterPolicy: String?
+    var filter: FilterPolicy?
+    /// Set with or before a filter policy; AWS reports it only once a policy is set.
+    var filterPolicyScope: FilterPolicyScope = .messageAttributes
 
     var isConfirmed: Bool { state == .confirmed }
 

@@ -15,6 +15,7 @@ extension SQS {
         }
         let key = Key(region: ctx.region, name: input.queueName)
         let attributes = input.attributes ?? [:]
+        try checkAttributes(attributes)
         if let existing = queues[key] {
             // Same name, different attributes: AWS refuses.
             for (k, v) in attributes where existing.attributes[k] != v {

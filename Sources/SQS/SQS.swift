@@ -14,10 +14,13 @@ public actor SQS {
     let ids: IDGenerator
     /// The daemon's own address, which queue URLs name.
     let publicEndpoint: String
+    /// Why a queue policy is malformed, or nil; IAM's parser, so SQS need not import IAM.
+    let policyCheck: @Sendable (String) -> String?
 
-    public init(ids: IDGenerator, publicEndpoint: String = "http://127.0.0.1:4566") {
+    public init(ids: IDGenerator, publicEndpoint: String = "http://127.0.0.1:4566", policyCheck: @escaping @Sendable (String) -> String? = { _ in nil }) {
         self.ids = ids
         self.publicEndpoint = publicEndpoint
+        self.policyCheck = policyCheck
     }
 
     /// Forgets every queue (admin reset).
@@ -48,7 +51,11 @@ extension SQS: AWSService {
                     implement(SQSOperations.listQueues) { try await $0.listQueues($1, $2) },
                     implement(SQSOperations.deleteQueue, resource: { i, c in queue(i.queueUrl, c) }) { try await $0.deleteQueue($1, $2) },
                     implement(SQSOperations.purgeQueue, resource: { i, c in queue(i.queueUrl, c) }) { try await $0.purge($1, $2) },
-                    implement(SQSOperations.sendMessage, resource: { i, c in queue(i.queueUrl, c) }) { try await $0.send($1, $2) },
+                    implement(
+                        SQSOperations.sendMessage, resource: { i, c in queue(i.queueUrl, c) },
+                        resourcePolicy: { sqs, i, c in await sqs.policy(forURL: i.queueUrl, c) }
+                    ) { try await $0.send($1, $2) },
+                    implement(SQSOperations.setQueueAttributes, resource: { i, c in queue(i.queueUrl, c) }) { try await $0.setAttributes($1, $2) },
                     implement(SQSOperations.receiveMessage, resource: { i, c in queue(i.queueUrl, c) }) { try await $0.receive($1, $2) },
                     implement(SQSOperations.deleteMessage, resource: { i, c in queue(i.queueUrl, c) }) { try await $0.deleteMessage($1, $2) },
                     implement(SQSOperations.getQueueAttributes, resource: { i, c in queue(i.queueUrl, c) }) { try await $0.attributes($1, $2) },

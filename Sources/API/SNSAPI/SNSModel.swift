@@ -84,7 +84,7 @@ public enum SNSOperations {
             "ListTagsForResourceResponse": .structure([.init("Tags", "TagList")]),
             "ListTopicsInput": .structure([.init("NextToken", "nextToken")]),
             "ListTopicsResponse": .structure([.init("Topics", "TopicsList"), .init("NextToken", "nextToken")]),
-            "MessageAttributeMap": .map(key: "String", value: "MessageAttributeValue"),
+            "MessageAttributeMap": .map(key: "String", value: "MessageAttributeValue", keyName: "Name", valueName: "Value"),
             "MessageAttributeValue": .structure([.init("DataType", "String"), .init("StringValue", "String"), .init("BinaryValue", "Binary")], required: ["DataType"]),
             "PhoneNumber": .string(sensitive: true),
             "PublishBatchInput": .structure([.init("TopicArn", "topicARN"), .init("PublishBatchRequestEntries", "PublishBatchRequestEntryList")], required: ["TopicArn", "PublishBatchRequestEntries"]),

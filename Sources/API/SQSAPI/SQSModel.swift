@@ -22,6 +22,8 @@ public enum SQSOperations {
     public static let deleteMessage = OperationDescriptor<DeleteMessageRequest, EmptyShape>(service: "sqs", name: "DeleteMessage")
     /// GetQueueAttributes.
     public static let getQueueAttributes = OperationDescriptor<GetQueueAttributesRequest, GetQueueAttributesResult>(service: "sqs", name: "GetQueueAttributes")
+    /// SetQueueAttributes.
+    public static let setQueueAttributes = OperationDescriptor<SetQueueAttributesRequest, EmptyShape>(service: "sqs", name: "SetQueueAttributes")
 
     /// The service's protocol, operations and shapes.
     public static let service = ServiceModel(
@@ -37,6 +39,7 @@ public enum SQSOperations {
             .init("ReceiveMessage", method: "POST", requestURI: "/", input: "ReceiveMessageRequest", output: "ReceiveMessageResult"),
             .init("DeleteMessage", method: "POST", requestURI: "/", input: "DeleteMessageRequest"),
             .init("GetQueueAttributes", method: "POST", requestURI: "/", input: "GetQueueAttributesRequest", output: "GetQueueAttributesResult"),
+            .init("SetQueueAttributes", method: "POST", requestURI: "/", input: "SetQueueAttributesRequest"),
         ],
         shapes: [
             "AttributeNameList": .list("QueueAttributeName", flattened: true),
@@ -74,6 +77,7 @@ public enum SQSOperations {
             "ReceiveMessageResult": .structure([.init("Messages", "MessageList")]),
             "SendMessageRequest": .structure([.init("QueueUrl", "String"), .init("MessageBody", "String"), .init("DelaySeconds", "NullableInteger"), .init("MessageAttributes", "MessageBodyAttributeMap"), .init("MessageSystemAttributes", "MessageBodySystemAttributeMap"), .init("MessageDeduplicationId", "String"), .init("MessageGroupId", "String")], required: ["QueueUrl", "MessageBody"]),
             "SendMessageResult": .structure([.init("MD5OfMessageBody", "String"), .init("MD5OfMessageAttributes", "String"), .init("MD5OfMessageSystemAttributes", "String"), .init("MessageId", "String"), .init("SequenceNumber", "String")]),
+            "SetQueueAttributesRequest": .structure([.init("QueueUrl", "String"), .init("Attributes", "QueueAttributeMap")], required: ["QueueUrl", "Attributes"]),
             "String": .string(),
             "StringList": .list("String"),
             "TagKey": .string(),

@@ -276,3 +276,16 @@ public struct GetQueueAttributesResult: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey { case attributes = "Attributes" }
 }
+
+/// botocore `SetQueueAttributesRequest`.
+public struct SetQueueAttributesRequest: Sendable, Codable, Equatable {
+    public var queueUrl: String
+    public var attributes: [String: String]
+
+    public init(queueUrl: String, attributes: [String: String]) {
+        self.queueUrl = queueUrl
+        self.attributes = attributes
+    }
+
+    enum CodingKeys: String, CodingKey { case queueUrl = "QueueUrl", attributes = "Attributes" }
+}

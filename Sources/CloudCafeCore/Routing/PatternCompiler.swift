@@ -279,6 +279,7 @@ struct Compiler {
             guard top == "<" || top == "<=" else { throw tokens.failure("Bad numeric range operator: \(top)") }
             let t = try numericValue(try tokens.next(), "Value of \(top) must be numeric")
             guard try tokens.next() == .endArray else { throw tokens.failure("Too many terms in numeric range expression") }
+            guard v < t else { throw tokens.failure("Bottom must be less than top") }
             return NumericRange(low: (v, op == ">"), high: (t, top == "<"))
         case "<=", "<":
             let v = try numericValue(valueToken, "Value of \(op) must be numeric")

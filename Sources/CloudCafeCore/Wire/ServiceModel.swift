@@ -96,6 +96,9 @@ public struct ShapeModel: Sendable {
     public var flattened = false
     /// query: the list item element (`member` when nil).
     public var memberName: String?
+    /// query: a map entry's key and value elements (`key`, `value` when nil).
+    public var keyName: String?
+    public var valueName: String?
     public var timestampFormat: String?
 
     init(kind: Kind) { self.kind = kind }
@@ -112,9 +115,11 @@ public struct ShapeModel: Sendable {
         return s
     }
 
-    public static func map(key: String, value: String, flattened: Bool = false, min: Double? = nil, max: Double? = nil) -> Self {
+    public static func map(
+        key: String, value: String, keyName: String? = nil, valueName: String? = nil, flattened: Bool = false, min: Double? = nil, max: Double? = nil
+    ) -> Self {
         var s = Self(kind: .map)
-        (s.key, s.value, s.flattened, s.min, s.max) = (key, value, flattened, min, max)
+        (s.key, s.value, s.keyName, s.valueName, s.flattened, s.min, s.max) = (key, value, keyName, valueName, flattened, min, max)
         return s
     }
 

@@ -57,8 +57,9 @@ struct WireBinding {
             let entry = shape.flattened ? path : child("entry")
             var entries: [(String, JSONValue)] = []
             var n = 1
-            while let key = p["\(entry).\(n).key"] {
-                entries.append((key, queryValue(p, present, path: "\(entry).\(n).value", shape: valueShape, depth: depth + 1) ?? .string("")))
+            let (keyName, valueName) = (shape.keyName ?? "key", shape.valueName ?? "value")
+            while let key = p["\(entry).\(n).\(keyName)"] {
+                entries.append((key, queryValue(p, present, path: "\(entry).\(n).\(valueName)", shape: valueShape, depth: depth + 1) ?? .string("")))
                 n += 1
             }
             return .object(entries)

@@ -1,0 +1,103 @@
+"""Routing as AWS routes: SNS filter policies over attributes or body, SNS to SQS under the
+queue's policy, raw delivery, per-protocol messages."""
+import json
+
+import pytest
+
+from test_wire import client, error_of
+
+ACCOUNT = "000000000000"
+
+
+def queue_for_topic(sqs, name, topic_arn):
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage",
+                       "Resource": arn, "Condition": {"ArnEquals": {"aws:SourceArn": topic_arn}}}]})})
+    return url, arn
+
+
+def drain(sqs, url):
+    got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]).get("Messages", [])
+    for m in got:
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+    return got
+
+
+def test_sns_fans_out_to_queues_through_filter_policies(friday):
+    sns, sqs = client(friday, "sns"), client(friday, "sqs")
+    topic = sns.create_topic(Name="orders")["TopicArn"]
+    lattes, lattes_arn = queue_for_topic(sqs, "lattes", topic)
+    big, big_arn = queue_for_topic(sqs, "big-orders", topic)
+    unpermitted = sqs.create_queue(QueueName="no-policy")["QueueUrl"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=lattes_arn, Attributes={
+        "FilterPolicy": json.dumps({"drink": ["latte", {"prefix": "flat"}], "size": [{"anything-but": "S"}]}), "RawMessageDelivery": "true"})
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=big_arn, Attributes={
+        "FilterPolicyScope": "MessageBody", "FilterPolicy": json.dumps({"order": {"total": [{"numeric": [">=", 20]}]}})})
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=f"arn:aws:sqs:us-east-1:{ACCOUNT}:no-policy")
+
+    def publish(body, **attributes):
+        sns.publish(TopicArn=topic, Message=json.dumps(body), MessageAttributes={
+            k: {"DataType": "Number" if isinstance(v, (int, float)) else "String", "StringValue": str(v)} for k, v in attributes.items()})
+
+    publish({"order": {"total": 4.5}}, drink="latte", size="M")
+    publish({"order": {"total": 25}}, drink="flat white", size="S")
+    publish({"order": {"total": 30}}, drink="espresso")
+
+    got = drain(sqs, lattes)
+    assert [json.loads(m["Body"])["order"]["total"] for m in got] == [4.5]
+    assert got[0]["MessageAttributes"]["drink"] == {"StringValue": "latte", "DataType": "String"}
+    notes = [json.loads(m["Body"]) for m in drain(sqs, big)]
+    assert sorted(json.loads(n["Message"])["order"]["total"] for n in notes) == [25, 30]
+    assert {n["Type"] for n in notes} == {"Notification"} and {n["TopicArn"] for n in notes} == {topic}
+    assert notes[0]["MessageAttributes"]["drink"]["Type"] == "String"
+    # Without a policy that lets SNS send, the queue receives nothing, as in AWS.
+    assert drain(sqs, unpermitted) == []
+
+
+def test_filter_policies_are_checked_as_sns_checks_them(friday):
+    sns, sqs = client(friday, "sns"), client(friday, "sqs")
+    topic = sns.create_topic(Name="checked")["TopicArn"]
+    _, arn = queue_for_topic(sqs, "checked", topic)
+    sub = sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)["SubscriptionArn"]
+    code, message, status = error_of(lambda: sns.set_subscription_attributes(
+        SubscriptionArn=sub, AttributeName="FilterPolicy", AttributeValue='{"price":[{"numeric":["<","100"]}]}'))
+    assert (code, status) == ("InvalidParameter", 400)
+    assert message == ('Invalid parameter: FilterPolicy: Value of < must be numeric\n'
+                       ' at [Source: (String)"{"price":[{"numeric":["<","100"]}]}"; line: 1, column: 28]')
+    assert error_of(lambda: sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn + "x", Attributes={"FilterPolicy": '{"a":"b"}'}))[1].startswith(
+        'Invalid parameter: Attributes Reason: FilterPolicy: "a" must be an object or an array')
+    six = json.dumps({k: ["v"] for k in "abcdef"})
+    assert error_of(lambda: sns.set_subscription_attributes(SubscriptionArn=sub, AttributeName="FilterPolicy", AttributeValue=six))[1] == (
+        "Invalid parameter: FilterPolicy: Filter policy can not have more than 5 keys")
+    complex_policy = json.dumps({"a": list(range(10)), "b": list(range(10)), "c": list(range(2))})
+    assert error_of(lambda: sns.set_subscription_attributes(SubscriptionArn=sub, AttributeName="FilterPolicy", AttributeValue=complex_policy))[1] == (
+        "Invalid parameter: FilterPolicy: Filter policy is too complex")
+    assert error_of(lambda: sns.set_subscription_attributes(SubscriptionArn=sub, AttributeName="FilterPolicy", AttributeValue='{"a":{"b":["c"]}}'))[1] == (
+        "Invalid parameter: Filter policy scope MessageAttributes does not support nested filter policy")
+    sns.set_subscription_attributes(SubscriptionArn=sub, AttributeName="FilterPolicyScope", AttributeValue="MessageBody")
+    sns.set_subscription_attributes(SubscriptionArn=sub, AttributeName="FilterPolicy", AttributeValue='{"a":{"b":["c"]}}')
+    attributes = sns.get_subscription_attributes(SubscriptionArn=sub)["Attributes"]
+    assert (attributes["FilterPolicy"], attributes["FilterPolicyScope"]) == ('{"a":{"b":["c"]}}', "MessageBody")
+
+
+def test_message_attributes_and_structure_are_validated(friday):
+    sns = client(friday, "sns")
+    topic = sns.create_topic(Name="attrs")["TopicArn"]
+    assert error_of(lambda: sns.publish(TopicArn=topic, Message="m", MessageAttributes={"n": {"DataType": "Number", "StringValue": "many"}})) == (
+        "ParameterValueInvalid", "Could not cast message attribute 'n' value to number.", 400)
+    assert error_of(lambda: sns.publish(TopicArn=topic, Message="m", MessageAttributes={"x": {"DataType": "Blob", "StringValue": "v"}}))[1] == (
+        "The message attribute 'x' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.")
+    assert error_of(lambda: sns.publish(TopicArn=topic, Message='{"email":"x"}', MessageStructure="json"))[0:2] == (
+        "InvalidParameter", "Invalid parameter: Message Structure - No default entry in JSON message body")
+
+
+def test_per_protocol_messages_and_body_filters(friday):
+    sns, sqs = client(friday, "sns"), client(friday, "sqs")
+    topic = sns.create_topic(Name="structured")["TopicArn"]
+    url, arn = queue_for_topic(sqs, "structured", topic)
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+    sns.publish(TopicArn=topic, MessageStructure="json", Message=json.dumps({"default": "for everyone", "sqs": "for queues"}))
+    assert [m["Body"] for m in drain(sqs, url)] == ["for queues"]
