@@ -62,7 +62,8 @@ SERVICES = {
         "operations": [
             "PutRule", "PutTargets", "EnableRule", "DisableRule", "DescribeRule", "ListRules", "DeleteRule",
             "ListTargetsByRule", "RemoveTargets", "ListRuleNamesByTarget", "TagResource", "UntagResource",
-            "ListTagsForResource", "PutEvents", "TestEventPattern",
+            "ListTagsForResource", "PutEvents", "TestEventPattern", "CreateEventBus", "DescribeEventBus", "ListEventBuses",
+            "DeleteEventBus",
         ],
         "errors": {"ValidationException": 400, "AccessDeniedException": 400},
     },

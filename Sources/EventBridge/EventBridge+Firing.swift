@@ -4,6 +4,7 @@ public import Foundation
 import LambdaAPI
 import Logging
 import SNSAPI
+import SQSAPI
 
 extension EventBridge {
     /// The next `count` firings of a rule after `instant`.
@@ -51,9 +52,14 @@ extension EventBridge {
         ])
     }
 
-    func deliver(_ event: JSONValue, to target: Target, from rule: StoredRule) async {
+    /// The services a rule's targets may be in: what CloudCafe can deliver to.
+    static let deliverable: Set = ["lambda", "sns", "sqs", "events"]
+
+    /// Delivers one event to one target as EventBridge does: as itself, for the rule, so the
+    /// target's resource policy decides. A refused delivery is not retried (AWS retries only
+    /// throttling and service errors); it goes to the target's dead-letter queue if it has one.
+    func deliver(_ event: JSONValue, to target: Target, from rule: StoredRule, hops: Int = 0) async {
         let payload = Self.input(for: target, event: event, rule: rule)
-        // EventBridge calls the target as itself, for the rule: the function's resource policy decides.
         let caller = Caller(
             principal: .service("events.amazonaws.com"), region: rule.arn.region, sourceArn: rule.arn.description, causeID: event["id"]?.stringValue)
         guard let arn = ARN(target.arn) else { return }
@@ -64,14 +70,49 @@ extension EventBridge {
                     LambdaOperations.invoke, InvocationRequest(functionName: target.arn, invocationType: "Event", payload: Data(payload.utf8)), as: caller)
             case "sns":
                 _ = try await dispatcher.perform(SNSOperations.publish, PublishInput(topicArn: target.arn, message: payload), as: caller)
+            case "sqs":
+                _ = try await dispatcher.perform(
+                    SQSOperations.sendMessage,
+                    SendMessageRequest(queueUrl: Self.queueURL(arn), messageBody: payload, messageGroupId: target.sqsParameters?.messageGroupId), as: caller)
+            case "events":
+                let bus = Self.busName(target.arn)
+                let busArn = ARN(service: "events", region: arn.region, account: arn.account, resource: "event-bus/\(bus)")
+                guard bus == "default" || buses[busArn] != nil else {
+                    throw EventBridgeError(code: .resourceNotFound, message: "Event bus \(bus) does not exist.")
+                }
+                await route(event, on: bus, region: arn.region, hops: hops + 1)
             default:
                 Logger(label: "cloudcafe.events").warning("target service not supported", metadata: ["target": "\(target.arn)"])
             }
         } catch {
             Logger(label: "cloudcafe.events").warning(
                 "target invocation failed", metadata: ["rule": "\(rule.name)", "target": "\(target.arn)", "error": "\(error)"])
+            await deadLetter(payload, target: target, rule: rule, error: error, as: caller)
         }
     }
+
+    /// Sends an undeliverable event to the target's dead-letter queue, with EventBridge's
+    /// attributes saying why; the queue's policy must let EventBridge send for the rule.
+    func deadLetter(_ payload: String, target: Target, rule: StoredRule, error: any Error, as caller: Caller) async {
+        guard let text = target.deadLetterConfig?.arn, let queue = ARN(text) else { return }
+        let (code, message): (String, String) =
+            if let e = error as? AWSClientError { (e.error.errorCode, e.error.message) } else if let e = error as? any AWSServiceError {
+                (e.errorCode, e.message)
+            } else { ("InternalFailure", "\(error)") }
+        let attributes: [String: SQSAPI.MessageAttributeValue] = [
+            "ERROR_CODE": .init(stringValue: code, dataType: "String"), "ERROR_MESSAGE": .init(stringValue: message, dataType: "String"),
+            "RULE_ARN": .init(stringValue: rule.arnText, dataType: "String"), "TARGET_ARN": .init(stringValue: target.arn, dataType: "String"),
+        ]
+        do {
+            _ = try await dispatcher.perform(
+                SQSOperations.sendMessage, SendMessageRequest(queueUrl: Self.queueURL(queue), messageBody: payload, messageAttributes: attributes), as: caller)
+        } catch {
+            Logger(label: "cloudcafe.events").warning("dead-letter delivery failed", metadata: ["rule": "\(rule.name)", "queue": "\(text)", "error": "\(error)"])
+        }
+    }
+
+    /// The URL of the queue an SQS ARN names (SQS reads the account and name from it).
+    static func queueURL(_ arn: ARN) -> String { "https://sqs.\(arn.region).amazonaws.com/\(arn.account)/\(arn.resource)" }
 
     /// What a target receives: its constant `Input`, the part of the event its `InputPath`
     /// selects, its `InputTransformer`'s template filled in, or the whole event.

@@ -11,27 +11,28 @@ extension EventBridge {
     }
 
     func describeRule(_ input: DescribeRuleRequest, _ ctx: CallContext) throws(EventBridgeError) -> DescribeRuleResponse {
-        let r = try rule(input.name, ctx)
+        let r = try rule(input.name, bus: input.eventBusName, ctx)
         return DescribeRuleResponse(
             name: r.name, arn: r.arn.description, eventPattern: r.eventPattern, scheduleExpression: r.scheduleText, state: r.state,
-            description: r.description, roleArn: r.roleArn, eventBusName: "default", createdBy: ctx.account)
+            description: r.description, roleArn: r.roleArn, eventBusName: r.bus, createdBy: ctx.account)
     }
 
     func listRules(_ input: ListRulesRequest, _ ctx: CallContext) throws(EventBridgeError) -> ListRulesResponse {
+        let bus = try bus(input.eventBusName, ctx)
         let all = rules.values
-            .filter { $0.arn.region == ctx.region && (input.namePrefix.map($0.name.hasPrefix) ?? true) }
+            .filter { $0.arn.region == ctx.region && $0.bus == bus && (input.namePrefix.map($0.name.hasPrefix) ?? true) }
             .sorted { $0.name < $1.name }
             .map { r in
                 Rule(
                     name: r.name, arn: r.arn.description, eventPattern: r.eventPattern, state: r.state, description: r.description,
-                    scheduleExpression: r.scheduleText, eventBusName: "default")
+                    scheduleExpression: r.scheduleText, eventBusName: r.bus)
             }
         let (page, next) = try Self.page(all, limit: input.limit, token: input.nextToken)
         return ListRulesResponse(rules: page, nextToken: next)
     }
 
     func deleteRule(_ input: DeleteRuleRequest, _ ctx: CallContext) throws(EventBridgeError) -> EmptyShape {
-        let arn = Self.ruleArn(input.name, ctx)
+        let arn = Self.ruleArn(input.name, bus: try bus(input.eventBusName, ctx), ctx)
         // Deleting a rule that does not exist succeeds; one with targets does not.
         guard let r = rules[arn] else { return EmptyShape() }
         guard r.targets.isEmpty else { throw .validation("Rule can't be deleted since it has targets.") }
@@ -40,20 +41,22 @@ extension EventBridge {
     }
 
     func listTargets(_ input: ListTargetsByRuleRequest, _ ctx: CallContext) throws(EventBridgeError) -> ListTargetsByRuleResponse {
-        let r = try rule(input.rule, ctx)
+        let r = try rule(input.rule, bus: input.eventBusName, ctx)
         let (page, next) = try Self.page(r.targets, limit: input.limit, token: input.nextToken)
         return ListTargetsByRuleResponse(targets: page, nextToken: next)
     }
 
     func removeTargets(_ input: RemoveTargetsRequest, _ ctx: CallContext) throws(EventBridgeError) -> RemoveTargetsResponse {
-        var r = try rule(input.rule, ctx)
+        var r = try rule(input.rule, bus: input.eventBusName, ctx)
         r.targets.removeAll { input.ids.contains($0.id) }
         store(r)
         return RemoveTargetsResponse(failedEntryCount: 0, failedEntries: [])
     }
 
     func ruleNames(_ input: ListRuleNamesByTargetRequest, _ ctx: CallContext) throws(EventBridgeError) -> ListRuleNamesByTargetResponse {
-        let names = rules.values.filter { $0.arn.region == ctx.region && $0.targets.contains { $0.arn == input.targetArn } }.map(\.name).sorted()
+        let bus = try bus(input.eventBusName, ctx)
+        let names = rules.values.filter { $0.arn.region == ctx.region && $0.bus == bus && $0.targets.contains { $0.arn == input.targetArn } }
+            .map(\.name).sorted()
         let (page, next) = try Self.page(names, limit: input.limit, token: input.nextToken)
         return ListRuleNamesByTargetResponse(ruleNames: page, nextToken: next)
     }

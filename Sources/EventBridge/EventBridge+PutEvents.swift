@@ -9,6 +9,12 @@ extension EventBridge {
         guard size <= 262_144 else { throw .validation("Total size of the entries in the request is over the limit.") }
         var results: [PutEventsResultEntry] = []
         for entry in input.entries {
+            guard let bus = try? bus(entry.eventBusName, ctx) else {
+                results.append(
+                    PutEventsResultEntry(
+                        errorCode: "ResourceNotFoundException", errorMessage: "Event bus \(Self.busName(entry.eventBusName)) does not exist."))
+                continue
+            }
             guard let event = event(from: entry, ctx) else {
                 let missing = entry.source == nil ? "Source" : entry.detailType == nil ? "DetailType" : "Detail"
                 results.append(
@@ -18,14 +24,21 @@ extension EventBridge {
                 continue
             }
             results.append(PutEventsResultEntry(eventId: event["id"]?.stringValue))
-            let matching = rules.values
-                .filter { $0.enabled && $0.arn.region == ctx.region && ($0.pattern?.matches(event) ?? false) }
-                .sorted { $0.arn.description < $1.arn.description }
-            for rule in matching {
-                for target in rule.targets { await deliver(event, to: target, from: rule) }
-            }
+            await route(event, on: bus, region: ctx.region)
         }
         return PutEventsResponse(failedEntryCount: results.filter { $0.errorCode != nil }.count, entries: results)
+    }
+
+    /// Sends `event` to the targets of every enabled rule on `bus` whose pattern matches it.
+    /// An event bus target routes it again, a few hops at most, as AWS stops loops.
+    func route(_ event: JSONValue, on bus: String, region: String, hops: Int = 0) async {
+        guard hops < 5 else { return }
+        let matching = rules.values
+            .filter { $0.enabled && $0.bus == bus && $0.arn.region == region && ($0.pattern?.matches(event) ?? false) }
+            .sorted { $0.arnText < $1.arnText }
+        for rule in matching {
+            for target in rule.targets { await deliver(event, to: target, from: rule, hops: hops) }
+        }
     }
 
     /// The event EventBridge builds from an entry, or nil when the entry lacks what it must have.

@@ -8,6 +8,8 @@ public actor EventBridge {
     let dispatcher: Dispatcher
     /// Written only through `store` and `remove`, which keep each rule's next firing on the Agenda.
     private(set) var rules: [ARN: StoredRule] = [:]
+    /// Custom event buses (the default bus is implicit).
+    var buses: [ARN: StoredBus] = [:]
 
     public init(dispatcher: Dispatcher) {
         self.dispatcher = dispatcher
@@ -33,22 +35,30 @@ public actor EventBridge {
         dispatcher.agenda.cancel("\(Self.firingKind)|\(arn)")
     }
 
-    func rule(_ name: String, _ ctx: CallContext) throws(EventBridgeError) -> StoredRule {
-        guard let r = rules[Self.ruleArn(name, ctx)] else { throw .ruleNotFound(name) }
+    func rule(_ name: String, bus nameOrArn: String?, _ ctx: CallContext) throws(EventBridgeError) -> StoredRule {
+        let bus = try bus(nameOrArn, ctx)
+        guard let r = rules[Self.ruleArn(name, bus: bus, ctx)] else { throw .ruleNotFound(name, bus: bus) }
         return r
     }
 
-    static func ruleArn(_ name: String, _ ctx: CallContext) -> ARN { ctx.arn("events", "rule/\(name)") }
+    /// `rule/<name>` on the default bus, `rule/<bus>/<name>` on another.
+    static func ruleArn(_ name: String, bus: String?, _ ctx: CallContext) -> ARN {
+        let b = busName(bus)
+        return ctx.arn("events", b == "default" ? "rule/\(name)" : "rule/\(b)/\(name)")
+    }
 
-    /// Forgets every rule and its firings (admin reset).
+    /// Forgets every rule, its firings, and every custom bus (admin reset).
     public func reset() {
         for arn in rules.keys { remove(arn) }
+        buses = [:]
     }
 }
 
 /// A rule and its targets.
 struct StoredRule: Sendable {
     let name: String
+    /// The bus it listens on.
+    var bus = "default"
     let arn: ARN
     /// The ARN as text, kept for ordering firings without rebuilding it.
     let arnText: String
@@ -91,22 +101,29 @@ extension EventBridge: AWSService {
     /// EventBridge over JSON 1.1; rules deliver to Lambda and SNS targets.
     public nonisolated var declarations: [ServiceDeclaration] {
         typealias Op = EventBridgeOperations
-        let rule: @Sendable (String, CallContext) -> String = { name, c in Self.ruleArn(name, c).description }
+        let rule: @Sendable (String, String?, CallContext) -> String = { name, bus, c in Self.ruleArn(name, bus: bus, c).description }
+        let bus: @Sendable (String?, CallContext) -> String = { name, c in Self.busArn(Self.busName(name), c).description }
         return [
             ServiceDeclaration(
                 model: Op.service, validationErrorCode: "ValidationException",
-                accessDenied: AccessDeniedStyle(code: "AccessDeniedException", httpStatus: 400), calls: ["lambda", "sns"],
+                accessDenied: AccessDeniedStyle(code: "AccessDeniedException", httpStatus: 400), calls: ["lambda", "sns", "sqs"],
                 agenda: [AgendaKind(Self.firingKind, priority: 0) { [self] item in await fire(item) }],
                 operations: [
-                    implement(Op.putRule, resource: { i, c in rule(i.name, c) }) { try await $0.putRule($1, $2) },
-                    implement(Op.putTargets, resource: { i, c in rule(i.rule, c) }) { try await $0.putTargets($1, $2) },
-                    implement(Op.enableRule, resource: { i, c in rule(i.name, c) }) { try await $0.setEnabled(true, $1.name, $2) },
-                    implement(Op.disableRule, resource: { i, c in rule(i.name, c) }) { try await $0.setEnabled(false, $1.name, $2) },
-                    implement(Op.describeRule, resource: { i, c in rule(i.name, c) }) { try await $0.describeRule($1, $2) },
+                    implement(Op.putRule, resource: { i, c in rule(i.name, i.eventBusName, c) }) { try await $0.putRule($1, $2) },
+                    implement(Op.putTargets, resource: { i, c in rule(i.rule, i.eventBusName, c) }) { try await $0.putTargets($1, $2) },
+                    implement(Op.enableRule, resource: { i, c in rule(i.name, i.eventBusName, c) }) { try await $0.setEnabled(true, $1.name, bus: $1.eventBusName, $2) },
+                    implement(Op.disableRule, resource: { i, c in rule(i.name, i.eventBusName, c) }) {
+                        try await $0.setEnabled(false, $1.name, bus: $1.eventBusName, $2)
+                    },
+                    implement(Op.describeRule, resource: { i, c in rule(i.name, i.eventBusName, c) }) { try await $0.describeRule($1, $2) },
                     implement(Op.listRules) { try await $0.listRules($1, $2) },
-                    implement(Op.deleteRule, resource: { i, c in rule(i.name, c) }) { try await $0.deleteRule($1, $2) },
-                    implement(Op.listTargetsByRule, resource: { i, c in rule(i.rule, c) }) { try await $0.listTargets($1, $2) },
-                    implement(Op.removeTargets, resource: { i, c in rule(i.rule, c) }) { try await $0.removeTargets($1, $2) },
+                    implement(Op.deleteRule, resource: { i, c in rule(i.name, i.eventBusName, c) }) { try await $0.deleteRule($1, $2) },
+                    implement(Op.listTargetsByRule, resource: { i, c in rule(i.rule, i.eventBusName, c) }) { try await $0.listTargets($1, $2) },
+                    implement(Op.removeTargets, resource: { i, c in rule(i.rule, i.eventBusName, c) }) { try await $0.removeTargets($1, $2) },
+                    implement(Op.createEventBus, resource: { i, c in bus(i.name, c) }) { try await $0.createEventBus($1, $2) },
+                    implement(Op.describeEventBus, resource: { i, c in bus(i.name, c) }) { try await $0.describeEventBus($1, $2) },
+                    implement(Op.listEventBuses) { try await $0.listEventBuses($1, $2) },
+                    implement(Op.deleteEventBus, resource: { i, c in bus(i.name, c) }) { try await $0.deleteEventBus($1, $2) },
                     implement(Op.listRuleNamesByTarget) { try await $0.ruleNames($1, $2) },
                     implement(Op.tagResource, resource: { i, _ in i.resourceARN }) { events, i, _ in
                         try await events.tag(i.resourceARN, adding: i.tags, removing: [])

@@ -11,7 +11,9 @@ public struct EventBridgeError: AWSServiceError {
     public var errorCode: String { code.rawValue }
     public var httpStatus: Int { code.httpStatus }
 
-    static func ruleNotFound(_ name: String) -> Self { .init(code: .resourceNotFound, message: "Rule \(name) does not exist.") }
+    static func ruleNotFound(_ name: String, bus: String = "default") -> Self {
+        .init(code: .resourceNotFound, message: bus == "default" ? "Rule \(name) does not exist." : "Rule \(name) does not exist on EventBus \(bus).")
+    }
     static func invalidSchedule() -> Self { .init(code: .validation, message: "Parameter ScheduleExpression is not valid.") }
     static func validation(_ message: String) -> Self { .init(code: .validation, message: message) }
 }

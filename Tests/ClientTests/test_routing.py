@@ -101,3 +101,71 @@ def test_per_protocol_messages_and_body_filters(friday):
     sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
     sns.publish(TopicArn=topic, MessageStructure="json", Message=json.dumps({"default": "for everyone", "sqs": "for queues"}))
     assert [m["Body"] for m in drain(sqs, url)] == ["for queues"]
+
+
+def allow(sqs, url, principal, source_arn):
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": principal}, "Action": "sqs:SendMessage", "Resource": arn,
+                       "Condition": {"ArnEquals": {"aws:SourceArn": source_arn}}}]})})
+    return arn
+
+
+def test_a_rule_on_a_custom_bus_fans_out_through_sns_to_filtered_queues(friday):
+    events, sns, sqs = client(friday, "events"), client(friday, "sns"), client(friday, "sqs")
+    bus_arn = events.create_event_bus(Name="orders")["EventBusArn"]
+    assert bus_arn == f"arn:aws:events:us-east-1:{ACCOUNT}:event-bus/orders"
+    assert [b["Name"] for b in events.list_event_buses()["EventBuses"]] == ["default", "orders"]
+    topic = sns.create_topic(Name="order-events")["TopicArn"]
+    sns.set_topic_attributes(TopicArn=topic, AttributeName="Policy", AttributeValue=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sns:Publish", "Resource": topic}]}))
+    rule_arn = events.put_rule(Name="placed", EventBusName="orders", EventPattern=json.dumps({"source": ["cafe.orders"], "detail-type": ["Order Placed"]}))["RuleArn"]
+    assert rule_arn == f"arn:aws:events:us-east-1:{ACCOUNT}:rule/orders/placed"
+    assert events.put_targets(Rule="placed", EventBusName="orders", Targets=[{"Id": "topic", "Arn": topic}])["FailedEntryCount"] == 0
+    hot, hot_arn = queue_for_topic(sqs, "hot-drinks", topic)
+    big, big_arn = queue_for_topic(sqs, "big-orders", topic)
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=hot_arn, Attributes={
+        "FilterPolicyScope": "MessageBody", "FilterPolicy": json.dumps({"detail": {"drink": [{"suffix": "latte"}, "espresso"]}})})
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=big_arn, Attributes={
+        "FilterPolicyScope": "MessageBody", "FilterPolicy": json.dumps({"detail": {"total": [{"numeric": [">", 20]}]}})})
+
+    entries = [{"EventBusName": "orders", "Source": "cafe.orders", "DetailType": "Order Placed", "Detail": json.dumps(d)}
+               for d in ({"drink": "oat latte", "total": 4}, {"drink": "tea", "total": 25}, {"drink": "espresso", "total": 30})]
+    entries.append({"Source": "cafe.orders", "DetailType": "Order Placed", "Detail": "{}"})  # the default bus: no rule there
+    assert events.put_events(Entries=entries)["FailedEntryCount"] == 0
+    hot_drinks = sorted(json.loads(json.loads(m["Body"])["Message"])["detail"]["drink"] for m in drain(sqs, hot))
+    big_totals = sorted(json.loads(json.loads(m["Body"])["Message"])["detail"]["total"] for m in drain(sqs, big))
+    assert (hot_drinks, big_totals) == (["espresso", "oat latte"], [25, 30])
+    assert events.put_events(Entries=[{"EventBusName": "nope", "Source": "s", "DetailType": "d", "Detail": "{}"}])["Entries"][0] == {
+        "ErrorCode": "ResourceNotFoundException", "ErrorMessage": "Event bus nope does not exist."}
+
+
+def test_sqs_targets_dead_letters_and_refused_targets(friday):
+    events, sqs = client(friday, "events"), client(friday, "sqs")
+    events.put_rule(Name="to-queue", EventPattern=json.dumps({"source": ["cafe.till"]}))
+    rule_arn = f"arn:aws:events:us-east-1:{ACCOUNT}:rule/to-queue"
+    inbox = sqs.create_queue(QueueName="till")["QueueUrl"]
+    inbox_arn = allow(sqs, inbox, "events.amazonaws.com", rule_arn)
+    locked = sqs.create_queue(QueueName="locked")["QueueUrl"]
+    dlq = sqs.create_queue(QueueName="till-dlq")["QueueUrl"]
+    dlq_arn = allow(sqs, dlq, "events.amazonaws.com", rule_arn)
+    result = events.put_targets(Rule="to-queue", Targets=[
+        {"Id": "inbox", "Arn": inbox_arn, "InputPath": "$.detail"},
+        {"Id": "locked", "Arn": f"arn:aws:sqs:us-east-1:{ACCOUNT}:locked", "DeadLetterConfig": {"Arn": dlq_arn}},
+        {"Id": "stream", "Arn": f"arn:aws:kinesis:us-east-1:{ACCOUNT}:stream/s"}])
+    assert result["FailedEntryCount"] == 1
+    assert result["FailedEntries"][0]["TargetId"] == "stream"
+    assert [t["Id"] for t in events.list_targets_by_rule(Rule="to-queue")["Targets"]] == ["inbox", "locked"]
+    events.put_events(Entries=[{"Source": "cafe.till", "DetailType": "Sale", "Detail": json.dumps({"amount": 7})}])
+    assert [json.loads(m["Body"]) for m in drain(sqs, inbox)] == [{"amount": 7}]
+    assert drain(sqs, locked) == []
+    dead = drain(sqs, dlq)
+    assert len(dead) == 1 and json.loads(dead[0]["Body"])["detail"] == {"amount": 7}
+    assert dead[0]["MessageAttributes"]["ERROR_CODE"]["StringValue"] == "AccessDeniedException"
+    assert dead[0]["MessageAttributes"]["RULE_ARN"]["StringValue"] == rule_arn
+    assert error_of(lambda: events.put_rule(Name="tick", EventBusName="nope", ScheduleExpression="rate(1 hour)")) == (
+        "ResourceNotFoundException", "Event bus nope does not exist.", 400)
+    events.create_event_bus(Name="custom")
+    assert error_of(lambda: events.put_rule(Name="tick", EventBusName="custom", ScheduleExpression="rate(1 hour)"))[0:2] == (
+        "ValidationException", "ScheduleExpression is supported only on the default event bus.")

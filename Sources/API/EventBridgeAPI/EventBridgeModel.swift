@@ -34,6 +34,14 @@ public enum EventBridgeOperations {
     public static let putEvents = OperationDescriptor<PutEventsRequest, PutEventsResponse>(service: "events", name: "PutEvents")
     /// TestEventPattern.
     public static let testEventPattern = OperationDescriptor<TestEventPatternRequest, TestEventPatternResponse>(service: "events", name: "TestEventPattern")
+    /// CreateEventBus.
+    public static let createEventBus = OperationDescriptor<CreateEventBusRequest, CreateEventBusResponse>(service: "events", name: "CreateEventBus")
+    /// DescribeEventBus.
+    public static let describeEventBus = OperationDescriptor<DescribeEventBusRequest, DescribeEventBusResponse>(service: "events", name: "DescribeEventBus")
+    /// ListEventBuses.
+    public static let listEventBuses = OperationDescriptor<ListEventBusesRequest, ListEventBusesResponse>(service: "events", name: "ListEventBuses")
+    /// DeleteEventBus.
+    public static let deleteEventBus = OperationDescriptor<DeleteEventBusRequest, EmptyShape>(service: "events", name: "DeleteEventBus")
 
     /// The service's protocol, operations and shapes.
     public static let service = ServiceModel(
@@ -55,6 +63,10 @@ public enum EventBridgeOperations {
             .init("ListTagsForResource", method: "POST", requestURI: "/", input: "ListTagsForResourceRequest", output: "ListTagsForResourceResponse"),
             .init("PutEvents", method: "POST", requestURI: "/", input: "PutEventsRequest", output: "PutEventsResponse"),
             .init("TestEventPattern", method: "POST", requestURI: "/", input: "TestEventPatternRequest", output: "TestEventPatternResponse"),
+            .init("CreateEventBus", method: "POST", requestURI: "/", input: "CreateEventBusRequest", output: "CreateEventBusResponse"),
+            .init("DescribeEventBus", method: "POST", requestURI: "/", input: "DescribeEventBusRequest", output: "DescribeEventBusResponse"),
+            .init("ListEventBuses", method: "POST", requestURI: "/", input: "ListEventBusesRequest", output: "ListEventBusesResponse"),
+            .init("DeleteEventBus", method: "POST", requestURI: "/", input: "DeleteEventBusRequest"),
         ],
         shapes: [
             "AppSyncParameters": .structure([.init("GraphQLOperation", "GraphQLOperation")]),
@@ -70,11 +82,16 @@ public enum EventBridgeOperations {
             "CapacityProviderStrategyItem": .structure([.init("capacityProvider", "CapacityProvider"), .init("weight", "CapacityProviderStrategyItemWeight"), .init("base", "CapacityProviderStrategyItemBase")], required: ["capacityProvider"]),
             "CapacityProviderStrategyItemBase": .number(.integer, min: 0, max: 100000),
             "CapacityProviderStrategyItemWeight": .number(.integer, min: 0, max: 1000),
+            "CreateEventBusRequest": .structure([.init("Name", "EventBusName"), .init("EventSourceName", "EventSourceName"), .init("Description", "EventBusDescription"), .init("KmsKeyIdentifier", "KmsKeyIdentifier"), .init("DeadLetterConfig", "DeadLetterConfig"), .init("LogConfig", "LogConfig"), .init("Tags", "TagList")], required: ["Name"]),
+            "CreateEventBusResponse": .structure([.init("EventBusArn", "String"), .init("Description", "EventBusDescription"), .init("KmsKeyIdentifier", "KmsKeyIdentifier"), .init("DeadLetterConfig", "DeadLetterConfig"), .init("LogConfig", "LogConfig")]),
             "CreatedBy": .string(min: 1, max: 128),
             "Database": .string(min: 1, max: 64),
             "DbUser": .string(min: 1, max: 128),
             "DeadLetterConfig": .structure([.init("Arn", "ResourceArn")]),
+            "DeleteEventBusRequest": .structure([.init("Name", "EventBusName")], required: ["Name"]),
             "DeleteRuleRequest": .structure([.init("Name", "RuleName"), .init("EventBusName", "EventBusNameOrArn"), .init("Force", "Boolean")], required: ["Name"]),
+            "DescribeEventBusRequest": .structure([.init("Name", "EventBusNameOrArn")]),
+            "DescribeEventBusResponse": .structure([.init("Name", "String"), .init("Arn", "String"), .init("Description", "EventBusDescription"), .init("KmsKeyIdentifier", "KmsKeyIdentifier"), .init("DeadLetterConfig", "DeadLetterConfig"), .init("Policy", "String"), .init("LogConfig", "LogConfig"), .init("CreationTime", "Timestamp"), .init("LastModifiedTime", "Timestamp")]),
             "DescribeRuleRequest": .structure([.init("Name", "RuleName"), .init("EventBusName", "EventBusNameOrArn")], required: ["Name"]),
             "DescribeRuleResponse": .structure([.init("Name", "RuleName"), .init("Arn", "RuleArn"), .init("EventPattern", "EventPattern"), .init("ScheduleExpression", "ScheduleExpression"), .init("State", "RuleState"), .init("Description", "RuleDescription"), .init("RoleArn", "RoleArn"), .init("ManagedBy", "ManagedBy"), .init("EventBusName", "EventBusName"), .init("CreatedBy", "CreatedBy")]),
             "DisableRuleRequest": .structure([.init("Name", "RuleName"), .init("EventBusName", "EventBusNameOrArn")], required: ["Name"]),
@@ -83,25 +100,34 @@ public enum EventBridgeOperations {
             "EndpointId": .string(min: 1, max: 50, pattern: #"^[A-Za-z0-9\-]+[\.][A-Za-z0-9\-]+$"#),
             "ErrorCode": .string(),
             "ErrorMessage": .string(),
+            "EventBus": .structure([.init("Name", "String"), .init("Arn", "String"), .init("Description", "EventBusDescription"), .init("Policy", "String"), .init("CreationTime", "Timestamp"), .init("LastModifiedTime", "Timestamp")]),
+            "EventBusDescription": .string(max: 512),
+            "EventBusList": .list("EventBus"),
             "EventBusName": .string(min: 1, max: 256, pattern: #"[/\.\-_A-Za-z0-9]+"#),
             "EventBusNameOrArn": .string(min: 1, max: 1600, pattern: #"(arn:aws[\w-]*:events:[a-z]+-[a-z]+-[\w-]+:[0-9]{12}:event-bus\/)?[/\.\-_A-Za-z0-9]+"#),
             "EventId": .string(max: 64),
             "EventPattern": .string(max: 4096),
             "EventResource": .string(max: 2048),
             "EventResourceList": .list("EventResource"),
+            "EventSourceName": .string(min: 1, max: 256, pattern: #"aws\.partner(/[\.\-_A-Za-z0-9]+){2,}"#),
             "EventTime": .timestamp(),
             "GraphQLOperation": .string(min: 1, max: 1048576, sensitive: true),
             "HeaderKey": .string(max: 512, pattern: #"^[!#$%&'*+-.^_`|~0-9a-zA-Z]+$"#),
             "HeaderParametersMap": .map(key: "HeaderKey", value: "HeaderValue"),
             "HeaderValue": .string(max: 512, pattern: #"^[ \t]*[\x20-\x7E]+([ \t]+[\x20-\x7E]+)*[ \t]*$"#),
             "HttpParameters": .structure([.init("PathParameterValues", "PathParameterList"), .init("HeaderParameters", "HeaderParametersMap"), .init("QueryStringParameters", "QueryStringParametersMap")]),
+            "IncludeDetail": .string(enum: ["NONE", "FULL"]),
             "InputTransformer": .structure([.init("InputPathsMap", "TransformerPaths"), .init("InputTemplate", "TransformerInput")], required: ["InputTemplate"]),
             "InputTransformerPathKey": .string(min: 1, max: 256, pattern: #"[A-Za-z0-9\_\-]+"#),
             "Integer": .number(.integer),
             "KinesisParameters": .structure([.init("PartitionKeyPath", "TargetPartitionKeyPath")], required: ["PartitionKeyPath"]),
+            "KmsKeyIdentifier": .string(max: 2048, pattern: #"^[a-zA-Z0-9_\-/:]*$"#),
             "LaunchType": .string(enum: ["EC2", "FARGATE", "EXTERNAL"]),
+            "Level": .string(enum: ["OFF", "ERROR", "INFO", "TRACE"]),
             "LimitMax100": .number(.integer, min: 1, max: 100),
             "LimitMin1": .number(.integer, min: 1),
+            "ListEventBusesRequest": .structure([.init("NamePrefix", "EventBusName"), .init("NextToken", "NextToken"), .init("Limit", "LimitMax100")]),
+            "ListEventBusesResponse": .structure([.init("EventBuses", "EventBusList"), .init("NextToken", "NextToken")]),
             "ListRuleNamesByTargetRequest": .structure([.init("TargetArn", "TargetArn"), .init("EventBusName", "EventBusNameOrArn"), .init("NextToken", "NextToken"), .init("Limit", "LimitMax100")], required: ["TargetArn"]),
             "ListRuleNamesByTargetResponse": .structure([.init("RuleNames", "RuleNameList"), .init("NextToken", "NextToken")]),
             "ListRulesRequest": .structure([.init("NamePrefix", "RuleName"), .init("EventBusName", "EventBusNameOrArn"), .init("NextToken", "NextToken"), .init("Limit", "LimitMax100")]),
@@ -110,6 +136,7 @@ public enum EventBridgeOperations {
             "ListTagsForResourceResponse": .structure([.init("Tags", "TagList")]),
             "ListTargetsByRuleRequest": .structure([.init("Rule", "RuleName"), .init("EventBusName", "EventBusNameOrArn"), .init("NextToken", "NextToken"), .init("Limit", "LimitMax100")], required: ["Rule"]),
             "ListTargetsByRuleResponse": .structure([.init("Targets", "TargetList"), .init("NextToken", "NextToken")]),
+            "LogConfig": .structure([.init("IncludeDetail", "IncludeDetail"), .init("Level", "Level")]),
             "ManagedBy": .string(min: 1, max: 128),
             "MaximumEventAgeInSeconds": .number(.integer, min: 60, max: 86400),
             "MaximumRetryAttempts": .number(.integer, min: 0, max: 185),
@@ -195,6 +222,7 @@ public enum EventBridgeOperations {
             "TargetPartitionKeyPath": .string(max: 256),
             "TestEventPatternRequest": .structure([.init("EventPattern", "EventPattern"), .init("Event", "String")], required: ["EventPattern", "Event"]),
             "TestEventPatternResponse": .structure([.init("Result", "Boolean")]),
+            "Timestamp": .timestamp(),
             "TraceHeader": .string(min: 1, max: 500),
             "TransformerInput": .string(min: 1, max: 8192),
             "TransformerPaths": .map(key: "InputTransformerPathKey", value: "TargetInputPath", max: 100),
@@ -212,10 +240,16 @@ public enum EventBridgeErrorCode: String, Sendable, CaseIterable {
     case `internal` = "InternalException"
     /// botocore `InvalidEventPatternException`
     case invalidEventPattern = "InvalidEventPatternException"
+    /// botocore `InvalidStateException`
+    case invalidState = "InvalidStateException"
     /// botocore `LimitExceededException`
     case limitExceeded = "LimitExceededException"
     /// botocore `ManagedRuleException`
     case managedRule = "ManagedRuleException"
+    /// botocore `OperationDisabledException`
+    case operationDisabled = "OperationDisabledException"
+    /// botocore `ResourceAlreadyExistsException`
+    case resourceAlreadyExists = "ResourceAlreadyExistsException"
     /// botocore `ResourceNotFoundException`
     case resourceNotFound = "ResourceNotFoundException"
     /// Not in the model; AWS answers with it.
@@ -226,7 +260,7 @@ public enum EventBridgeErrorCode: String, Sendable, CaseIterable {
     /// The HTTP status AWS answers with.
     public var httpStatus: Int {
         switch self {
-        case .concurrentModification, .`internal`, .invalidEventPattern, .limitExceeded, .managedRule, .resourceNotFound, .accessDenied, .validation: 400
+        case .concurrentModification, .`internal`, .invalidEventPattern, .invalidState, .limitExceeded, .managedRule, .operationDisabled, .resourceAlreadyExists, .resourceNotFound, .accessDenied, .validation: 400
         }
     }
 }

@@ -825,3 +825,156 @@ public struct TestEventPatternResponse: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey { case result = "Result" }
 }
+
+/// botocore `CreateEventBusRequest`.
+public struct CreateEventBusRequest: Sendable, Codable, Equatable {
+    public var name: String
+    public var eventSourceName: String?
+    public var description: String?
+    public var kmsKeyIdentifier: String?
+    public var deadLetterConfig: DeadLetterConfig?
+    public var logConfig: LogConfig?
+    public var tags: [Tag]?
+
+    public init(name: String, eventSourceName: String? = nil, description: String? = nil, kmsKeyIdentifier: String? = nil, deadLetterConfig: DeadLetterConfig? = nil, logConfig: LogConfig? = nil, tags: [Tag]? = nil) {
+        self.name = name
+        self.eventSourceName = eventSourceName
+        self.description = description
+        self.kmsKeyIdentifier = kmsKeyIdentifier
+        self.deadLetterConfig = deadLetterConfig
+        self.logConfig = logConfig
+        self.tags = tags
+    }
+
+    enum CodingKeys: String, CodingKey { case name = "Name", eventSourceName = "EventSourceName", description = "Description", kmsKeyIdentifier = "KmsKeyIdentifier", deadLetterConfig = "DeadLetterConfig", logConfig = "LogConfig", tags = "Tags" }
+}
+
+/// botocore `LogConfig`.
+public struct LogConfig: Sendable, Codable, Equatable {
+    public var includeDetail: String?
+    public var level: String?
+
+    public init(includeDetail: String? = nil, level: String? = nil) {
+        self.includeDetail = includeDetail
+        self.level = level
+    }
+
+    enum CodingKeys: String, CodingKey { case includeDetail = "IncludeDetail", level = "Level" }
+}
+
+/// botocore `CreateEventBusResponse`.
+public struct CreateEventBusResponse: Sendable, Codable, Equatable {
+    public var eventBusArn: String?
+    public var description: String?
+    public var kmsKeyIdentifier: String?
+    public var deadLetterConfig: DeadLetterConfig?
+    public var logConfig: LogConfig?
+
+    public init(eventBusArn: String? = nil, description: String? = nil, kmsKeyIdentifier: String? = nil, deadLetterConfig: DeadLetterConfig? = nil, logConfig: LogConfig? = nil) {
+        self.eventBusArn = eventBusArn
+        self.description = description
+        self.kmsKeyIdentifier = kmsKeyIdentifier
+        self.deadLetterConfig = deadLetterConfig
+        self.logConfig = logConfig
+    }
+
+    enum CodingKeys: String, CodingKey { case eventBusArn = "EventBusArn", description = "Description", kmsKeyIdentifier = "KmsKeyIdentifier", deadLetterConfig = "DeadLetterConfig", logConfig = "LogConfig" }
+}
+
+/// botocore `DescribeEventBusRequest`.
+public struct DescribeEventBusRequest: Sendable, Codable, Equatable {
+    public var name: String?
+
+    public init(name: String? = nil) {
+        self.name = name
+    }
+
+    enum CodingKeys: String, CodingKey { case name = "Name" }
+}
+
+/// botocore `DescribeEventBusResponse`.
+public struct DescribeEventBusResponse: Sendable, Codable, Equatable {
+    public var name: String?
+    public var arn: String?
+    public var description: String?
+    public var kmsKeyIdentifier: String?
+    public var deadLetterConfig: DeadLetterConfig?
+    public var policy: String?
+    public var logConfig: LogConfig?
+    public var creationTime: Date?
+    public var lastModifiedTime: Date?
+
+    public init(name: String? = nil, arn: String? = nil, description: String? = nil, kmsKeyIdentifier: String? = nil, deadLetterConfig: DeadLetterConfig? = nil, policy: String? = nil, logConfig: LogConfig? = nil, creationTime: Date? = nil, lastModifiedTime: Date? = nil) {
+        self.name = name
+        self.arn = arn
+        self.description = description
+        self.kmsKeyIdentifier = kmsKeyIdentifier
+        self.deadLetterConfig = deadLetterConfig
+        self.policy = policy
+        self.logConfig = logConfig
+        self.creationTime = creationTime
+        self.lastModifiedTime = lastModifiedTime
+    }
+
+    enum CodingKeys: String, CodingKey { case name = "Name", arn = "Arn", description = "Description", kmsKeyIdentifier = "KmsKeyIdentifier", deadLetterConfig = "DeadLetterConfig", policy = "Policy", logConfig = "LogConfig", creationTime = "CreationTime", lastModifiedTime = "LastModifiedTime" }
+}
+
+/// botocore `ListEventBusesRequest`.
+public struct ListEventBusesRequest: Sendable, Codable, Equatable {
+    public var namePrefix: String?
+    public var nextToken: String?
+    public var limit: Int?
+
+    public init(namePrefix: String? = nil, nextToken: String? = nil, limit: Int? = nil) {
+        self.namePrefix = namePrefix
+        self.nextToken = nextToken
+        self.limit = limit
+    }
+
+    enum CodingKeys: String, CodingKey { case namePrefix = "NamePrefix", nextToken = "NextToken", limit = "Limit" }
+}
+
+/// botocore `ListEventBusesResponse`.
+public struct ListEventBusesResponse: Sendable, Codable, Equatable {
+    public var eventBuses: [EventBus]?
+    public var nextToken: String?
+
+    public init(eventBuses: [EventBus]? = nil, nextToken: String? = nil) {
+        self.eventBuses = eventBuses
+        self.nextToken = nextToken
+    }
+
+    enum CodingKeys: String, CodingKey { case eventBuses = "EventBuses", nextToken = "NextToken" }
+}
+
+/// botocore `EventBus`.
+public struct EventBus: Sendable, Codable, Equatable {
+    public var name: String?
+    public var arn: String?
+    public var description: String?
+    public var policy: String?
+    public var creationTime: Date?
+    public var lastModifiedTime: Date?
+
+    public init(name: String? = nil, arn: String? = nil, description: String? = nil, policy: String? = nil, creationTime: Date? = nil, lastModifiedTime: Date? = nil) {
+        self.name = name
+        self.arn = arn
+        self.description = description
+        self.policy = policy
+        self.creationTime = creationTime
+        self.lastModifiedTime = lastModifiedTime
+    }
+
+    enum CodingKeys: String, CodingKey { case name = "Name", arn = "Arn", description = "Description", policy = "Policy", creationTime = "CreationTime", lastModifiedTime = "LastModifiedTime" }
+}
+
+/// botocore `DeleteEventBusRequest`.
+public struct DeleteEventBusRequest: Sendable, Codable, Equatable {
+    public var name: String
+
+    public init(name: String) {
+        self.name = name
+    }
+
+    enum CodingKeys: String, CodingKey { case name = "Name" }
+}
