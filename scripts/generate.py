@@ -94,9 +94,24 @@ SERVICES = {
         "module": "SQS",
         "operations": [
             "CreateQueue", "GetQueueUrl", "ListQueues", "DeleteQueue", "PurgeQueue", "SendMessage",
-            "ReceiveMessage", "DeleteMessage", "GetQueueAttributes", "SetQueueAttributes",
+            "ReceiveMessage", "DeleteMessage", "GetQueueAttributes", "SetQueueAttributes", "SendMessageBatch",
+            "DeleteMessageBatch", "ChangeMessageVisibility", "ChangeMessageVisibilityBatch",
         ],
-        "errors": {"InvalidParameterValue": 400},
+        "errors": {"InvalidParameterValue": 400, "MissingParameter": 400},
+        # SQS answers JSON with the shape name, and in `x-amzn-query-error` the code its query
+        # protocol used, which boto3 reports (the model predates it and lacks them).
+        "query_codes": {
+            "QueueDoesNotExist": "AWS.SimpleQueueService.NonExistentQueue", "QueueNameExists": "QueueAlreadyExists",
+            "TooManyEntriesInBatchRequest": "AWS.SimpleQueueService.TooManyEntriesInBatchRequest",
+            "EmptyBatchRequest": "AWS.SimpleQueueService.EmptyBatchRequest",
+            "BatchEntryIdsNotDistinct": "AWS.SimpleQueueService.BatchEntryIdsNotDistinct",
+            "BatchRequestTooLong": "AWS.SimpleQueueService.BatchRequestTooLong",
+            "InvalidBatchEntryId": "AWS.SimpleQueueService.InvalidBatchEntryId",
+            "PurgeQueueInProgress": "AWS.SimpleQueueService.PurgeQueueInProgress",
+            "QueueDeletedRecently": "AWS.SimpleQueueService.QueueDeletedRecently",
+            "UnsupportedOperation": "AWS.SimpleQueueService.UnsupportedOperation",
+            "MessageNotInflight": "AWS.SimpleQueueService.MessageNotInflight",
+        },
     },
 }
 
@@ -156,6 +171,7 @@ class Generator:
         self.shapes = self.model["shapes"]
         self.operations = config["operations"]
         self.extra_errors = config.get("errors", {})
+        self.query_codes = config.get("query_codes")
         for op in self.operations:
             if op not in self.model["operations"]:
                 sys.exit(f"{service}: botocore has no operation {op}")
@@ -401,6 +417,15 @@ class Generator:
             out.append(f"        case {', '.join(cases)}: {status}")
         out.append("        }")
         out.append("    }")
+        if self.query_codes is not None:
+            out.append("")
+            out.append("    /// The code the query protocol used, sent in `x-amzn-query-error`.")
+            out.append("    public var queryCode: String {")
+            out.append("        switch self {")
+            for case, code, _, _ in errors:
+                out.append(f"        case .{case}: {swift_string(self.query_codes.get(code, code))}")
+            out.append("        }")
+            out.append("    }")
         out.append("}")
         return out
 

@@ -11,10 +11,14 @@ public protocol AWSServiceError: Error, Sendable, CustomStringConvertible {
     var httpStatus: Int { get }
     /// Whether the caller is at fault (`Sender`) or the service (`Receiver`), for query-protocol errors.
     var isSenderFault: Bool { get }
+    /// For a service that moved from the query protocol to JSON (SQS), the code it used to
+    /// answer, which clients read from `x-amzn-query-error`.
+    var queryCompatibleCode: String? { get }
 }
 
 extension AWSServiceError {
     public var isSenderFault: Bool { httpStatus < 500 }
+    public var queryCompatibleCode: String? { nil }
     public var description: String { "\(errorCode): \(message)" }
 }
 

@@ -86,7 +86,7 @@ public final class CloudCafeEngine: Sendable {
             }
         }
         sns = SNS(dispatcher: dispatcher, outbox: outbox, publicEndpoint: configuration.publicEndpoint, policyCheck: policyCheck)
-        sqs = SQS(ids: dispatcher.ids, publicEndpoint: configuration.publicEndpoint, policyCheck: policyCheck)
+        sqs = SQS(dispatcher: dispatcher, publicEndpoint: configuration.publicEndpoint, policyCheck: policyCheck)
         events = EventBridge(dispatcher: dispatcher)
         schedules = EventBridgeScheduler(dispatcher: dispatcher)
         authorizer = IAMAuthorizer(iam: iam, mode: configuration.iamMode)

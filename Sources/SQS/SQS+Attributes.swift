@@ -21,6 +21,21 @@ extension SQS {
             if name == "Policy", !value.isEmpty, policyCheck(value) != nil {
                 throw SQSError(code: .invalidAttributeValue, message: "Invalid value for the parameter Policy.")
             }
+            if name == "RedrivePolicy", !value.isEmpty { try checkRedrive(value) }
+        }
+    }
+
+    /// A `RedrivePolicy` must name an existing queue and a receive count from 1 to 1,000.
+    func checkRedrive(_ text: String) throws(SQSError) {
+        let invalid = { (reason: String) in SQSError(code: .invalidParameterValue, message: "Value \(text) for parameter RedrivePolicy is invalid. Reason: \(reason)") }
+        guard case .object? = try? JSONValue(parsing: text), let policy = try? JSONValue(parsing: text) else { throw invalid("Redrive policy is not a valid JSON map.") }
+        guard let targetText = policy["deadLetterTargetArn"]?.stringValue else { throw invalid("Redrive policy does not contain mandatory attribute: deadLetterTargetArn.") }
+        guard let count = policy["maxReceiveCount"].flatMap({ $0.intValue ?? $0.stringValue.flatMap { Int($0) } }) else {
+            throw invalid("Redrive policy does not contain mandatory attribute: maxReceiveCount.")
+        }
+        guard (1...1000).contains(count) else { throw invalid("Invalid value for maxReceiveCount: \(count), valid values are from 1 to 1000 both inclusive.") }
+        guard let target = ARN(targetText), queues[Key(region: target.region, name: target.resource)] != nil else {
+            throw invalid("Dead letter target does not exist.")
         }
     }
 

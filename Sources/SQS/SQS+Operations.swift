@@ -10,8 +10,15 @@ extension SQS {
 
     func createQueue(_ input: CreateQueueRequest, _ ctx: CallContext) throws(SQSError) -> CreateQueueResult {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
-        guard (1...80).contains(input.queueName.count), input.queueName.allSatisfy(allowed.contains) else {
+        let fifo = input.queueName.hasSuffix(".fifo")
+        let stem = fifo ? String(input.queueName.dropLast(5)) : input.queueName
+        guard (1...80).contains(input.queueName.count), !stem.isEmpty, stem.allSatisfy(allowed.contains) else {
             throw .invalid("Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length")
+        }
+        // A FIFO queue is named `….fifo` and created with FifoQueue true; neither goes without the other.
+        guard fifo == (input.attributes?["FifoQueue"] == "true") else {
+            throw .invalid(
+                "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.")
         }
         let key = Key(region: ctx.region, name: input.queueName)
         let attributes = input.attributes ?? [:]
@@ -48,72 +55,6 @@ extension SQS {
     func purge(_ input: PurgeQueueRequest, _ ctx: CallContext) throws(SQSError) -> EmptyShape {
         let k = try key(forURL: input.queueUrl, ctx)
         queues[k]?.messages = []
-        return EmptyShape()
-    }
-
-    func send(_ input: SendMessageRequest, _ ctx: CallContext) throws(SQSError) -> SendMessageResult {
-        let k = try key(forURL: input.queueUrl, ctx)
-        guard !input.messageBody.isEmpty, input.messageBody.utf8.count <= 262_144 else {
-            throw .invalid("One or more parameters are invalid. Reason: Message must be shorter than 262144 bytes.")
-        }
-        if let d = input.delaySeconds, !(0...900).contains(d) {
-            throw .invalid("Value \(d) for parameter DelaySeconds is invalid. Reason: must be between 0 and 900.")
-        }
-        guard let queue = queues[k] else { throw .noQueue() }
-        let attributes = input.messageAttributes ?? [:]
-        let message = QueuedMessage(
-            id: ids.uuid(), body: input.messageBody, md5: Self.md5(Data(input.messageBody.utf8)), attributes: attributes,
-            attributesMD5: attributes.isEmpty ? nil : Self.attributesMD5(attributes), sent: ctx.now, sender: ctx.caller.arn,
-            visibleAt: ctx.now.addingTimeInterval(input.delaySeconds.map(TimeInterval.init) ?? queue.delay))
-        queues[k]?.messages.append(message)
-        return SendMessageResult(md5OfMessageBody: message.md5, md5OfMessageAttributes: message.attributesMD5, messageId: message.id)
-    }
-
-    func receive(_ input: ReceiveMessageRequest, _ ctx: CallContext) throws(SQSError) -> ReceiveMessageResult {
-        let k = try key(forURL: input.queueUrl, ctx)
-        let count = input.maxNumberOfMessages ?? 1
-        guard (1...10).contains(count) else {
-            throw .invalid("Value \(count) for parameter MaxNumberOfMessages is invalid. Reason: must be between 1 and 10, if provided.")
-        }
-        guard var queue = queues[k] else { throw .noQueue() }
-        // Messages past their retention period are gone.
-        let retention = queue.retention
-        queue.messages.removeAll { ctx.now.timeIntervalSince($0.sent) > retention }
-        let timeout = input.visibilityTimeout.map(TimeInterval.init) ?? queue.visibilityTimeout
-        let wanted = Set((input.attributeNames ?? []) + (input.messageSystemAttributeNames ?? []))
-        var received: [Message] = []
-        for i in queue.messages.indices where received.count < count && queue.messages[i].visibleAt <= ctx.now {
-            queue.messages[i].receiveCount += 1
-            queue.messages[i].firstReceived = queue.messages[i].firstReceived ?? ctx.now
-            queue.messages[i].visibleAt = ctx.now.addingTimeInterval(timeout)
-            let receipt = ids.hex(32) + ids.hex(32)
-            queue.messages[i].receipt = receipt
-            let m = queue.messages[i]
-            var attrs: [String: String] = [:]
-            let all = wanted.contains("All")
-            if all || wanted.contains("ApproximateReceiveCount") { attrs["ApproximateReceiveCount"] = String(m.receiveCount) }
-            if all || wanted.contains("SentTimestamp") { attrs["SentTimestamp"] = String(Int64(m.sent.timeIntervalSince1970 * 1000)) }
-            if all || wanted.contains("SenderId") { attrs["SenderId"] = m.sender }
-            if all || wanted.contains("ApproximateFirstReceiveTimestamp") {
-                attrs["ApproximateFirstReceiveTimestamp"] = String(Int64((m.firstReceived ?? ctx.now).timeIntervalSince1970 * 1000))
-            }
-            let names = Set(input.messageAttributeNames ?? [])
-            let shown = names.contains("All") || names.contains(".*") ? m.attributes : m.attributes.filter { names.contains($0.key) }
-            received.append(
-                Message(
-                    messageId: m.id, receiptHandle: receipt, md5OfBody: m.md5, body: m.body, attributes: attrs.isEmpty ? nil : attrs,
-                    md5OfMessageAttributes: shown.isEmpty ? nil : Self.attributesMD5(shown), messageAttributes: shown.isEmpty ? nil : shown))
-        }
-        queues[k] = queue
-        return ReceiveMessageResult(messages: received.isEmpty ? nil : received)
-    }
-
-    func deleteMessage(_ input: DeleteMessageRequest, _ ctx: CallContext) throws(SQSError) -> EmptyShape {
-        let k = try key(forURL: input.queueUrl, ctx)
-        guard let i = queues[k]?.messages.firstIndex(where: { $0.receipt == input.receiptHandle }) else {
-            throw SQSError(code: .receiptHandleIsInvalid, message: "The input receipt handle \"\(input.receiptHandle)\" is not a valid receipt handle.")
-        }
-        queues[k]?.messages.remove(at: i)
         return EmptyShape()
     }
 

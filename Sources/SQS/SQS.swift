@@ -5,20 +5,25 @@ public import SQSAPI
 /// SQS: standard queues in memory, visibility on the virtual clock. CloudCafe needs them as
 /// dead-letter queues (EventBridge Scheduler) and clients may use them directly.
 public actor SQS {
-    struct Key: Hashable {
+    struct Key: Hashable, Codable {
         let region: String
         let name: String
     }
 
     var queues: [Key: Queue] = [:]
-    let ids: IDGenerator
+    let dispatcher: Dispatcher
+    var ids: IDGenerator { dispatcher.ids }
+    /// Receives waiting for a message (long polling), by queue.
+    var waiters: [Key: [String: CheckedContinuation<Void, Never>]] = [:]
     /// The daemon's own address, which queue URLs name.
     let publicEndpoint: String
     /// Why a queue policy is malformed, or nil; IAM's parser, so SQS need not import IAM.
     let policyCheck: @Sendable (String) -> String?
 
-    public init(ids: IDGenerator, publicEndpoint: String = "http://127.0.0.1:4566", policyCheck: @escaping @Sendable (String) -> String? = { _ in nil }) {
-        self.ids = ids
+    public init(
+        dispatcher: Dispatcher, publicEndpoint: String = "http://127.0.0.1:4566", policyCheck: @escaping @Sendable (String) -> String? = { _ in nil }
+    ) {
+        self.dispatcher = dispatcher
         self.publicEndpoint = publicEndpoint
         self.policyCheck = policyCheck
     }
@@ -45,6 +50,12 @@ extension SQS: AWSService {
                 model: SQSOperations.service, validationErrorCode: "ValidationException",
                 accessDenied: AccessDeniedStyle(code: "AccessDeniedException", httpStatus: 400),
                 unenforced: ["ReceiveMessageRequest.AttributeNames"],
+                agenda: [
+                    AgendaKind(Self.waitKind, priority: 2) { [self] item in
+                        if let w = try? item.payload(as: Wait.self) { await wake(w.key, w.id) }
+                        return nil
+                    }
+                ],
                 operations: [
                     implement(SQSOperations.createQueue, resource: { i, c in c.arn("sqs", i.queueName).description }) { try await $0.createQueue($1, $2) },
                     implement(SQSOperations.getQueueUrl, resource: { i, c in c.arn("sqs", i.queueName).description }) { try await $0.getQueueURL($1, $2) },
@@ -56,6 +67,17 @@ extension SQS: AWSService {
                         resourcePolicy: { sqs, i, c in await sqs.policy(forURL: i.queueUrl, c) }
                     ) { try await $0.send($1, $2) },
                     implement(SQSOperations.setQueueAttributes, resource: { i, c in queue(i.queueUrl, c) }) { try await $0.setAttributes($1, $2) },
+                    implement(
+                        SQSOperations.sendMessageBatch, action: "sqs:SendMessage", resource: { i, c in queue(i.queueUrl, c) },
+                        resourcePolicy: { sqs, i, c in await sqs.policy(forURL: i.queueUrl, c) }
+                    ) { try await $0.sendBatch($1, $2) },
+                    implement(SQSOperations.deleteMessageBatch, action: "sqs:DeleteMessage", resource: { i, c in queue(i.queueUrl, c) }) {
+                        try await $0.deleteBatch($1, $2)
+                    },
+                    implement(SQSOperations.changeMessageVisibility, resource: { i, c in queue(i.queueUrl, c) }) { try await $0.changeVisibility($1, $2) },
+                    implement(SQSOperations.changeMessageVisibilityBatch, action: "sqs:ChangeMessageVisibility", resource: { i, c in queue(i.queueUrl, c) }) {
+                        try await $0.changeVisibilityBatch($1, $2)
+                    },
                     implement(SQSOperations.receiveMessage, resource: { i, c in queue(i.queueUrl, c) }) { try await $0.receive($1, $2) },
                     implement(SQSOperations.deleteMessage, resource: { i, c in queue(i.queueUrl, c) }) { try await $0.deleteMessage($1, $2) },
                     implement(SQSOperations.getQueueAttributes, resource: { i, c in queue(i.queueUrl, c) }) { try await $0.attributes($1, $2) },
@@ -80,6 +102,11 @@ struct Queue: Sendable {
     var visibilityTimeout: TimeInterval { TimeInterval(attributes["VisibilityTimeout"].flatMap { Int($0) } ?? 30) }
     var retention: TimeInterval { TimeInterval(attributes["MessageRetentionPeriod"].flatMap { Int($0) } ?? 345_600) }
     var delay: TimeInterval { TimeInterval(attributes["DelaySeconds"].flatMap { Int($0) } ?? 0) }
+    var waitTime: Int { attributes["ReceiveMessageWaitTimeSeconds"].flatMap { Int($0) } ?? 0 }
+    var isFIFO: Bool { attributes["FifoQueue"] == "true" }
+    /// FIFO: deduplication ids seen in the last five minutes, with the message id they answered.
+    var recentIDs: [String: (messageID: String, sequence: String, at: Date)] = [:]
+    var sequence: UInt64 = 0
 }
 
 /// A message in a queue.
@@ -95,6 +122,9 @@ struct QueuedMessage: Sendable {
     var receiveCount = 0
     var firstReceived: Date?
     var receipt: String?
+    var groupID: String?
+    var deduplicationID: String?
+    var sequenceNumber: String?
 }
 
 /// SQS errors (JSON 1.0).
@@ -106,6 +136,7 @@ public struct SQSError: AWSServiceError {
     public let message: String
     public var errorCode: String { code.rawValue }
     public var httpStatus: Int { code.httpStatus }
+    public var queryCompatibleCode: String? { code.queryCode }
 
     static func noQueue() -> Self { .init(code: .queueDoesNotExist, message: "The specified queue does not exist.") }
     static func invalid(_ message: String) -> Self { .init(code: .invalidParameterValue, message: message) }

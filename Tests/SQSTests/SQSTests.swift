@@ -10,7 +10,7 @@ struct SQSTests {
     let client: AWSClient
 
     init() throws {
-        let sqs = SQS(ids: IDGenerator(seed: 1), publicEndpoint: "http://127.0.0.1:4599")
+        let sqs = SQS(dispatcher: dispatcher, publicEndpoint: "http://127.0.0.1:4599")
         try dispatcher.install(sqs.declarations)
         client = dispatcher.client(as: .root(account: "000000000000"), region: "us-east-1")
     }

@@ -24,6 +24,14 @@ public enum SQSOperations {
     public static let getQueueAttributes = OperationDescriptor<GetQueueAttributesRequest, GetQueueAttributesResult>(service: "sqs", name: "GetQueueAttributes")
     /// SetQueueAttributes.
     public static let setQueueAttributes = OperationDescriptor<SetQueueAttributesRequest, EmptyShape>(service: "sqs", name: "SetQueueAttributes")
+    /// SendMessageBatch.
+    public static let sendMessageBatch = OperationDescriptor<SendMessageBatchRequest, SendMessageBatchResult>(service: "sqs", name: "SendMessageBatch")
+    /// DeleteMessageBatch.
+    public static let deleteMessageBatch = OperationDescriptor<DeleteMessageBatchRequest, DeleteMessageBatchResult>(service: "sqs", name: "DeleteMessageBatch")
+    /// ChangeMessageVisibility.
+    public static let changeMessageVisibility = OperationDescriptor<ChangeMessageVisibilityRequest, EmptyShape>(service: "sqs", name: "ChangeMessageVisibility")
+    /// ChangeMessageVisibilityBatch.
+    public static let changeMessageVisibilityBatch = OperationDescriptor<ChangeMessageVisibilityBatchRequest, ChangeMessageVisibilityBatchResult>(service: "sqs", name: "ChangeMessageVisibilityBatch")
 
     /// The service's protocol, operations and shapes.
     public static let service = ServiceModel(
@@ -40,14 +48,34 @@ public enum SQSOperations {
             .init("DeleteMessage", method: "POST", requestURI: "/", input: "DeleteMessageRequest"),
             .init("GetQueueAttributes", method: "POST", requestURI: "/", input: "GetQueueAttributesRequest", output: "GetQueueAttributesResult"),
             .init("SetQueueAttributes", method: "POST", requestURI: "/", input: "SetQueueAttributesRequest"),
+            .init("SendMessageBatch", method: "POST", requestURI: "/", input: "SendMessageBatchRequest", output: "SendMessageBatchResult"),
+            .init("DeleteMessageBatch", method: "POST", requestURI: "/", input: "DeleteMessageBatchRequest", output: "DeleteMessageBatchResult"),
+            .init("ChangeMessageVisibility", method: "POST", requestURI: "/", input: "ChangeMessageVisibilityRequest"),
+            .init("ChangeMessageVisibilityBatch", method: "POST", requestURI: "/", input: "ChangeMessageVisibilityBatchRequest", output: "ChangeMessageVisibilityBatchResult"),
         ],
         shapes: [
             "AttributeNameList": .list("QueueAttributeName", flattened: true),
+            "BatchResultErrorEntry": .structure([.init("Id", "String"), .init("SenderFault", "Boolean"), .init("Code", "String"), .init("Message", "String")], required: ["Id", "SenderFault", "Code"]),
+            "BatchResultErrorEntryList": .list("BatchResultErrorEntry", flattened: true),
             "Binary": .blob(),
             "BinaryList": .list("Binary"),
+            "Boolean": .boolean,
             "BoxedInteger": .number(.integer),
+            "ChangeMessageVisibilityBatchRequest": .structure([.init("QueueUrl", "String"), .init("Entries", "ChangeMessageVisibilityBatchRequestEntryList")], required: ["QueueUrl", "Entries"]),
+            "ChangeMessageVisibilityBatchRequestEntry": .structure([.init("Id", "String"), .init("ReceiptHandle", "String"), .init("VisibilityTimeout", "NullableInteger")], required: ["Id", "ReceiptHandle"]),
+            "ChangeMessageVisibilityBatchRequestEntryList": .list("ChangeMessageVisibilityBatchRequestEntry", flattened: true),
+            "ChangeMessageVisibilityBatchResult": .structure([.init("Successful", "ChangeMessageVisibilityBatchResultEntryList"), .init("Failed", "BatchResultErrorEntryList")], required: ["Successful", "Failed"]),
+            "ChangeMessageVisibilityBatchResultEntry": .structure([.init("Id", "String")], required: ["Id"]),
+            "ChangeMessageVisibilityBatchResultEntryList": .list("ChangeMessageVisibilityBatchResultEntry", flattened: true),
+            "ChangeMessageVisibilityRequest": .structure([.init("QueueUrl", "String"), .init("ReceiptHandle", "String"), .init("VisibilityTimeout", "NullableInteger")], required: ["QueueUrl", "ReceiptHandle", "VisibilityTimeout"]),
             "CreateQueueRequest": .structure([.init("QueueName", "String"), .init("Attributes", "QueueAttributeMap"), .init("tags", "TagMap")], required: ["QueueName"]),
             "CreateQueueResult": .structure([.init("QueueUrl", "String")]),
+            "DeleteMessageBatchRequest": .structure([.init("QueueUrl", "String"), .init("Entries", "DeleteMessageBatchRequestEntryList")], required: ["QueueUrl", "Entries"]),
+            "DeleteMessageBatchRequestEntry": .structure([.init("Id", "String"), .init("ReceiptHandle", "String")], required: ["Id", "ReceiptHandle"]),
+            "DeleteMessageBatchRequestEntryList": .list("DeleteMessageBatchRequestEntry", flattened: true),
+            "DeleteMessageBatchResult": .structure([.init("Successful", "DeleteMessageBatchResultEntryList"), .init("Failed", "BatchResultErrorEntryList")], required: ["Successful", "Failed"]),
+            "DeleteMessageBatchResultEntry": .structure([.init("Id", "String")], required: ["Id"]),
+            "DeleteMessageBatchResultEntryList": .list("DeleteMessageBatchResultEntry", flattened: true),
             "DeleteMessageRequest": .structure([.init("QueueUrl", "String"), .init("ReceiptHandle", "String")], required: ["QueueUrl", "ReceiptHandle"]),
             "DeleteQueueRequest": .structure([.init("QueueUrl", "String")], required: ["QueueUrl"]),
             "GetQueueAttributesRequest": .structure([.init("QueueUrl", "String"), .init("AttributeNames", "AttributeNameList")], required: ["QueueUrl"]),
@@ -75,6 +103,12 @@ public enum SQSOperations {
             "QueueUrlList": .list("String", flattened: true),
             "ReceiveMessageRequest": .structure([.init("QueueUrl", "String"), .init("AttributeNames", "AttributeNameList"), .init("MessageSystemAttributeNames", "MessageSystemAttributeList"), .init("MessageAttributeNames", "MessageAttributeNameList"), .init("MaxNumberOfMessages", "NullableInteger"), .init("VisibilityTimeout", "NullableInteger"), .init("WaitTimeSeconds", "NullableInteger"), .init("ReceiveRequestAttemptId", "String")], required: ["QueueUrl"]),
             "ReceiveMessageResult": .structure([.init("Messages", "MessageList")]),
+            "SendMessageBatchRequest": .structure([.init("QueueUrl", "String"), .init("Entries", "SendMessageBatchRequestEntryList")], required: ["QueueUrl", "Entries"]),
+            "SendMessageBatchRequestEntry": .structure([.init("Id", "String"), .init("MessageBody", "String"), .init("DelaySeconds", "NullableInteger"), .init("MessageAttributes", "MessageBodyAttributeMap"), .init("MessageSystemAttributes", "MessageBodySystemAttributeMap"), .init("MessageDeduplicationId", "String"), .init("MessageGroupId", "String")], required: ["Id", "MessageBody"]),
+            "SendMessageBatchRequestEntryList": .list("SendMessageBatchRequestEntry", flattened: true),
+            "SendMessageBatchResult": .structure([.init("Successful", "SendMessageBatchResultEntryList"), .init("Failed", "BatchResultErrorEntryList")], required: ["Successful", "Failed"]),
+            "SendMessageBatchResultEntry": .structure([.init("Id", "String"), .init("MessageId", "String"), .init("MD5OfMessageBody", "String"), .init("MD5OfMessageAttributes", "String"), .init("MD5OfMessageSystemAttributes", "String"), .init("SequenceNumber", "String")], required: ["Id", "MessageId", "MD5OfMessageBody"]),
+            "SendMessageBatchResultEntryList": .list("SendMessageBatchResultEntry", flattened: true),
             "SendMessageRequest": .structure([.init("QueueUrl", "String"), .init("MessageBody", "String"), .init("DelaySeconds", "NullableInteger"), .init("MessageAttributes", "MessageBodyAttributeMap"), .init("MessageSystemAttributes", "MessageBodySystemAttributeMap"), .init("MessageDeduplicationId", "String"), .init("MessageGroupId", "String")], required: ["QueueUrl", "MessageBody"]),
             "SendMessageResult": .structure([.init("MD5OfMessageBody", "String"), .init("MD5OfMessageAttributes", "String"), .init("MD5OfMessageSystemAttributes", "String"), .init("MessageId", "String"), .init("SequenceNumber", "String")]),
             "SetQueueAttributesRequest": .structure([.init("QueueUrl", "String"), .init("Attributes", "QueueAttributeMap")], required: ["QueueUrl", "Attributes"]),
@@ -90,12 +124,20 @@ public enum SQSOperations {
 /// The errors Amazon Simple Queue Service answers these operations with: each
 /// code as the wire carries it, and its HTTP status.
 public enum SQSErrorCode: String, Sendable, CaseIterable {
+    /// botocore `BatchEntryIdsNotDistinct`
+    case batchEntryIdsNotDistinct = "BatchEntryIdsNotDistinct"
+    /// botocore `BatchRequestTooLong`
+    case batchRequestTooLong = "BatchRequestTooLong"
+    /// botocore `EmptyBatchRequest`
+    case emptyBatchRequest = "EmptyBatchRequest"
     /// botocore `InvalidAddress`
     case invalidAddress = "InvalidAddress"
     /// botocore `InvalidAttributeName`
     case invalidAttributeName = "InvalidAttributeName"
     /// botocore `InvalidAttributeValue`
     case invalidAttributeValue = "InvalidAttributeValue"
+    /// botocore `InvalidBatchEntryId`
+    case invalidBatchEntryId = "InvalidBatchEntryId"
     /// botocore `InvalidIdFormat`
     case invalidIdFormat = "InvalidIdFormat"
     /// botocore `InvalidMessageContents`
@@ -116,6 +158,8 @@ public enum SQSErrorCode: String, Sendable, CaseIterable {
     case kmsOptInRequired = "KmsOptInRequired"
     /// botocore `KmsThrottled`
     case kmsThrottled = "KmsThrottled"
+    /// botocore `MessageNotInflight`
+    case messageNotInflight = "MessageNotInflight"
     /// botocore `OverLimit`
     case overLimit = "OverLimit"
     /// botocore `PurgeQueueInProgress`
@@ -130,15 +174,54 @@ public enum SQSErrorCode: String, Sendable, CaseIterable {
     case receiptHandleIsInvalid = "ReceiptHandleIsInvalid"
     /// botocore `RequestThrottled`
     case requestThrottled = "RequestThrottled"
+    /// botocore `TooManyEntriesInBatchRequest`
+    case tooManyEntriesInBatchRequest = "TooManyEntriesInBatchRequest"
     /// botocore `UnsupportedOperation`
     case unsupportedOperation = "UnsupportedOperation"
     /// Not in the model; AWS answers with it.
     case invalidParameterValue = "InvalidParameterValue"
+    /// Not in the model; AWS answers with it.
+    case missingParameter = "MissingParameter"
 
     /// The HTTP status AWS answers with.
     public var httpStatus: Int {
         switch self {
-        case .invalidAddress, .invalidAttributeName, .invalidAttributeValue, .invalidIdFormat, .invalidMessageContents, .invalidSecurity, .kmsAccessDenied, .kmsDisabled, .kmsInvalidKeyUsage, .kmsInvalidState, .kmsNotFound, .kmsOptInRequired, .kmsThrottled, .overLimit, .purgeQueueInProgress, .queueDeletedRecently, .queueDoesNotExist, .queueNameExists, .receiptHandleIsInvalid, .requestThrottled, .unsupportedOperation, .invalidParameterValue: 400
+        case .batchEntryIdsNotDistinct, .batchRequestTooLong, .emptyBatchRequest, .invalidAddress, .invalidAttributeName, .invalidAttributeValue, .invalidBatchEntryId, .invalidIdFormat, .invalidMessageContents, .invalidSecurity, .kmsAccessDenied, .kmsDisabled, .kmsInvalidKeyUsage, .kmsInvalidState, .kmsNotFound, .kmsOptInRequired, .kmsThrottled, .messageNotInflight, .overLimit, .purgeQueueInProgress, .queueDeletedRecently, .queueDoesNotExist, .queueNameExists, .receiptHandleIsInvalid, .requestThrottled, .tooManyEntriesInBatchRequest, .unsupportedOperation, .invalidParameterValue, .missingParameter: 400
+        }
+    }
+
+    /// The code the query protocol used, sent in `x-amzn-query-error`.
+    public var queryCode: String {
+        switch self {
+        case .batchEntryIdsNotDistinct: "AWS.SimpleQueueService.BatchEntryIdsNotDistinct"
+        case .batchRequestTooLong: "AWS.SimpleQueueService.BatchRequestTooLong"
+        case .emptyBatchRequest: "AWS.SimpleQueueService.EmptyBatchRequest"
+        case .invalidAddress: "InvalidAddress"
+        case .invalidAttributeName: "InvalidAttributeName"
+        case .invalidAttributeValue: "InvalidAttributeValue"
+        case .invalidBatchEntryId: "AWS.SimpleQueueService.InvalidBatchEntryId"
+        case .invalidIdFormat: "InvalidIdFormat"
+        case .invalidMessageContents: "InvalidMessageContents"
+        case .invalidSecurity: "InvalidSecurity"
+        case .kmsAccessDenied: "KmsAccessDenied"
+        case .kmsDisabled: "KmsDisabled"
+        case .kmsInvalidKeyUsage: "KmsInvalidKeyUsage"
+        case .kmsInvalidState: "KmsInvalidState"
+        case .kmsNotFound: "KmsNotFound"
+        case .kmsOptInRequired: "KmsOptInRequired"
+        case .kmsThrottled: "KmsThrottled"
+        case .messageNotInflight: "AWS.SimpleQueueService.MessageNotInflight"
+        case .overLimit: "OverLimit"
+        case .purgeQueueInProgress: "AWS.SimpleQueueService.PurgeQueueInProgress"
+        case .queueDeletedRecently: "AWS.SimpleQueueService.QueueDeletedRecently"
+        case .queueDoesNotExist: "AWS.SimpleQueueService.NonExistentQueue"
+        case .queueNameExists: "QueueAlreadyExists"
+        case .receiptHandleIsInvalid: "ReceiptHandleIsInvalid"
+        case .requestThrottled: "RequestThrottled"
+        case .tooManyEntriesInBatchRequest: "AWS.SimpleQueueService.TooManyEntriesInBatchRequest"
+        case .unsupportedOperation: "AWS.SimpleQueueService.UnsupportedOperation"
+        case .invalidParameterValue: "InvalidParameterValue"
+        case .missingParameter: "MissingParameter"
         }
     }
 }

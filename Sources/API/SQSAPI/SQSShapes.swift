@@ -289,3 +289,207 @@ public struct SetQueueAttributesRequest: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey { case queueUrl = "QueueUrl", attributes = "Attributes" }
 }
+
+/// botocore `SendMessageBatchRequest`.
+public struct SendMessageBatchRequest: Sendable, Codable, Equatable {
+    public var queueUrl: String
+    public var entries: [SendMessageBatchRequestEntry]
+
+    public init(queueUrl: String, entries: [SendMessageBatchRequestEntry]) {
+        self.queueUrl = queueUrl
+        self.entries = entries
+    }
+
+    enum CodingKeys: String, CodingKey { case queueUrl = "QueueUrl", entries = "Entries" }
+}
+
+/// botocore `SendMessageBatchRequestEntry`.
+public struct SendMessageBatchRequestEntry: Sendable, Codable, Equatable {
+    public var id: String
+    public var messageBody: String
+    public var delaySeconds: Int?
+    public var messageAttributes: [String: MessageAttributeValue]?
+    public var messageSystemAttributes: [String: MessageSystemAttributeValue]?
+    public var messageDeduplicationId: String?
+    public var messageGroupId: String?
+
+    public init(id: String, messageBody: String, delaySeconds: Int? = nil, messageAttributes: [String: MessageAttributeValue]? = nil, messageSystemAttributes: [String: MessageSystemAttributeValue]? = nil, messageDeduplicationId: String? = nil, messageGroupId: String? = nil) {
+        self.id = id
+        self.messageBody = messageBody
+        self.delaySeconds = delaySeconds
+        self.messageAttributes = messageAttributes
+        self.messageSystemAttributes = messageSystemAttributes
+        self.messageDeduplicationId = messageDeduplicationId
+        self.messageGroupId = messageGroupId
+    }
+
+    enum CodingKeys: String, CodingKey { case id = "Id", messageBody = "MessageBody", delaySeconds = "DelaySeconds", messageAttributes = "MessageAttributes", messageSystemAttributes = "MessageSystemAttributes", messageDeduplicationId = "MessageDeduplicationId", messageGroupId = "MessageGroupId" }
+}
+
+/// botocore `SendMessageBatchResult`.
+public struct SendMessageBatchResult: Sendable, Codable, Equatable {
+    public var successful: [SendMessageBatchResultEntry]
+    public var failed: [BatchResultErrorEntry]
+
+    public init(successful: [SendMessageBatchResultEntry], failed: [BatchResultErrorEntry]) {
+        self.successful = successful
+        self.failed = failed
+    }
+
+    enum CodingKeys: String, CodingKey { case successful = "Successful", failed = "Failed" }
+}
+
+/// botocore `SendMessageBatchResultEntry`.
+public struct SendMessageBatchResultEntry: Sendable, Codable, Equatable {
+    public var id: String
+    public var messageId: String
+    public var md5OfMessageBody: String
+    public var md5OfMessageAttributes: String?
+    public var md5OfMessageSystemAttributes: String?
+    public var sequenceNumber: String?
+
+    public init(id: String, messageId: String, md5OfMessageBody: String, md5OfMessageAttributes: String? = nil, md5OfMessageSystemAttributes: String? = nil, sequenceNumber: String? = nil) {
+        self.id = id
+        self.messageId = messageId
+        self.md5OfMessageBody = md5OfMessageBody
+        self.md5OfMessageAttributes = md5OfMessageAttributes
+        self.md5OfMessageSystemAttributes = md5OfMessageSystemAttributes
+        self.sequenceNumber = sequenceNumber
+    }
+
+    enum CodingKeys: String, CodingKey { case id = "Id", messageId = "MessageId", md5OfMessageBody = "MD5OfMessageBody", md5OfMessageAttributes = "MD5OfMessageAttributes", md5OfMessageSystemAttributes = "MD5OfMessageSystemAttributes", sequenceNumber = "SequenceNumber" }
+}
+
+/// botocore `BatchResultErrorEntry`.
+public struct BatchResultErrorEntry: Sendable, Codable, Equatable {
+    public var id: String
+    public var senderFault: Bool
+    public var code: String
+    public var message: String?
+
+    public init(id: String, senderFault: Bool, code: String, message: String? = nil) {
+        self.id = id
+        self.senderFault = senderFault
+        self.code = code
+        self.message = message
+    }
+
+    enum CodingKeys: String, CodingKey { case id = "Id", senderFault = "SenderFault", code = "Code", message = "Message" }
+}
+
+/// botocore `DeleteMessageBatchRequest`.
+public struct DeleteMessageBatchRequest: Sendable, Codable, Equatable {
+    public var queueUrl: String
+    public var entries: [DeleteMessageBatchRequestEntry]
+
+    public init(queueUrl: String, entries: [DeleteMessageBatchRequestEntry]) {
+        self.queueUrl = queueUrl
+        self.entries = entries
+    }
+
+    enum CodingKeys: String, CodingKey { case queueUrl = "QueueUrl", entries = "Entries" }
+}
+
+/// botocore `DeleteMessageBatchRequestEntry`.
+public struct DeleteMessageBatchRequestEntry: Sendable, Codable, Equatable {
+    public var id: String
+    public var receiptHandle: String
+
+    public init(id: String, receiptHandle: String) {
+        self.id = id
+        self.receiptHandle = receiptHandle
+    }
+
+    enum CodingKeys: String, CodingKey { case id = "Id", receiptHandle = "ReceiptHandle" }
+}
+
+/// botocore `DeleteMessageBatchResult`.
+public struct DeleteMessageBatchResult: Sendable, Codable, Equatable {
+    public var successful: [DeleteMessageBatchResultEntry]
+    public var failed: [BatchResultErrorEntry]
+
+    public init(successful: [DeleteMessageBatchResultEntry], failed: [BatchResultErrorEntry]) {
+        self.successful = successful
+        self.failed = failed
+    }
+
+    enum CodingKeys: String, CodingKey { case successful = "Successful", failed = "Failed" }
+}
+
+/// botocore `DeleteMessageBatchResultEntry`.
+public struct DeleteMessageBatchResultEntry: Sendable, Codable, Equatable {
+    public var id: String
+
+    public init(id: String) {
+        self.id = id
+    }
+
+    enum CodingKeys: String, CodingKey { case id = "Id" }
+}
+
+/// botocore `ChangeMessageVisibilityRequest`.
+public struct ChangeMessageVisibilityRequest: Sendable, Codable, Equatable {
+    public var queueUrl: String
+    public var receiptHandle: String
+    public var visibilityTimeout: Int
+
+    public init(queueUrl: String, receiptHandle: String, visibilityTimeout: Int) {
+        self.queueUrl = queueUrl
+        self.receiptHandle = receiptHandle
+        self.visibilityTimeout = visibilityTimeout
+    }
+
+    enum CodingKeys: String, CodingKey { case queueUrl = "QueueUrl", receiptHandle = "ReceiptHandle", visibilityTimeout = "VisibilityTimeout" }
+}
+
+/// botocore `ChangeMessageVisibilityBatchRequest`.
+public struct ChangeMessageVisibilityBatchRequest: Sendable, Codable, Equatable {
+    public var queueUrl: String
+    public var entries: [ChangeMessageVisibilityBatchRequestEntry]
+
+    public init(queueUrl: String, entries: [ChangeMessageVisibilityBatchRequestEntry]) {
+        self.queueUrl = queueUrl
+        self.entries = entries
+    }
+
+    enum CodingKeys: String, CodingKey { case queueUrl = "QueueUrl", entries = "Entries" }
+}
+
+/// botocore `ChangeMessageVisibilityBatchRequestEntry`.
+public struct ChangeMessageVisibilityBatchRequestEntry: Sendable, Codable, Equatable {
+    public var id: String
+    public var receiptHandle: String
+    public var visibilityTimeout: Int?
+
+    public init(id: String, receiptHandle: String, visibilityTimeout: Int? = nil) {
+        self.id = id
+        self.receiptHandle = receiptHandle
+        self.visibilityTimeout = visibilityTimeout
+    }
+
+    enum CodingKeys: String, CodingKey { case id = "Id", receiptHandle = "ReceiptHandle", visibilityTimeout = "VisibilityTimeout" }
+}
+
+/// botocore `ChangeMessageVisibilityBatchResult`.
+public struct ChangeMessageVisibilityBatchResult: Sendable, Codable, Equatable {
+    public var successful: [ChangeMessageVisibilityBatchResultEntry]
+    public var failed: [BatchResultErrorEntry]
+
+    public init(successful: [ChangeMessageVisibilityBatchResultEntry], failed: [BatchResultErrorEntry]) {
+        self.successful = successful
+        self.failed = failed
+    }
+
+    enum CodingKeys: String, CodingKey { case successful = "Successful", failed = "Failed" }
+}
+
+/// botocore `ChangeMessageVisibilityBatchResultEntry`.
+public struct ChangeMessageVisibilityBatchResultEntry: Sendable, Codable, Equatable {
+    public var id: String
+
+    public init(id: String) {
+        self.id = id
+    }
+
+    enum CodingKeys: String, CodingKey { case id = "Id" }
+}

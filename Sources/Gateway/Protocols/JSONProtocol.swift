@@ -11,7 +11,11 @@ enum JSONCodec {
 
     static func error(_ error: any AWSServiceError, version: String? = "1.1") -> Response {
         let body = JSONValue.object([("__type", .string(error.errorCode)), ("message", .string(error.message))]).compact
-        return .body(body, contentType: contentType(version), status: .init(code: error.httpStatus))
+        var response = Response.body(body, contentType: contentType(version), status: .init(code: error.httpStatus))
+        if let code = error.queryCompatibleCode, let name = HTTPField.Name("x-amzn-query-error") {
+            response.headers[name] = "\(code);\(error.isSenderFault ? "Sender" : "Receiver")"
+        }
+        return response
     }
 }
 
