@@ -44,7 +44,9 @@ let package = Package(
         .target(
             name: "IAM", dependencies: ["CloudCafeCore", "IAMAPI", "STSAPI", .product(name: "Logging", package: "swift-log")],
             resources: [.copy("Resources/aws-managed-policies")], swiftSettings: settings),
-        .target(name: "CloudWatchLogs", dependencies: ["CloudCafeCore", "CloudWatchLogsAPI"], swiftSettings: settings),
+        .target(
+            name: "CloudWatchLogs", dependencies: ["CloudCafeCore", "CloudWatchLogsAPI", "LambdaAPI", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: settings),
         .target(name: "SSM", dependencies: ["CloudCafeCore", "SSMAPI"], swiftSettings: settings),
         .target(name: "SQS", dependencies: ["CloudCafeCore", "SQSAPI", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
         .target(
@@ -112,7 +114,8 @@ let package = Package(
             ], swiftSettings: settings),
         .testTarget(name: "SQSTests", dependencies: ["SQS", "SQSAPI", "CloudCafeCore"], swiftSettings: settings),
         .testTarget(name: "SSMTests", dependencies: ["SSM", "SSMAPI", "CloudCafeCore"], swiftSettings: settings),
-        .testTarget(name: "CloudWatchLogsTests", dependencies: ["CloudWatchLogs", "CloudWatchLogsAPI", "CloudCafeCore"], swiftSettings: settings),
+        .testTarget(
+            name: "CloudWatchLogsTests", dependencies: ["CloudWatchLogs", "CloudWatchLogsAPI", "CloudCafeCore", "Lambda", "IAM"], swiftSettings: settings),
         .testTarget(name: "IAMTests", dependencies: ["IAM", "CloudCafeCore"], swiftSettings: settings),
         .testTarget(name: "LambdaTests", dependencies: ["Lambda", "LambdaAPI", "CloudWatchLogs", "CloudWatchLogsAPI", "CloudCafeCore", "IAM", "IAMAPI"], swiftSettings: settings),
         .testTarget(

@@ -79,7 +79,8 @@ SERVICES = {
         "operations": [
             "CreateLogGroup", "CreateLogStream", "PutLogEvents", "GetLogEvents", "DescribeLogGroups",
             "DescribeLogStreams", "DeleteLogGroup", "DeleteLogStream", "PutRetentionPolicy",
-            "DeleteRetentionPolicy", "FilterLogEvents",
+            "DeleteRetentionPolicy", "FilterLogEvents", "TestMetricFilter", "PutMetricFilter", "DescribeMetricFilters",
+            "DeleteMetricFilter", "PutSubscriptionFilter", "DescribeSubscriptionFilters", "DeleteSubscriptionFilter",
         ],
     },
     "ssm": {

@@ -42,7 +42,7 @@ extension CloudWatchLogs {
         if input.logStreamNames != nil && input.logStreamNamePrefix != nil {
             throw .invalid("logStreamNames and logStreamNamePrefix are mutually exclusive")
         }
-        let pattern = try FilterPattern(input.filterPattern ?? "")
+        let pattern = try LogFilterPattern(input.filterPattern ?? "")
         let cutoff = retentionCutoff(g.name, ctx) ?? .min
         var found: [FilteredLogEvent] = []
         for stream in g.streams.values.sorted(by: { $0.name < $1.name }) {
@@ -70,50 +70,5 @@ extension CloudWatchLogs {
         let page = Array(found[start...].prefix(limit))
         let next = start + page.count < found.count ? "n/\(start + page.count)" : nil
         return FilterLogEventsResponse(events: page, nextToken: next)
-    }
-}
-
-/// CloudWatch Logs' filter pattern for unstructured events: terms that must all appear
-/// (`ERROR Failed`), quoted phrases (`"Failed to connect"`), `?a ?b` (any of), `-term` (none of).
-/// Case-sensitive, as AWS matches.
-struct FilterPattern {
-    var required: [String] = []
-    var anyOf: [String] = []
-    var excluded: [String] = []
-
-    init(_ text: String) throws(LogsError) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if trimmed.hasPrefix("{") || trimmed.hasPrefix("[") {
-            throw .invalid("CloudCafe does not support JSON or space-delimited filter patterns yet: \(text)")
-        }
-        var terms: [String] = []
-        var current = ""
-        var quoted = false
-        for c in trimmed {
-            if c == "\"" {
-                quoted.toggle()
-                continue
-            }
-            if c == " " && !quoted {
-                if !current.isEmpty { terms.append(current) }
-                current = ""
-            } else {
-                current.append(c)
-            }
-        }
-        if !current.isEmpty { terms.append(current) }
-        for t in terms {
-            if t.hasPrefix("?") && t.count > 1 {
-                anyOf.append(String(t.dropFirst()))
-            } else if t.hasPrefix("-") && t.count > 1 {
-                excluded.append(String(t.dropFirst()))
-            } else {
-                required.append(t)
-            }
-        }
-    }
-
-    func matches(_ message: String) -> Bool {
-        required.allSatisfy(message.contains) && (anyOf.isEmpty || anyOf.contains(where: message.contains)) && !excluded.contains(where: message.contains)
     }
 }

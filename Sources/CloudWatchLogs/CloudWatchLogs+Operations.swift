@@ -36,6 +36,9 @@ extension CloudWatchLogs {
             stream.events.append(contentsOf: input.logEvents.map { StoredEvent(timestamp: $0.timestamp, message: $0.message, ingestionTime: ingestion) })
             stream.lastIngestionTime = ingestion
         }
+        if let g = groups[GroupKey(region: ctx.region, name: input.logGroupName)], !g.subscriptionFilters.isEmpty {
+            deliverToSubscriptions(group: g, stream: input.logStreamName, events: input.logEvents, ctx: ctx)
+        }
         return PutLogEventsResponse(nextSequenceToken: nil)
     }
 

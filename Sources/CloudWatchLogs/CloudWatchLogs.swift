@@ -10,8 +10,9 @@ public actor CloudWatchLogs {
     }
 
     var groups: [GroupKey: StoredLogGroup] = [:]
+    let dispatcher: Dispatcher
 
-    public init() {}
+    public init(dispatcher: Dispatcher) { self.dispatcher = dispatcher }
 
     func group(_ name: String, _ ctx: CallContext) throws(LogsError) -> StoredLogGroup {
         guard let group = groups[GroupKey(region: ctx.region, name: name)] else { throw .groupNotFound() }
@@ -43,7 +44,7 @@ extension CloudWatchLogs: AWSService {
         return [
             ServiceDeclaration(
                 model: CloudWatchLogsOperations.service, validationErrorCode: "InvalidParameterException",
-                accessDenied: AccessDeniedStyle(code: "AccessDeniedException", httpStatus: 400),
+                accessDenied: AccessDeniedStyle(code: "AccessDeniedException", httpStatus: 400), calls: ["lambda"],
                 operations: [
                     implement(CloudWatchLogsOperations.createLogGroup, resource: { i, c in group(i.logGroupName, c) }) {
                         try await $0.createLogGroup($1, $2)
@@ -76,6 +77,23 @@ extension CloudWatchLogs: AWSService {
                     implement(CloudWatchLogsOperations.filterLogEvents, resource: { i, c in group(i.logGroupName ?? i.logGroupIdentifier ?? "*", c) }) {
                         try await $0.filterLogEvents($1, $2)
                     },
+                    implement(CloudWatchLogsOperations.testMetricFilter) { logs, i, _ in try await logs.testMetricFilter(i) },
+                    implement(CloudWatchLogsOperations.putMetricFilter, resource: { i, c in group(i.logGroupName, c) }) { try await $0.putMetricFilter($1, $2) },
+                    implement(CloudWatchLogsOperations.describeMetricFilters, resource: { i, c in group(i.logGroupName ?? "*", c) }) {
+                        try await $0.describeMetricFilters($1, $2)
+                    },
+                    implement(CloudWatchLogsOperations.deleteMetricFilter, resource: { i, c in group(i.logGroupName, c) }) {
+                        try await $0.deleteMetricFilter($1, $2)
+                    },
+                    implement(CloudWatchLogsOperations.putSubscriptionFilter, resource: { i, c in group(i.logGroupName, c) }) {
+                        try await $0.putSubscriptionFilter($1, $2)
+                    },
+                    implement(CloudWatchLogsOperations.describeSubscriptionFilters, resource: { i, c in group(i.logGroupName, c) }) {
+                        try await $0.describeSubscriptionFilters($1, $2)
+                    },
+                    implement(CloudWatchLogsOperations.deleteSubscriptionFilter, resource: { i, c in group(i.logGroupName, c) }) {
+                        try await $0.deleteSubscriptionFilter($1, $2)
+                    },
                 ])
         ]
     }
@@ -88,6 +106,8 @@ struct StoredLogGroup: Sendable {
     let creationTime: Int
     var retentionInDays: Int?
     var streams: [String: StoredLogStream] = [:]
+    var metricFilters: [String: StoredMetricFilter] = [:]
+    var subscriptionFilters: [String: StoredSubscriptionFilter] = [:]
 }
 
 /// A log stream: events in the order they were put.

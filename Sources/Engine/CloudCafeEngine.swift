@@ -71,7 +71,7 @@ public final class CloudCafeEngine: Sendable {
         cafeDatabase = try CafeDatabase(path: configuration.cafeDatabasePath)
         outbox = try MaildirOutbox(directory: configuration.outboxDirectory)
         iam = IAM(account: configuration.account, ids: dispatcher.ids)
-        logs = CloudWatchLogs()
+        logs = CloudWatchLogs(dispatcher: dispatcher)
         ssm = SSM()
         lambda = Lambda(
             dispatcher: dispatcher, handlers: CafeReport.handlers(cafeDatabasePath: configuration.cafeDatabasePath),

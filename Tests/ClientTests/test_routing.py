@@ -169,3 +169,49 @@ def test_sqs_targets_dead_letters_and_refused_targets(friday):
     events.create_event_bus(Name="custom")
     assert error_of(lambda: events.put_rule(Name="tick", EventBusName="custom", ScheduleExpression="rate(1 hour)"))[0:2] == (
         "ValidationException", "ScheduleExpression is supported only on the default event bus.")
+
+
+def test_log_filter_patterns_metric_and_subscription_filters(friday):
+    logs, lam = client(friday, "logs"), client(friday, "lambda")
+    matches = logs.test_metric_filter(
+        filterPattern="[ip, user, ..., status = 4*, bytes]",
+        logEventMessages=["127.0.0.1 frank GET /a 404 10", "127.0.0.1 frank GET /b 200 20", "10.0.0.2 ann GET /c 403 30"])["matches"]
+    assert [(m["eventNumber"], m["extractedValues"]["$ip"], m["extractedValues"]["$status"]) for m in matches] == [
+        (1, "127.0.0.1", "404"), (3, "10.0.0.2", "403")]
+    assert error_of(lambda: logs.test_metric_filter(filterPattern="ERROR:", logEventMessages=["x"]))[0:2] == (
+        "InvalidParameterException", "Invalid character(s) in term 'ERROR:'")
+
+    logs.create_log_group(logGroupName="/app/orders")
+    logs.create_log_stream(logGroupName="/app/orders", logStreamName="s1")
+    now = friday.api("GET", "/_cloudcafe/clock")["now"]
+    import datetime
+    millis = int(datetime.datetime.fromisoformat(now.replace("Z", "+00:00")).timestamp() * 1000)
+    lines = [json.dumps({"level": "error", "ms": 900, "drink": "latte"}), json.dumps({"level": "info", "ms": 20}), "plain ERROR line"]
+    logs.put_log_events(logGroupName="/app/orders", logStreamName="s1", logEvents=[{"timestamp": millis, "message": m} for m in lines])
+    found = logs.filter_log_events(logGroupName="/app/orders", filterPattern='{ $.level = "error" && $.ms > 500 }')["events"]
+    assert [e["message"] for e in found] == [lines[0]]
+
+    logs.put_metric_filter(logGroupName="/app/orders", filterName="errors", filterPattern="ERROR",
+                           metricTransformations=[{"metricName": "Errors", "metricNamespace": "Cafe", "metricValue": "1"}])
+    assert [f["filterName"] for f in logs.describe_metric_filters(logGroupName="/app/orders")["metricFilters"]] == ["errors"]
+
+    # A subscription filter sends matching events to a function, which runs (its log shows it).
+    lam.add_permission(FunctionName="salesAnalysisReportDataExtractor", StatementId="logs", Action="lambda:InvokeFunction",
+                       Principal="logs.amazonaws.com")
+    fn = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:salesAnalysisReportDataExtractor"
+    logs.put_subscription_filter(logGroupName="/app/orders", filterName="to-fn", filterPattern="ERROR", destinationArn=fn)
+    assert logs.describe_subscription_filters(logGroupName="/app/orders")["subscriptionFilters"][0]["destinationArn"] == fn
+
+    def starts():
+        try:
+            events = logs.filter_log_events(logGroupName="/aws/lambda/salesAnalysisReportDataExtractor", filterPattern="START")["events"]
+        except logs.exceptions.ResourceNotFoundException:
+            return 0
+        return len(events)
+
+    before = starts()
+    logs.put_log_events(logGroupName="/app/orders", logStreamName="s1", logEvents=[{"timestamp": millis + 1, "message": "INFO fine"}])
+    assert starts() == before
+    logs.put_log_events(logGroupName="/app/orders", logStreamName="s1", logEvents=[{"timestamp": millis + 2, "message": "ERROR broke"}])
+    friday.api("POST", "/_cloudcafe/clock", {"advance": "1s"})
+    assert starts() == before + 1

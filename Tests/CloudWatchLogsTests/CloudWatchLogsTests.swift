@@ -2,6 +2,8 @@ import CloudCafeCore
 import CloudWatchLogs
 import CloudWatchLogsAPI
 import Foundation
+import IAM
+import Lambda
 import Testing
 
 /// CloudWatch Logs in process, through the Dispatcher like any client, on a frozen clock.
@@ -12,7 +14,9 @@ struct CloudWatchLogsTests {
 
     init() throws {
         dispatcher = Dispatcher(clock: VirtualClock(start: start, rate: 0))
-        try dispatcher.install(CloudWatchLogs().declarations)
+        // Logs delivers subscription filters to Lambda, which runs as roles IAM knows: all must be there.
+        let lambda = Lambda(dispatcher: dispatcher, handlers: [:])
+        try dispatcher.install(CloudWatchLogs(dispatcher: dispatcher).declarations + lambda.declarations + IAM(account: "000000000000").declarations)
         client = dispatcher.client(as: .root(account: "000000000000"), region: "us-east-1")
     }
 

@@ -29,10 +29,11 @@ struct EnvironmentEcho: LambdaHandler {
 struct LambdaRuntimeTests {
     let dispatcher = Dispatcher(clock: VirtualClock(start: TimeText.instant("2026-11-28T20:00:00Z"), rate: 0))
     let lambda: Lambda
-    let logs = CloudWatchLogs()
+    let logs: CloudWatchLogs
     let root: AWSClient
 
     init() async throws {
+        logs = CloudWatchLogs(dispatcher: dispatcher)
         lambda = Lambda(dispatcher: dispatcher, handlers: ["sleeper.handler": Sleeper(), "echo.handler": EnvironmentEcho()])
         let iam = IAM(account: "000000000000")
         try dispatcher.install(lambda.declarations + logs.declarations + iam.declarations)

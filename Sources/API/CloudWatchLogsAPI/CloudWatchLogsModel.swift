@@ -26,6 +26,20 @@ public enum CloudWatchLogsOperations {
     public static let deleteRetentionPolicy = OperationDescriptor<DeleteRetentionPolicyRequest, EmptyShape>(service: "logs", name: "DeleteRetentionPolicy")
     /// FilterLogEvents.
     public static let filterLogEvents = OperationDescriptor<FilterLogEventsRequest, FilterLogEventsResponse>(service: "logs", name: "FilterLogEvents")
+    /// TestMetricFilter.
+    public static let testMetricFilter = OperationDescriptor<TestMetricFilterRequest, TestMetricFilterResponse>(service: "logs", name: "TestMetricFilter")
+    /// PutMetricFilter.
+    public static let putMetricFilter = OperationDescriptor<PutMetricFilterRequest, EmptyShape>(service: "logs", name: "PutMetricFilter")
+    /// DescribeMetricFilters.
+    public static let describeMetricFilters = OperationDescriptor<DescribeMetricFiltersRequest, DescribeMetricFiltersResponse>(service: "logs", name: "DescribeMetricFilters")
+    /// DeleteMetricFilter.
+    public static let deleteMetricFilter = OperationDescriptor<DeleteMetricFilterRequest, EmptyShape>(service: "logs", name: "DeleteMetricFilter")
+    /// PutSubscriptionFilter.
+    public static let putSubscriptionFilter = OperationDescriptor<PutSubscriptionFilterRequest, EmptyShape>(service: "logs", name: "PutSubscriptionFilter")
+    /// DescribeSubscriptionFilters.
+    public static let describeSubscriptionFilters = OperationDescriptor<DescribeSubscriptionFiltersRequest, DescribeSubscriptionFiltersResponse>(service: "logs", name: "DescribeSubscriptionFilters")
+    /// DeleteSubscriptionFilter.
+    public static let deleteSubscriptionFilter = OperationDescriptor<DeleteSubscriptionFilterRequest, EmptyShape>(service: "logs", name: "DeleteSubscriptionFilter")
 
     /// The service's protocol, operations and shapes.
     public static let service = ServiceModel(
@@ -43,19 +57,30 @@ public enum CloudWatchLogsOperations {
             .init("PutRetentionPolicy", method: "POST", requestURI: "/", input: "PutRetentionPolicyRequest"),
             .init("DeleteRetentionPolicy", method: "POST", requestURI: "/", input: "DeleteRetentionPolicyRequest"),
             .init("FilterLogEvents", method: "POST", requestURI: "/", input: "FilterLogEventsRequest", output: "FilterLogEventsResponse"),
+            .init("TestMetricFilter", method: "POST", requestURI: "/", input: "TestMetricFilterRequest", output: "TestMetricFilterResponse"),
+            .init("PutMetricFilter", method: "POST", requestURI: "/", input: "PutMetricFilterRequest"),
+            .init("DescribeMetricFilters", method: "POST", requestURI: "/", input: "DescribeMetricFiltersRequest", output: "DescribeMetricFiltersResponse"),
+            .init("DeleteMetricFilter", method: "POST", requestURI: "/", input: "DeleteMetricFilterRequest"),
+            .init("PutSubscriptionFilter", method: "POST", requestURI: "/", input: "PutSubscriptionFilterRequest"),
+            .init("DescribeSubscriptionFilters", method: "POST", requestURI: "/", input: "DescribeSubscriptionFiltersRequest", output: "DescribeSubscriptionFiltersResponse"),
+            .init("DeleteSubscriptionFilter", method: "POST", requestURI: "/", input: "DeleteSubscriptionFilterRequest"),
         ],
         shapes: [
             "AccountId": .string(min: 12, max: 12, pattern: #"^\d{12}$"#),
             "AccountIds": .list("AccountId", min: 0, max: 20),
+            "ApplyOnTransformedLogs": .boolean,
             "Arn": .string(),
             "BearerTokenAuthenticationEnabled": .boolean,
             "CreateLogGroupRequest": .structure([.init("logGroupName", "LogGroupName"), .init("kmsKeyId", "KmsKeyId"), .init("tags", "Tags"), .init("logGroupClass", "LogGroupClass"), .init("deletionProtectionEnabled", "DeletionProtectionEnabled")], required: ["logGroupName"]),
             "CreateLogStreamRequest": .structure([.init("logGroupName", "LogGroupName"), .init("logStreamName", "LogStreamName")], required: ["logGroupName", "logStreamName"]),
             "DataProtectionStatus": .string(enum: ["ACTIVATED", "DELETED", "ARCHIVED", "DISABLED"]),
             "Days": .number(.integer),
+            "DefaultValue": .number(.double),
             "DeleteLogGroupRequest": .structure([.init("logGroupName", "LogGroupName")], required: ["logGroupName"]),
             "DeleteLogStreamRequest": .structure([.init("logGroupName", "LogGroupName"), .init("logStreamName", "LogStreamName")], required: ["logGroupName", "logStreamName"]),
+            "DeleteMetricFilterRequest": .structure([.init("logGroupName", "LogGroupName"), .init("filterName", "FilterName")], required: ["logGroupName", "filterName"]),
             "DeleteRetentionPolicyRequest": .structure([.init("logGroupName", "LogGroupName")], required: ["logGroupName"]),
+            "DeleteSubscriptionFilterRequest": .structure([.init("logGroupName", "LogGroupName"), .init("filterName", "FilterName")], required: ["logGroupName", "filterName"]),
             "DeletionProtectionEnabled": .boolean,
             "Descending": .boolean,
             "DescribeLimit": .number(.integer, min: 1, max: 50),
@@ -64,6 +89,16 @@ public enum CloudWatchLogsOperations {
             "DescribeLogGroupsResponse": .structure([.init("logGroups", "LogGroups"), .init("nextToken", "NextToken")]),
             "DescribeLogStreamsRequest": .structure([.init("logGroupName", "LogGroupName"), .init("logGroupIdentifier", "LogGroupIdentifier"), .init("logStreamNamePrefix", "LogStreamName"), .init("orderBy", "OrderBy"), .init("descending", "Descending"), .init("nextToken", "NextToken"), .init("limit", "DescribeLimit")]),
             "DescribeLogStreamsResponse": .structure([.init("logStreams", "LogStreams"), .init("nextToken", "NextToken")]),
+            "DescribeMetricFiltersRequest": .structure([.init("logGroupName", "LogGroupName"), .init("filterNamePrefix", "FilterName"), .init("nextToken", "NextToken"), .init("limit", "DescribeLimit"), .init("metricName", "MetricName"), .init("metricNamespace", "MetricNamespace")]),
+            "DescribeMetricFiltersResponse": .structure([.init("metricFilters", "MetricFilters"), .init("nextToken", "NextToken")]),
+            "DescribeSubscriptionFiltersRequest": .structure([.init("logGroupName", "LogGroupName"), .init("filterNamePrefix", "FilterName"), .init("nextToken", "NextToken"), .init("limit", "DescribeLimit")], required: ["logGroupName"]),
+            "DescribeSubscriptionFiltersResponse": .structure([.init("subscriptionFilters", "SubscriptionFilters"), .init("nextToken", "NextToken")]),
+            "DestinationArn": .string(min: 1),
+            "Dimensions": .map(key: "DimensionsKey", value: "DimensionsValue"),
+            "DimensionsKey": .string(max: 255),
+            "DimensionsValue": .string(max: 255),
+            "Distribution": .string(enum: ["Random", "ByLogStream"]),
+            "EmitSystemFields": .list("SystemField"),
             "Entity": .structure([.init("keyAttributes", "EntityKeyAttributes"), .init("attributes", "EntityAttributes")]),
             "EntityAttributes": .map(key: "EntityAttributesKey", value: "EntityAttributesValue", min: 0, max: 10),
             "EntityAttributesKey": .string(min: 1, max: 256),
@@ -74,10 +109,14 @@ public enum CloudWatchLogsOperations {
             "EntityRejectionErrorType": .string(enum: ["InvalidEntity", "InvalidTypeValue", "InvalidKeyAttributes", "InvalidAttributes", "EntitySizeTooLarge", "UnsupportedLogGroupType", "MissingRequiredFields"]),
             "EventId": .string(),
             "EventMessage": .string(min: 1),
+            "EventNumber": .number(.long),
             "EventsLimit": .number(.integer, min: 1, max: 10000),
+            "ExtractedValues": .map(key: "Token", value: "Value"),
+            "FieldSelectionCriteria": .string(min: 0, max: 2000),
             "FilterCount": .number(.integer),
             "FilterLogEventsRequest": .structure([.init("logGroupName", "LogGroupName"), .init("logGroupIdentifier", "LogGroupIdentifier"), .init("logStreamNames", "InputLogStreamNames"), .init("logStreamNamePrefix", "LogStreamName"), .init("startTime", "Timestamp"), .init("endTime", "Timestamp"), .init("filterPattern", "FilterPattern"), .init("nextToken", "NextToken"), .init("limit", "EventsLimit"), .init("interleaved", "Interleaved"), .init("unmask", "Unmask")]),
             "FilterLogEventsResponse": .structure([.init("events", "FilteredLogEvents"), .init("searchedLogStreams", "SearchedLogStreams"), .init("nextToken", "NextToken")]),
+            "FilterName": .string(min: 1, max: 512, pattern: #"[^:*]*"#),
             "FilterPattern": .string(min: 0, max: 1024),
             "FilteredLogEvent": .structure([.init("logStreamName", "LogStreamName"), .init("timestamp", "Timestamp"), .init("message", "EventMessage"), .init("ingestionTime", "Timestamp"), .init("eventId", "EventId")]),
             "FilteredLogEvents": .list("FilteredLogEvent"),
@@ -102,25 +141,46 @@ public enum CloudWatchLogsOperations {
             "LogStreamName": .string(min: 1, max: 512, pattern: #"[^:*]*"#),
             "LogStreamSearchedCompletely": .boolean,
             "LogStreams": .list("LogStream"),
+            "MetricFilter": .structure([.init("filterName", "FilterName"), .init("filterPattern", "FilterPattern"), .init("metricTransformations", "MetricTransformations"), .init("creationTime", "Timestamp"), .init("logGroupName", "LogGroupName"), .init("applyOnTransformedLogs", "ApplyOnTransformedLogs"), .init("fieldSelectionCriteria", "FieldSelectionCriteria"), .init("emitSystemFieldDimensions", "EmitSystemFields")]),
+            "MetricFilterMatchRecord": .structure([.init("eventNumber", "EventNumber"), .init("eventMessage", "EventMessage"), .init("extractedValues", "ExtractedValues")]),
+            "MetricFilterMatches": .list("MetricFilterMatchRecord"),
+            "MetricFilters": .list("MetricFilter"),
+            "MetricName": .string(max: 255, pattern: #"[^:*$]*"#),
+            "MetricNamespace": .string(max: 255, pattern: #"[^:*$]*"#),
+            "MetricTransformation": .structure([.init("metricName", "MetricName"), .init("metricNamespace", "MetricNamespace"), .init("metricValue", "MetricValue"), .init("defaultValue", "DefaultValue"), .init("dimensions", "Dimensions"), .init("unit", "StandardUnit")], required: ["metricName", "metricNamespace", "metricValue"]),
+            "MetricTransformations": .list("MetricTransformation", min: 1, max: 1),
+            "MetricValue": .string(max: 100),
             "NextToken": .string(min: 1),
             "OrderBy": .string(enum: ["LogStreamName", "LastEventTime"]),
             "OutputLogEvent": .structure([.init("timestamp", "Timestamp"), .init("message", "EventMessage"), .init("ingestionTime", "Timestamp")]),
             "OutputLogEvents": .list("OutputLogEvent"),
             "PutLogEventsRequest": .structure([.init("logGroupName", "LogGroupName"), .init("logStreamName", "LogStreamName"), .init("logEvents", "InputLogEvents"), .init("sequenceToken", "SequenceToken"), .init("entity", "Entity")], required: ["logGroupName", "logStreamName", "logEvents"]),
             "PutLogEventsResponse": .structure([.init("nextSequenceToken", "SequenceToken"), .init("rejectedLogEventsInfo", "RejectedLogEventsInfo"), .init("rejectedEntityInfo", "RejectedEntityInfo")]),
+            "PutMetricFilterRequest": .structure([.init("logGroupName", "LogGroupName"), .init("filterName", "FilterName"), .init("filterPattern", "FilterPattern"), .init("metricTransformations", "MetricTransformations"), .init("applyOnTransformedLogs", "ApplyOnTransformedLogs"), .init("fieldSelectionCriteria", "FieldSelectionCriteria"), .init("emitSystemFieldDimensions", "EmitSystemFields")], required: ["logGroupName", "filterName", "filterPattern", "metricTransformations"]),
             "PutRetentionPolicyRequest": .structure([.init("logGroupName", "LogGroupName"), .init("retentionInDays", "Days")], required: ["logGroupName", "retentionInDays"]),
+            "PutSubscriptionFilterRequest": .structure([.init("logGroupName", "LogGroupName"), .init("filterName", "FilterName"), .init("filterPattern", "FilterPattern"), .init("destinationArn", "DestinationArn"), .init("roleArn", "RoleArn"), .init("distribution", "Distribution"), .init("applyOnTransformedLogs", "ApplyOnTransformedLogs"), .init("fieldSelectionCriteria", "FieldSelectionCriteria"), .init("emitSystemFields", "EmitSystemFields")], required: ["logGroupName", "filterName", "filterPattern", "destinationArn"]),
             "RejectedEntityInfo": .structure([.init("errorType", "EntityRejectionErrorType")], required: ["errorType"]),
             "RejectedLogEventsInfo": .structure([.init("tooNewLogEventStartIndex", "LogEventIndex"), .init("tooOldLogEventEndIndex", "LogEventIndex"), .init("expiredLogEventEndIndex", "LogEventIndex")]),
+            "RoleArn": .string(min: 1),
             "SearchedLogStream": .structure([.init("logStreamName", "LogStreamName"), .init("searchedCompletely", "LogStreamSearchedCompletely")]),
             "SearchedLogStreams": .list("SearchedLogStream"),
             "SequenceToken": .string(min: 1),
+            "StandardUnit": .string(enum: ["Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes", "Terabytes", "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits", "Percent", "Count", "Bytes/Second", "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second", "Bits/Second", "Kilobits/Second", "Megabits/Second", "Gigabits/Second", "Terabits/Second", "Count/Second", "None"]),
             "StartFromHead": .boolean,
             "StoredBytes": .number(.long, min: 0),
+            "SubscriptionFilter": .structure([.init("filterName", "FilterName"), .init("logGroupName", "LogGroupName"), .init("filterPattern", "FilterPattern"), .init("destinationArn", "DestinationArn"), .init("roleArn", "RoleArn"), .init("distribution", "Distribution"), .init("applyOnTransformedLogs", "ApplyOnTransformedLogs"), .init("creationTime", "Timestamp"), .init("fieldSelectionCriteria", "FieldSelectionCriteria"), .init("emitSystemFields", "EmitSystemFields")]),
+            "SubscriptionFilters": .list("SubscriptionFilter"),
+            "SystemField": .string(),
             "TagKey": .string(min: 1, max: 128, pattern: #"^([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$"#),
             "TagValue": .string(max: 256, pattern: #"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$"#),
             "Tags": .map(key: "TagKey", value: "TagValue", min: 1, max: 50),
+            "TestEventMessages": .list("EventMessage", min: 1, max: 50),
+            "TestMetricFilterRequest": .structure([.init("filterPattern", "FilterPattern"), .init("logEventMessages", "TestEventMessages")], required: ["filterPattern", "logEventMessages"]),
+            "TestMetricFilterResponse": .structure([.init("matches", "MetricFilterMatches")]),
             "Timestamp": .number(.long, min: 0),
+            "Token": .string(),
             "Unmask": .boolean,
+            "Value": .string(),
         ])
 }
 
@@ -129,6 +189,8 @@ public enum CloudWatchLogsOperations {
 public enum CloudWatchLogsErrorCode: String, Sendable, CaseIterable {
     /// botocore `DataAlreadyAcceptedException`
     case dataAlreadyAccepted = "DataAlreadyAcceptedException"
+    /// botocore `InvalidOperationException`
+    case invalidOperation = "InvalidOperationException"
     /// botocore `InvalidParameterException`
     case invalidParameter = "InvalidParameterException"
     /// botocore `InvalidSequenceTokenException`
@@ -151,7 +213,7 @@ public enum CloudWatchLogsErrorCode: String, Sendable, CaseIterable {
     /// The HTTP status AWS answers with.
     public var httpStatus: Int {
         switch self {
-        case .dataAlreadyAccepted, .invalidParameter, .invalidSequenceToken, .limitExceeded, .operationAborted, .resourceAlreadyExists, .resourceNotFound, .serviceUnavailable, .unrecognizedClient, .validation: 400
+        case .dataAlreadyAccepted, .invalidOperation, .invalidParameter, .invalidSequenceToken, .limitExceeded, .operationAborted, .resourceAlreadyExists, .resourceNotFound, .serviceUnavailable, .unrecognizedClient, .validation: 400
         }
     }
 }

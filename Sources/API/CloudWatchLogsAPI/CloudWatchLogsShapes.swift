@@ -434,3 +434,257 @@ public struct SearchedLogStream: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey { case logStreamName = "logStreamName", searchedCompletely = "searchedCompletely" }
 }
+
+/// botocore `TestMetricFilterRequest`.
+public struct TestMetricFilterRequest: Sendable, Codable, Equatable {
+    public var filterPattern: String
+    public var logEventMessages: [String]
+
+    public init(filterPattern: String, logEventMessages: [String]) {
+        self.filterPattern = filterPattern
+        self.logEventMessages = logEventMessages
+    }
+
+    enum CodingKeys: String, CodingKey { case filterPattern = "filterPattern", logEventMessages = "logEventMessages" }
+}
+
+/// botocore `TestMetricFilterResponse`.
+public struct TestMetricFilterResponse: Sendable, Codable, Equatable {
+    public var matches: [MetricFilterMatchRecord]?
+
+    public init(matches: [MetricFilterMatchRecord]? = nil) {
+        self.matches = matches
+    }
+
+    enum CodingKeys: String, CodingKey { case matches = "matches" }
+}
+
+/// botocore `MetricFilterMatchRecord`.
+public struct MetricFilterMatchRecord: Sendable, Codable, Equatable {
+    public var eventNumber: Int?
+    public var eventMessage: String?
+    public var extractedValues: [String: String]?
+
+    public init(eventNumber: Int? = nil, eventMessage: String? = nil, extractedValues: [String: String]? = nil) {
+        self.eventNumber = eventNumber
+        self.eventMessage = eventMessage
+        self.extractedValues = extractedValues
+    }
+
+    enum CodingKeys: String, CodingKey { case eventNumber = "eventNumber", eventMessage = "eventMessage", extractedValues = "extractedValues" }
+}
+
+/// botocore `PutMetricFilterRequest`.
+public struct PutMetricFilterRequest: Sendable, Codable, Equatable {
+    public var logGroupName: String
+    public var filterName: String
+    public var filterPattern: String
+    public var metricTransformations: [MetricTransformation]
+    public var applyOnTransformedLogs: Bool?
+    public var fieldSelectionCriteria: String?
+    public var emitSystemFieldDimensions: [String]?
+
+    public init(logGroupName: String, filterName: String, filterPattern: String, metricTransformations: [MetricTransformation], applyOnTransformedLogs: Bool? = nil, fieldSelectionCriteria: String? = nil, emitSystemFieldDimensions: [String]? = nil) {
+        self.logGroupName = logGroupName
+        self.filterName = filterName
+        self.filterPattern = filterPattern
+        self.metricTransformations = metricTransformations
+        self.applyOnTransformedLogs = applyOnTransformedLogs
+        self.fieldSelectionCriteria = fieldSelectionCriteria
+        self.emitSystemFieldDimensions = emitSystemFieldDimensions
+    }
+
+    enum CodingKeys: String, CodingKey { case logGroupName = "logGroupName", filterName = "filterName", filterPattern = "filterPattern", metricTransformations = "metricTransformations", applyOnTransformedLogs = "applyOnTransformedLogs", fieldSelectionCriteria = "fieldSelectionCriteria", emitSystemFieldDimensions = "emitSystemFieldDimensions" }
+}
+
+/// botocore `MetricTransformation`.
+public struct MetricTransformation: Sendable, Codable, Equatable {
+    public var metricName: String
+    public var metricNamespace: String
+    public var metricValue: String
+    public var defaultValue: Double?
+    public var dimensions: [String: String]?
+    public var unit: String?
+
+    public init(metricName: String, metricNamespace: String, metricValue: String, defaultValue: Double? = nil, dimensions: [String: String]? = nil, unit: String? = nil) {
+        self.metricName = metricName
+        self.metricNamespace = metricNamespace
+        self.metricValue = metricValue
+        self.defaultValue = defaultValue
+        self.dimensions = dimensions
+        self.unit = unit
+    }
+
+    enum CodingKeys: String, CodingKey { case metricName = "metricName", metricNamespace = "metricNamespace", metricValue = "metricValue", defaultValue = "defaultValue", dimensions = "dimensions", unit = "unit" }
+}
+
+/// botocore `DescribeMetricFiltersRequest`.
+public struct DescribeMetricFiltersRequest: Sendable, Codable, Equatable {
+    public var logGroupName: String?
+    public var filterNamePrefix: String?
+    public var nextToken: String?
+    public var limit: Int?
+    public var metricName: String?
+    public var metricNamespace: String?
+
+    public init(logGroupName: String? = nil, filterNamePrefix: String? = nil, nextToken: String? = nil, limit: Int? = nil, metricName: String? = nil, metricNamespace: String? = nil) {
+        self.logGroupName = logGroupName
+        self.filterNamePrefix = filterNamePrefix
+        self.nextToken = nextToken
+        self.limit = limit
+        self.metricName = metricName
+        self.metricNamespace = metricNamespace
+    }
+
+    enum CodingKeys: String, CodingKey { case logGroupName = "logGroupName", filterNamePrefix = "filterNamePrefix", nextToken = "nextToken", limit = "limit", metricName = "metricName", metricNamespace = "metricNamespace" }
+}
+
+/// botocore `DescribeMetricFiltersResponse`.
+public struct DescribeMetricFiltersResponse: Sendable, Codable, Equatable {
+    public var metricFilters: [MetricFilter]?
+    public var nextToken: String?
+
+    public init(metricFilters: [MetricFilter]? = nil, nextToken: String? = nil) {
+        self.metricFilters = metricFilters
+        self.nextToken = nextToken
+    }
+
+    enum CodingKeys: String, CodingKey { case metricFilters = "metricFilters", nextToken = "nextToken" }
+}
+
+/// botocore `MetricFilter`.
+public struct MetricFilter: Sendable, Codable, Equatable {
+    public var filterName: String?
+    public var filterPattern: String?
+    public var metricTransformations: [MetricTransformation]?
+    public var creationTime: Int?
+    public var logGroupName: String?
+    public var applyOnTransformedLogs: Bool?
+    public var fieldSelectionCriteria: String?
+    public var emitSystemFieldDimensions: [String]?
+
+    public init(filterName: String? = nil, filterPattern: String? = nil, metricTransformations: [MetricTransformation]? = nil, creationTime: Int? = nil, logGroupName: String? = nil, applyOnTransformedLogs: Bool? = nil, fieldSelectionCriteria: String? = nil, emitSystemFieldDimensions: [String]? = nil) {
+        self.filterName = filterName
+        self.filterPattern = filterPattern
+        self.metricTransformations = metricTransformations
+        self.creationTime = creationTime
+        self.logGroupName = logGroupName
+        self.applyOnTransformedLogs = applyOnTransformedLogs
+        self.fieldSelectionCriteria = fieldSelectionCriteria
+        self.emitSystemFieldDimensions = emitSystemFieldDimensions
+    }
+
+    enum CodingKeys: String, CodingKey { case filterName = "filterName", filterPattern = "filterPattern", metricTransformations = "metricTransformations", creationTime = "creationTime", logGroupName = "logGroupName", applyOnTransformedLogs = "applyOnTransformedLogs", fieldSelectionCriteria = "fieldSelectionCriteria", emitSystemFieldDimensions = "emitSystemFieldDimensions" }
+}
+
+/// botocore `DeleteMetricFilterRequest`.
+public struct DeleteMetricFilterRequest: Sendable, Codable, Equatable {
+    public var logGroupName: String
+    public var filterName: String
+
+    public init(logGroupName: String, filterName: String) {
+        self.logGroupName = logGroupName
+        self.filterName = filterName
+    }
+
+    enum CodingKeys: String, CodingKey { case logGroupName = "logGroupName", filterName = "filterName" }
+}
+
+/// botocore `PutSubscriptionFilterRequest`.
+public struct PutSubscriptionFilterRequest: Sendable, Codable, Equatable {
+    public var logGroupName: String
+    public var filterName: String
+    public var filterPattern: String
+    public var destinationArn: String
+    public var roleArn: String?
+    public var distribution: String?
+    public var applyOnTransformedLogs: Bool?
+    public var fieldSelectionCriteria: String?
+    public var emitSystemFields: [String]?
+
+    public init(logGroupName: String, filterName: String, filterPattern: String, destinationArn: String, roleArn: String? = nil, distribution: String? = nil, applyOnTransformedLogs: Bool? = nil, fieldSelectionCriteria: String? = nil, emitSystemFields: [String]? = nil) {
+        self.logGroupName = logGroupName
+        self.filterName = filterName
+        self.filterPattern = filterPattern
+        self.destinationArn = destinationArn
+        self.roleArn = roleArn
+        self.distribution = distribution
+        self.applyOnTransformedLogs = applyOnTransformedLogs
+        self.fieldSelectionCriteria = fieldSelectionCriteria
+        self.emitSystemFields = emitSystemFields
+    }
+
+    enum CodingKeys: String, CodingKey { case logGroupName = "logGroupName", filterName = "filterName", filterPattern = "filterPattern", destinationArn = "destinationArn", roleArn = "roleArn", distribution = "distribution", applyOnTransformedLogs = "applyOnTransformedLogs", fieldSelectionCriteria = "fieldSelectionCriteria", emitSystemFields = "emitSystemFields" }
+}
+
+/// botocore `DescribeSubscriptionFiltersRequest`.
+public struct DescribeSubscriptionFiltersRequest: Sendable, Codable, Equatable {
+    public var logGroupName: String
+    public var filterNamePrefix: String?
+    public var nextToken: String?
+    public var limit: Int?
+
+    public init(logGroupName: String, filterNamePrefix: String? = nil, nextToken: String? = nil, limit: Int? = nil) {
+        self.logGroupName = logGroupName
+        self.filterNamePrefix = filterNamePrefix
+        self.nextToken = nextToken
+        self.limit = limit
+    }
+
+    enum CodingKeys: String, CodingKey { case logGroupName = "logGroupName", filterNamePrefix = "filterNamePrefix", nextToken = "nextToken", limit = "limit" }
+}
+
+/// botocore `DescribeSubscriptionFiltersResponse`.
+public struct DescribeSubscriptionFiltersResponse: Sendable, Codable, Equatable {
+    public var subscriptionFilters: [SubscriptionFilter]?
+    public var nextToken: String?
+
+    public init(subscriptionFilters: [SubscriptionFilter]? = nil, nextToken: String? = nil) {
+        self.subscriptionFilters = subscriptionFilters
+        self.nextToken = nextToken
+    }
+
+    enum CodingKeys: String, CodingKey { case subscriptionFilters = "subscriptionFilters", nextToken = "nextToken" }
+}
+
+/// botocore `SubscriptionFilter`.
+public struct SubscriptionFilter: Sendable, Codable, Equatable {
+    public var filterName: String?
+    public var logGroupName: String?
+    public var filterPattern: String?
+    public var destinationArn: String?
+    public var roleArn: String?
+    public var distribution: String?
+    public var applyOnTransformedLogs: Bool?
+    public var creationTime: Int?
+    public var fieldSelectionCriteria: String?
+    public var emitSystemFields: [String]?
+
+    public init(filterName: String? = nil, logGroupName: String? = nil, filterPattern: String? = nil, destinationArn: String? = nil, roleArn: String? = nil, distribution: String? = nil, applyOnTransformedLogs: Bool? = nil, creationTime: Int? = nil, fieldSelectionCriteria: String? = nil, emitSystemFields: [String]? = nil) {
+        self.filterName = filterName
+        self.logGroupName = logGroupName
+        self.filterPattern = filterPattern
+        self.destinationArn = destinationArn
+        self.roleArn = roleArn
+        self.distribution = distribution
+        self.applyOnTransformedLogs = applyOnTransformedLogs
+        self.creationTime = creationTime
+        self.fieldSelectionCriteria = fieldSelectionCriteria
+        self.emitSystemFields = emitSystemFields
+    }
+
+    enum CodingKeys: String, CodingKey { case filterName = "filterName", logGroupName = "logGroupName", filterPattern = "filterPattern", destinationArn = "destinationArn", roleArn = "roleArn", distribution = "distribution", applyOnTransformedLogs = "applyOnTransformedLogs", creationTime = "creationTime", fieldSelectionCriteria = "fieldSelectionCriteria", emitSystemFields = "emitSystemFields" }
+}
+
+/// botocore `DeleteSubscriptionFilterRequest`.
+public struct DeleteSubscriptionFilterRequest: Sendable, Codable, Equatable {
+    public var logGroupName: String
+    public var filterName: String
+
+    public init(logGroupName: String, filterName: String) {
+        self.logGroupName = logGroupName
+        self.filterName = filterName
+    }
+
+    enum CodingKeys: String, CodingKey { case logGroupName = "logGroupName", filterName = "filterName" }
+}
