@@ -53,7 +53,11 @@ let package = Package(
             name: "Lambda", dependencies: ["CloudCafeCore", "LambdaAPI", "CloudWatchLogsAPI", "STSAPI", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: settings),
         .target(
-            name: "SNS", dependencies: ["CloudCafeCore", "SNSAPI", "LambdaAPI", "SQSAPI", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
+            name: "SNS",
+            dependencies: [
+                "CloudCafeCore", "SNSAPI", "LambdaAPI", "SQSAPI", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ], swiftSettings: settings),
         .target(
             name: "EventBridge",
             dependencies: [

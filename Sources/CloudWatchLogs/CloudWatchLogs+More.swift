@@ -48,17 +48,18 @@ extension CloudWatchLogs {
         for stream in g.streams.values.sorted(by: { $0.name < $1.name }) {
             if let names = input.logStreamNames, !names.contains(stream.name) { continue }
             if let prefix = input.logStreamNamePrefix, !stream.name.hasPrefix(prefix) { continue }
-            for (i, e) in stream.events.enumerated() where e.timestamp >= cutoff {
+            for e in stream.events where e.timestamp >= cutoff {
                 if let s = input.startTime, e.timestamp < s { continue }
                 if let end = input.endTime, e.timestamp > end { continue }
                 guard pattern.matches(e.message) else { continue }
                 found.append(
                     FilteredLogEvent(
                         logStreamName: stream.name, timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime,
-                        eventId: String(format: "%020lld%08d", e.timestamp, i)))
+                        eventId: String(format: "%020lld%036lld", e.timestamp, e.sequence)))
             }
         }
-        found.sort { ($0.timestamp ?? 0, $0.logStreamName ?? "", $0.eventId ?? "") < ($1.timestamp ?? 0, $1.logStreamName ?? "", $1.eventId ?? "") }
+        // Time order; equal timestamps in the order they were put (the id ends with it).
+        found.sort { ($0.timestamp ?? 0, $0.eventId ?? "") < ($1.timestamp ?? 0, $1.eventId ?? "") }
         var start = 0
         if let token = input.nextToken {
             guard token.hasPrefix("n/"), let n = Int(token.dropFirst(2)), (0...found.count).contains(n) else {

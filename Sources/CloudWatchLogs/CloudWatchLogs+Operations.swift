@@ -30,12 +30,18 @@ extension CloudWatchLogs {
         }
         let ingestion = ctx.now.epochMillis
         let cutoff = retentionCutoff(input.logGroupName, ctx)
+        let key = GroupKey(region: ctx.region, name: input.logGroupName)
+        let first = groups[key]?.nextSequence ?? 0
         try modifyStream(input.logGroupName, input.logStreamName, ctx) { (stream: inout StoredLogStream) throws(LogsError) in
             // Events past the group's retention are deleted, as CloudWatch Logs expires them.
             if let cutoff, let first = stream.events.first, first.timestamp < cutoff { stream.events.removeAll { $0.timestamp < cutoff } }
-            stream.events.append(contentsOf: input.logEvents.map { StoredEvent(timestamp: $0.timestamp, message: $0.message, ingestionTime: ingestion) })
+            stream.events.append(
+                contentsOf: input.logEvents.enumerated().map {
+                    StoredEvent(timestamp: $1.timestamp, message: $1.message, ingestionTime: ingestion, sequence: first + $0)
+                })
             stream.lastIngestionTime = ingestion
         }
+        groups[key]?.nextSequence = first + input.logEvents.count
         if let g = groups[GroupKey(region: ctx.region, name: input.logGroupName)], !g.subscriptionFilters.isEmpty {
             deliverToSubscriptions(group: g, stream: input.logStreamName, events: input.logEvents, ctx: ctx)
         }

@@ -107,6 +107,8 @@ struct StoredLogGroup: Sendable {
     var retentionInDays: Int?
     var streams: [String: StoredLogStream] = [:]
     var metricFilters: [String: StoredMetricFilter] = [:]
+    /// The next event's ingestion sequence.
+    var nextSequence = 0
     var subscriptionFilters: [String: StoredSubscriptionFilter] = [:]
 }
 
@@ -123,6 +125,9 @@ struct StoredEvent: Sendable {
     let timestamp: Int
     let message: String
     let ingestionTime: Int
+    /// The order it was put in, across the group: events with equal timestamps come back in
+    /// it, and it makes the event's id stable whatever retention removes.
+    var sequence = 0
 }
 
 extension Date {

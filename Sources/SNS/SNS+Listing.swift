@@ -28,13 +28,18 @@ extension SNS {
         let t = try topic(input.topicArn)
         let subs = subscriptions.values.filter { $0.topicArn == t.arn }
         let policy = t.effectivePolicy
-        return GetTopicAttributesResponse(attributes: [
+        var attributes = [
             "TopicArn": t.arn.description, "Owner": t.owner, "DisplayName": t.displayName, "Policy": policy,
             "SubscriptionsConfirmed": String(subs.filter(\.isConfirmed).count),
             "SubscriptionsPending": String(subs.filter { !$0.isConfirmed }.count), "SubscriptionsDeleted": "0",
             "EffectiveDeliveryPolicy":
                 #"{"http":{"defaultHealthyRetryPolicy":{"minDelayTarget":20,"maxDelayTarget":20,"numRetries":3,"numMaxDelayRetries":0,"numNoDelayRetries":0,"numMinDelayRetries":0,"backoffFunction":"linear"},"disableSubscriptionOverrides":false,"defaultRequestPolicy":{"headerContentType":"text/plain; charset=UTF-8"}}}"#,
-        ])
+        ]
+        if t.isFIFO {
+            attributes["FifoTopic"] = "true"
+            attributes["ContentBasedDeduplication"] = t.contentBasedDeduplication ? "true" : "false"
+        }
+        return GetTopicAttributesResponse(attributes: attributes)
     }
 
     func listSubscriptions(topic topicArn: String?, token: String?, _ ctx: CallContext) throws(SNSError) -> ([SNSAPI.Subscription], String?) {

@@ -7,12 +7,24 @@ extension SNS {
 
     func createTopic(_ input: CreateTopicInput, _ ctx: CallContext) throws(SNSError) -> CreateTopicResponse {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
-        guard (1...256).contains(input.name.count), input.name.allSatisfy(allowed.contains) else {
-            throw .invalidParameter("Invalid parameter: Topic Name")
+        let fifo = input.attributes?["FifoTopic"] == "true"
+        let stem = fifo && input.name.hasSuffix(".fifo") ? String(input.name.dropLast(5)) : input.name
+        guard (1...256).contains(input.name.count), !stem.isEmpty, stem.allSatisfy(allowed.contains) else {
+            throw .invalidParameter(
+                fifo
+                    ? "Invalid parameter: Fifo Topic names must end with .fifo and must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long."
+                    : "Invalid parameter: Topic Name")
+        }
+        if fifo, !input.name.hasSuffix(".fifo") {
+            throw .invalidParameter(
+                "Invalid parameter: Fifo Topic names must end with .fifo and must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long."
+            )
         }
         let arn = ctx.arn("sns", input.name)
         if topics[arn] == nil {
             var topic = Topic(arn: arn, displayName: input.attributes?["DisplayName"] ?? "", owner: ctx.account)
+            topic.isFIFO = fifo
+            topic.contentBasedDeduplication = input.attributes?["ContentBasedDeduplication"] == "true"
             try addTags(input.tags ?? [], to: &topic)
             topics[arn] = topic
         } else if let name = input.attributes?["DisplayName"], topics[arn]?.displayName != name {
@@ -58,6 +70,14 @@ extension SNS {
             guard Self.isEmailAddress(endpoint) else { throw .invalidParameter("Invalid parameter: Email address") }
         }
         if proto == "sqs", ARN(endpoint)?.service != "sqs" { throw .invalidParameter("Invalid parameter: SQS endpoint ARN") }
+        // FIFO topics deliver to FIFO queues only; FIFO queues take only FIFO topics.
+        if t.isFIFO, proto != "sqs" { throw .invalidParameter("Invalid parameter: Invalid protocol type: \(proto)") }
+        if proto == "sqs", endpoint.hasSuffix(".fifo") != t.isFIFO {
+            throw .invalidParameter(
+                t.isFIFO
+                    ? "Invalid parameter: Invalid parameter: Endpoint Reason: Please use FIFO SQS queue"
+                    : "Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics")
+        }
         let settings = try Self.subscriptionSettings(input.attributes ?? [:])
         guard t.arn.region == ctx.region else { throw .invalidParameter("Invalid parameter: TopicArn") }
         // Subscribing the same endpoint again returns the existing subscription.

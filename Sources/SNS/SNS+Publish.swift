@@ -1,4 +1,5 @@
 import CloudCafeCore
+import Crypto
 import Foundation
 import LambdaAPI
 import Logging
@@ -23,7 +24,34 @@ extension SNS {
         }
         try Self.checkAttributes(input.messageAttributes)
         let messages = try Self.messagesByProtocol(input)
+        var sequence: String?
+        var deduplicationID: String?
+        if t.isFIFO {
+            guard let group = input.messageGroupId, !group.isEmpty else {
+                throw .invalidParameter("Invalid parameter: The MessageGroupId parameter is required for FIFO topics")
+            }
+            _ = group
+            deduplicationID = input.messageDeduplicationId
+            if deduplicationID == nil, t.contentBasedDeduplication {
+                deduplicationID = SHA256.hash(data: Data(input.message.utf8)).map { String(format: "%02x", $0) }.joined()
+            }
+            guard let id = deduplicationID else {
+                throw .invalidParameter(
+                    "Invalid parameter: The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly")
+            }
+            var topic = t
+            topic.recentIDs = topic.recentIDs.filter { ctx.now.timeIntervalSince($0.value.at) < 300 }
+            if let seen = topic.recentIDs[id] {
+                // A duplicate within five minutes is acknowledged as the original, and not delivered again.
+                topics[t.arn] = topic
+                return PublishResponse(messageId: seen.messageID, sequenceNumber: seen.sequence)
+            }
+            topic.sequence += 1
+            sequence = String(format: "%020llu", topic.sequence)
+            topics[t.arn] = topic
+        }
         let messageID = dispatcher.ids.uuid()
+        if let id = deduplicationID, let sequence { topics[t.arn]?.recentIDs[id] = (messageID, sequence, ctx.now) }
         for sub in subscriptions.values.sorted(by: { $0.arn.description < $1.arn.description }) where sub.topicArn == t.arn && sub.isConfirmed {
             guard Self.accepts(sub.filter, message: input.message, attributes: input.messageAttributes) else { continue }
             var input = input
@@ -60,12 +88,12 @@ extension SNS {
                     }
                 }
             case "sqs":
-                deliverToQueue(t, sub, input, messageID: messageID, ctx)
+                deliverToQueue(t, sub, input, messageID: messageID, deduplicationID: deduplicationID, ctx)
             default:
                 break
             }
         }
-        return PublishResponse(messageId: messageID)
+        return PublishResponse(messageId: messageID, sequenceNumber: sequence)
     }
 
     /// With `MessageStructure` `json`, the message for each protocol (`default` for the rest).
@@ -82,10 +110,10 @@ extension SNS {
 
     /// Sends to a queue as SNS does, as itself for the topic: the queue's policy decides.
     /// Raw delivery sends the message and its attributes; otherwise the JSON notification.
-    func deliverToQueue(_ t: Topic, _ sub: Subscription, _ input: PublishInput, messageID: String, _ ctx: CallContext) {
+    func deliverToQueue(_ t: Topic, _ sub: Subscription, _ input: PublishInput, messageID: String, deduplicationID: String?, _ ctx: CallContext) {
         guard let queue = ARN(sub.endpoint) else { return }
         let url = "https://sqs.\(queue.region).amazonaws.com/\(queue.account)/\(queue.resource)"
-        let request: SendMessageRequest
+        var request: SendMessageRequest
         if sub.rawMessageDelivery {
             let attributes = input.messageAttributes?.mapValues {
                 SQSAPI.MessageAttributeValue(stringValue: $0.stringValue, binaryValue: $0.binaryValue, dataType: $0.dataType)
@@ -103,11 +131,17 @@ extension SNS {
             if let attributes = input.messageAttributes, !attributes.isEmpty { members.append(("MessageAttributes", Self.notificationAttributes(attributes))) }
             request = SendMessageRequest(queueUrl: url, messageBody: JSONValue.object(members).compact)
         }
+        if t.isFIFO {
+            // The queue keeps the topic's order and deduplication.
+            request.messageGroupId = input.messageGroupId
+            request.messageDeduplicationId = deduplicationID
+        }
         let sns = dispatcher.client(as: .service("sns.amazonaws.com"), region: queue.region, sourceArn: t.arn.description, causeID: messageID)
         let endpoint = sub.endpoint
+        let send = request
         dispatcher.work.spawn {
             do {
-                _ = try await sns.send(SQSOperations.sendMessage, request)
+                _ = try await sns.send(SQSOperations.sendMessage, send)
             } catch {
                 Logger(label: "cloudcafe.sns").warning("sqs delivery failed", metadata: ["subscription": "\(endpoint)", "error": "\(error)"])
             }

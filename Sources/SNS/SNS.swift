@@ -112,6 +112,12 @@ struct Topic: Sendable {
     var tags: [String: String] = [:]
     /// The topic's access policy; nil is SNS's default (the owner's account only).
     var policy: String?
+    /// FIFO topics: ordered per message group, deduplicated for five minutes, to FIFO queues only.
+    var isFIFO = false
+    var contentBasedDeduplication = false
+    /// FIFO: deduplication ids seen in the last five minutes, with what they were answered.
+    var recentIDs: [String: (messageID: String, sequence: String, at: Date)] = [:]
+    var sequence: UInt64 = 0
 
     /// The access policy IAM evaluates for calls on this topic.
     var effectivePolicy: String {

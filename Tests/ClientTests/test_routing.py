@@ -215,3 +215,30 @@ def test_log_filter_patterns_metric_and_subscription_filters(friday):
     logs.put_log_events(logGroupName="/app/orders", logStreamName="s1", logEvents=[{"timestamp": millis + 2, "message": "ERROR broke"}])
     friday.api("POST", "/_cloudcafe/clock", {"advance": "1s"})
     assert starts() == before + 1
+
+
+def test_fifo_topics_deliver_in_order_to_fifo_queues_once(friday):
+    sns, sqs = client(friday, "sns"), client(friday, "sqs")
+    assert error_of(lambda: sns.create_topic(Name="orders", Attributes={"FifoTopic": "true"}))[0] == "InvalidParameter"
+    topic = sns.create_topic(Name="orders.fifo", Attributes={"FifoTopic": "true", "ContentBasedDeduplication": "true"})["TopicArn"]
+    assert sns.get_topic_attributes(TopicArn=topic)["Attributes"]["FifoTopic"] == "true"
+    url = sqs.create_queue(QueueName="orders.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage", "Resource": arn}]})})
+    standard, standard_arn = queue_for_topic(sqs, "standard", topic)
+    assert error_of(lambda: sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=standard_arn))[0] == "InvalidParameter"
+    assert error_of(lambda: sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="a@example.com"))[0] == "InvalidParameter"
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+    assert error_of(lambda: sns.publish(TopicArn=topic, Message="x"))[1] == (
+        "Invalid parameter: The MessageGroupId parameter is required for FIFO topics")
+    first = sns.publish(TopicArn=topic, Message="one", MessageGroupId="g")
+    assert sns.publish(TopicArn=topic, Message="one", MessageGroupId="g")["MessageId"] == first["MessageId"]
+    second = sns.publish(TopicArn=topic, Message="two", MessageGroupId="g")
+    assert int(second["SequenceNumber"]) > int(first["SequenceNumber"])
+    got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1, AttributeNames=["MessageGroupId"])["Messages"]
+    assert [m["Body"] for m in got] == ["one"]
+    assert got[0]["Attributes"]["MessageGroupId"] == "g"
+    assert sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []) == []  # "two" waits behind "one"
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=got[0]["ReceiptHandle"])
+    assert [m["Body"] for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]] == ["two"]
