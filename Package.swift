@@ -98,7 +98,8 @@ let package = Package(
             ],
             swiftSettings: settings),
         .executableTarget(
-            name: "cloudcafe-bench", dependencies: ["Engine", "EventBridge", "EventBridgeAPI", "IAM", "CloudCafeCore"], path: "Benchmarks/CloudCafeBench",
+            name: "cloudcafe-bench", dependencies: ["Engine", "EventBridge", "EventBridgeAPI", "IAM", "CloudCafeCore", "CloudWatchLogsAPI", "SNSAPI", "SQSAPI"],
+            path: "Benchmarks/CloudCafeBench",
             swiftSettings: settings),
         .testTarget(name: "CloudCafeCoreTests", dependencies: ["CloudCafeCore"], swiftSettings: settings),
         .testTarget(

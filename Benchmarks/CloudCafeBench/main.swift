@@ -3,8 +3,11 @@ import CloudCafeCore
 import Engine
 import EventBridge
 import EventBridgeAPI
+import CloudWatchLogsAPI
 import Foundation
 import IAM
+import SNSAPI
+import SQSAPI
 
 func measure(_ label: String, iterations: Int, _ body: () -> Void) {
     let start = ContinuousClock.now
@@ -91,5 +94,65 @@ print(
     String(
         format: "300 rules of rate(1 minute), one simulated day: %d firings (no targets) in %.2f s = %.0f firings/s", fired.count, seconds,
         Double(fired.count) / seconds))
+
+// MARK: - Routing
+
+let patterns = (0..<20).map { i in
+    [
+        #"{"source":["cafe.orders"],"detail-type":["Order \#(i)"]}"#,
+        #"{"detail":{"total":[{"numeric":[">",\#(i),"<=",\#(i + 50)]}],"drink":[{"prefix":"lat"}]}}"#,
+        #"{"detail":{"drink":[{"anything-but":{"wildcard":"*\#(i)*"}}],"ip":[{"cidr":"10.\#(i).0.0/16"}]}}"#,
+        #"{"$or":[{"detail":{"size":["L","XL"]}},{"detail":{"items":{"name":[{"equals-ignore-case":"SCONE\#(i)"}]}}}]}"#,
+    ][i % 4]
+}.compactMap { try? EventPattern($0) }
+let padding = String(repeating: "x", count: 760)
+let events = (0..<100).map { i in
+    (try? JSONValue(
+        parsing:
+            #"{"version":"0","id":"\#(i)","detail-type":"Order \#(i % 20)","source":"cafe.orders","account":"000000000000","time":"2026-11-27T20:00:00Z","region":"us-east-1","resources":[],"detail":{"total":\#(i % 70),"drink":"latte","size":"L","ip":"10.\#(i % 20).1.2","items":[{"name":"scone\#(i % 20)"},{"name":"latte"}],"note":"\#(padding)"}}"#
+    )) ?? .null
+}
+var matched = 0
+measure("event pattern matches, 20-rule bus, 1 KB events", iterations: 200_000) {
+    for i in 0..<10_000 { for p in patterns where p.matches(events[i % events.count]) { matched += 1 } }
+}
+let policy = try EventPattern(#"{"drink":["latte",{"prefix":"flat"}],"size":[{"anything-but":"S"}],"price":[{"numeric":[">=",3]}]}"#)
+let attributeSets = (0..<50).map { i in
+    JSONValue.object([("drink", .string(i % 3 == 0 ? "latte" : "flat white")), ("size", .string(i % 4 == 0 ? "S" : "M")), ("price", .int(i % 6))])
+}
+measure("filter-policy evaluations (message attributes)", iterations: 1_000_000) {
+    for i in 0..<1_000_000 where policy.matches(attributeSets[i % attributeSets.count]) { matched += 1 }
+}
+
+_ = try await root.send(CloudWatchLogsOperations.createLogGroup, CreateLogGroupRequest(logGroupName: "/bench"))
+_ = try await root.send(CloudWatchLogsOperations.createLogStream, CreateLogStreamRequest(logGroupName: "/bench", logStreamName: "s"))
+let base = Int(engine.clock.now.timeIntervalSince1970 * 1000)
+for batch in 0..<10 {
+    let lines = (0..<10_000).map { i in
+        InputLogEvent(timestamp: base + batch * 10_000 + i, message: #"{"level":"\#(i % 10 == 0 ? "error" : "info")","ms":\#(i % 1000),"path":"/orders/\#(i)"}"#)
+    }
+    _ = try await root.send(CloudWatchLogsOperations.putLogEvents, PutLogEventsRequest(logGroupName: "/bench", logStreamName: "s", logEvents: lines))
+}
+let scanStart = ContinuousClock.now
+let hits = try await root.send(
+    CloudWatchLogsOperations.filterLogEvents, FilterLogEventsRequest(logGroupName: "/bench", filterPattern: #"{ $.level = "error" && $.ms > 500 }"#))
+let scan = MachineClock.seconds(ContinuousClock.now - scanStart)
+print(String(format: "FilterLogEvents over 100,000 events, JSON pattern: %d matches in %.3f s", hits.events?.count ?? 0, scan))
+
+let topicArn = try await root.send(SNSOperations.createTopic, CreateTopicInput(name: "bench")).topicArn ?? ""
+for q in ["bench-a", "bench-b"] {
+    let url = try await root.send(SQSOperations.createQueue, CreateQueueRequest(queueName: q)).queueUrl ?? ""
+    let arn = "arn:aws:sqs:us-east-1:000000000000:\(q)"
+    let allowSNS = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"sqs:SendMessage","Resource":"\#(arn)"}]}"#
+    _ = try await root.send(SQSOperations.setQueueAttributes, SetQueueAttributesRequest(queueUrl: url, attributes: ["Policy": allowSNS]))
+    _ = try await root.send(
+        SNSOperations.subscribe, SubscribeInput(topicArn: topicArn, protocol: "sqs", endpoint: arn, attributes: ["RawMessageDelivery": "true"]))
+}
+let fanStart = ContinuousClock.now
+for i in 0..<5_000 { _ = try await root.send(SNSOperations.publish, PublishInput(topicArn: topicArn, message: "order \(i)")) }
+await engine.dispatcher.work.waitUntilIdle()
+let fan = MachineClock.seconds(ContinuousClock.now - fanStart)
+print(String(format: "SNS to SQS fan-out, 2 queues: %.0f messages delivered/s (5,000 publishes in %.2f s)", 10_000 / fan, fan))
+
 try? FileManager.default.removeItem(at: folder)
-if sink < 0 || allowed < 0 { print(sink, allowed) }
+if sink < 0 || allowed < 0 || matched < 0 { print(sink, allowed, matched) }
