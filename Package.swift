@@ -56,7 +56,7 @@ let package = Package(
             name: "SNS",
             dependencies: [
                 "CloudCafeCore", "SNSAPI", "LambdaAPI", "SQSAPI", .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             ], swiftSettings: settings),
         .target(
             name: "EventBridge",

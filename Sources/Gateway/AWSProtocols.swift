@@ -56,8 +56,9 @@ struct AWSProtocols {
         if let signed {
             service = catalog.service(signingName: signed.service)
         } else {
+            // An unsigned query call names its version in the form or in the URL (a SubscribeURL).
             service = catalog.unsignedService(target: target, method: request.method, path: path) {
-                QueryCodec.parseForm(String(decoding: body, as: UTF8.self))["Version"]
+                QueryCodec.parseForm(String(decoding: body, as: UTF8.self))["Version"] ?? request.uri.queryParameters.get("Version").map { String($0) }
             }
         }
         guard let service else {

@@ -7,12 +7,17 @@ import NIOCore
 import SNS
 import SNSAPI
 
-/// The links in SNS emails, served by the daemon so they work: confirm a subscription,
-/// unsubscribe. They need no credentials, as AWS's do not.
+/// The links SNS hands out, served by the daemon so they work: confirm a subscription,
+/// unsubscribe, the signing certificate. They need no credentials, as AWS's do not.
 struct EmailLinks {
     let engine: CloudCafeEngine
 
     func register(on router: Router<GatewayRequestContext>) {
+        // The certificate HTTP subscribers verify SNS's signatures with (`SigningCertURL`).
+        router.get("/SimpleNotificationService-cloudcafe.pem") { _, _ in
+            guard let pem = await engine.sns.signingCertificate() else { return Response(status: .internalServerError) }
+            return Response(status: .ok, headers: [.contentType: "application/x-x509-ca-cert"], body: .init(byteBuffer: ByteBuffer(string: pem)))
+        }
         router.get("/confirmation.html") { request, _ in
             let q = request.uri.queryParameters
             do {

@@ -48,7 +48,10 @@ extension SNS {
             }
             if let problem = policyCheck(text) { throw .invalidParameter("Invalid parameter: Policy Error: \(problem)") }
             t.policy = text
-        case "DeliveryPolicy", "KmsMasterKeyId", "TracingConfig", "SignatureVersion":
+        case "SignatureVersion":
+            guard let v = input.attributeValue, v == "1" || v == "2" else { throw .invalidParameter("Invalid parameter: SignatureVersion") }
+            t.signatureVersion = v
+        case "DeliveryPolicy", "KmsMasterKeyId", "TracingConfig":
             break
         default:
             throw .invalidParameter("Invalid parameter: AttributeName")
@@ -62,7 +65,7 @@ extension SNS {
     func subscribe(_ input: SubscribeInput, _ ctx: CallContext) throws(SNSError) -> SubscribeResponse {
         let t = try topic(input.topicArn)
         let proto = input.protocol.lowercased()
-        guard ["email", "email-json", "lambda", "sqs"].contains(proto) else {
+        guard ["email", "email-json", "lambda", "sqs", "http", "https"].contains(proto) else {
             throw .invalidParameter("Invalid parameter: Amazon SNS does not support this protocol string: \(input.protocol)")
         }
         guard let endpoint = input.endpoint, !endpoint.isEmpty else { throw .invalidParameter("Invalid parameter: Endpoint") }
@@ -70,6 +73,9 @@ extension SNS {
             guard Self.isEmailAddress(endpoint) else { throw .invalidParameter("Invalid parameter: Email address") }
         }
         if proto == "sqs", ARN(endpoint)?.service != "sqs" { throw .invalidParameter("Invalid parameter: SQS endpoint ARN") }
+        if proto == "http" || proto == "https", !endpoint.lowercased().hasPrefix(proto + "://") || URL(string: endpoint)?.host == nil {
+            throw .invalidParameter("Invalid parameter: Endpoint must match the specified protocol")
+        }
         // FIFO topics deliver to FIFO queues only; FIFO queues take only FIFO topics.
         if t.isFIFO, proto != "sqs" { throw .invalidParameter("Invalid parameter: Invalid protocol type: \(proto)") }
         if proto == "sqs", endpoint.hasSuffix(".fifo") != t.isFIFO {
@@ -98,7 +104,11 @@ extension SNS {
         let token = dispatcher.ids.hex(64) + dispatcher.ids.hex(64)
         sub.state = .pendingConfirmation(token: token)
         subscriptions[arn] = sub
-        sendConfirmation(topic: t, endpoint: endpoint, token: token, at: ctx.now)
+        if proto.hasPrefix("http") {
+            sendHTTPConfirmation(topic: t, endpoint: endpoint, token: token, at: ctx.now)
+        } else {
+            sendConfirmation(topic: t, endpoint: endpoint, token: token, at: ctx.now)
+        }
         return SubscribeResponse(subscriptionArn: returnArn ? arn.description : "pending confirmation")
     }
 

@@ -87,6 +87,8 @@ extension SNS {
                         Logger(label: "cloudcafe.sns").warning("lambda delivery failed", metadata: ["subscription": "\(endpoint)", "error": "\(error)"])
                     }
                 }
+            case "http", "https":
+                deliverToHTTP(t, sub, input, messageID: messageID, ctx)
             case "sqs":
                 deliverToQueue(t, sub, input, messageID: messageID, deduplicationID: deduplicationID, ctx)
             default:

@@ -12,6 +12,8 @@ public actor SNS {
     /// Where the links in emails point: the daemon itself, so they work.
     let publicEndpoint: String
 
+    /// Signs HTTP deliveries; made on first use.
+    var signer: MessageSigner?
     /// Checks a topic policy's grammar; IAM's parser, so SNS need not import IAM.
     let policyCheck: @Sendable (String) -> String?
 
@@ -59,6 +61,13 @@ extension SNS: AWSService {
             ServiceDeclaration(
                 model: SNSOperations.service, validationErrorCode: "InvalidParameter",
                 accessDenied: AccessDeniedStyle(code: "AuthorizationError", httpStatus: 403), calls: ["lambda", "sqs"],
+                agenda: [
+                    AgendaKind(Self.httpRetryKind, priority: 2) { item in
+                        guard let delivery = try? item.payload(as: HTTPDelivery.self) else { return nil }
+                        await self.post(delivery)
+                        return nil
+                    }
+                ],
                 operations: [
                     implement(SNSOperations.createTopic, resource: { i, c in c.arn("sns", i.name).description }) { try await $0.createTopic($1, $2) },
                     implement(SNSOperations.deleteTopic, resource: { i, _ in i.topicArn }) { sns, i, _ in try await sns.deleteTopic(i) },
@@ -114,6 +123,8 @@ struct Topic: Sendable {
     var policy: String?
     /// FIFO topics: ordered per message group, deduplicated for five minutes, to FIFO queues only.
     var isFIFO = false
+    /// `1` (SHA1) or `2` (SHA256): how HTTP deliveries are signed.
+    var signatureVersion = "1"
     var contentBasedDeduplication = false
     /// FIFO: deduplication ids seen in the last five minutes, with what they were answered.
     var recentIDs: [String: (messageID: String, sequence: String, at: Date)] = [:]

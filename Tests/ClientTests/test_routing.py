@@ -1,6 +1,8 @@
 """Routing as AWS routes: SNS filter policies over attributes or body, SNS to SQS under the
 queue's policy, raw delivery, per-protocol messages."""
 import json
+import threading
+import time
 
 import pytest
 
@@ -242,3 +244,70 @@ def test_fifo_topics_deliver_in_order_to_fifo_queues_once(friday):
     assert sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []) == []  # "two" waits behind "one"
     sqs.delete_message(QueueUrl=url, ReceiptHandle=got[0]["ReceiptHandle"])
     assert [m["Body"] for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]] == ["two"]
+
+
+def test_http_subscriptions_confirm_and_receive_signed_notifications(friday, tmp_path):
+    import base64
+    import http.server
+    import subprocess
+    import urllib.request
+
+    received = []
+
+    class Endpoint(http.server.BaseHTTPRequestHandler):
+        fail = 1  # the first notification is refused, to see SNS retry it
+
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            kind = self.headers["x-amz-sns-message-type"]
+            if kind == "Notification" and Endpoint.fail > 0:
+                Endpoint.fail -= 1
+                self.send_response(500)
+                self.end_headers()
+                return
+            received.append((kind, json.loads(body)))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Endpoint)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        sns = client(friday, "sns")
+        topic = sns.create_topic(Name="webhook")["TopicArn"]
+        endpoint = f"http://127.0.0.1:{server.server_port}/hook"
+        assert sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=endpoint)["SubscriptionArn"] == "pending confirmation"
+        for _ in range(100):
+            if received:
+                break
+            time.sleep(0.05)
+        kind, confirmation = received.pop(0)
+        assert kind == "SubscriptionConfirmation" and confirmation["TopicArn"] == topic
+        # Visiting the SubscribeURL confirms, as with AWS.
+        with urllib.request.urlopen(confirmation["SubscribeURL"]) as r:
+            assert r.status == 200 and b"<SubscriptionArn>arn:aws:sns:us-east-1" in r.read()
+        subs = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+        assert subs[0]["SubscriptionArn"].startswith(topic + ":")
+        sns.publish(TopicArn=topic, Message="hello", Subject="greeting")
+        friday.api("POST", "/_cloudcafe/clock", {"advance": "21s"})  # the refused POST is retried 20 s later
+        for _ in range(100):
+            if received:
+                break
+            time.sleep(0.05)
+        kind, note = received.pop(0)
+        assert kind == "Notification" and (note["Message"], note["Subject"], note["SignatureVersion"]) == ("hello", "greeting", "1")
+        # The signature verifies with the certificate at SigningCertURL, as SNS's do.
+        with urllib.request.urlopen(note["SigningCertURL"]) as r:
+            (tmp_path / "cert.pem").write_bytes(r.read())
+        text = "".join(f"{k}\n{note[k]}\n" for k in ["Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"])
+        (tmp_path / "signed.txt").write_text(text)
+        (tmp_path / "signature").write_bytes(base64.b64decode(note["Signature"]))
+        pub = subprocess.run(["openssl", "x509", "-pubkey", "-noout", "-in", str(tmp_path / "cert.pem")], capture_output=True, check=True).stdout
+        (tmp_path / "pub.pem").write_bytes(pub)
+        verified = subprocess.run(["openssl", "dgst", "-sha1", "-verify", str(tmp_path / "pub.pem"), "-signature", str(tmp_path / "signature"),
+                                   str(tmp_path / "signed.txt")], capture_output=True, text=True)
+        assert verified.stdout.strip() == "Verified OK"
+    finally:
+        server.shutdown()
