@@ -101,6 +101,21 @@ SERVICES = {
         "errors": {"InvalidParameterValue": 400, "MissingParameter": 400},
         # SQS answers JSON with the shape name, and in `x-amzn-query-error` the code its query
         # protocol used, which boto3 reports (the model predates it and lacks them).
+        # SQS still answers its former query protocol; the JSON model lacks the element names it used.
+        "query": {
+            "xmlNamespace": "http://queue.amazonaws.com/doc/2012-11-05/",
+            "items": {
+                "AttributeNameList": "AttributeName", "BatchResultErrorEntryList": "BatchResultErrorEntry", "BinaryList": "BinaryListValue",
+                "StringList": "StringListValue", "ChangeMessageVisibilityBatchRequestEntryList": "ChangeMessageVisibilityBatchRequestEntry",
+                "ChangeMessageVisibilityBatchResultEntryList": "ChangeMessageVisibilityBatchResultEntry",
+                "DeleteMessageBatchRequestEntryList": "DeleteMessageBatchRequestEntry", "DeleteMessageBatchResultEntryList": "DeleteMessageBatchResultEntry",
+                "MessageAttributeNameList": "MessageAttributeName", "MessageList": "Message", "MessageSystemAttributeList": "MessageSystemAttributeName",
+                "QueueUrlList": "QueueUrl", "SendMessageBatchRequestEntryList": "SendMessageBatchRequestEntry",
+                "SendMessageBatchResultEntryList": "SendMessageBatchResultEntry",
+                "MessageBodyAttributeMap": ["MessageAttribute", "Name", "Value"], "MessageBodySystemAttributeMap": ["MessageSystemAttribute", "Name", "Value"],
+                "MessageSystemAttributeMap": ["Attribute", "Name", "Value"], "QueueAttributeMap": ["Attribute", "Name", "Value"], "TagMap": ["Tag", "Key", "Value"],
+            },
+        },
         "query_codes": {
             "QueueDoesNotExist": "AWS.SimpleQueueService.NonExistentQueue", "QueueNameExists": "QueueAlreadyExists",
             "TooManyEntriesInBatchRequest": "AWS.SimpleQueueService.TooManyEntriesInBatchRequest",
@@ -173,6 +188,7 @@ class Generator:
         self.operations = config["operations"]
         self.extra_errors = config.get("errors", {})
         self.query_codes = config.get("query_codes")
+        self.query = config.get("query")
         for op in self.operations:
             if op not in self.model["operations"]:
                 sys.exit(f"{service}: botocore has no operation {op}")
@@ -335,6 +351,48 @@ class Generator:
             return f".blob({', '.join(args)})"
         raise SystemExit(f"unknown shape type {t}")
 
+    def query_model(self):
+        """The service as its former query protocol shaped it: flattened lists and maps named as then."""
+        import copy
+        shapes = copy.deepcopy(self.shapes)
+        items = self.query["items"]
+        for name, item in items.items():
+            shape = shapes[name]
+            shape["flattened"] = True
+            if shape["type"] == "list":
+                shape["member"]["locationName"] = item
+            else:
+                shape["key"]["locationName"], shape["value"]["locationName"] = item[1], item[2]
+        for shape in shapes.values():
+            for spec in shape.get("members", {}).values() if shape["type"] == "structure" else []:
+                item = items.get(spec["shape"])
+                if item is not None:
+                    spec["locationName"] = item if isinstance(item, str) else item[0]
+        saved = self.shapes
+        self.shapes = shapes
+        try:
+            out = ["", "    /// The service on its former query protocol, which SQS still answers.", "    public static let queryService = ServiceModel("]
+            out.append(f"        name: {swift_string(self.service)}, signingName: {swift_string(self.meta.get('signingName') or self.meta['endpointPrefix'])},")
+            out.append(f"        protocol: .query, apiVersion: {swift_string(self.version)}, xmlNamespace: {swift_string(self.query['xmlNamespace'])},")
+            out.append("        operations: [")
+            for op in self.operations:
+                o = self.model["operations"][op]
+                args = [swift_string(op), 'method: "POST"', 'requestURI: "/"']
+                if "input" in o:
+                    args.append(f"input: {swift_string(o['input']['shape'])}")
+                if "output" in o:
+                    args.append(f"output: {swift_string(o['output']['shape'])}")
+                    args.append(f"resultWrapper: {swift_string(op + 'Result')}")
+                out.append(f"            .init({', '.join(args)}),")
+            out.append("        ],")
+            out.append("        shapes: [")
+            for name in sorted(self.reached):
+                out.append(f"            {swift_string(name)}: {self.shape_literal(name)},")
+            out.append("        ])")
+            return out
+        finally:
+            self.shapes = saved
+
     def model_file(self):
         enum = f"{self.module}Operations"
         proto = self.meta["protocol"]
@@ -380,6 +438,8 @@ class Generator:
         for name in sorted(self.reached):
             out.append(f"            {swift_string(name)}: {self.shape_literal(name)},")
         out.append("        ])")
+        if self.query:
+            out += self.query_model()
         out.append("}")
         out += self.errors_literal()
         return "\n".join(out) + "\n"

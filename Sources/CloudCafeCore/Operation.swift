@@ -82,11 +82,14 @@ public struct ServiceDeclaration: Sendable {
     public let unenforced: Set<String>
     /// The kinds of Agenda items the service schedules, with what runs them.
     public let agenda: [AgendaKind]
+    /// The same operations on the query protocol the service used before JSON (SQS answers both).
+    public let queryModel: ServiceModel?
 
     public init(
-        model: ServiceModel, validationErrorCode: String, accessDenied: AccessDeniedStyle, calls: [String] = [], unenforced: Set<String> = [],
-        agenda: [AgendaKind] = [], operations: [ServiceOperation]
+        model: ServiceModel, queryModel: ServiceModel? = nil, validationErrorCode: String, accessDenied: AccessDeniedStyle, calls: [String] = [],
+        unenforced: Set<String> = [], agenda: [AgendaKind] = [], operations: [ServiceOperation]
     ) {
+        self.queryModel = queryModel
         self.unenforced = unenforced
         self.agenda = agenda
         self.model = model

@@ -79,6 +79,10 @@ struct AWSProtocols {
                 return errorResponse(CommonError.internalFailure(), service: service, requestID: requestID)
             }
         }
+        // A service that left the query protocol for JSON (SQS) still answers a form with an Action.
+        if target == nil, let asQuery = service.asQuery, Self.isQueryRequest(request, body: body) {
+            return await query(asQuery, request: request, body: body, caller: caller)
+        }
         switch service.wireProtocol {
         case .json: return await json(service, target: target, body: body, caller: caller)
         case .query: return await query(service, request: request, body: body, caller: caller)
@@ -143,6 +147,12 @@ struct AWSProtocols {
         }
     }
 
+    static func isQueryRequest(_ request: Request, body: Data) -> Bool {
+        if request.uri.queryParameters.get("Action") != nil { return true }
+        return request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true
+            && QueryCodec.parseForm(String(decoding: body, as: UTF8.self))["Action"] != nil
+    }
+
     func query(_ service: ServiceCatalog.Service, request: Request, body: Data, caller: Caller) async -> Response {
         var parameters = QueryCodec.parseForm(String(decoding: body, as: UTF8.self))
         for (k, v) in request.uri.queryParameters { parameters[String(k)] = String(v) }
@@ -150,20 +160,23 @@ struct AWSProtocols {
         guard let action = parameters["Action"] else {
             return QueryCodec.error(WireError(errorCode: "MissingAction", message: "Missing Action", httpStatus: 400), requestID: requestID)
         }
-        guard let operation = service.model.operation(action) else {
+        let model = service.wireModel
+        guard let operation = model.operation(action) else {
             return QueryCodec.error(
                 WireError(errorCode: "InvalidAction", message: "The action \(action) is not valid for this web service.", httpStatus: 400), requestID: requestID
             )
         }
         do {
-            let binding = WireBinding(model: service.model)
+            let binding = WireBinding(model: model)
             let tree = operation.input.map { binding.queryTree(parameters, shape: $0) } ?? .object([])
             let output = try await call(service, operation, tree: tree, caller: caller)
-            let value: any Encodable = output ?? EmptyShape()
-            let xml = try XMLResponseEncoder().response(value, operation: operation.name, namespace: service.model.xmlNamespace ?? "", requestID: requestID)
+            let xml = try XMLResponseEncoder(model: model).response(output, operation: operation, requestID: requestID)
             return .body(xml, contentType: "text/xml")
         } catch {
-            return QueryCodec.error(Self.awsError(error, validationCode: service.declaration.validationErrorCode), requestID: requestID)
+            let e = Self.awsError(error, validationCode: service.declaration.validationErrorCode)
+            // On the query protocol a JSON-era service answers with its former codes.
+            let code = e.queryCompatibleCode.map { WireError(errorCode: $0, message: e.message, httpStatus: e.httpStatus) as any AWSServiceError } ?? e
+            return QueryCodec.error(code, requestID: requestID)
         }
     }
 

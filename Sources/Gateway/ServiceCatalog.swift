@@ -10,8 +10,30 @@ struct ServiceCatalog: Sendable {
     struct Service: Sendable {
         let declaration: ServiceDeclaration
         let validator: ShapeValidator
+        /// For a service that also answers its former query protocol: that model and its validator.
+        var query: (model: ServiceModel, validator: ShapeValidator)?
         var model: ServiceModel { declaration.model }
         var wireProtocol: ServiceModel.WireProtocol { declaration.model.wireProtocol }
+
+        /// The service as a query-protocol request reaches it.
+        var asQuery: Service? {
+            query.map { Service(declaration: declaration, validator: $0.validator, queryModelOverride: $0.model) }
+        }
+        private var queryModelOverride: ServiceModel?
+        /// The model the request's protocol reads (the query model for a query request to SQS).
+        var wireModel: ServiceModel { queryModelOverride ?? model }
+
+        init(declaration: ServiceDeclaration, validator: ShapeValidator, query: (model: ServiceModel, validator: ShapeValidator)? = nil) {
+            self.declaration = declaration
+            self.validator = validator
+            self.query = query
+        }
+
+        private init(declaration: ServiceDeclaration, validator: ShapeValidator, queryModelOverride: ServiceModel) {
+            self.declaration = declaration
+            self.validator = validator
+            self.queryModelOverride = queryModelOverride
+        }
     }
 
     /// A rest-json route: `/2015-03-31/functions/{FunctionName}/invocations`.
@@ -38,8 +60,11 @@ struct ServiceCatalog: Sendable {
     init(_ declarations: [ServiceDeclaration]) {
         for d in declarations {
             let m = d.model
-            services[m.name] = Service(declaration: d, validator: ShapeValidator(m, unenforced: d.unenforced))
+            services[m.name] = Service(
+                declaration: d, validator: ShapeValidator(m, unenforced: d.unenforced),
+                query: d.queryModel.map { ($0, ShapeValidator($0, unenforced: d.unenforced)) })
             bySigningName[m.signingName] = m.name
+            if let q = d.queryModel { byQueryVersion[q.apiVersion] = m.name }
             switch m.wireProtocol {
             case .json: if let prefix = m.targetPrefix { byTargetPrefix[prefix] = m.name }
             case .query: byQueryVersion[m.apiVersion] = m.name

@@ -47,7 +47,7 @@ extension SQS: AWSService {
         let queue: @Sendable (String, CallContext) -> String = { url, ctx in Self.arn(forURL: url, ctx) }
         return [
             ServiceDeclaration(
-                model: SQSOperations.service, validationErrorCode: "ValidationException",
+                model: SQSOperations.service, queryModel: SQSOperations.queryService, validationErrorCode: "ValidationException",
                 accessDenied: AccessDeniedStyle(code: "AccessDeniedException", httpStatus: 400),
                 unenforced: ["ReceiveMessageRequest.AttributeNames"],
                 agenda: [

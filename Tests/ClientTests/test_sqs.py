@@ -93,3 +93,26 @@ def test_long_polling_returns_when_a_message_arrives_or_the_wait_ends(friday):
     assert sqs.receive_message(QueueUrl=url, WaitTimeSeconds=20).get("Messages", []) == []
     assert time.monotonic() - start < 10
     assert error_of(lambda: sqs.receive_message(QueueUrl=url, WaitTimeSeconds=21))[0] in ("InvalidParameterValue", "ValidationException")
+
+
+def test_the_query_protocol_older_sdks_speak(friday):
+    import http.client
+    import urllib.parse
+    host, port = friday.url.replace("http://", "").split(":")
+
+    def call(**params):
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        conn.request("POST", "/", body=urllib.parse.urlencode({**params, "Version": "2012-11-05"}), headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Authorization": "AWS4-HMAC-SHA256 Credential=test/20261127/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=0"})
+        r = conn.getresponse()
+        return r.status, r.read().decode()
+
+    status, body = call(Action="CreateQueue", QueueName="legacy")
+    assert status == 200 and "<QueueUrl>" in body
+    url = body.split("<QueueUrl>")[1].split("</QueueUrl>")[0]
+    assert call(Action="SendMessage", QueueUrl=url, MessageBody="old school")[0] == 200
+    # The same queue through boto3's JSON.
+    assert [m["Body"] for m in client(friday, "sqs").receive_message(QueueUrl=url)["Messages"]] == ["old school"]
+    status, body = call(Action="DeleteQueue", QueueUrl=url.replace("legacy", "nope"))
+    assert status == 400 and "<Code>AWS.SimpleQueueService.NonExistentQueue</Code>" in body

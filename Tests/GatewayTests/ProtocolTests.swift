@@ -163,3 +163,48 @@ struct RestJSONProtocolTests {
         #expect(a.body == #"{"Type":"User","Message":"Function not found: arn:aws:lambda:us-east-1:000000000000:function:nope"}"#)
     }
 }
+
+/// SQS answers JSON 1.0, and also the query protocol older SDKs speak.
+struct SQSQueryProtocolTests {
+    let wire: Wire
+
+    init() throws { wire = try Wire() }
+
+    func form(_ body: String) async throws -> Wire.Answer {
+        try await wire.send(service: "sqs", headers: ["Content-Type": "application/x-www-form-urlencoded"], body: body + "&Version=2012-11-05")
+    }
+
+    @Test func flattenedListsAndMapsGoInAndComeOutAsTheQueryProtocolNamedThem() async throws {
+        let created = try await form("Action=CreateQueue&QueueName=q&Attribute.1.Name=VisibilityTimeout&Attribute.1.Value=45")
+        #expect(
+            created.body == """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <CreateQueueResponse xmlns="http://queue.amazonaws.com/doc/2012-11-05/"><CreateQueueResult><QueueUrl>http://127.0.0.1:4566/000000000000/q</QueueUrl></CreateQueueResult>\
+                <ResponseMetadata><RequestId>\(created.requestID)</RequestId></ResponseMetadata></CreateQueueResponse>
+
+                """)
+        _ = try await form(
+            "Action=SendMessage&QueueUrl=http%3A%2F%2F127.0.0.1%3A4566%2F000000000000%2Fq&MessageBody=hi"
+                + "&MessageAttribute.1.Name=drink&MessageAttribute.1.Value.DataType=String&MessageAttribute.1.Value.StringValue=latte")
+        let got = try await form(
+            "Action=ReceiveMessage&QueueUrl=http%3A%2F%2F127.0.0.1%3A4566%2F000000000000%2Fq&AttributeName.1=ApproximateReceiveCount&MessageAttributeName.1=All")
+        #expect(got.status == 200)
+        #expect(got.body.contains("<ReceiveMessageResult><Message><MessageId>"))
+        #expect(got.body.contains("<Body>hi</Body><Attribute><Name>ApproximateReceiveCount</Name><Value>1</Value></Attribute>"))
+        #expect(got.body.contains("<MessageAttribute><Name>drink</Name><Value><StringValue>latte</StringValue><DataType>String</DataType></Value></MessageAttribute>"))
+        let attributes = try await form("Action=GetQueueAttributes&QueueUrl=http%3A%2F%2F127.0.0.1%3A4566%2F000000000000%2Fq&AttributeName.1=VisibilityTimeout")
+        #expect(attributes.body.contains("<GetQueueAttributesResult><Attribute><Name>VisibilityTimeout</Name><Value>45</Value></Attribute></GetQueueAttributesResult>"))
+    }
+
+    @Test func errorsCarryTheQueryProtocolsCodes() async throws {
+        let a = try await form("Action=GetQueueUrl&QueueName=missing")
+        #expect(a.status == 400)
+        #expect(
+            a.body == """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <ErrorResponse><Error><Type>Sender</Type><Code>AWS.SimpleQueueService.NonExistentQueue</Code><Message>The specified queue does not exist.</Message></Error>\
+                <RequestId>\(a.requestID)</RequestId></ErrorResponse>
+
+                """)
+    }
+}

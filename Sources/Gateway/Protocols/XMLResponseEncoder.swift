@@ -1,17 +1,72 @@
+import CloudCafeCore
 import Foundation
 
-/// Encodes an operation's output as the query protocol's XML, as botocore parses it:
-/// lists as `<member>` items, maps as `<entry><key/><value/></entry>`, timestamps ISO 8601.
+/// Writes an operation's output as the query protocol's XML, from the model as botocore
+/// reads it: lists as `<member>` items (or the model's item name; flattened lists repeat
+/// their items in place), maps as `<entry><key/><value/></entry>` (or the model's names),
+/// timestamps ISO 8601, blobs base64.
 struct XMLResponseEncoder {
+    let model: ServiceModel
+
     /// `<OpResponse xmlns=…><OpResult>…</OpResult><ResponseMetadata><RequestId>…`.
-    func response<T: Encodable>(_ value: T, operation: String, namespace: String, requestID: String) throws -> String {
-        let root = XMLNode(name: "\(operation)Result")
-        try value.encode(to: XMLNodeEncoder(node: root))
+    func response(_ output: (any Encodable)?, operation: OperationModel, requestID: String) throws -> String {
+        let root = XMLNode(name: operation.resultWrapper ?? "\(operation.name)Result")
+        if let output, let shape = operation.output {
+            write(try JSONValue(parsing: AWSProtocols.jsonData(output)), shape: shape, into: root)
+        }
         var out = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
-        out += #"<\#(operation)Response xmlns="\#(namespace)">"#
+        out += #"<\#(operation.name)Response xmlns="\#(model.xmlNamespace ?? "")">"#
         root.write(to: &out)
-        out += "<ResponseMetadata><RequestId>\(requestID)</RequestId></ResponseMetadata></\(operation)Response>\n"
+        out += "<ResponseMetadata><RequestId>\(requestID)</RequestId></ResponseMetadata></\(operation.name)Response>\n"
         return out
+    }
+
+    func write(_ value: JSONValue, shape name: String, into node: XMLNode) {
+        guard let shape = model.shapes[name] else { return }
+        switch shape.kind {
+        case .structure:
+            for m in shape.members {
+                guard let child = value[m.name], child != .null else { continue }
+                let target = model.shapes[m.shape]
+                let element = m.locationName ?? m.name
+                if let target, target.flattened, target.kind == .list || target.kind == .map {
+                    // Flattened: the items stand in the parent, each named as the member.
+                    writeItems(child, of: target, named: element, into: node)
+                } else {
+                    write(child, shape: m.shape, into: node.child(element))
+                }
+            }
+        case .list, .map:
+            writeItems(value, of: shape, named: nil, into: node)
+        case .timestamp:
+            if case .number(let t) = value, let seconds = Double(t) { node.text = Self.iso8601(Date(timeIntervalSince1970: seconds)) }
+        default:
+            switch value {
+            case .string(let s): node.text = s
+            case .number(let n): node.text = n
+            case .bool(let b): node.text = b ? "true" : "false"
+            default: node.text = value.compact
+            }
+        }
+    }
+
+    /// A list's items or a map's entries, inside `node` (named `name` when flattened).
+    func writeItems(_ value: JSONValue, of shape: ShapeModel, named name: String?, into node: XMLNode) {
+        if shape.kind == .list, case .array(let items) = value, let member = shape.member {
+            for item in items { write(item, shape: member, into: node.child(name ?? shape.memberName ?? "member")) }
+        } else if shape.kind == .map, case .object(let entries) = value, let valueShape = shape.value {
+            for (key, v) in entries.sorted(by: { $0.0 < $1.0 }) {
+                let entry = node.child(name ?? "entry")
+                entry.child(shape.keyName ?? "key").text = key
+                write(v, shape: valueShape, into: entry.child(shape.valueName ?? "value"))
+            }
+        }
+    }
+
+    static func iso8601(_ d: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: d)
     }
 
     /// The query protocol's error body.
@@ -57,81 +112,5 @@ final class XMLNode {
         if let text { out += XMLResponseEncoder.escape(text) }
         for c in children { c.write(to: &out) }
         out += "</\(name)>"
-    }
-}
-
-private struct XMLNodeEncoder: Encoder {
-    let node: XMLNode
-    var codingPath: [any CodingKey] = []
-    var userInfo: [CodingUserInfoKey: Any] { [:] }
-
-    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> { KeyedEncodingContainer(Keyed<Key>(node: node)) }
-    func unkeyedContainer() -> any UnkeyedEncodingContainer { Unkeyed(node: node) }
-    func singleValueContainer() -> any SingleValueEncodingContainer { Single(node: node) }
-
-    static func scalar(_ value: some Encodable) -> String? {
-        switch value {
-        case let s as String: s
-        case let b as Bool: b ? "true" : "false"
-        case let i as Int: String(i)
-        case let i as Int64: String(i)
-        case let d as Double: String(d)
-        case let d as Date: iso8601(d)
-        case let d as Data: d.base64EncodedString()
-        default: nil
-        }
-    }
-
-    static func iso8601(_ d: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.string(from: d)
-    }
-
-    static func encode(_ value: some Encodable, into node: XMLNode) throws {
-        if let text = scalar(value) {
-            node.text = text
-        } else if let map = value as? [String: String] {
-            for key in map.keys.sorted() {
-                let entry = node.child("entry")
-                entry.child("key").text = key
-                entry.child("value").text = map[key]
-            }
-        } else {
-            try value.encode(to: XMLNodeEncoder(node: node))
-        }
-    }
-
-    struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
-        let node: XMLNode
-        var codingPath: [any CodingKey] { [] }
-        mutating func encodeNil(forKey key: Key) throws {}
-        mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { try XMLNodeEncoder.encode(value, into: node.child(key.stringValue)) }
-        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
-            KeyedEncodingContainer(Keyed<NestedKey>(node: node.child(key.stringValue)))
-        }
-        mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer { Unkeyed(node: node.child(key.stringValue)) }
-        mutating func superEncoder() -> any Encoder { XMLNodeEncoder(node: node) }
-        mutating func superEncoder(forKey key: Key) -> any Encoder { XMLNodeEncoder(node: node.child(key.stringValue)) }
-    }
-
-    struct Unkeyed: UnkeyedEncodingContainer {
-        let node: XMLNode
-        var codingPath: [any CodingKey] { [] }
-        var count: Int { node.children.count }
-        mutating func encodeNil() throws {}
-        mutating func encode<T: Encodable>(_ value: T) throws { try XMLNodeEncoder.encode(value, into: node.child("member")) }
-        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-            KeyedEncodingContainer(Keyed<NestedKey>(node: node.child("member")))
-        }
-        mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer { Unkeyed(node: node.child("member")) }
-        mutating func superEncoder() -> any Encoder { XMLNodeEncoder(node: node.child("member")) }
-    }
-
-    struct Single: SingleValueEncodingContainer {
-        let node: XMLNode
-        var codingPath: [any CodingKey] { [] }
-        mutating func encodeNil() throws {}
-        mutating func encode<T: Encodable>(_ value: T) throws { try XMLNodeEncoder.encode(value, into: node) }
     }
 }
