@@ -17,6 +17,7 @@ struct StoredSubscriptionFilter: Sendable {
 struct StoredMetricFilter: Sendable {
     let name: String
     let text: String
+    let regexCount: Int
     let transformations: [MetricTransformation]
     let created: Int
 }
@@ -40,9 +41,15 @@ extension CloudWatchLogs {
         let key = GroupKey(region: ctx.region, name: input.logGroupName)
         guard groups[key] != nil else { throw .groupNotFound() }
         let pattern = try LogFilterPattern(input.filterPattern)
-        _ = pattern
-        groups[key]?.metricFilters[input.filterName] = StoredMetricFilter(
-            name: input.filterName, text: input.filterPattern, transformations: input.metricTransformations, created: ctx.now.epochMillis)
+        var filters = groups[key]?.metricFilters ?? [:]
+        filters[input.filterName] = StoredMetricFilter(
+            name: input.filterName, text: input.filterPattern, regexCount: pattern.regexCount, transformations: input.metricTransformations,
+            created: ctx.now.epochMillis)
+        // A group holds at most 100 metric filters and five regular expressions across them.
+        guard filters.count <= 100, filters.values.reduce(0, { $0 + $1.regexCount }) <= 5 else {
+            throw .init(code: .limitExceeded, message: "Resource limit exceeded.")
+        }
+        groups[key]?.metricFilters = filters
         return EmptyShape()
     }
 

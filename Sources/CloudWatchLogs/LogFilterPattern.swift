@@ -15,15 +15,22 @@ struct LogFilterPattern: Sendable {
     }
 
     let kind: Kind
+    /// How many `%regex%` it holds: at most two per pattern, five per log group.
+    let regexCount: Int
 
     /// The longest pattern CloudWatch Logs accepts.
     static let maxLength = 1024
+    static let maxRegexes = 2
 
     init(_ text: String) throws(LogsError) {
         guard text.count <= Self.maxLength else {
             throw .invalid("1 validation error detected: Value at 'filterPattern' failed to satisfy constraint: Member must have length less than or equal to 1024")
         }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
+        regexCount = trimmed.filter { $0 == "%" }.count / 2
+        guard regexCount <= Self.maxRegexes else {
+            throw .invalid("Invalid filter pattern: a filter pattern can contain at most \(Self.maxRegexes) regular expressions")
+        }
         if trimmed.isEmpty {
             kind = .everything
         } else if trimmed.hasPrefix("{") {

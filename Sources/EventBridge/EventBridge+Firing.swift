@@ -24,7 +24,7 @@ extension EventBridge {
     /// and sends it to every target as EventBridge does, Lambda asynchronously.
     func fire(_ item: AgendaItem) async -> Firing? {
         let instant = item.due
-        guard let arn = (try? item.payload(as: String.self)).flatMap(ARN.init), var rule = rules[arn] else { return nil }
+        guard let arn = item.text.flatMap(ARN.init), var rule = rules[arn] else { return nil }
         rule.cursor = instant
         store(rule)
         // A rule without targets fires into nothing; skip building its event.

@@ -23,7 +23,7 @@ public actor EventBridge {
         rules[rule.arn] = rule
         let id = "\(Self.firingKind)|\(rule.arnText)"
         if let next = rule.nextFire {
-            dispatcher.agenda.schedule(AgendaItem(id: id, kind: Self.firingKind, due: next, payload: rule.arnText))
+            dispatcher.agenda.schedule(AgendaItem(id: id, kind: Self.firingKind, due: next, text: rule.arnText))
         } else {
             dispatcher.agenda.cancel(id)
         }

@@ -64,7 +64,7 @@ struct LogFilterPatternTests {
         #expect(try !matches("[a, b]", line))
     }
 
-    @Test(arguments: ["ERROR:", "{ $.a = }", "{ level = 1 }", "[a, b", "{ $.a > \"x\" }", "%a(?=b)%", #""unclosed"#])
+    @Test(arguments: ["ERROR:", "{ $.a = }", "{ level = 1 }", "[a, b", "{ $.a > \"x\" }", "%a(?=b)%", #""unclosed"#, "{ $.a = %x% && $.b = %y% && $.c = %z% }"])
     func invalidPatternsAreRefused(_ pattern: String) {
         #expect(throws: LogsError.self) { _ = try LogFilterPattern(pattern) }
     }

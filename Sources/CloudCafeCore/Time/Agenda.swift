@@ -24,8 +24,26 @@ public struct AgendaItem: Sendable, Codable, Equatable {
         self.cause = cause
     }
 
+    /// An item whose payload is one string (a rule's ARN): the hot path of a long clock move,
+    /// so it skips the general encoder.
+    public init(id: String, kind: String, due: Date, text: String, cause: String? = nil) {
+        self.id = id
+        self.kind = kind
+        self.due = due
+        var quoted = ""
+        JSONValue.quote(text, into: &quoted, asciiOnly: false)
+        self.payload = Data(quoted.utf8)
+        self.cause = cause
+    }
+
     /// The payload as the handler scheduled it.
     public func payload<P: Decodable>(as type: P.Type) throws -> P { try JSONDecoder().decode(type, from: payload) }
+
+    /// A one-string payload (see `init(id:kind:due:text:)`).
+    public var text: String? {
+        if case .string(let s)? = try? JSONValue(parsing: payload) { return s }
+        return nil
+    }
 }
 
 /// One firing of a scheduled rule or schedule, as a clock move reports it.
