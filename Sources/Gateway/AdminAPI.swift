@@ -21,7 +21,7 @@ struct AdminAPI {
         admin.get("health") { _, _ in
             Self.json(.object([("status", .string("ok")), ("now", .string(TimeText.iso8601(engine.clock.now)))]))
         }
-        admin.get("clock") { _, _ in clockState(fired: nil) }
+        admin.get("clock") { _, _ in clockState(report: nil) }
         admin.post("clock") { request, _ in try await moveClock(request) }
         admin.get("outbox") { _, _ in
             Self.json(
@@ -107,19 +107,23 @@ struct AdminAPI {
         }
     }
 
-    func clockState(fired: [Firing]?) -> Response {
+    /// A move answers at most this many firings, and counts them all (`firedCount`).
+    static let firedShown = 1000
+
+    func clockState(report: Agenda.Report?) -> Response {
         var members: [(String, JSONValue)] = [("now", .string(TimeText.iso8601(engine.clock.now))), ("rate", .number(Self.number(engine.clock.rate)))]
-        if let fired {
+        if let report {
             members.append(
                 (
                     "fired",
                     .array(
-                        fired.map { f in
+                        report.fired.map { f in
                             var entry: [(String, JSONValue)] = [("rule", .string(f.rule)), ("time", .string(TimeText.iso8601(f.time)))]
                             if f.kind != "rule" { entry.append(("kind", .string(f.kind))) }
                             return .object(entry)
                         })
                 ))
+            members.append(("firedCount", .int(report.count)))
         }
         return Self.json(.object(members))
     }
@@ -127,12 +131,20 @@ struct AdminAPI {
     /// `{"advance": "PT2M"}`, `{"set": ISO8601}`, `{"toNext": true}` and/or `{"rate": R}`.
     func moveClock(_ request: Request) async throws -> Response {
         let body = try await Self.body(request)
-        var fired: [Firing] = []
+        // Everything is checked before anything moves.
+        var newRate: Double?
+        if let rate = body["rate"] {
+            guard case .number(let text) = rate, let r = Double(text), r >= 0, r <= VirtualClock.maximumRate else {
+                return Self.error(.badRequest, "rate must be a number from 0 to \(Int(VirtualClock.maximumRate))")
+            }
+            newRate = r
+        }
+        var target: Date?
         if let advance = body["advance"] {
             guard let text = advance.stringValue, let seconds = TimeText.duration(text) else {
                 return Self.error(.badRequest, "advance must be a duration such as PT2M, 90s, 2m, 3h, 1d or 1w")
             }
-            fired = await engine.agenda.advance(by: seconds)
+            target = engine.clock.now.addingTimeInterval(seconds)
         } else if let set = body["set"] {
             guard let text = set.stringValue, let instant = TimeText.instant(text) else {
                 return Self.error(.badRequest, "set must be an ISO 8601 instant such as 2026-11-28T19:59:00Z")
@@ -140,20 +152,17 @@ struct AdminAPI {
             guard abs(instant.timeIntervalSince(engine.clock.now)) <= TimeText.maximumMove else {
                 return Self.error(.badRequest, "the clock moves at most 200 years at a time")
             }
-            fired = await engine.agenda.move(to: instant)
+            target = instant
         } else if body["toNext"] == .bool(true) {
             guard let next = engine.agenda.nextDue else {
                 return Self.error(.badRequest, "nothing is scheduled")
             }
-            fired = await engine.agenda.move(to: next)
+            target = next
         }
-        if let rate = body["rate"] {
-            guard case .number(let text) = rate, let r = Double(text), r >= 0, r <= VirtualClock.maximumRate else {
-                return Self.error(.badRequest, "rate must be a number from 0 to \(Int(VirtualClock.maximumRate))")
-            }
-            engine.agenda.setRate(r)
-        }
-        return clockState(fired: fired)
+        var report: Agenda.Report?
+        if let target { report = await engine.agenda.move(to: target, keeping: Self.firedShown) }
+        if let newRate { engine.agenda.setRate(newRate) }
+        return clockState(report: report ?? Agenda.Report())
     }
 
     func invoke(_ request: Request, function: String) async throws -> Response {

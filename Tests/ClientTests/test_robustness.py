@@ -89,3 +89,20 @@ def test_inputs_that_once_trapped_are_answered(friday):
     status, data, _ = post(friday, "logs", b'{"logGroupName":"/robust","nextToken":"n/-5"}', target="Logs_20140328.FilterLogEvents")
     assert status == 400 and json.loads(data) == {"__type": "InvalidParameterException", "message": "The specified nextToken is invalid."}
     assert friday.api("GET", "/_cloudcafe/health")["status"] == "ok"
+
+
+def test_long_clock_moves_cap_what_they_list(friday):
+    import boto3
+    events = boto3.client("events", endpoint_url=friday.url, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test")
+    events.put_rule(Name="every-minute", ScheduleExpression="rate(1 minute)")
+    before = friday.api("GET", "/_cloudcafe/clock")["now"]
+    moved = friday.api("POST", "/_cloudcafe/clock", {"advance": "1d"})
+    assert len(moved["fired"]) == 1000 and moved["firedCount"] == 1441  # 1,440 minutes and the café's 20:00 run
+    # A bad part of the request moves nothing.
+    import urllib.error
+    try:
+        friday.api("POST", "/_cloudcafe/clock", {"advance": "1d", "rate": -1})
+        raise AssertionError("accepted")
+    except urllib.error.HTTPError as e:
+        assert e.code == 400
+    assert friday.api("GET", "/_cloudcafe/clock")["now"] == moved["now"] != before

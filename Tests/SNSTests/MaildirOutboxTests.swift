@@ -25,6 +25,26 @@ struct MaildirOutboxTests {
         #expect(outbox.list().first?.subject == "Daily Sales Analysis Report")
     }
 
+    @Test func whatAKilledDaemonLeftInTmpIsClearedAtStart() throws {
+        let dir = tempDir()
+        _ = try MaildirOutbox(directory: dir)
+        let leftover = dir.appendingPathComponent("tmp").appendingPathComponent("20261127T200000.000Z.000001.eml")
+        try Data("half an em".utf8).write(to: leftover)
+        let outbox = try MaildirOutbox(directory: dir)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("tmp").path).isEmpty)
+        #expect(outbox.list().isEmpty)
+    }
+
+    @Test func aDeliveryThatCannotBeWrittenFailsAndLeavesNothing() throws {
+        let dir = tempDir()
+        let outbox = try MaildirOutbox(directory: dir)
+        // new/ replaced by a file: the rename fails as on a full or read-only disk.
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("new"))
+        try Data().write(to: dir.appendingPathComponent("new"))
+        #expect(throws: (any Error).self) { try outbox.deliver(email(at: 1_795_896_000)) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("tmp").path).isEmpty)
+    }
+
     @Test func messageIsRFC5322WithExactBody() throws {
         let outbox = try MaildirOutbox(directory: tempDir())
         let body = "  centred  \n\tTabbed\n\nno final newline"

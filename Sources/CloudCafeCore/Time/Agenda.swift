@@ -167,18 +167,34 @@ public final class Agenda: Sendable {
     /// Moves the clock to `target`. Forward, every item due in between runs first, each at
     /// its instant; backward, nothing runs. Returns the firings in the order they happened.
     public func move(to target: Date) async -> [Firing] {
+        await move(to: target, keeping: .max).fired
+    }
+
+    /// What a long move reports: its first firings and how many there were, so a move of
+    /// years does not hold every firing in memory.
+    public struct Report: Sendable {
+        public var fired: [Firing] = []
+        public var count = 0
+        public init() {}
+    }
+
+    /// Moves the clock to `target`, keeping the first `limit` firings and counting all.
+    public func move(to target: Date, keeping limit: Int) async -> Report {
         await lock.run {
             // Work already under way (an asynchronous invocation) finishes at the time it started.
             await work.waitUntilIdle()
-            var fired: [Firing] = []
+            var report = Report()
             while let item = popDue(upTo: target) {
                 clock.set(item.due)
-                if let f = await perform(item) { fired.append(f) }
+                if let f = await perform(item) {
+                    report.count += 1
+                    if report.fired.count < limit { report.fired.append(f) }
+                }
                 await work.waitUntilIdle()
             }
             clock.set(target)
             nudge()
-            return fired
+            return report
         }
     }
 

@@ -17,6 +17,11 @@ public final class MaildirOutbox: Sendable {
         for sub in ["tmp", "new", "cur"] {
             try FileManager.default.createDirectory(at: directory.appendingPathComponent(sub), withIntermediateDirectories: true)
         }
+        // What a killed daemon left half-written in tmp/ was never delivered: it goes.
+        let tmp = directory.appendingPathComponent("tmp")
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? [] {
+            try? FileManager.default.removeItem(at: tmp.appendingPathComponent(name))
+        }
         // Continue numbering after what is there, so new names never collide with old ones.
         let existing = (try? FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("new").path)) ?? []
         sequence.withLock { $0 = existing.count }
@@ -32,8 +37,14 @@ public final class MaildirOutbox: Sendable {
         let name = "\(Self.nameStamp(email.date)).\(String(format: "%06d", n)).eml"
         let tmp = directory.appendingPathComponent("tmp").appendingPathComponent(name)
         let new = directory.appendingPathComponent("new").appendingPathComponent(name)
-        try Data(email.rfc5322.utf8).write(to: tmp)
-        try FileManager.default.moveItem(at: tmp, to: new)
+        do {
+            try Data(email.rfc5322.utf8).write(to: tmp)
+            try FileManager.default.moveItem(at: tmp, to: new)
+        } catch {
+            // A full disk or a read-only folder fails this delivery; nothing half-written stays.
+            try? FileManager.default.removeItem(at: tmp)
+            throw error
+        }
         return name
     }
 

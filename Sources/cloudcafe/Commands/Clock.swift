@@ -87,6 +87,7 @@ struct Clock: AsyncParsableCommand {
 func printMove(_ state: JSONValue) {
     if case .array(let fired)? = state["fired"] {
         for f in fired { print("fired \(f["rule"]?.stringValue ?? "?") at \(f["time"]?.stringValue ?? "?")") }
+        if let count = state["firedCount"]?.intValue, count > fired.count { print("… and \(count - fired.count) more firings") }
     }
     print("now \(state["now"]?.stringValue ?? "?")")
 }
