@@ -28,7 +28,31 @@ extension CloudWatchLogs {
         for (a, b) in zip(input.logEvents, input.logEvents.dropFirst()) where b.timestamp < a.timestamp {
             throw .invalid("Log events in a single PutLogEvents request must be in chronological order.")
         }
+        // A batch is at most 1,048,576 bytes, counting 26 bytes for each event.
+        let bytes = input.logEvents.reduce(0) { $0 + $1.message.utf8.count + 26 }
+        guard bytes <= 1_048_576 else { throw .invalid("Upload too large: \(bytes) bytes exceeds limit of 1048576") }
         let ingestion = ctx.now.epochMillis
+        // Events too far in the past or the future are refused one by one, not as an error.
+        let tooOld = ingestion - 14 * 86_400_000
+        let tooNew = ingestion + 2 * 3_600_000
+        let cutoffTime = retentionCutoff(input.logGroupName, ctx)
+        var rejected = RejectedLogEventsInfo()
+        var accepted: [InputLogEvent] = []
+        for (i, e) in input.logEvents.enumerated() {
+            if e.timestamp < tooOld {
+                rejected.tooOldLogEventEndIndex = i
+            } else if let cutoffTime, e.timestamp < cutoffTime {
+                rejected.expiredLogEventEndIndex = i
+            } else if e.timestamp > tooNew {
+                if rejected.tooNewLogEventStartIndex == nil { rejected.tooNewLogEventStartIndex = i }
+            } else {
+                accepted.append(e)
+            }
+        }
+        // The events kept may span at most a day.
+        if let first = accepted.first, let last = accepted.last, last.timestamp - first.timestamp > 86_400_000 {
+            throw .invalid("The batch of log events in a single PutLogEvents request cannot span more than 24 hours.")
+        }
         let cutoff = retentionCutoff(input.logGroupName, ctx)
         let key = GroupKey(region: ctx.region, name: input.logGroupName)
         let first = groups[key]?.nextSequence ?? 0
@@ -36,16 +60,17 @@ extension CloudWatchLogs {
             // Events past the group's retention are deleted, as CloudWatch Logs expires them.
             if let cutoff, let first = stream.events.first, first.timestamp < cutoff { stream.events.removeAll { $0.timestamp < cutoff } }
             stream.events.append(
-                contentsOf: input.logEvents.enumerated().map {
+                contentsOf: accepted.enumerated().map {
                     StoredEvent(timestamp: $1.timestamp, message: $1.message, ingestionTime: ingestion, sequence: first + $0)
                 })
             stream.lastIngestionTime = ingestion
         }
-        groups[key]?.nextSequence = first + input.logEvents.count
+        groups[key]?.nextSequence = first + accepted.count
         if let g = groups[GroupKey(region: ctx.region, name: input.logGroupName)], !g.subscriptionFilters.isEmpty {
-            deliverToSubscriptions(group: g, stream: input.logStreamName, events: input.logEvents, ctx: ctx)
+            deliverToSubscriptions(group: g, stream: input.logStreamName, events: accepted, ctx: ctx)
         }
-        return PutLogEventsResponse(nextSequenceToken: nil)
+        let anyRejected = rejected.tooOldLogEventEndIndex != nil || rejected.tooNewLogEventStartIndex != nil || rejected.expiredLogEventEndIndex != nil
+        return PutLogEventsResponse(nextSequenceToken: nil, rejectedLogEventsInfo: anyRejected ? rejected : nil)
     }
 
     /// Pages forward (`f/<index>`) or backward (`b/<index>`) through the stream's events in

@@ -40,7 +40,7 @@ extension Lambda {
         let f = Function(
             name: name, arn: ctx.arn("lambda", "function:\(name)"), runtime: input.runtime,
             role: role, handler: handler, description: input.description ?? "", timeout: timeout, memorySize: memory,
-            environment: input.environment?.variables ?? [:], layers: layerArns, code: code,
+            environment: try Self.checkEnvironment(input.environment?.variables ?? [:]), layers: layerArns, code: code,
             codeSha256: Data(SHA256.hash(data: code)).base64EncodedString(), lastModified: ctx.now)
         functions[key] = f
         return configuration(of: f)
@@ -48,7 +48,7 @@ extension Lambda {
 
     func updateFunctionConfiguration(_ input: UpdateFunctionConfigurationRequest, _ ctx: CallContext) throws(LambdaError) -> FunctionConfiguration {
         var f = try function(input.functionName, ctx)
-        if let env = input.environment { f.environment = env.variables ?? [:] }
+        if let env = input.environment { f.environment = try Self.checkEnvironment(env.variables ?? [:]) }
         if let t = input.timeout {
             try Self.validateTimeout(t)
             f.timeout = t
@@ -140,6 +140,17 @@ extension Lambda {
     static func timestamp(_ date: Date) -> String {
         let c = CivilTime(date)
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03d+0000", c.year, c.month, c.day, c.hour, c.minute, c.second, c.millisecond)
+    }
+
+    /// A function's environment variables take at most 4 KB, measured as Lambda measures them.
+    static func checkEnvironment(_ variables: [String: String]) throws(LambdaError) -> [String: String] {
+        let measured = JSONValue.object(variables.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }).compact
+        guard measured.utf8.count <= 4096 else {
+            throw .invalid(
+                "Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. String measured: \(measured)"
+            )
+        }
+        return variables
     }
 
     /// The model bounds the minimums only; AWS caps a function at 900 seconds and 10,240 MB.

@@ -8,7 +8,7 @@ import Synchronization
 
 extension Lambda {
     static let syncPayloadLimit = 6_291_456
-    static let asyncPayloadLimit = 262_144
+    static let asyncPayloadLimit = 1_048_576
 
     func invoke(_ input: InvocationRequest, _ ctx: CallContext) async throws -> InvocationResponse {
         let f = try function(input.functionName, ctx)

@@ -106,3 +106,17 @@ def test_long_clock_moves_cap_what_they_list(friday):
     except urllib.error.HTTPError as e:
         assert e.code == 400
     assert friday.api("GET", "/_cloudcafe/clock")["now"] == moved["now"] != before
+
+
+def test_lambda_quotas(friday):
+    import boto3
+    lam = boto3.client("lambda", endpoint_url=friday.url, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test")
+    from test_wire import error_of
+    code, message, status = error_of(lambda: lam.update_function_configuration(
+        FunctionName="salesAnalysisReport", Environment={"Variables": {"BIG": "x" * 4100}}))
+    assert (code, status) == ("InvalidParameterValueException", 400)
+    assert message.startswith("Lambda was unable to configure your environment variables because the environment variables you have provided "
+                              "exceeded the 4KB limit. String measured: {\"BIG\":\"xxx")
+    big = b'{"a":"' + b"x" * 1_048_600 + b'"}'
+    assert error_of(lambda: lam.invoke(FunctionName="salesAnalysisReport", InvocationType="Event", Payload=big))[0::2] == (
+        "RequestTooLargeException", 413)

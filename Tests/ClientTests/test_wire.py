@@ -93,9 +93,17 @@ def test_events_and_logs(friday):
         "ValidationException", "Parameter ScheduleExpression is not valid.", 400)
     logs.create_log_group(logGroupName="/app")
     logs.create_log_stream(logGroupName="/app", logStreamName="s")
-    logs.put_log_events(logGroupName="/app", logStreamName="s", logEvents=[{"timestamp": 1, "message": "a"}, {"timestamp": 2, "message": "b"}])
+    now = int(datetime.datetime.fromisoformat(friday.api("GET", "/_cloudcafe/clock")["now"].replace("Z", "+00:00")).timestamp() * 1000)
+    put = logs.put_log_events(logGroupName="/app", logStreamName="s", logEvents=[
+        {"timestamp": 1, "message": "1970"}, {"timestamp": now, "message": "a"}, {"timestamp": now + 1, "message": "b"},
+        {"timestamp": now + 3 * 3_600_000, "message": "too new"}])
+    # Events too far in the past or the future are refused one by one, as CloudWatch Logs does.
+    assert put["rejectedLogEventsInfo"] == {"tooOldLogEventEndIndex": 0, "tooNewLogEventStartIndex": 3}
     got = logs.get_log_events(logGroupName="/app", logStreamName="s", startFromHead=True)["events"]
     assert [e["message"] for e in got] == ["a", "b"]
+    assert error_of(lambda: logs.put_log_events(logGroupName="/app", logStreamName="s", logEvents=[
+        {"timestamp": now - 2 * 86_400_000, "message": "x"}, {"timestamp": now, "message": "y"}])) == (
+        "InvalidParameterException", "The batch of log events in a single PutLogEvents request cannot span more than 24 hours.", 400)
     assert error_of(lambda: logs.create_log_group(logGroupName="/app"))[0] == "ResourceAlreadyExistsException"
     assert error_of(lambda: logs.get_log_events(logGroupName="/none", logStreamName="s")) == (
         "ResourceNotFoundException", "The specified log group does not exist.", 400)
