@@ -67,3 +67,29 @@ def test_expired_session_credentials_never_act_as_root(friday):
     assert error_of(lambda: c(friday, "sts", *session).get_caller_identity()) == ("ExpiredToken", "The security token included in the request is expired", 403)
     assert error_of(lambda: c(friday, "ssm", *session).get_parameter(Name="/cafe/dbName"))[0::2] == ("ExpiredTokenException", 400)
     assert c(friday, "sts", "AKIAANYTHING", "x").get_caller_identity()["Arn"] == "arn:aws:iam::000000000000:root"
+
+
+def test_strict_auth_binds_the_body_to_the_signature(daemon_factory):
+    import hashlib
+    import http.client
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    d = daemon_factory("--strict-auth", "--clock-rate", "0")
+    signed_body = b'{"Name":"/cafe/dbName"}'
+    request = AWSRequest(method="POST", url=d.url + "/", data=signed_body, headers={
+        "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "AmazonSSM.GetParameter",
+        "x-amz-content-sha256": hashlib.sha256(signed_body).hexdigest()})
+    SigV4Auth(Credentials("test", "test"), "ssm", "us-east-1").add_auth(request)
+    host, port = d.url.replace("http://", "").split(":")
+
+    def send(body):
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        conn.request("POST", "/", body=body, headers=dict(request.headers.items()))
+        r = conn.getresponse()
+        return r.status, r.read()
+
+    assert send(signed_body)[0] == 200
+    # Another body under the same signature (and the same claimed hash) is refused.
+    status, body = send(b'{"Name":"/cafe/dbPassword"}')
+    assert status == 400 and b"InvalidSignatureException" in body

@@ -72,8 +72,10 @@ struct SigV4Verifier {
             key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data(part.utf8), using: key)))
         }
         let scope = "\(s.date)/\(s.region)/\(s.service)/aws4_request"
-        // A presigned URL signs either the (empty) body's hash or UNSIGNED-PAYLOAD, by signer.
-        let payloads = s.presigned ? [hex(SHA256.hash(data: body)), "UNSIGNED-PAYLOAD"] : [nil]
+        // The signature covers the body actually received: its hash, never what a header claims
+        // it is. A presigned URL signs either the (empty) body's hash or UNSIGNED-PAYLOAD, by signer.
+        let bodyHash = hex(SHA256.hash(data: body))
+        let payloads = s.presigned ? [bodyHash, "UNSIGNED-PAYLOAD"] : [bodyHash]
         // botocore presigns query-protocol operations with their model's method (POST) though
         // the URL is then fetched with GET; AWS accepts either, and so does CloudCafe.
         let methods = s.presigned ? [request.method.rawValue, request.method == .get ? "POST" : "GET"] : [request.method.rawValue]
