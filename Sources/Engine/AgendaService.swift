@@ -2,20 +2,26 @@ import CloudCafeCore
 public import ServiceLifecycle
 
 /// The Agenda as a service of the daemon's lifecycle: it follows the running clock until a
-/// graceful shutdown, then lets the background work already started (an asynchronous
-/// invocation, a delivery) finish, for at most `drainLimit`.
+/// graceful shutdown, then stops a clock move in progress at its current firing (the move
+/// answers with what fired so far) and lets the background work already started (an
+/// asynchronous invocation, a delivery) finish, for at most `drainLimit`.
 public struct AgendaService: Service {
     let engine: CloudCafeEngine
     let drainLimit: Duration
 
-    public init(engine: CloudCafeEngine, drainLimit: Duration = .seconds(30)) {
+    public init(engine: CloudCafeEngine, drainLimit: Duration = .seconds(8)) {
         self.engine = engine
         self.drainLimit = drainLimit
     }
 
     public func run() async throws {
         let agenda = engine.agenda
-        await cancelWhenGracefulShutdown { await agenda.run() }
+        // Stopping at once (not waiting for cancellation) lets a move holding the Agenda end.
+        await withGracefulShutdownHandler {
+            await agenda.run()
+        } onGracefulShutdown: {
+            agenda.stop()
+        }
         let work = engine.dispatcher.work
         let limit = drainLimit
         await withTaskGroup(of: Void.self) { group in

@@ -106,6 +106,8 @@ public final class Agenda: Sendable {
         /// Wakes `run()` when something changes what is due first, or the clock's rate.
         var wake: CheckedContinuation<Void, Never>?
         var woken = false
+        /// Set at shutdown: a move in progress stops after the item it is running.
+        var stopping = false
     }
 
     private let state = Mutex(State())
@@ -158,6 +160,13 @@ public final class Agenda: Sendable {
         }
     }
 
+    /// Stops what is in progress at the next item: a clock move answers with what fired so
+    /// far, and the background loop ends (a graceful shutdown).
+    public func stop() {
+        state.withLock { $0.stopping = true }
+        nudge()
+    }
+
     /// Changes the clock's speed and lets the background loop follow it.
     public func setRate(_ rate: Double) {
         clock.setRate(rate)
@@ -184,7 +193,7 @@ public final class Agenda: Sendable {
             // Work already under way (an asynchronous invocation) finishes at the time it started.
             await work.waitUntilIdle()
             var report = Report()
-            while let item = popDue(upTo: target) {
+            while !state.withLock({ $0.stopping }), let item = popDue(upTo: target) {
                 clock.set(item.due)
                 if let f = await perform(item) {
                     report.count += 1
@@ -192,7 +201,8 @@ public final class Agenda: Sendable {
                 }
                 await work.waitUntilIdle()
             }
-            clock.set(target)
+            // Stopped early, the clock stays at the last firing, so nothing in between is skipped.
+            if !state.withLock({ $0.stopping }) { clock.set(target) }
             nudge()
             return report
         }
@@ -207,9 +217,9 @@ public final class Agenda: Sendable {
     /// until something changes that), then runs what the clock has reached, each item
     /// with its own instant.
     public func run() async {
-        while !Task.isCancelled {
+        while !Task.isCancelled, !state.withLock({ $0.stopping }) {
             await lock.run {
-                while let item = popDue(upTo: clock.now) {
+                while !state.withLock({ $0.stopping }), let item = popDue(upTo: clock.now) {
                     _ = await perform(item)
                     await work.waitUntilIdle()
                 }

@@ -70,10 +70,11 @@ struct Serve: AsyncParsableCommand {
             // Unbuffered, so a parent process reading the pipe sees the line at once.
             FileHandle.standardOutput.write(Data("cloudcafe listening on http://127.0.0.1:\(bound)\n".utf8))
         }
-        // One lifecycle: SIGTERM or SIGINT stops the server first (in-flight requests finish),
-        // then the Agenda, which lets background work already started finish.
+        // One lifecycle: SIGTERM or SIGINT stops the Agenda first (a clock move in progress
+        // answers with what fired so far; started work may finish), then the server, whose
+        // requests in flight finish. Services stop in reverse order.
         let group = ServiceGroup(
-            services: [AgendaService(engine: engine), app], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "cloudcafe.lifecycle"))
+            services: [app, AgendaService(engine: engine)], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "cloudcafe.lifecycle"))
         try await group.run()
         logger.info("stopped")
     }
