@@ -140,6 +140,7 @@ extension JSONValue {
             defer { depth -= 1 }
             index += 1
             var members: [(String, JSONValue)] = []
+            var keyIndex: [String: Int]?
             skipSpace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1
@@ -153,11 +154,22 @@ extension JSONValue {
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
                 index += 1
                 let value = try parseValue()
-                // Duplicate keys: the last one wins, as in Python's json module.
-                if let existing = members.firstIndex(where: { $0.0 == key }) {
-                    members[existing].1 = value
+                // Duplicate keys: the last one wins, as in Python's json module. Small objects
+                // scan; large ones keep an index, so parsing stays linear.
+                if members.count < 16 {
+                    if let existing = members.firstIndex(where: { $0.0 == key }) {
+                        members[existing].1 = value
+                    } else {
+                        members.append((key, value))
+                    }
                 } else {
-                    members.append((key, value))
+                    if keyIndex == nil { keyIndex = Dictionary(members.enumerated().map { ($1.0, $0) }, uniquingKeysWith: { _, last in last }) }
+                    if let existing = keyIndex?[key] {
+                        members[existing].1 = value
+                    } else {
+                        keyIndex?[key] = members.count
+                        members.append((key, value))
+                    }
                 }
                 skipSpace()
                 guard index < bytes.count else { throw fail("unterminated object") }

@@ -119,3 +119,17 @@ struct IDGeneratorTests {
         #expect(UUID(uuidString: id) != nil)
     }
 }
+
+struct JSONValueScaleTests {
+    @Test func wideObjectsParseLinearlyAndKeepTheLastDuplicate() throws {
+        let keys = (0..<100_000).map { "\"k\($0)\":\($0)" }.joined(separator: ",")
+        let value = try JSONValue(parsing: "{" + keys + ",\"k5\":\"last\"}")
+        guard case .object(let members) = value else {
+            Issue.record("not an object")
+            return
+        }
+        #expect(members.count == 100_000)
+        #expect(value["k5"] == .string("last"))
+        #expect(value["k99999"] == .int(99_999))
+    }
+}
