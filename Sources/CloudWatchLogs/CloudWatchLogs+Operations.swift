@@ -64,6 +64,8 @@ extension CloudWatchLogs {
                     StoredEvent(timestamp: $1.timestamp, message: $1.message, ingestionTime: ingestion, sequence: first + $0)
                 })
             stream.lastIngestionTime = ingestion
+            // A stream keeps its newest million events; older ones go first (documented bound).
+            if stream.events.count > Self.streamEventLimit { stream.events.removeFirst(stream.events.count - Self.streamEventLimit) }
         }
         groups[key]?.nextSequence = first + accepted.count
         if let g = groups[GroupKey(region: ctx.region, name: input.logGroupName)], !g.subscriptionFilters.isEmpty {

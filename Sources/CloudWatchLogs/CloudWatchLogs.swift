@@ -11,6 +11,8 @@ public actor CloudWatchLogs {
 
     var groups: [GroupKey: StoredLogGroup] = [:]
     let dispatcher: Dispatcher
+    /// Events a stream keeps in memory: the newest million.
+    static let streamEventLimit = 1_000_000
 
     public init(dispatcher: Dispatcher) { self.dispatcher = dispatcher }
 

@@ -189,10 +189,15 @@ extension IAM {
         return (boundary, session)
     }
 
+    /// Parsed documents kept at most (the account's policies are far fewer).
+    static let parsedDocumentLimit = 1000
+
     /// A stored document, parsed once.
     func parsed(_ text: String) -> PolicyDocument? {
         if let doc = parsedDocuments[text] { return doc }
         guard let doc = try? PolicyDocument(parsing: text, kind: .identity) else { return nil }
+        // A bounded cache: documents in use come back at once after a clear.
+        if parsedDocuments.count >= Self.parsedDocumentLimit { parsedDocuments.removeAll(keepingCapacity: true) }
         parsedDocuments[text] = doc
         return doc
     }

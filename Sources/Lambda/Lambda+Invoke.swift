@@ -9,6 +9,8 @@ import Synchronization
 extension Lambda {
     static let syncPayloadLimit = 6_291_456
     static let asyncPayloadLimit = 1_048_576
+    /// Idle execution environments kept per function.
+    static let idleEnvironmentLimit = 10
 
     func invoke(_ input: InvocationRequest, _ ctx: CallContext) async throws -> InvocationResponse {
         let f = try function(input.functionName, ctx)
@@ -153,7 +155,8 @@ extension Lambda {
         logger.log(
             "REPORT RequestId: \(requestID)\tDuration: \(String(format: "%.2f", ms)) ms\tBilled Duration: \(billed) ms\tMemory Size: \(f.memorySize) MB\tMax Memory Used: \(Self.memoryUsed(limit: f.memorySize)) MB\(initText)\(status)"
         )
-        if keepEnvironment { idleEnvironments[key, default: []].append(env) }
+        // Warm environments are kept up to a bound per function, as Lambda reclaims idle ones.
+        if keepEnvironment, idleEnvironments[key, default: []].count < Self.idleEnvironmentLimit { idleEnvironments[key, default: []].append(env) }
 
         let lines = logger.drain()
         await Self.ship(lines, group: "/aws/lambda/\(f.name)", stream: env.logStream, createStream: cold, as: role)
