@@ -15,9 +15,11 @@ import SNS
 /// The `cloudcafe` CLI and test suites in any language use it.
 struct AdminAPI {
     let engine: CloudCafeEngine
+    var adminToken: String?
 
     func register(on router: Router<GatewayRequestContext>) {
         let admin = router.group("/_cloudcafe")
+        if let adminToken { admin.add(middleware: AdminTokenMiddleware(token: adminToken)) }
         admin.get("health") { _, _ in
             Self.json(.object([("status", .string("ok")), ("now", .string(TimeText.iso8601(engine.clock.now)))]))
         }

@@ -18,6 +18,8 @@ public struct GatewayConfiguration: Sendable {
     public var port = 4566
     /// Verify every SigV4 signature and reject keys IAM did not issue (`serve --strict-auth`).
     public var strictAuth = false
+    /// The admin API's token under strict authentication (nil: the admin API is open).
+    public var adminToken: String?
     /// The account root's key pair under strict authentication.
     public var rootAccessKey = "test"
     public var rootSecretKey = "test"
@@ -35,7 +37,7 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let router = Router(context: GatewayRequestContext.self)
     router.add(middleware: RequestIDMiddleware(ids: engine.dispatcher.ids))
-    AdminAPI(engine: engine).register(on: router)
+    AdminAPI(engine: engine, adminToken: configuration.adminToken).register(on: router)
     EmailLinks(engine: engine).register(on: router)
     AWSProtocols(engine: engine, configuration: configuration).register(on: router)
     var logger = Logger(label: "cloudcafe.gateway")

@@ -14,6 +14,28 @@ struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
+/// Under `--strict-auth`, the admin API answers only a caller holding the token the daemon
+/// wrote at start (`Authorization: Bearer <token>`); `/_cloudcafe/health` stays open.
+struct AdminTokenMiddleware<Context: RequestContext>: RouterMiddleware {
+    let token: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let given = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+        guard request.uri.path.hasSuffix("/health") || Self.equal(given ?? "", token) else {
+            let body = #"{"error":"Unauthorized","message":"the admin API needs the token in the daemon's admin token file (Authorization: Bearer <token>)"}"#
+            return Response(status: .unauthorized, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
+        return try await next(request, context)
+    }
+
+    /// Compares without stopping at the first difference.
+    static func equal(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
 /// The AWS headers the Gateway reads and writes. The names are constants, valid by construction.
 extension HTTPField.Name {
     static let requestID = HTTPField.Name("x-amzn-RequestId")!

@@ -34,8 +34,14 @@ class Daemon:
             raise RuntimeError("daemon did not start: " + (folder / "daemon.log").read_text())
         self.url = line.strip().split("listening on ")[1]
 
+    @property
+    def token_file(self) -> Path:
+        """Where a --strict-auth daemon writes its admin API token (its working folder)."""
+        return self.folder / ".cloudcafe" / "admin-token"
+
     def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run([BIN, *args, "--endpoint", self.url], capture_output=True, text=True, check=check, timeout=120)
+        env = {**os.environ, "CLOUDCAFE_ADMIN_TOKEN_FILE": str(self.token_file)}
+        return subprocess.run([BIN, *args, "--endpoint", self.url], capture_output=True, text=True, check=check, timeout=120, env=env)
 
     def offline(self, *args: str) -> subprocess.CompletedProcess:
         """A verb that works on files, not the daemon."""
@@ -43,7 +49,10 @@ class Daemon:
 
     def api(self, method: str, path: str, body=None):
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.url + path, data=data, method=method, headers={"Content-Type": "application/json"})
+        headers = {"Content-Type": "application/json"}
+        if self.token_file.exists():
+            headers["Authorization"] = "Bearer " + self.token_file.read_text().strip()
+        request = urllib.request.Request(self.url + path, data=data, method=method, headers=headers)
         with urllib.request.urlopen(request, timeout=120) as response:
             return json.loads(response.read())
 

@@ -93,3 +93,26 @@ def test_strict_auth_binds_the_body_to_the_signature(daemon_factory):
     # Another body under the same signature (and the same claimed hash) is refused.
     status, body = send(b'{"Name":"/cafe/dbPassword"}')
     assert status == 400 and b"InvalidSignatureException" in body
+
+
+def test_strict_auth_closes_the_admin_api_to_callers_without_the_token(daemon_factory):
+    d = daemon_factory("--strict-auth", "--clock-rate", "0", "--start-time", "2026-11-27T19:59:00Z")
+    token = d.token_file.read_text().strip()
+    assert len(token) == 64 and (d.token_file.stat().st_mode & 0o777) == 0o600
+    for path in ("/_cloudcafe/clock", "/_cloudcafe/outbox"):
+        try:
+            urllib.request.urlopen(d.url + path)
+            raise AssertionError("answered without the token")
+        except urllib.error.HTTPError as e:
+            assert e.code == 401
+    with urllib.request.urlopen(d.url + "/_cloudcafe/health") as r:
+        assert r.status == 200
+    wrong = urllib.request.Request(d.url + "/_cloudcafe/clock", headers={"Authorization": "Bearer " + "0" * 64})
+    try:
+        urllib.request.urlopen(wrong)
+        raise AssertionError("answered a wrong token")
+    except urllib.error.HTTPError as e:
+        assert e.code == 401
+    assert d.api("GET", "/_cloudcafe/clock")["now"] == "2026-11-27T19:59:00Z"
+    # The cloudcafe CLI reads the token file.
+    assert "2026-11-27T19:59:00Z" in d.cli("clock").stdout

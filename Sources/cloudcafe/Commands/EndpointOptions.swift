@@ -11,6 +11,12 @@ struct EndpointOptions: ParsableArguments {
     @Option(help: "The daemon's address.")
     var endpoint = ProcessInfo.processInfo.environment["CLOUDCAFE_ENDPOINT"] ?? "http://127.0.0.1:4566"
 
+    @Option(name: .customLong("admin-token-file"), help: "The admin API token a --strict-auth daemon wrote.")
+    var adminTokenFile = Self.defaultTokenFile
+
+    /// `.cloudcafe/admin-token` in the working folder, or `CLOUDCAFE_ADMIN_TOKEN_FILE`.
+    static var defaultTokenFile: String { ProcessInfo.processInfo.environment["CLOUDCAFE_ADMIN_TOKEN_FILE"] ?? ".cloudcafe/admin-token" }
+
     /// Calls the admin API and returns the body; a non-2xx answer is an error with its text.
     func call(_ method: String, _ path: String, body: Data? = nil) async throws -> Data {
         guard let url = URL(string: endpoint + path) else { throw ValidationError("bad endpoint \(endpoint)") }
@@ -19,6 +25,9 @@ struct EndpointOptions: ParsableArguments {
         request.httpBody = body
         request.timeoutInterval = 24 * 3600
         if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+        if let token = try? String(contentsOfFile: adminTokenFile, encoding: .utf8) {
+            request.setValue("Bearer \(token.trimmingCharacters(in: .whitespacesAndNewlines))", forHTTPHeaderField: "Authorization")
+        }
         let (data, response): (Data, URLResponse)
         do {
             (data, response) = try await URLSession.shared.data(for: request)

@@ -23,6 +23,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "IAM: enforce (deny what AWS denies), audit (allow, log would-be denials) or off.") var iam = "enforce"
     @Flag(name: .customLong("strict-auth"), help: "Verify every SigV4 signature; accept only keys IAM issued and the root pair.") var strictAuth = false
     @Option(name: .customLong("root-credentials"), help: "The root user's KEY:SECRET under --strict-auth.") var rootCredentials = "test:test"
+    @Option(name: .customLong("admin-token-file"), help: "Where --strict-auth writes the admin API's token.")
+    var adminTokenFile = EndpointOptions.defaultTokenFile
 
     func run() async throws {
         LoggingSystem.bootstrap { label in
@@ -66,6 +68,16 @@ struct Serve: AsyncParsableCommand {
         logger.info("café stack deployed", metadata: ["stack": "\(stack)", "clock": "\(TimeText.iso8601(engine.clock.now))"])
         var gateway = GatewayConfiguration(port: bound, strictAuth: strictAuth)
         (gateway.rootAccessKey, gateway.rootSecretKey) = (pair[0], pair[1])
+        if strictAuth {
+            // The admin API is closed too: its token goes to a file only this user can read.
+            let token = (0..<4).map { _ in String(format: "%016llx", UInt64.random(in: .min ... .max)) }.joined()
+            let url = URL(fileURLWithPath: adminTokenFile)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(token.utf8).write(to: url)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
+            gateway.adminToken = token
+            logger.info("admin API token written", metadata: ["file": "\(url.path)"])
+        }
         let app = buildApplication(engine: engine, configuration: gateway) { _ in
             // Unbuffered, so a parent process reading the pipe sees the line at once.
             FileHandle.standardOutput.write(Data("cloudcafe listening on http://127.0.0.1:\(bound)\n".utf8))
