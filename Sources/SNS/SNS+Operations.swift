@@ -22,7 +22,9 @@ extension SNS {
         }
         let arn = ctx.arn("sns", input.name)
         if topics[arn] == nil {
-            var topic = Topic(arn: arn, displayName: input.attributes?["DisplayName"] ?? "", owner: ctx.account)
+            let displayName = input.attributes?["DisplayName"] ?? ""
+            guard Self.isDisplayName(displayName) else { throw .invalidParameter("Invalid parameter: Attributes Reason: DisplayName: Invalid value") }
+            var topic = Topic(arn: arn, displayName: displayName, owner: ctx.account)
             topic.isFIFO = fifo
             topic.contentBasedDeduplication = input.attributes?["ContentBasedDeduplication"] == "true"
             try addTags(input.tags ?? [], to: &topic)
@@ -34,12 +36,17 @@ extension SNS {
         return CreateTopicResponse(topicArn: arn.description)
     }
 
+    /// A display name becomes an email's From: at most 100 characters, none that could end a header line.
+    static func isDisplayName(_ value: String) -> Bool {
+        value.count <= 100 && value.unicodeScalars.allSatisfy { $0 == "\t" || ($0.value >= 0x20 && $0.value != 0x7F) }
+    }
+
     func setTopicAttributes(_ input: SetTopicAttributesInput, _ ctx: CallContext) throws(SNSError) -> EmptyShape {
         var t = try topic(input.topicArn)
         switch input.attributeName {
         case "DisplayName":
             let value = input.attributeValue ?? ""
-            guard value.count <= 100 else { throw .invalidParameter("Invalid parameter: DisplayName") }
+            guard Self.isDisplayName(value) else { throw .invalidParameter("Invalid parameter: DisplayName") }
             t.displayName = value
         case "Policy":
             guard let text = input.attributeValue, !text.isEmpty else {

@@ -142,3 +142,29 @@ def test_sigterm_stops_a_long_move_gracefully(daemon_factory):
     assert 0 < answer["firedCount"] < 100 * 365 * 1440 and len(answer["fired"]) == min(answer["firedCount"], 1000)
     # The clock stopped at the last firing, so nothing in between is skipped.
     assert answer["now"] < "2100"
+
+
+def test_nothing_a_client_sends_reaches_an_email_header_unchecked(friday):
+    import boto3
+    from test_wire import error_of
+    sns = boto3.client("sns", endpoint_url=friday.url, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test")
+    assert error_of(lambda: sns.create_topic(Name="inject", Attributes={"DisplayName": "Cafe\r\nBcc: victim@example.com"}))[0] == "InvalidParameter"
+    topic = sns.create_topic(Name="inject")["TopicArn"]
+    assert error_of(lambda: sns.set_topic_attributes(TopicArn=topic, AttributeName="DisplayName", AttributeValue="x\nBcc: y"))[0] == "InvalidParameter"
+    assert error_of(lambda: sns.publish(TopicArn=topic, Message="m", Subject="hi\r\nBcc: victim@example.com"))[0] == "InvalidParameter"
+    assert error_of(lambda: sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="a@example.com\r\nBcc: b@example.com"))[0] == "InvalidParameter"
+
+
+def test_the_extractor_never_migrates_another_file(friday, tmp_path):
+    import boto3
+    import json as _json
+    other = tmp_path / "other.sqlite"
+    other.write_bytes(b"")
+    lam = boto3.client("lambda", endpoint_url=friday.url, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test")
+    payload = {"dbUrl": str(other), "dbName": "cafe_db", "dbUser": "root", "dbPassword": "Re:Start!9"}
+    out = lam.invoke(FunctionName="salesAnalysisReportDataExtractor", Payload=_json.dumps(payload).encode())
+    assert out["FunctionError"] == "Unhandled"
+    logs = boto3.client("logs", endpoint_url=friday.url, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test")
+    lines = [e["message"] for e in logs.filter_log_events(logGroupName="/aws/lambda/salesAnalysisReportDataExtractor")["events"]]
+    assert any(line.startswith("Error Details: 2003 Can't connect to MySQL server") for line in lines)
+    assert other.read_bytes() == b""  # never migrated, never written

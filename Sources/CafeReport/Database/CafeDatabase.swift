@@ -19,6 +19,18 @@ public final class CafeDatabase: Sendable {
         try Self.migrator.migrate(writer)
     }
 
+    /// Another café database, read only: never migrated, never written. Nil unless it is one.
+    public static func readOnly(path: String) -> CafeDatabase? {
+        var configuration = Configuration()
+        configuration.readonly = true
+        guard let queue = try? DatabaseQueue(path: path, configuration: configuration),
+            (try? queue.read({ try $0.tableExists("server_account") && $0.tableExists("order") })) == true
+        else { return nil }
+        return CafeDatabase(reading: queue)
+    }
+
+    private init(reading queue: DatabaseQueue) { writer = queue }
+
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("cafe_db v1") { db in

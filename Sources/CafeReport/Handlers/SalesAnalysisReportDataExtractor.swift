@@ -55,8 +55,11 @@ public struct SalesAnalysisReportDataExtractor: LambdaHandler {
 
     /// Opens cafe_db as a MariaDB client would: host, database name, then the account.
     func connect(url: String, name: String, user: String, password: String) -> Result<CafeDatabase, ConnectError> {
-        let path = ["localhost", "127.0.0.1"].contains(url) ? localDatabasePath : url
-        guard FileManager.default.fileExists(atPath: path), let db = connections.database(at: path) else {
+        // `localhost` is the daemon's own database; another café database file is opened read
+        // only, never migrated or written; anything else is a server that does not answer.
+        let own = ["localhost", "127.0.0.1"].contains(url) || url == localDatabasePath
+        let path = own ? localDatabasePath : url
+        guard FileManager.default.fileExists(atPath: path), let db = connections.database(at: path, own: own) else {
             return .failure(ConnectError(code: 2003, message: "Can't connect to MySQL server on '\(url)' ([Errno -2] Name or service not known)"))
         }
         guard (try? db.accepts(user: user, password: password)) == true else {
@@ -73,10 +76,10 @@ public struct SalesAnalysisReportDataExtractor: LambdaHandler {
 final class ConnectionCache: Sendable {
     private let open = Mutex<[String: CafeDatabase]>([:])
 
-    /// The database at `path`, opened once.
-    func database(at path: String) -> CafeDatabase? {
+    /// The database at `path`, opened once: the daemon's own read-write, any other read only.
+    func database(at path: String, own: Bool) -> CafeDatabase? {
         if let db = open.withLock({ $0[path] }) { return db }
-        guard let db = try? CafeDatabase(path: path) else { return nil }
+        guard let db = own ? try? CafeDatabase(path: path) : CafeDatabase.readOnly(path: path) else { return nil }
         return open.withLock { cached in
             if let existing = cached[path] { return existing }
             cached[path] = db
