@@ -5,7 +5,7 @@ VENV    := .venv
 PORT    ?= 4566
 APT_PACKAGES := libsqlite3-dev sqlite3 tzdata
 
-.PHONY: all deps pydeps build run test unit-test client-test generate check-generated bench format clean
+.PHONY: all deps pydeps build run test unit-test client-test generate check-generated bench fuzz format clean
 
 all: build
 
@@ -62,6 +62,20 @@ bench: deps pydeps
 	CLOUDCAFE_BIN="$$($(SWIFT) build -c release --show-bin-path)/cloudcafe" $(VENV)/bin/python Benchmarks/bench.py
 	CLOUDCAFE_BIN="$$($(SWIFT) build -c release --show-bin-path)/cloudcafe" $(VENV)/bin/python Benchmarks/compare.py
 	"$$($(SWIFT) build -c release --show-bin-path)/cloudcafe-bench"
+
+# Runs every fuzz target under libFuzzer and the address sanitizer for FUZZ_SECONDS each,
+# starting from the committed corpus (Fuzz/Corpus/<target>); new inputs go to a scratch
+# corpus, crashes to Fuzz/Crashes/<target>/ (commit them once fixed: make test replays them).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := json event-pattern filter-policy log-filter schedule policy query sigv4 input-transformer admin-body
+fuzz: deps
+	$(SWIFT) build --product cloudcafe-fuzz --build-path .build/fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p .build/fuzz-corpus/$$t Fuzz/Crashes/$$t; \
+		echo "== $$t"; \
+		CLOUDCAFE_FUZZ_TARGET=$$t .build/fuzz/debug/cloudcafe-fuzz .build/fuzz-corpus/$$t Fuzz/Corpus/$$t \
+			-max_total_time=$(FUZZ_SECONDS) -artifact_prefix=Fuzz/Crashes/$$t/ -print_final_stats=1 2>&1 | grep -E "stat::|Done|ERROR|SUMMARY|cov:" | tail -6 || exit 1; \
+	done
 
 # Formats the sources with the checked-in .swift-format; generated code (Sources/API) is left as generated.
 format:

@@ -13,6 +13,8 @@ let package = Package(
     products: [
         .executable(name: "cloudcafe", targets: ["cloudcafe"]),
         .library(name: "Engine", targets: ["Engine"]),
+        // What `make fuzz` drives (Fuzz/Package.swift) and `make test` replays.
+        .library(name: "FuzzEntries", targets: ["FuzzEntries"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -87,6 +89,12 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: settings),
+        .target(
+            name: "FuzzEntries",
+            dependencies: ["CloudCafeCore", "CloudWatchLogs", "Gateway", "IAM", "EventBridge", "SNS", "SNSAPI", "IAMAPI"],
+            swiftSettings: settings),
+        // The fuzz driver: a replayer normally, a libFuzzer target under `make fuzz`.
+        .executableTarget(name: "cloudcafe-fuzz", dependencies: ["FuzzEntries"], path: "Fuzz/Driver", swiftSettings: settings),
         .executableTarget(
             name: "cloudcafe",
             dependencies: [
@@ -117,6 +125,7 @@ let package = Package(
                 "Gateway", "Engine", "CloudCafeCore", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
             ], swiftSettings: settings),
+        .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzEntries"], swiftSettings: settings),
         .testTarget(name: "SQSTests", dependencies: ["SQS", "SQSAPI", "CloudCafeCore"], swiftSettings: settings),
         .testTarget(name: "SSMTests", dependencies: ["SSM", "SSMAPI", "CloudCafeCore"], swiftSettings: settings),
         .testTarget(
