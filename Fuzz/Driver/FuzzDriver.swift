@@ -17,6 +17,20 @@ import FuzzEntries
         fuzzTarget(Data(bytes: bytes, count: size))
         return 0
     }
+
+    @_silgen_name("LLVMFuzzerRunDriver")
+    func runDriver(
+        _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+        _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
+    ) -> CInt
+
+    // SwiftPM links an executable's entry point under this name; libFuzzer's driver takes over from it.
+    @_cdecl("cloudcafe_fuzz_main")
+    public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+        var count = argc
+        var vector = argv
+        return runDriver(&count, &vector) { bytes, size in fuzzOne(bytes, size) }
+    }
 #else
     @main
     struct Replay {

@@ -20,5 +20,15 @@ public enum Principal: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The account the principal belongs to; nil for a service.
+    public var account: String? {
+        switch self {
+        case .root(let account): account
+        case .user(let arn): arn.account
+        case .assumedRole(let role, _): role.account
+        case .service: nil
+        }
+    }
+
     public var description: String { arn }
 }

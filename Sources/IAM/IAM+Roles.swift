@@ -135,7 +135,7 @@ extension IAM {
     /// Validates a permissions policy (no Principal, Resource required).
     static func checkPermissionsPolicy(_ document: String) throws(IAMError) {
         do {
-            _ = try PolicyDocument(parsing: document, kind: .identity)
+            try PolicyDocument.checkPermissions(document)
         } catch {
             throw .malformed(error.message)
         }
@@ -144,7 +144,7 @@ extension IAM {
     /// Validates a trust policy (Principal required).
     static func checkTrustPolicy(_ document: String) throws(IAMError) {
         do {
-            _ = try PolicyDocument(parsing: document, kind: .resource)
+            try PolicyDocument.checkTrust(document)
         } catch {
             throw .malformed(error.message)
         }

@@ -5,6 +5,7 @@ import IAMAPI
 /// What SimulatePrincipalPolicy and SimulateCustomPolicy share.
 struct Simulation {
     var policyInputList: [String]
+    var boundaryInputList: [String]
     var actionNames: [String]
     var resourceArns: [String]?
     var resourcePolicy: String?
@@ -13,18 +14,22 @@ struct Simulation {
 
     init(_ i: SimulatePrincipalPolicyRequest) {
         self.init(
-            policyInputList: i.policyInputList ?? [], actionNames: i.actionNames, resourceArns: i.resourceArns, resourcePolicy: i.resourcePolicy,
+            policyInputList: i.policyInputList ?? [], boundaryInputList: i.permissionsBoundaryPolicyInputList ?? [], actionNames: i.actionNames, resourceArns: i.resourceArns, resourcePolicy: i.resourcePolicy,
             callerArn: i.callerArn, contextEntries: i.contextEntries)
     }
 
     init(_ i: SimulateCustomPolicyRequest) {
         self.init(
-            policyInputList: i.policyInputList, actionNames: i.actionNames, resourceArns: i.resourceArns, resourcePolicy: i.resourcePolicy,
+            policyInputList: i.policyInputList, boundaryInputList: i.permissionsBoundaryPolicyInputList ?? [], actionNames: i.actionNames, resourceArns: i.resourceArns, resourcePolicy: i.resourcePolicy,
             callerArn: i.callerArn, contextEntries: i.contextEntries)
     }
 
-    init(policyInputList: [String], actionNames: [String], resourceArns: [String]?, resourcePolicy: String?, callerArn: String?, contextEntries: [ContextEntry]?) {
+    init(
+        policyInputList: [String], boundaryInputList: [String] = [], actionNames: [String], resourceArns: [String]?, resourcePolicy: String?,
+        callerArn: String?, contextEntries: [ContextEntry]?
+    ) {
         self.policyInputList = policyInputList
+        self.boundaryInputList = boundaryInputList
         self.actionNames = actionNames
         self.resourceArns = resourceArns
         self.resourcePolicy = resourcePolicy
@@ -54,15 +59,32 @@ extension IAM {
                 throw .init(code: .invalidInput, message: "Invalid ARN: \(text)")
             }
             policies = identityPolicies(for: principal)
-        } else if let caller = input.callerArn.flatMap(ARN.init) {
-            principal = .user(caller)
         }
-        for (i, text) in input.policyInputList.enumerated() {
+        let (ownBoundary, session) = principalPolicies ? limits(for: principal) : (nil, [])
+        // The caller the resource policy sees: CallerArn, unless the source is itself a user.
+        if let caller = input.callerArn {
+            let sourceIsUser: Bool = { if case .user = principal, principalPolicies { return true } else { return false } }()
+            if !sourceIsUser { principal = try Self.callerPrincipal(caller) }
+        }
+        func parse(_ text: String, _ name: String) throws(IAMError) -> NamedPolicy {
             do {
-                policies.append(NamedPolicy(name: "PolicyInputList.\(i + 1)", document: try PolicyDocument(parsing: text, kind: .identity)))
+                try PolicyGrammar.checkPermissions(text)
+                return NamedPolicy(name: name, document: try PolicyDocument(parsing: text, kind: .identity))
             } catch {
                 throw .malformed(error.message)
             }
+        }
+        for (i, text) in input.policyInputList.enumerated() {
+            policies.append(try parse(text, "PolicyInputList.\(i + 1)"))
+        }
+        // Boundaries given replace the principal's own; several act as one policy.
+        var givenBoundary: NamedPolicy?
+        for (i, text) in input.boundaryInputList.enumerated() {
+            let next = try parse(text, "PermissionsBoundaryPolicyInputList.\(i + 1)")
+            givenBoundary = givenBoundary.map { b in
+                NamedPolicy(
+                    name: b.name, document: PolicyDocument(version: b.document.version, statements: b.document.statements + next.document.statements))
+            } ?? next
         }
         var resourcePolicy: NamedPolicy?
         if let text = input.resourcePolicy {
@@ -82,8 +104,8 @@ extension IAM {
         for action in input.actionNames {
             for resource in input.resourceArns ?? ["*"] {
                 let request = EvaluationRequest(principal: principal, action: action, resource: resource, multiValuedKeys: keys)
-                let (boundary, session) = principalPolicies ? limits(for: principal) : (nil, [])
-                let e = PolicyEvaluator.evaluate(identity: policies, resource: resourcePolicy, request: request, boundary: boundary, sessionPolicies: session)
+                let e = PolicyEvaluator.evaluate(
+                    identity: policies, resource: resourcePolicy, request: request, boundary: givenBoundary ?? ownBoundary, sessionPolicies: session)
                 let missing = Set(
                     (policies + [resourcePolicy].compactMap { $0 }).flatMap { p in
                         p.document.statements.filter { PolicyEvaluator.applies(ignoringConditions: $0, version: p.document.version, request: request) }
@@ -99,5 +121,21 @@ extension IAM {
             }
         }
         return SimulatePolicyResponse(evaluationResults: results, isTruncated: false)
+    }
+
+    /// The caller a simulation acts as: an IAM user as AWS accepts, and (a CloudCafe extension,
+    /// so a lab's roles can be simulated) a role or an assumed-role session.
+    static func callerPrincipal(_ text: String) throws(IAMError) -> Principal {
+        guard let arn = ARN(text), !arn.account.isEmpty else { throw .init(code: .invalidInput, message: "Invalid ARN: \(text)") }
+        switch (arn.service, arn.resource.split(separator: "/", omittingEmptySubsequences: false).first) {
+        case ("iam", "user"?): return .user(arn)
+        case ("iam", "role"?): return .assumedRole(role: arn, session: "SimulatedSession")
+        case ("sts", "assumed-role"?):
+            let parts = arn.resource.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 3, let role = ARN("arn:\(arn.partition):iam::\(arn.account):role/\(parts[1])") else { break }
+            return .assumedRole(role: role, session: String(parts[2]))
+        default: break
+        }
+        throw .init(code: .invalidInput, message: "Invalid ARN: \(text)")
     }
 }

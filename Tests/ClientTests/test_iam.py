@@ -157,3 +157,47 @@ def test_permissions_boundaries_and_session_policies(friday):
     # The report's own role is now capped too: the next run cannot publish
     friday.api("POST", "/_cloudcafe/clock", {"advance": "2m"})
     assert report_subjects(friday) == []
+
+
+def test_iam_decides_and_words_as_aws(friday):
+    iam = client(friday, "iam")
+
+    def policy(*statements, version="2012-10-17"):
+        return json.dumps({**({"Version": version} if version else {}), "Statement": list(statements)})
+
+    publish = {"Effect": "Allow", "Action": "sns:Publish", "Resource": "*"}
+    # MalformedPolicyDocument in AWS's wording and order of checks.
+    for document, message in [
+        (policy(publish, version=None), "Policy document must be version 2012-10-17 or greater."),
+        (policy({**publish, "Effect": "allow"}), "The policy failed legacy parsing"),
+        (policy({**publish, "Resource": "aws:s3:::bucket"}), 'Partition "s3" is not valid for resource "arn:s3:::bucket:*".'),
+        (policy({**publish, "Action": "s3:a:b", "Resource": "topic"}), 'Resource topic must be in ARN format or "*".'),
+        (policy({**publish, "Extra": 1}), "Syntax errors in policy."),
+    ]:
+        assert error_of(lambda: iam.create_policy(PolicyName="p", PolicyDocument=document)) == ("MalformedPolicyDocument", message, 400)
+    trust = policy({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole", "Resource": "*"})
+    assert error_of(lambda: iam.create_role(RoleName="r3", AssumeRolePolicyDocument=trust)) == ("MalformedPolicyDocument", "Has prohibited field Resource", 400)
+
+    def decision(**kwargs):
+        return iam.simulate_custom_policy(ActionNames=["sns:Publish"], **kwargs)["EvaluationResults"][0]["EvalDecision"]
+
+    # A permissions boundary given to the simulator caps what the policies grant.
+    assert decision(PolicyInputList=[policy(publish)]) == "allowed"
+    assert decision(PolicyInputList=[policy(publish)], PermissionsBoundaryPolicyInputList=[policy({**publish, "Action": "sqs:*"})]) == "implicitDeny"
+    # Across accounts both the caller's policies and the resource's policy must allow.
+    shared = "arn:aws:sns:us-east-1:111122223333:shared"
+    topic_policy = policy({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::000000000000:role/salesAnalysisReportRole"},
+                           "Action": "sns:Publish", "Resource": shared})
+    role = "arn:aws:iam::000000000000:role/salesAnalysisReportRole"
+    assert decision(PolicyInputList=[policy(publish)], ResourceArns=[shared]) == "implicitDeny"
+    assert decision(PolicyInputList=[policy(publish)], ResourceArns=[shared], ResourcePolicy=topic_policy, CallerArn=role) == "allowed"
+    assert decision(PolicyInputList=[policy(publish)], ResourceArns=[shared], ResourcePolicy=topic_policy,
+                    CallerArn="arn:aws:sts::000000000000:assumed-role/salesAnalysisReportRole/salesAnalysisReport") == "allowed"
+    assert decision(PolicyInputList=[policy(publish)], ResourceArns=[shared], ResourcePolicy=topic_policy,
+                    CallerArn="arn:aws:iam::000000000000:user/someoneElse") == "implicitDeny"
+    assert error_of(lambda: decision(PolicyInputList=[policy(publish)], CallerArn="arn:aws:iam::000000000000:group/g"))[:2] == (
+        "InvalidInput", "Invalid ARN: arn:aws:iam::000000000000:group/g")
+    # ${*} is an asterisk, not a wildcard.
+    star = policy({**publish, "Resource": "arn:aws:sns:us-east-1:000000000000:t${*}"})
+    assert decision(PolicyInputList=[star], ResourceArns=["arn:aws:sns:us-east-1:000000000000:t*"]) == "allowed"
+    assert decision(PolicyInputList=[star], ResourceArns=["arn:aws:sns:us-east-1:000000000000:tx"]) == "implicitDeny"

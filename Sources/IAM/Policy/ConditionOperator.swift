@@ -27,6 +27,8 @@ struct ConditionOperator: Sendable {
 
     let qualifier: Qualifier
     let base: Base
+    /// Whether the policy's values are wildcard patterns (where a substituted variable must stay literal).
+    var isPattern: Bool { [.stringLike, .stringNotLike, .arnEquals, .arnLike, .arnNotEquals, .arnNotLike].contains(base) }
     let ifExists: Bool
 
     init?(_ text: String) {
@@ -122,7 +124,8 @@ struct ConditionOperator: Sendable {
     }
 }
 
-/// `*` and `?` wildcards, over UTF-8 bytes (ASCII case folding for actions).
+/// `*` and `?` wildcards, over UTF-8 bytes (ASCII case folding for actions); a NUL byte makes
+/// the byte after it literal, which is how substituted policy variables reach a pattern.
 enum Glob {
     static func matches(_ pattern: String, _ text: String, caseSensitive: Bool) -> Bool {
         if pattern == "*" { return true }
@@ -139,20 +142,27 @@ enum Glob {
     static func match(_ p: UnsafeBufferPointer<UInt8>, _ t: UnsafeBufferPointer<UInt8>, caseSensitive: Bool) -> Bool {
         var pi = 0, ti = 0, star = -1, mark = 0
         while ti < t.count {
-            if pi < p.count && p[pi] != 42 && (p[pi] == 63 || fold(p[pi], caseSensitive) == fold(t[ti], caseSensitive)) {
+            if pi + 1 < p.count && p[pi] == 0 {
+                // An escaped byte (a policy variable's value, `${*}`): only itself matches it.
+                if fold(p[pi + 1], caseSensitive) == fold(t[ti], caseSensitive) {
+                    pi += 2
+                    ti += 1
+                    continue
+                }
+            } else if pi < p.count && p[pi] != 42 && (p[pi] == 63 || fold(p[pi], caseSensitive) == fold(t[ti], caseSensitive)) {
                 pi += 1
                 ti += 1
+                continue
             } else if pi < p.count && p[pi] == 42 {
                 star = pi
                 mark = ti
                 pi += 1
-            } else if star >= 0 {
-                pi = star + 1
-                mark += 1
-                ti = mark
-            } else {
-                return false
+                continue
             }
+            guard star >= 0 else { return false }
+            pi = star + 1
+            mark += 1
+            ti = mark
         }
         while pi < p.count && p[pi] == 42 { pi += 1 }
         return pi == p.count

@@ -71,6 +71,24 @@ public struct PolicyDocument: Sendable, Equatable {
         case resource
     }
 
+    /// What IAM checks before it stores a permissions policy (identity-based or a boundary), in
+    /// AWS's order of checks and wording; then the document parses as `.identity`.
+    public static func checkPermissions(_ text: String) throws(PolicyError) {
+        try PolicyGrammar.checkPermissions(text)
+        _ = try PolicyDocument(parsing: text, kind: .identity)
+    }
+
+    /// What IAM checks of a role's trust policy: a resource-based policy without resources.
+    public static func checkTrust(_ text: String) throws(PolicyError) {
+        let parsed = try PolicyDocument(parsing: text, kind: .resource)
+        if parsed.statements.contains(where: { $0.resources != nil }) { throw PolicyError("Has prohibited field Resource") }
+    }
+
+    init(version: String, statements: [Statement]) {
+        self.version = version
+        self.statements = statements
+    }
+
     /// Parses `text` as IAM does, throwing IAM's MalformedPolicyDocument messages.
     public init(parsing text: String, kind: Kind) throws(PolicyError) {
         guard text.utf8.count <= 131_072, let json = try? JSONValue(parsing: text), case .object(let members) = json else {
@@ -92,7 +110,7 @@ public struct PolicyDocument: Sendable, Equatable {
         statements = try raw.map { (s: JSONValue) throws(PolicyError) -> Statement in try Self.statement(s, kind: kind) }
         var sids = Set<String>()
         for s in statements {
-            if let sid = s.sid, !sids.insert(sid).inserted { throw PolicyError("Statement IDs (SID) in a single policy must be unique.") }
+            if let sid = s.sid, !sid.isEmpty, !sids.insert(sid).inserted { throw PolicyError("Statement IDs (SID) in a single policy must be unique.") }
         }
     }
 
@@ -176,8 +194,12 @@ public struct PolicyDocument: Sendable, Equatable {
         guard case .object(let operators) = v else { throw PolicyError("Syntax errors in policy.") }
         var result: [Condition] = []
         for (op, block) in operators {
-            guard ConditionOperator(op) != nil else { throw PolicyError("Invalid Condition type : \(op)") }
             guard case .object(let keys) = block else { throw PolicyError("Syntax errors in policy.") }
+            // IAM ignores an operator it does not know only when it names no keys.
+            guard ConditionOperator(op) != nil else {
+                if keys.isEmpty { continue }
+                throw PolicyError("Syntax errors in policy.")
+            }
             for (key, value) in keys {
                 let values: [String]
                 switch value {

@@ -62,10 +62,10 @@ public struct Evaluation: Sendable, Equatable {
     public var denyIsResourceBased: Bool { layer == .resource }
 }
 
-/// AWS's policy evaluation logic for calls within one account: an explicit deny wins;
-/// otherwise an allow from an identity-based policy, or from a resource-based policy naming
-/// the principal, allows; otherwise the call is implicitly denied. The account's root user
-/// is allowed unless explicitly denied by a resource policy.
+/// AWS's policy evaluation logic: an explicit deny wins; within one account an allow from an
+/// identity-based policy, or from a resource-based policy naming the principal, allows; across
+/// accounts (by the accounts in the ARNs) both must allow; otherwise the call is implicitly
+/// denied. An account's root user is allowed in its own account unless explicitly denied.
 public enum PolicyEvaluator {
     /// `resourceMustAllow`: a role's trust policy must allow `sts:AssumeRole` itself, whatever
     /// the identity-based policies say; naming only the account still needs an identity allow.
@@ -109,6 +109,16 @@ public enum PolicyEvaluator {
         if resourceDenies { return Evaluation(decision: .explicitDeny, matched: matched, layer: .resource) }
         if boundaryScan?.denies == true { return Evaluation(decision: .explicitDeny, matched: matched, layer: .boundary) }
         if sessionScan?.denies == true { return Evaluation(decision: .explicitDeny, matched: matched, layer: .session) }
+        if let account = request.principal.account, let owner = ARN(request.resource)?.account, owner.count == 12, owner != account {
+            // Across accounts both sides must allow: the caller's own account, and the resource's
+            // policy naming the caller or its account.
+            guard resourceAllows || resourceDelegates else { return Evaluation(decision: .implicitDeny, matched: matched, layer: .resource) }
+            if case .root = request.principal { return Evaluation(decision: .allowed, matched: matched, layer: .resource) }
+            guard identityScan.allows else { return Evaluation(decision: .implicitDeny, matched: matched, layer: .identity) }
+            if let boundaryScan, !boundaryScan.allows { return Evaluation(decision: .implicitDeny, matched: matched, layer: .boundary) }
+            if let sessionScan, !sessionScan.allows { return Evaluation(decision: .implicitDeny, matched: matched, layer: .session) }
+            return Evaluation(decision: .allowed, matched: matched, layer: .identity)
+        }
         if case .root = request.principal { return Evaluation(decision: .allowed, matched: matched, layer: .identity) }
         if resourceMustAllow && !resourceAllows && !resourceDelegates {
             // Without an identity allow either, AWS names the identity-based policies.
@@ -134,7 +144,7 @@ public enum PolicyEvaluator {
         if let resources = s.resources {
             let substitute = version == "2012-10-17"
             let resourceMatch = resources.values.contains { pattern in
-                guard let p = substitute ? variables(pattern, request) : pattern else { return false }
+                guard let p = substitute ? variables(pattern, request, escaping: true) : pattern else { return false }
                 return Glob.arnMatches(p, request.resource)
             }
             guard resourceMatch != resources.negated else { return nil }
@@ -146,7 +156,7 @@ public enum PolicyEvaluator {
         }
         for c in s.conditions {
             guard let op = c.op else { return nil }
-            let values = version == "2012-10-17" ? c.values.compactMap { variables($0, request) } : c.values
+            let values = version == "2012-10-17" ? c.values.compactMap { variables($0, request, escaping: op.isPattern) } : c.values
             guard op.evaluate(policyValues: values, requestValues: request.keys[c.lowercasedKey], cidrs: c.cidrs) else { return nil }
         }
         return strength
@@ -189,11 +199,20 @@ public enum PolicyEvaluator {
         return found
     }
 
-    /// Replaces `${key}` (or `${key, 'default'}`) with the request's value; nil when a key is
-    /// missing without a default, so the pattern matches nothing.
-    static func variables(_ text: String, _ request: EvaluationRequest) -> String? {
+    /// Replaces `${key}` (or `${key, 'default'}`) with the request's value, and `${*}`, `${?}`,
+    /// `${$}` with the character itself; nil when a key is missing without a default, so the
+    /// pattern matches nothing. `escaping`: the result is a pattern, in which what was
+    /// substituted matches only itself.
+    static func variables(_ text: String, _ request: EvaluationRequest, escaping: Bool = false) -> String? {
         guard text.contains("${") else { return text }
         var out = ""
+        func literal(_ value: some StringProtocol) {
+            guard escaping else { return out += value }
+            for ch in value.unicodeScalars {
+                if ch == "*" || ch == "?" || ch == "\0" { out.unicodeScalars.append("\0") }
+                out.unicodeScalars.append(ch)
+            }
+        }
         var rest = Substring(text)
         while let start = rest.range(of: "${") {
             out += rest[..<start.lowerBound]
@@ -204,18 +223,16 @@ public enum PolicyEvaluator {
             let inner = rest[start.upperBound..<end]
             rest = rest[rest.index(after: end)...]
             switch inner {
-            case "*": out += "*"
-            case "?": out += "?"
-            case "$": out += "$"
+            case "*", "?", "$": literal(inner)
             default:
                 // `${}` names no key: like a missing one, it matches nothing.
                 let parts = inner.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false)
                 let key = (parts.first ?? "").trimmingCharacters(in: .whitespaces).lowercased()
                 guard !key.isEmpty else { return nil }
                 if let value = request.keys[key]?.first {
-                    out += value
+                    literal(value)
                 } else if parts.count == 2 {
-                    out += parts[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+                    literal(parts[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "'")))
                 } else {
                     return nil
                 }
