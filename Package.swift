@@ -106,7 +106,8 @@ let package = Package(
             ],
             swiftSettings: settings),
         .executableTarget(
-            name: "cloudcafe-bench", dependencies: ["Engine", "EventBridge", "EventBridgeAPI", "IAM", "CloudCafeCore", "CloudWatchLogsAPI", "SNSAPI", "SQSAPI"],
+            name: "cloudcafe-bench",
+            dependencies: ["Engine", "EventBridge", "EventBridgeAPI", "Gateway", "IAM", "IAMAPI", "CloudCafeCore", "CloudWatchLogsAPI", "SNSAPI", "SQSAPI"],
             path: "Benchmarks/CloudCafeBench",
             swiftSettings: settings),
         .testTarget(name: "CloudCafeCoreTests", dependencies: ["CloudCafeCore"], swiftSettings: settings),

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""make bench: start-up time, idle memory, and a simulated year of the café schedule.
+"""make bench: start-up time, idle memory, a simulated year of the café schedule, and a soak
+(SOAK_SECONDS, default 600) under mixed load showing RSS levelling off.
 
 Figures are printed, never asserted. Each run uses fresh folders under a temporary
 directory and only loopback addresses."""
@@ -78,8 +79,82 @@ def main():
         peak = rss_mib(process.pid)
         process.terminate()
         process.wait()
-        print(f"advance one simulated year (2026): {len(moved['fired'])} report runs, {emails - 1} report emails "
-              f"(+1 confirmation) in {seconds:.2f} s = {seconds / max(1, len(moved['fired'])) * 1000:.1f} ms per run; RSS after {peak:.1f} MiB")
+        print(f"advance one simulated year (2026): {moved.get('firedCount', len(moved['fired']))} report runs, {emails - 1} report emails "
+              f"(+1 confirmation) in {seconds:.2f} s = {seconds / max(1, moved.get('firedCount', len(moved['fired']))) * 1000:.1f} ms per run; RSS after {peak:.1f} MiB")
+
+        soak(tmp / "soak", int(os.environ.get("SOAK_SECONDS", "600")))
+
+
+AUTH = "AWS4-HMAC-SHA256 Credential=test/20261127/us-east-1/{}/aws4_request, SignedHeaders=host, Signature=0"
+
+
+def soak(folder: Path, seconds: int):
+    """Mixed load from 8 clients (Publish with email, PutLogEvents, Invoke, GetParameter) while
+    the clock advances a day every 10 seconds; RSS sampled every 5 seconds."""
+    import http.client
+    import threading
+
+    folder.mkdir()
+    process, url, _ = start(folder, "--clock-rate", "0", "--start-time", "2026-11-27T19:00:00Z")
+    host, port = url.replace("http://", "").split(":")
+
+    def call(conn, service, path, body, target=None, content_type="application/x-amz-json-1.1"):
+        headers = {"Authorization": AUTH.format(service), "Content-Type": content_type}
+        if target:
+            headers["X-Amz-Target"] = target
+        conn.request("POST", path, body=body, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        return response.status
+
+    setup = http.client.HTTPConnection(host, int(port), timeout=60)
+    call(setup, "logs", "/", b'{"logGroupName":"/soak"}', "Logs_20140328.CreateLogGroup")
+    counts = {"requests": 0, "errors": 0}
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+    topic = "arn:aws:sns:us-east-1:000000000000:salesAnalysisReportTopic"
+
+    def worker(n):
+        conn = http.client.HTTPConnection(host, int(port), timeout=60)
+        call(conn, "logs", "/", json.dumps({"logGroupName": "/soak", "logStreamName": f"c{n}"}).encode(), "Logs_20140328.CreateLogStream")
+        i = 0
+        while time.monotonic() < deadline:
+            i += 1
+            kind = i % 4
+            if kind == 0:
+                status = call(conn, "sns", "/", f"Action=Publish&Version=2010-03-31&TopicArn={topic}&Subject=soak&Message=m{n}-{i}".encode(),
+                              content_type="application/x-www-form-urlencoded")
+            elif kind == 1:
+                events = [{"timestamp": 1_795_809_540_000, "message": f"event {i} " + "x" * 100}]
+                status = call(conn, "logs", "/", json.dumps({"logGroupName": "/soak", "logStreamName": f"c{n}", "logEvents": events}).encode(),
+                              "Logs_20140328.PutLogEvents")
+            elif kind == 2:
+                status = call(conn, "lambda", "/2015-03-31/functions/salesAnalysisReportDataExtractor/invocations", b"{}", content_type="application/json")
+            else:
+                status = call(conn, "ssm", "/", b'{"Name":"/cafe/dbName"}', "AmazonSSM.GetParameter")
+            with lock:
+                counts["requests"] += 1
+                counts["errors"] += status >= 400
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    samples = [rss_mib(process.pid)]
+    for t in threads:
+        t.start()
+    next_day = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        time.sleep(5)
+        samples.append(rss_mib(process.pid))
+        if time.monotonic() >= next_day:
+            post(url + "/_cloudcafe/clock", {"advance": "1d"})
+            next_day += 10
+    for t in threads:
+        t.join()
+    samples.append(rss_mib(process.pid))
+    emails = len(list((folder / "outbox" / "new").glob("*.eml")))
+    process.terminate()
+    process.wait()
+    print(f"soak {seconds} s, 8 clients mixed load + a simulated day every 10 s: {counts['requests']} requests, {counts['errors']} errors, "
+          f"{emails} emails; RSS start {samples[0]:.1f} MiB, peak {max(samples):.1f} MiB, end {samples[-1]:.1f} MiB")
 
 
 if __name__ == "__main__":

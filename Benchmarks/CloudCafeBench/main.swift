@@ -5,7 +5,9 @@ import EventBridge
 import EventBridgeAPI
 import CloudWatchLogsAPI
 import Foundation
+import Gateway
 import IAM
+import IAMAPI
 import SNSAPI
 import SQSAPI
 
@@ -153,6 +155,21 @@ for i in 0..<5_000 { _ = try await root.send(SNSOperations.publish, PublishInput
 await engine.dispatcher.work.waitUntilIdle()
 let fan = MachineClock.seconds(ContinuousClock.now - fanStart)
 print(String(format: "SNS to SQS fan-out, 2 queues: %.0f messages delivered/s (5,000 publishes in %.2f s)", 10_000 / fan, fan))
+
+// MARK: - Parsing what clients send (linear in the input)
+
+var bigBody = #"{"Entries":["#
+while bigBody.utf8.count < 16 << 20 { bigBody += #"{"Source":"cafe.orders","DetailType":"Order","Detail":"{\"id\":12345,\"items\":[1,2,3]}","Time":1795809540},"# }
+bigBody += #"{"Source":"end"}]}"#
+let jsonStart = ContinuousClock.now
+let bigTree = try JSONValue(parsing: Data(bigBody.utf8))
+print(String(format: "parse a %.1f MiB JSON body: %.3f s", Double(bigBody.utf8.count) / 1_048_576, MachineClock.seconds(ContinuousClock.now - jsonStart)))
+if case .object(let members) = bigTree, members.isEmpty { print("empty") }
+let form = "Action=SimulateCustomPolicy&Version=2010-05-08&PolicyInputList.member.1=%7B%7D&"
+    + (1...10_000).map { "ActionNames.member.\($0)=sns%3APublish\($0)" }.joined(separator: "&")
+let formStart = ContinuousClock.now
+GatewayFuzzing.queryForm(form, model: IAMOperations.service, operation: "SimulateCustomPolicy")
+print(String(format: "decode and validate a 10,000-member query list: %.3f s", MachineClock.seconds(ContinuousClock.now - formStart)))
 
 try? FileManager.default.removeItem(at: folder)
 if sink < 0 || allowed < 0 || matched < 0 { print(sink, allowed, matched) }

@@ -168,3 +168,61 @@ def test_the_extractor_never_migrates_another_file(friday, tmp_path):
     lines = [e["message"] for e in logs.filter_log_events(logGroupName="/aws/lambda/salesAnalysisReportDataExtractor")["events"]]
     assert any(line.startswith("Error Details: 2003 Can't connect to MySQL server") for line in lines)
     assert other.read_bytes() == b""  # never migrated, never written
+
+
+def test_32_clients_of_mixed_load_lose_nothing(friday):
+    """32 clients publish (to email), put log events, invoke and read parameters for a few
+    seconds; afterwards every acknowledged publish is exactly one email and the daemon is up."""
+    import threading
+    import time
+
+    import boto3
+    from botocore.config import Config
+
+    topic = "arn:aws:sns:us-east-1:000000000000:salesAnalysisReportTopic"
+    setup = boto3.client("logs", endpoint_url=friday.url, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test")
+    setup.create_log_group(logGroupName="/load")
+    before = len(friday.api("GET", "/_cloudcafe/outbox"))
+    acknowledged, errors, requests = [], [], [0]
+    lock = threading.Lock()
+    deadline = time.monotonic() + 4
+
+    def worker(n):
+        config = Config(retries={"max_attempts": 1}, read_timeout=60)
+        kw = dict(endpoint_url=friday.url, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test", config=config)
+        sns, logs, lam, ssm = (boto3.client(s, **kw) for s in ("sns", "logs", "lambda", "ssm"))
+        logs.create_log_stream(logGroupName="/load", logStreamName=f"client-{n}")
+        i = 0
+        while time.monotonic() < deadline:
+            i += 1
+            try:
+                match i % 4:
+                    case 0:
+                        subject = f"load {n}-{i}"
+                        sns.publish(TopicArn=topic, Subject=subject, Message=f"message {n}-{i}")
+                        with lock:
+                            acknowledged.append(subject)
+                    case 1:
+                        logs.put_log_events(logGroupName="/load", logStreamName=f"client-{n}",
+                                            logEvents=[{"timestamp": 1_795_809_540_000, "message": f"event {i}"}])
+                    case 2:
+                        assert lam.invoke(FunctionName="salesAnalysisReportDataExtractor", Payload=b"{}")["StatusCode"] == 200
+                    case 3:
+                        assert ssm.get_parameter(Name="/cafe/dbName")["Parameter"]["Value"] == "cafe_db"
+                with lock:
+                    requests[0] += 1
+            except Exception as e:  # noqa: BLE001 — every failure is what the test reports
+                with lock:
+                    errors.append(repr(e))
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(32)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    assert requests[0] >= 64 and len(acknowledged) >= 8
+    subjects = [m["subject"] for m in friday.api("GET", "/_cloudcafe/outbox")[before:]]
+    assert sorted(s for s in subjects if s.startswith("load ")) == sorted(acknowledged)
+    assert friday.get("/_cloudcafe/health")[0] == 200
+    print(f"32 clients: {requests[0]} requests, {len(errors)} errors, {len(acknowledged)} emails")
