@@ -226,3 +226,40 @@ def test_32_clients_of_mixed_load_lose_nothing(friday):
     assert sorted(s for s in subjects if s.startswith("load ")) == sorted(acknowledged)
     assert friday.get("/_cloudcafe/health")[0] == 200
     print(f"32 clients: {requests[0]} requests, {len(errors)} errors, {len(acknowledged)} emails")
+
+
+def test_an_outbox_that_cannot_be_written_fails_the_delivery_not_the_daemon(friday):
+    import boto3
+    import shutil
+    sns = boto3.client("sns", endpoint_url=friday.url, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test")
+    topic = "arn:aws:sns:us-east-1:000000000000:salesAnalysisReportTopic"
+    before = len(friday.api("GET", "/_cloudcafe/outbox"))
+    tmp = friday.outbox / "tmp"
+    shutil.rmtree(tmp)
+    tmp.write_text("not a folder")  # every write into tmp/ now fails, as on a full or read-only disk
+    assert sns.publish(TopicArn=topic, Subject="lost", Message="m")["MessageId"]
+    assert len(friday.api("GET", "/_cloudcafe/outbox")) == before
+    assert "email delivery failed" in (friday.folder / "daemon.log").read_text()
+    assert friday.get("/_cloudcafe/health")[0] == 200
+    tmp.unlink()
+    tmp.mkdir()
+    sns.publish(TopicArn=topic, Subject="delivered", Message="m")
+    subjects = [m["subject"] for m in friday.api("GET", "/_cloudcafe/outbox")[before:]]
+    assert subjects == ["delivered"]
+
+
+def test_a_corrupt_cafe_db_fails_the_run_with_retries_not_the_daemon(friday):
+    import boto3
+    friday.cafe_db.write_bytes(b"this is not a database" * 1000)
+    friday.api("POST", "/_cloudcafe/clock", {"advance": "30m"})  # Friday 20:00: the scheduled run, and its retries
+    logs = boto3.client("logs", endpoint_url=friday.url, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test")
+
+    def lines(function):
+        return [e["message"] for e in logs.filter_log_events(logGroupName=f"/aws/lambda/{function}")["events"]]
+
+    # The scheduled (asynchronous) run fails, and Lambda retries it twice; each attempt asks the extractor.
+    for function in ("salesAnalysisReport", "salesAnalysisReportDataExtractor"):
+        assert len([line for line in lines(function) if line.startswith("START RequestId:")]) == 3, lines(function)
+    assert any(line.startswith("ERROR: Failed to connect to the Cafe database") for line in lines("salesAnalysisReportDataExtractor"))
+    assert [m["subject"] for m in friday.api("GET", "/_cloudcafe/outbox") if m["subject"] == "Daily Sales Analysis Report"] == []
+    assert friday.get("/_cloudcafe/health")[0] == 200
