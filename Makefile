@@ -73,7 +73,7 @@ fuzz: deps
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p .build/fuzz-corpus/$$t Fuzz/Crashes/$$t; \
 		echo "== $$t"; \
-		CLOUDCAFE_FUZZ_TARGET=$$t .build/fuzz/debug/cloudcafe-fuzz .build/fuzz-corpus/$$t Fuzz/Corpus/$$t \
+		LSAN_OPTIONS=suppressions=Fuzz/lsan.supp CLOUDCAFE_FUZZ_TARGET=$$t .build/fuzz/debug/cloudcafe-fuzz .build/fuzz-corpus/$$t Fuzz/Corpus/$$t \
 			-max_total_time=$(FUZZ_SECONDS) -artifact_prefix=Fuzz/Crashes/$$t/ -print_final_stats=1 2>&1 | grep -E "DONE|stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)|ERROR|SUMMARY" || exit 1; \
 	done
 
