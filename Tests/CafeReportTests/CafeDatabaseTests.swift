@@ -105,4 +105,12 @@ struct MoneyTests {
         #expect((Money("3.50")! * 3).description == "10.50")
         #expect(Money("3.50")!.decimal == Decimal(string: "3.5"))
     }
+
+    @Test func pricesOutsideDecimal10_2AreNotMoney() {
+        // A price from someone else's database file must not overflow when multiplied.
+        #expect(Money("99999999.99")?.description == "99999999.99")
+        #expect(Money("100000000") == nil)
+        #expect(Money("92233720368547758.07") == nil)
+        #expect(Money("-1") == nil)
+    }
 }

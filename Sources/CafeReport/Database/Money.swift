@@ -8,10 +8,10 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public init(cents: Int64) { self.cents = cents }
 
-    /// Parses "3.50", "3.5" or "3"; nil for anything else.
+    /// Parses "3.50", "3.5" or "3" within DECIMAL(10,2) (so no sum of a few can overflow); nil for anything else.
     public init?(_ text: String) {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].allSatisfy(\.isASCII), let whole = Int64(parts[0]), whole >= 0
+        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].allSatisfy(\.isASCII), let whole = Int64(parts[0]), (0..<100_000_000).contains(whole)
         else { return nil }
         var fraction: Int64 = 0
         if parts.count == 2 {
