@@ -22,6 +22,7 @@ extension IAM {
 
     func createPolicy(_ input: CreatePolicyRequest, _ ctx: CallContext) throws(IAMError) -> CreatePolicyResponse {
         try Self.checkPermissionsPolicy(input.policyDocument)
+        guard Self.policySize([input.policyDocument]) <= 6_144 else { throw .init(code: .limitExceeded, message: "Cannot exceed quota for PolicySize: 6144") }
         let path = input.path ?? "/"
         let arn = ctx.arn("iam", "policy\(path)\(input.policyName)", region: "")
         guard policies[arn.description] == nil else {

@@ -49,6 +49,9 @@ extension IAM {
         var r = try role(input.roleName)
         try Self.checkPermissionsPolicy(input.policyDocument)
         r.inlinePolicies[input.policyName] = input.policyDocument
+        guard Self.policySize(r.inlinePolicies.values) <= 10_240 else {
+            throw .init(code: .limitExceeded, message: "Maximum policy size of 10240 bytes exceeded for role \(r.name)")
+        }
         roles[r.name.lowercased()] = r
         return EmptyShape()
     }
@@ -78,7 +81,12 @@ extension IAM {
     func attachRolePolicy(_ input: AttachRolePolicyRequest) throws(IAMError) -> EmptyShape {
         var r = try role(input.roleName)
         guard let policy = policies[input.policyArn] else { throw .policyNotFound(input.policyArn) }
-        if !r.attachedPolicies.contains(policy.arn) { r.attachedPolicies.append(policy.arn) }
+        if !r.attachedPolicies.contains(policy.arn) {
+            guard r.attachedPolicies.count < Self.attachedPoliciesQuota else {
+                throw .init(code: .limitExceeded, message: "Cannot exceed quota for PoliciesPerRole: \(Self.attachedPoliciesQuota)")
+            }
+            r.attachedPolicies.append(policy.arn)
+        }
         roles[r.name.lowercased()] = r
         return EmptyShape()
     }
@@ -141,8 +149,17 @@ extension IAM {
         }
     }
 
+    /// Managed policies attached to one role or user, at most (IAM's default quota).
+    static let attachedPoliciesQuota = 10
+
+    /// A policy's size as IAM counts it against its quotas: characters other than white space.
+    static func policySize(_ documents: some Sequence<String>) -> Int {
+        documents.reduce(0) { $0 + $1.unicodeScalars.filter { !CharacterSet.whitespacesAndNewlines.contains($0) }.count }
+    }
+
     /// Validates a trust policy (Principal required).
     static func checkTrustPolicy(_ document: String) throws(IAMError) {
+        guard policySize([document]) <= 2_048 else { throw .init(code: .limitExceeded, message: "Cannot exceed quota for ACLSizePerRole: 2048") }
         do {
             try PolicyDocument.checkTrust(document)
         } catch {

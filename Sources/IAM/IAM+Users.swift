@@ -90,7 +90,12 @@ extension IAM {
     func attachUserPolicy(_ input: AttachUserPolicyRequest) throws(IAMError) -> EmptyShape {
         var u = try user(input.userName)
         guard let p = policies[input.policyArn] else { throw .policyNotFound(input.policyArn) }
-        if !u.attachedPolicies.contains(p.arn) { u.attachedPolicies.append(p.arn) }
+        if !u.attachedPolicies.contains(p.arn) {
+            guard u.attachedPolicies.count < Self.attachedPoliciesQuota else {
+                throw .init(code: .limitExceeded, message: "Cannot exceed quota for PoliciesPerUser: \(Self.attachedPoliciesQuota)")
+            }
+            u.attachedPolicies.append(p.arn)
+        }
         users[u.name.lowercased()] = u
         return EmptyShape()
     }
@@ -99,6 +104,9 @@ extension IAM {
         var u = try user(input.userName)
         try Self.checkPermissionsPolicy(input.policyDocument)
         u.inlinePolicies[input.policyName] = input.policyDocument
+        guard Self.policySize(u.inlinePolicies.values) <= 2_048 else {
+            throw .init(code: .limitExceeded, message: "Maximum policy size of 2048 bytes exceeded for user \(u.name)")
+        }
         users[u.name.lowercased()] = u
         return EmptyShape()
     }

@@ -201,3 +201,26 @@ def test_iam_decides_and_words_as_aws(friday):
     star = policy({**publish, "Resource": "arn:aws:sns:us-east-1:000000000000:t${*}"})
     assert decision(PolicyInputList=[star], ResourceArns=["arn:aws:sns:us-east-1:000000000000:t*"]) == "allowed"
     assert decision(PolicyInputList=[star], ResourceArns=["arn:aws:sns:us-east-1:000000000000:tx"]) == "implicitDeny"
+
+
+def test_iams_quotas(friday):
+    iam = client(friday, "iam")
+
+    def sized(n):
+        """A valid policy of exactly n characters other than white space."""
+        base = '{"Version":"2012-10-17","Statement":[{"Sid":"","Effect":"Allow","Action":"sns:Publish","Resource":"*"}]}'
+        return base.replace('"Sid":""', '"Sid":"' + "a" * (n - len(base)) + '"')
+
+    assert error_of(lambda: iam.create_policy(PolicyName="big", PolicyDocument=sized(6_145))) == (
+        "LimitExceeded", "Cannot exceed quota for PolicySize: 6144", 409)
+    iam.create_policy(PolicyName="fits", PolicyDocument=sized(6_144) + "\n   ")  # white space does not count
+    iam.create_user(UserName="quota")
+    iam.put_user_policy(UserName="quota", PolicyName="one", PolicyDocument=sized(1_500))
+    assert error_of(lambda: iam.put_user_policy(UserName="quota", PolicyName="two", PolicyDocument=sized(600))) == (
+        "LimitExceeded", "Maximum policy size of 2048 bytes exceeded for user quota", 409)
+    iam.put_user_policy(UserName="quota", PolicyName="three", PolicyDocument=sized(540))  # fits only because "two" was not kept
+    arns = [iam.create_policy(PolicyName=f"p{i}", PolicyDocument=sized(200))["Policy"]["Arn"] for i in range(11)]
+    for arn in arns[:10]:
+        iam.attach_user_policy(UserName="quota", PolicyArn=arn)
+    assert error_of(lambda: iam.attach_user_policy(UserName="quota", PolicyArn=arns[10])) == (
+        "LimitExceeded", "Cannot exceed quota for PoliciesPerUser: 10", 409)
