@@ -37,11 +37,13 @@ extension Lambda {
         try Self.validateMemory(memory)
         let code = input.code.zipFile ?? Data()
         let layerArns = try resolveLayers(input.layers ?? [], ctx)
-        let f = Function(
+        try Self.checkTagCount(input.tags ?? [:])
+        var f = Function(
             name: name, arn: ctx.arn("lambda", "function:\(name)"), runtime: input.runtime,
             role: role, handler: handler, description: input.description ?? "", timeout: timeout, memorySize: memory,
             environment: try Self.checkEnvironment(input.environment?.variables ?? [:]), layers: layerArns, code: code,
             codeSha256: Data(SHA256.hash(data: code)).base64EncodedString(), lastModified: ctx.now)
+        f.tags = input.tags ?? [:]
         functions[key] = f
         return configuration(of: f)
     }

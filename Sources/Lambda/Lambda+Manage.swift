@@ -121,7 +121,13 @@ extension Lambda {
         var f = try function(resource, ctx)
         for (k, v) in tags { f.tags[k] = v }
         for k in keys { f.tags[k] = nil }
+        try Self.checkTagCount(f.tags)
         functions[Key(region: ctx.region, name: f.name)] = f
         return EmptyShape()
+    }
+
+    /// A function carries at most 50 tags.
+    static func checkTagCount(_ tags: [String: String]) throws(LambdaError) {
+        guard tags.count <= 50 else { throw .invalid("Number of tags exceeds resource tag limit.") }
     }
 }

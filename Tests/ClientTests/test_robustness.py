@@ -120,6 +120,11 @@ def test_lambda_quotas(friday):
     big = b'{"a":"' + b"x" * 1_048_600 + b'"}'
     assert error_of(lambda: lam.invoke(FunctionName="salesAnalysisReport", InvocationType="Event", Payload=big))[0::2] == (
         "RequestTooLargeException", 413)
+    arn = lam.get_function(FunctionName="salesAnalysisReport")["Configuration"]["FunctionArn"]
+    lam.tag_resource(Resource=arn, Tags={f"k{i}": "v" for i in range(50)})
+    assert error_of(lambda: lam.tag_resource(Resource=arn, Tags={"one-more": "v"})) == (
+        "InvalidParameterValueException", "Number of tags exceeds resource tag limit.", 400)
+    assert len(lam.list_tags(Resource=arn)["Tags"]) == 50
 
 
 def test_sigterm_stops_a_long_move_gracefully(daemon_factory):
