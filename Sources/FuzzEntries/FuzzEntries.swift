@@ -58,13 +58,21 @@ public enum FuzzEntries {
     /// A policy document, evaluated for a request whose action and resource follow it.
     static func policy(_ data: Data) {
         let (first, rest) = split(data)
+        _ = try? PolicyDocument.checkPermissions(first)
+        _ = try? PolicyDocument.checkTrust(first)
+        let user = Principal.user(ARN(service: "iam", region: "", account: "000000000000", resource: "user/cook"))
         for kind in [PolicyDocument.Kind.identity, .resource] {
             guard let doc = try? PolicyDocument(parsing: first, kind: kind) else { continue }
             let parts = rest.split(separator: " ", maxSplits: 1).map(String.init)
-            let request = EvaluationRequest(
-                principal: .root(account: "000000000000"), action: parts.first ?? "sns:Publish", resource: parts.count > 1 ? parts[1] : "*",
-                keys: ["aws:username": "cook", "aws:SourceIp": "10.0.0.1"])
-            _ = PolicyEvaluator.evaluate(identity: [NamedPolicy(name: "fuzz", document: doc)], resource: nil, request: request)
+            for principal in [Principal.root(account: "000000000000"), user] {
+                let request = EvaluationRequest(
+                    principal: principal, action: parts.first ?? "sns:Publish", resource: parts.count > 1 ? parts[1] : "*",
+                    keys: ["aws:username": "c*o?k", "aws:SourceIp": "10.0.0.1"])
+                let policy = NamedPolicy(name: "fuzz", document: doc)
+                _ = kind == .identity
+                    ? PolicyEvaluator.evaluate(identity: [policy], resource: nil, request: request, boundary: policy)
+                    : PolicyEvaluator.evaluate(identity: [], resource: policy, request: request)
+            }
         }
     }
 
