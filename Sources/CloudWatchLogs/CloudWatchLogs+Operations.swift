@@ -64,10 +64,12 @@ extension CloudWatchLogs {
                     StoredEvent(timestamp: $1.timestamp, message: $1.message, ingestionTime: ingestion, sequence: first + $0)
                 })
             stream.lastIngestionTime = ingestion
-            // A stream keeps its newest million events; older ones go first (documented bound).
-            if stream.events.count > Self.streamEventLimit { stream.events.removeFirst(stream.events.count - Self.streamEventLimit) }
+            // A stream keeps at most a million events; the oldest tenth goes at once, so trimming is rare (documented bound).
+            if stream.events.count > Self.streamEventLimit { stream.events.removeFirst(stream.events.count - Self.streamEventLimit / 10 * 9) }
         }
         groups[key]?.nextSequence = first + accepted.count
+        storedBytesEstimate += accepted.reduce(0) { $0 + $1.message.utf8.count + 64 }
+        if storedBytesEstimate > storedBytesLimit { trimToBudget() }
         if let g = groups[GroupKey(region: ctx.region, name: input.logGroupName)], !g.subscriptionFilters.isEmpty {
             deliverToSubscriptions(group: g, stream: input.logStreamName, events: accepted, ctx: ctx)
         }

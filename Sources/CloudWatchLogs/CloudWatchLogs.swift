@@ -11,10 +11,18 @@ public actor CloudWatchLogs {
 
     var groups: [GroupKey: StoredLogGroup] = [:]
     let dispatcher: Dispatcher
-    /// Events a stream keeps in memory: the newest million.
+    /// Events a stream keeps in memory: at most a million (past it, its oldest tenth goes).
     static let streamEventLimit = 1_000_000
+    /// What all events may take in memory together, counting each message's bytes and 64 for
+    /// its bookkeeping (64 MiB unless told); past it, the largest streams lose their oldest events first.
+    let storedBytesLimit: Int
+    /// An upper estimate of the events' bytes (deletions do not lower it; a trim recounts).
+    var storedBytesEstimate = 0
 
-    public init(dispatcher: Dispatcher) { self.dispatcher = dispatcher }
+    public init(dispatcher: Dispatcher, storedBytesLimit: Int = 64 << 20) {
+        self.dispatcher = dispatcher
+        self.storedBytesLimit = storedBytesLimit
+    }
 
     func group(_ name: String, _ ctx: CallContext) throws(LogsError) -> StoredLogGroup {
         guard let group = groups[GroupKey(region: ctx.region, name: name)] else { throw .groupNotFound() }
@@ -33,7 +41,43 @@ public actor CloudWatchLogs {
     }
 
     /// Forgets every group (admin reset).
-    public func reset() { groups = [:] }
+    public func reset() {
+        groups = [:]
+        storedBytesEstimate = 0
+    }
+
+    static func storedBytes(_ e: StoredEvent) -> Int { e.message.utf8.count + 64 }
+
+    /// Brings the events' memory under nine tenths of `storedBytesLimit`, taking the oldest
+    /// quarter of the largest stream at a time, so quiet streams keep their history.
+    func trimToBudget() {
+        var sizes: [(group: GroupKey, stream: String, bytes: Int)] = []
+        var total = 0
+        for (key, g) in groups {
+            for (name, s) in g.streams {
+                let bytes = s.events.reduce(0) { $0 + Self.storedBytes($1) }
+                sizes.append((key, name, bytes))
+                total += bytes
+            }
+        }
+        let target = storedBytesLimit / 10 * 9
+        while total > target, let largest = sizes.indices.max(by: { sizes[$0].bytes < sizes[$1].bytes }), sizes[largest].bytes > 0 {
+            let (key, name, _) = sizes[largest]
+            guard var g = groups.removeValue(forKey: key) else { break }
+            guard var s = g.streams.removeValue(forKey: name) else {
+                groups[key] = g
+                break
+            }
+            let drop = max(1, s.events.count / 4)
+            let dropped = s.events[..<drop].reduce(0) { $0 + Self.storedBytes($1) }
+            s.events.removeFirst(drop)
+            g.streams[name] = s
+            groups[key] = g
+            sizes[largest].bytes -= dropped
+            total -= dropped
+        }
+        storedBytesEstimate = total
+    }
 }
 
 extension CloudWatchLogs: AWSService {

@@ -22,6 +22,41 @@ struct CloudWatchLogsTests {
 
     var millis: Int { Int(dispatcher.clock.now.timeIntervalSince1970 * 1000) }
 
+    @Test func memoryForEventsIsBoundedAndQuietStreamsKeepTheirHistory() async throws {
+        // Given Logs with room for about 100 KB of events
+        let dispatcher = Dispatcher(clock: VirtualClock(start: start, rate: 0))
+        let lambda = Lambda(dispatcher: dispatcher, handlers: [:])
+        try dispatcher.install(
+            CloudWatchLogs(dispatcher: dispatcher, storedBytesLimit: 100_000).declarations + lambda.declarations + IAM(account: "000000000000").declarations)
+        let client = dispatcher.client(as: .root(account: "000000000000"), region: "us-east-1")
+        _ = try await client.send(CloudWatchLogsOperations.createLogGroup, CreateLogGroupRequest(logGroupName: "/g"))
+        for stream in ["quiet", "busy"] {
+            _ = try await client.send(CloudWatchLogsOperations.createLogStream, CreateLogStreamRequest(logGroupName: "/g", logStreamName: stream))
+        }
+        let now = millis
+        func put(_ stream: String, _ range: Range<Int>) async throws {
+            _ = try await client.send(
+                CloudWatchLogsOperations.putLogEvents,
+                PutLogEventsRequest(
+                    logGroupName: "/g", logStreamName: stream,
+                    logEvents: range.map { InputLogEvent(timestamp: now, message: "\(stream) \($0) " + String(repeating: "x", count: 900)) }))
+        }
+        // When a quiet stream gets 10 events and a busy one 1,000
+        try await put("quiet", 0..<10)
+        for batch in 0..<10 { try await put("busy", (batch * 100)..<(batch * 100 + 100)) }
+        // Then the busy stream has lost its oldest events, the quiet one nothing, and the total fits
+        func messages(_ stream: String) async throws -> [String] {
+            try await client.send(CloudWatchLogsOperations.getLogEvents, GetLogEventsRequest(logGroupName: "/g", logStreamName: stream, startFromHead: true))
+                .events?.compactMap(\.message) ?? []
+        }
+        let quiet = try await messages("quiet")
+        let busy = try await messages("busy")
+        #expect(quiet.count == 10)
+        #expect(busy.last?.hasPrefix("busy 999 ") == true)
+        #expect(busy.first?.hasPrefix("busy 0 ") == false)
+        #expect((quiet.count + busy.count) * 1_000 <= 100_000)
+    }
+
     func write(_ messages: [String], stream: String = "s") async throws {
         _ = try? await client.send(CloudWatchLogsOperations.createLogGroup, CreateLogGroupRequest(logGroupName: "/aws/lambda/f"))
         _ = try? await client.send(CloudWatchLogsOperations.createLogStream, CreateLogStreamRequest(logGroupName: "/aws/lambda/f", logStreamName: stream))
