@@ -124,7 +124,9 @@ extension CloudWatchLogs: AWSService {
                         try await $0.filterLogEvents($1, $2)
                     },
                     implement(CloudWatchLogsOperations.testMetricFilter) { logs, i, _ in try await logs.testMetricFilter(i) },
-                    implement(CloudWatchLogsOperations.putMetricFilter, resource: { i, c in group(i.logGroupName, c) }) { try await $0.putMetricFilter($1, $2) },
+                    implement(CloudWatchLogsOperations.putMetricFilter, resource: { i, c in group(i.logGroupName, c) }) {
+                        try await $0.putMetricFilter($1, $2)
+                    },
                     implement(CloudWatchLogsOperations.describeMetricFilters, resource: { i, c in group(i.logGroupName ?? "*", c) }) {
                         try await $0.describeMetricFilters($1, $2)
                     },

@@ -14,13 +14,15 @@ struct Simulation {
 
     init(_ i: SimulatePrincipalPolicyRequest) {
         self.init(
-            policyInputList: i.policyInputList ?? [], boundaryInputList: i.permissionsBoundaryPolicyInputList ?? [], actionNames: i.actionNames, resourceArns: i.resourceArns, resourcePolicy: i.resourcePolicy,
+            policyInputList: i.policyInputList ?? [], boundaryInputList: i.permissionsBoundaryPolicyInputList ?? [], actionNames: i.actionNames,
+            resourceArns: i.resourceArns, resourcePolicy: i.resourcePolicy,
             callerArn: i.callerArn, contextEntries: i.contextEntries)
     }
 
     init(_ i: SimulateCustomPolicyRequest) {
         self.init(
-            policyInputList: i.policyInputList, boundaryInputList: i.permissionsBoundaryPolicyInputList ?? [], actionNames: i.actionNames, resourceArns: i.resourceArns, resourcePolicy: i.resourcePolicy,
+            policyInputList: i.policyInputList, boundaryInputList: i.permissionsBoundaryPolicyInputList ?? [], actionNames: i.actionNames,
+            resourceArns: i.resourceArns, resourcePolicy: i.resourcePolicy,
             callerArn: i.callerArn, contextEntries: i.contextEntries)
     }
 
@@ -81,10 +83,11 @@ extension IAM {
         var givenBoundary: NamedPolicy?
         for (i, text) in input.boundaryInputList.enumerated() {
             let next = try parse(text, "PermissionsBoundaryPolicyInputList.\(i + 1)")
-            givenBoundary = givenBoundary.map { b in
-                NamedPolicy(
-                    name: b.name, document: PolicyDocument(version: b.document.version, statements: b.document.statements + next.document.statements))
-            } ?? next
+            givenBoundary =
+                givenBoundary.map { b in
+                    NamedPolicy(
+                        name: b.name, document: PolicyDocument(version: b.document.version, statements: b.document.statements + next.document.statements))
+                } ?? next
         }
         var resourcePolicy: NamedPolicy?
         if let text = input.resourcePolicy {

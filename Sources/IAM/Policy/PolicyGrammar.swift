@@ -140,7 +140,11 @@ enum PolicyGrammar {
 
     static func strippedOperator(_ op: String) -> Substring {
         var name = Substring(op)
-        if name.hasPrefix("ForAnyValue:") { name = name.dropFirst("ForAnyValue:".count) } else if name.hasPrefix("ForAllValues:") { name = name.dropFirst("ForAllValues:".count) }
+        if name.hasPrefix("ForAnyValue:") {
+            name = name.dropFirst("ForAnyValue:".count)
+        } else if name.hasPrefix("ForAllValues:") {
+            name = name.dropFirst("ForAllValues:".count)
+        }
         if name.hasSuffix("IfExists") { name = name.dropLast("IfExists".count) }
         return name
     }
