@@ -68,7 +68,7 @@ extension CloudWatchLogs {
             if stream.events.count > Self.streamEventLimit { stream.events.removeFirst(stream.events.count - Self.streamEventLimit / 10 * 9) }
         }
         groups[key]?.nextSequence = first + accepted.count
-        storedBytesEstimate += accepted.reduce(0) { $0 + $1.message.utf8.count + 64 }
+        storedBytesEstimate += accepted.reduce(0) { $0 + Self.storedBytes(message: $1.message) }
         if storedBytesEstimate > storedBytesLimit { trimToBudget() }
         if let g = groups[GroupKey(region: ctx.region, name: input.logGroupName)], !g.subscriptionFilters.isEmpty {
             deliverToSubscriptions(group: g, stream: input.logStreamName, events: accepted, ctx: ctx)

@@ -46,7 +46,9 @@ public actor CloudWatchLogs {
         storedBytesEstimate = 0
     }
 
-    static func storedBytes(_ e: StoredEvent) -> Int { e.message.utf8.count + 64 }
+    /// What an event is counted as against `storedBytesLimit`.
+    static func storedBytes(message: String) -> Int { message.utf8.count + 64 }
+    static func storedBytes(_ e: StoredEvent) -> Int { storedBytes(message: e.message) }
 
     /// Brings the events' memory under nine tenths of `storedBytesLimit`, taking the oldest
     /// quarter of the largest stream at a time, so quiet streams keep their history.

@@ -70,8 +70,7 @@ extension IAM {
         }
         func parse(_ text: String, _ name: String) throws(IAMError) -> NamedPolicy {
             do {
-                try PolicyGrammar.checkPermissions(text)
-                return NamedPolicy(name: name, document: try PolicyDocument(parsing: text, kind: .identity))
+                return NamedPolicy(name: name, document: try PolicyDocument.checkPermissions(text))
             } catch {
                 throw .malformed(error.message)
             }

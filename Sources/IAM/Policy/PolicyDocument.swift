@@ -73,9 +73,11 @@ public struct PolicyDocument: Sendable, Equatable {
 
     /// What IAM checks before it stores a permissions policy (identity-based or a boundary), in
     /// AWS's order of checks and wording; then the document parses as `.identity`.
-    public static func checkPermissions(_ text: String) throws(PolicyError) {
-        try PolicyGrammar.checkPermissions(text)
-        _ = try PolicyDocument(parsing: text, kind: .identity)
+    @discardableResult
+    public static func checkPermissions(_ text: String) throws(PolicyError) -> PolicyDocument {
+        let json = try json(text)
+        try PolicyGrammar.checkPermissions(json)
+        return try PolicyDocument(json: json, kind: .identity)
     }
 
     /// What IAM checks of a role's trust policy: a resource-based policy without resources.
@@ -91,9 +93,17 @@ public struct PolicyDocument: Sendable, Equatable {
 
     /// Parses `text` as IAM does, throwing IAM's MalformedPolicyDocument messages.
     public init(parsing text: String, kind: Kind) throws(PolicyError) {
-        guard text.utf8.count <= 131_072, let json = try? JSONValue(parsing: text), case .object(let members) = json else {
-            throw PolicyError("Syntax errors in policy.")
-        }
+        try self.init(json: try Self.json(text), kind: kind)
+    }
+
+    /// The document's JSON, within IAM's largest policy size.
+    static func json(_ text: String) throws(PolicyError) -> JSONValue {
+        guard text.utf8.count <= 131_072, let json = try? JSONValue(parsing: text) else { throw PolicyError("Syntax errors in policy.") }
+        return json
+    }
+
+    init(json: JSONValue, kind: Kind) throws(PolicyError) {
+        guard case .object(let members) = json else { throw PolicyError("Syntax errors in policy.") }
         for (key, _) in members where !["Version", "Statement", "Id"].contains(key) {
             throw PolicyError("Syntax errors in policy.")
         }

@@ -109,7 +109,7 @@ public enum PolicyEvaluator {
         if resourceDenies { return Evaluation(decision: .explicitDeny, matched: matched, layer: .resource) }
         if boundaryScan?.denies == true { return Evaluation(decision: .explicitDeny, matched: matched, layer: .boundary) }
         if sessionScan?.denies == true { return Evaluation(decision: .explicitDeny, matched: matched, layer: .session) }
-        if let account = request.principal.account, let owner = ARN(request.resource)?.account, owner.count == 12, owner != account {
+        if let account = request.principal.account, let owner = Self.accountField(request.resource), owner.utf8.count == 12, owner != account {
             // Across accounts both sides must allow: the caller's own account, and the resource's
             // policy naming the caller or its account.
             guard resourceAllows || resourceDelegates else { return Evaluation(decision: .implicitDeny, matched: matched, layer: .resource) }
@@ -167,6 +167,18 @@ public enum PolicyEvaluator {
     static func applies(ignoringConditions s: PolicyDocument.Statement, version: String, request: EvaluationRequest) -> Bool {
         let stripped = PolicyDocument.Statement(sid: s.sid, effect: s.effect, actions: s.actions, resources: s.resources, principals: nil, conditions: [])
         return applies(stripped, version: version, request: request, checkPrincipal: false) != nil
+    }
+
+    /// The account field of an ARN (the fifth), without parsing the rest: every call asks.
+    static func accountField(_ arn: String) -> Substring? {
+        guard arn.hasPrefix("arn:") else { return nil }
+        var start = arn.startIndex
+        for _ in 0..<4 {
+            guard let colon = arn[start...].firstIndex(of: ":") else { return nil }
+            start = arn.index(after: colon)
+        }
+        guard let end = arn[start...].firstIndex(of: ":") else { return nil }
+        return arn[start..<end]
     }
 
     static func match(_ set: PolicyDocument.PrincipalSet, _ principal: Principal) -> Strength? {

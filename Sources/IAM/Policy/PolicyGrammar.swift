@@ -13,9 +13,9 @@ enum PolicyGrammar {
     ]
 
     /// Throws IAM's MalformedPolicyDocument message for the first fault of a permissions policy.
-    static func checkPermissions(_ text: String) throws(PolicyError) {
+    static func checkPermissions(_ json: JSONValue) throws(PolicyError) {
         let syntax = PolicyError("Syntax errors in policy.")
-        guard text.utf8.count <= 131_072, let json = try? JSONValue(parsing: text), case .object(let top) = json else { throw syntax }
+        guard case .object(let top) = json else { throw syntax }
         guard top.allSatisfy({ topKeys.contains($0.0) }) else { throw syntax }
         if let v = json["Version"], v.stringValue.map({ ["2012-10-17", "2008-10-17"].contains($0) }) != true { throw syntax }
         if let id = json["Id"], id.stringValue == nil { throw syntax }
@@ -108,19 +108,7 @@ enum PolicyGrammar {
     }
 
     /// A string or a list of strings; nil for anything else.
-    static func strings(_ v: JSONValue?) -> [String]? {
-        switch v {
-        case .string(let s)?: return [s]
-        case .array(let items)?:
-            var out: [String] = []
-            for i in items {
-                guard let s = i.stringValue else { return nil }
-                out.append(s)
-            }
-            return out
-        default: return nil
-        }
-    }
+    static func strings(_ v: JSONValue?) -> [String]? { (try? PolicyDocument.strings(v)) ?? nil }
 
     static func scalars(_ v: JSONValue) -> [String] {
         switch v {
@@ -197,6 +185,6 @@ enum PolicyGrammar {
             guard let n = Int64(text) else { return false }
             return n >= 0
         }
-        return TimeText.instant(text) != nil || ConditionOperator.date(text) != nil
+        return ConditionOperator.date(text) != nil
     }
 }
