@@ -24,7 +24,7 @@ struct LogFilterPattern: Sendable {
 
     init(_ text: String) throws(LogsError) {
         guard text.count <= Self.maxLength else {
-            throw .invalid("1 validation error detected: Value at 'filterPattern' failed to satisfy constraint: Member must have length less than or equal to 1024")
+            throw .invalid(ConstraintViolation.message([.maxLength("filterPattern", nil, Self.maxLength)]))
         }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         regexCount = trimmed.filter { $0 == "%" }.count / 2
