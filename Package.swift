@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         .target(
@@ -66,6 +67,18 @@ let package = Package(
                 "CloudCafeCore", "EventBridgeAPI", "SchedulerAPI", "LambdaAPI", "SNSAPI", "SQSAPI", "STSAPI", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: settings),
+        // Functions' own code as local processes speaking the Lambda Runtime API.
+        .target(name: "CSpawn"),
+        .target(
+            name: "Runtimes",
+            dependencies: [
+                "CloudCafeCore", "CSpawn", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            // The clock shim's C source: `cloudcafe runtimes install` compiles it for functions to preload.
+            resources: [.copy("Resources/clockshim.c")],
+            swiftSettings: settings),
         .target(
             name: "CafeReport",
             dependencies: ["CloudCafeCore", "LambdaAPI", "SSMAPI", "SNSAPI", .product(name: "GRDB", package: "GRDB.swift")],
@@ -74,7 +87,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "CloudCafeCore", "IAM", "CloudWatchLogs", "SSM", "Lambda", "SNS", "SQS", "EventBridge", "CafeReport",
+                "CloudCafeCore", "IAM", "CloudWatchLogs", "SSM", "Lambda", "SNS", "SQS", "EventBridge", "CafeReport", "Runtimes",
                 "IAMAPI", "LambdaAPI", "SNSAPI", "SSMAPI", "EventBridgeAPI",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

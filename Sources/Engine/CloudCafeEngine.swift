@@ -5,6 +5,7 @@ public import EventBridge
 public import Foundation
 public import IAM
 public import Lambda
+public import Runtimes
 public import SNS
 public import SQS
 public import SSM
@@ -33,6 +34,12 @@ public struct EngineConfiguration: Sendable {
     public var publicEndpoint = "http://127.0.0.1:4566"
     /// How IAM decides calls: enforce (default), audit or off.
     public var iamMode = IAMAuthorizer.Mode.enforce
+    /// Whether functions without a built-in handler run their own code as local processes.
+    public var runsFunctionCode = true
+    /// The most function processes alive at once; invocations beyond it wait.
+    public var maxRuntimeProcesses = 32
+    /// Where the runtimes for functions' code are installed (`cloudcafe runtimes install`).
+    public var runtimes = RuntimeInstallation()
 
     public init() {}
 }
@@ -56,6 +63,8 @@ public final class CloudCafeEngine: Sendable {
     public var agenda: Agenda { dispatcher.agenda }
     public let outbox: MaildirOutbox
     public let cafeDatabase: CafeDatabase
+    /// Runs functions' own code (nil when the configuration turns it off).
+    public let codeRuntime: ProcessRuntime?
     /// IAM's decisions, for explanations.
     public let authorizer: IAMAuthorizer
 
@@ -73,8 +82,13 @@ public final class CloudCafeEngine: Sendable {
         iam = IAM(account: configuration.account, ids: dispatcher.ids)
         logs = CloudWatchLogs(dispatcher: dispatcher)
         ssm = SSM()
+        codeRuntime =
+            configuration.runsFunctionCode
+            ? ProcessRuntime(
+                clock: clock, endpoint: configuration.publicEndpoint, installation: configuration.runtimes,
+                maxProcesses: configuration.maxRuntimeProcesses, workDirectory: ProcessRuntime.makeWorkDirectory()) : nil
         lambda = Lambda(
-            dispatcher: dispatcher, handlers: CafeReport.handlers(cafeDatabasePath: configuration.cafeDatabasePath),
+            dispatcher: dispatcher, handlers: CafeReport.handlers(cafeDatabasePath: configuration.cafeDatabasePath), codeRuntime: codeRuntime,
             publicEndpoint: configuration.publicEndpoint)
         // SNS and SQS check resource policies with IAM's parser without importing IAM.
         let policyCheck: @Sendable (String) -> String? = { text in
@@ -123,6 +137,11 @@ public final class CloudCafeEngine: Sendable {
         agenda.clear()
         outbox.clear()
         if let stack = configuration.stack { try await deploy(stack) }
+    }
+
+    /// Stops every function process and removes their files; the daemon is stopping.
+    public func shutdown() async {
+        await codeRuntime?.shutdown()
     }
 
     /// An in-process client calling as the account's root user.

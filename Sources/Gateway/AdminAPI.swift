@@ -45,6 +45,9 @@ struct AdminAPI {
             return Self.json(.object([("status", .string("reset"))]))
         }
         admin.post("invoke/:function") { request, context in try await invoke(request, function: context.parameters.get("function") ?? "") }
+        admin.post("functions/:function/runtime") { request, context in
+            try await chooseRuntime(request, function: context.parameters.get("function") ?? "")
+        }
         admin.get("logs") { request, _ in try await logs(group: request.uri.queryParameters.get("group") ?? "") }
         admin.get("lambda/:region/functions/:name/code.zip") { _, context in
             let zip = await engine.lambda.codeArchive(
@@ -176,6 +179,24 @@ struct AdminAPI {
             if let e = out.functionError { members.append(("FunctionError", .string(e))) }
             members.append(("Payload", .string(String(decoding: out.payload ?? Data(), as: UTF8.self))))
             return Self.json(.object(members))
+        } catch let e as AWSClientError {
+            return Self.json(.object([("error", .string(e.error.errorCode)), ("message", .string(e.error.message))]), status: .init(code: e.error.httpStatus))
+        }
+    }
+
+    /// Which code a function runs: `{"runtime": "code"}` or `"builtin"`, kept as the function's
+    /// `cloudcafe:runtime` tag (what `aws lambda tag-resource` sets too).
+    func chooseRuntime(_ request: Request, function: String) async throws -> Response {
+        let body = try await request.body.collect(upTo: 4096)
+        guard let runtime = (try? JSONValue(parsing: Data(body.readableBytesView)))?["runtime"]?.stringValue, ["code", "builtin"].contains(runtime) else {
+            return Self.error(.badRequest, "the body must be {\"runtime\": \"code\"} or {\"runtime\": \"builtin\"}")
+        }
+        let client = engine.client()
+        do {
+            let f = try await client.send(LambdaOperations.getFunction, GetFunctionRequest(functionName: function))
+            let arn = f.configuration?.functionArn ?? function
+            _ = try await client.send(LambdaOperations.tagResource, TagResourceRequest(resource: arn, tags: ["cloudcafe:runtime": runtime]))
+            return Self.json(.object([("function", .string(f.configuration?.functionName ?? function)), ("runtime", .string(runtime))]))
         } catch let e as AWSClientError {
             return Self.json(.object([("error", .string(e.error.errorCode)), ("message", .string(e.error.message))]), status: .init(code: e.error.httpStatus))
         }

@@ -28,6 +28,11 @@ extension Lambda {
         guard let role = ARN(input.role), role.service == "iam", role.resource.hasPrefix("role/") else {
             throw .validation(ConstraintViolation.message([.pattern("role", "'\(input.role)'", #"arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+"#)]))
         }
+        if input.packageType == "Image" || input.code.imageUri != nil {
+            throw .invalid(
+                "CloudCafe runs zip packages only: a container image needs Docker, which CloudCafe does not use. Package the function as a zip (PackageType Zip) with a python3.x or provided.al2023 runtime."
+            )
+        }
         guard let handler = input.handler, !handler.isEmpty else {
             throw .invalid("Handler is required for zip-packaged functions.")
         }
@@ -63,16 +68,19 @@ extension Lambda {
         if let layers = input.layers { f.layers = try resolveLayers(layers, ctx) }
         if let r = input.role, let role = ARN(r) { f.role = role }
         f.lastModified = ctx.now
-        let key = Key(region: ctx.region, name: f.name)
-        functions[key] = f
-        // A new configuration means new execution environments, as in AWS.
-        idleEnvironments[key] = nil
+        functions[Key(region: ctx.region, name: f.name)] = f
         return configuration(of: f)
     }
 
     func resolveLayers(_ arns: [String], _ ctx: CallContext) throws(LambdaError) -> [ARN] {
         try arns.map { (text: String) throws(LambdaError) -> ARN in
-            guard let arn = ARN(text), arn.service == "lambda", layerVersion(arn) != nil else { throw .layerNotFound(text) }
+            guard let arn = ARN(text), arn.service == "lambda", let version = layerVersion(arn) else { throw .layerNotFound(text) }
+            // Extensions run beside the function through the Extensions API, which CloudCafe lacks.
+            if let ext = version.entries.first(where: { $0.hasPrefix("extensions/") && !$0.hasSuffix("/") }) {
+                throw .invalid(
+                    "Layer \(text) holds a Lambda extension (\(ext)): CloudCafe has no Extensions API, so it cannot run extensions. Remove the layer or publish a version without its extensions/ folder."
+                )
+            }
             return arn
         }
     }

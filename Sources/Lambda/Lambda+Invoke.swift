@@ -27,11 +27,13 @@ extension Lambda {
         case "Event":
             guard payload.count <= Self.asyncPayloadLimit else { throw LambdaError.tooLarge(Self.asyncPayloadLimit) }
             let requestID = dispatcher.ids.uuid()
-            dispatcher.work.spawn { await self.runAsync(Key(region: f.arn.region, name: f.name), event: event, requestID: requestID, attempt: 0) }
+            dispatcher.work.spawn {
+                await self.runAsync(Key(region: f.arn.region, name: f.name), event: event, payload: payload, requestID: requestID, attempt: 0)
+            }
             return InvocationResponse(statusCode: 202, payload: Data())
         case "RequestResponse":
             guard payload.count <= Self.syncPayloadLimit else { throw LambdaError.tooLarge(Self.syncPayloadLimit) }
-            let result = await run(f, event: event)
+            let result = await run(f, event: event, payload: payload, clientContext: input.clientContext)
             let tail = input.logType == "Tail" ? Data(result.logTail.utf8.suffix(4096)).base64EncodedString() : nil
             return InvocationResponse(
                 statusCode: 200, functionError: result.failed ? "Unhandled" : nil, logResult: tail, payload: result.payload, executedVersion: "$LATEST")
@@ -58,17 +60,15 @@ struct InvocationResult: Sendable {
 }
 
 extension Lambda {
-    /// Runs `f` once: START, the handler under its timeout, END, REPORT, all written to the
-    /// function's log group as its execution role would write them.
     /// Delays before the retries of a failed asynchronous invocation (AWS: one minute, then two).
     static let asyncRetryDelays: [TimeInterval] = [60, 120]
 
     /// An asynchronous invocation and, when it fails, its retries on the virtual clock, each
     /// under the same request id, as Lambda retries events.
-    func runAsync(_ key: Key, event: JSONValue, requestID: String, attempt: Int) async {
+    func runAsync(_ key: Key, event: JSONValue, payload: Data? = nil, requestID: String, attempt: Int) async {
         // The function may have been deleted or changed before a retry: use it as it is now.
         guard let f = functions[key] else { return }
-        let result = await run(f, event: event, requestID: requestID)
+        let result = await run(f, event: event, payload: payload, requestID: requestID)
         guard result.failed, attempt < Self.asyncRetryDelays.count else { return }
         let due = dispatcher.clock.now.addingTimeInterval(Self.asyncRetryDelays[attempt])
         let retry = Retry(region: key.region, function: key.name, event: event.compact, requestID: requestID, attempt: attempt + 1)
@@ -93,8 +93,13 @@ extension Lambda {
         await runAsync(Key(region: r.region, name: r.function), event: event, requestID: r.requestID, attempt: r.attempt)
     }
 
-    func run(_ f: Function, event: JSONValue, requestID givenID: String? = nil) async -> InvocationResult {
+    /// Runs `f` once, its own code or its built-in handler. `payload` is the event as the
+    /// caller sent it, which code receives byte for byte.
+    func run(_ f: Function, event: JSONValue, payload: Data? = nil, requestID givenID: String? = nil, clientContext: String? = nil) async -> InvocationResult {
         let requestID = givenID ?? dispatcher.ids.uuid()
+        if runsCode(f), let codeRuntime {
+            return await runCode(f, codeRuntime, payload: payload ?? Data(event.compact.utf8), requestID: requestID, clientContext: clientContext)
+        }
         let key = Key(region: f.arn.region, name: f.name)
         let clock = dispatcher.clock
         let start = MachineClock.now
@@ -103,6 +108,7 @@ extension Lambda {
         // The calls the handler makes were caused by this invocation.
         let role = dispatcher.client(as: .assumedRole(role: f.role, session: f.name), region: f.arn.region, causeID: requestID)
         let logger = FunctionLogger(clock: clock)
+        if let notice = builtinNotice(f) { logger.log(notice) }
         logger.log("START RequestId: \(requestID) Version: $LATEST")
 
         let handlerStart = MachineClock.now

@@ -33,17 +33,13 @@ extension Lambda {
         f.code = zip
         f.codeSha256 = Data(SHA256.hash(data: zip)).base64EncodedString()
         f.lastModified = ctx.now
-        let key = Key(region: ctx.region, name: f.name)
-        functions[key] = f
-        idleEnvironments[key] = nil
+        functions[Key(region: ctx.region, name: f.name)] = f
         return configuration(of: f)
     }
 
     func deleteFunction(_ input: DeleteFunctionRequest, _ ctx: CallContext) throws(LambdaError) -> DeleteFunctionResponse {
         let f = try function(input.functionName, ctx)
-        let key = Key(region: ctx.region, name: f.name)
-        functions[key] = nil
-        idleEnvironments[key] = nil
+        functions[Key(region: ctx.region, name: f.name)] = nil
         return DeleteFunctionResponse()
     }
 

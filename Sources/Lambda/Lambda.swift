@@ -18,11 +18,19 @@ public actor Lambda {
     var idleEnvironments: [Key: [ExecutionEnvironment]] = [:]
     /// Where code download links (`GetFunction`'s `Code.Location`) point: the daemon itself.
     let publicEndpoint: String
+    /// Runs functions' own code; without one, only the in-process handlers run.
+    let codeRuntime: (any CodeRuntime)?
+    /// Functions whose log has said that they run a built-in although their package holds code.
+    var builtinNoticed: Set<Key> = []
 
-    /// A Lambda service whose functions run the given handlers, keyed by `Handler` string.
-    public init(dispatcher: Dispatcher, handlers: [String: any LambdaHandler], publicEndpoint: String = "http://127.0.0.1:4566") {
+    /// A Lambda service whose functions run the given in-process handlers (keyed by `Handler`
+    /// string) and, through `codeRuntime`, their own code.
+    public init(
+        dispatcher: Dispatcher, handlers: [String: any LambdaHandler], codeRuntime: (any CodeRuntime)? = nil, publicEndpoint: String = "http://127.0.0.1:4566"
+    ) {
         self.dispatcher = dispatcher
         self.handlers = handlers
+        self.codeRuntime = codeRuntime
         self.publicEndpoint = publicEndpoint
     }
 
@@ -52,11 +60,19 @@ public actor Lambda {
         return nil
     }
 
-    /// Forgets every function and layer (admin reset).
-    public func reset() {
+    /// Forgets every function and layer (admin reset) and retires their environments.
+    public func reset() async {
         functions = [:]
         layers = [:]
         idleEnvironments = [:]
+        builtinNoticed = []
+        await codeRuntime?.retireAll()
+    }
+
+    /// A function's code or configuration changed, or it is gone: no warm environment of it is reused.
+    func retireEnvironments(_ key: Key) async {
+        idleEnvironments[key] = nil
+        await codeRuntime?.retire(function: "\(key.region)/\(key.name)")
     }
 }
 
@@ -138,12 +154,22 @@ extension Lambda: AWSService {
                     },
                     implement(Op.updateFunctionConfiguration, resource: { i, c in function(i.functionName, c) }) { lambda, i, ctx in
                         if let role = i.role { try await lambda.checkLambdaCanAssume(role, ctx) }
-                        return try await lambda.updateFunctionConfiguration(i, ctx)
+                        let answer = try await lambda.updateFunctionConfiguration(i, ctx)
+                        await lambda.retireEnvironments(Key(region: ctx.region, name: answer.functionName ?? ""))
+                        return answer
                     },
-                    implement(Op.updateFunctionCode, resource: { i, c in function(i.functionName, c) }) { try await $0.updateFunctionCode($1, $2) },
+                    implement(Op.updateFunctionCode, resource: { i, c in function(i.functionName, c) }) { lambda, i, ctx in
+                        let answer = try await lambda.updateFunctionCode(i, ctx)
+                        await lambda.retireEnvironments(Key(region: ctx.region, name: answer.functionName ?? ""))
+                        return answer
+                    },
                     implement(Op.getFunction, resource: { i, c in function(i.functionName, c) }) { try await $0.getFunction($1, $2) },
                     implement(Op.listFunctions) { try await $0.listFunctions($1, $2) },
-                    implement(Op.deleteFunction, resource: { i, c in function(i.functionName, c) }) { try await $0.deleteFunction($1, $2) },
+                    implement(Op.deleteFunction, resource: { i, c in function(i.functionName, c) }) { lambda, i, ctx in
+                        let answer = try await lambda.deleteFunction(i, ctx)
+                        await lambda.retireEnvironments(Key(region: ctx.region, name: Self.functionName(from: i.functionName)))
+                        return answer
+                    },
                     implement(Op.addPermission, resource: { i, c in function(i.functionName, c) }) { try await $0.addPermission($1, $2) },
                     implement(Op.getPolicy, resource: { i, c in function(i.functionName, c) }) { try await $0.getPolicy($1, $2) },
                     implement(Op.removePermission, resource: { i, c in function(i.functionName, c) }) { try await $0.removePermission($1, $2) },

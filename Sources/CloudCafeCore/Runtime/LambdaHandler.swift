@@ -65,6 +65,11 @@ public struct LambdaContext: Sendable {
 public struct LogLine: Sendable, Equatable {
     public let timestamp: Int
     public let message: String
+
+    public init(timestamp: Int, message: String) {
+        self.timestamp = timestamp
+        self.message = message
+    }
 }
 
 /// Collects the lines a function writes (its stdout), each stamped with virtual time.

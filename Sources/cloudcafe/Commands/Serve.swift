@@ -25,6 +25,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("root-credentials"), help: "The root user's KEY:SECRET under --strict-auth.") var rootCredentials = "test:test"
     @Option(name: .customLong("admin-token-file"), help: "Where --strict-auth writes the admin API's token.")
     var adminTokenFile = EndpointOptions.defaultTokenFile
+    @Option(name: .customLong("max-runtime-processes"), help: "Most function processes alive at once; invocations beyond wait.")
+    var maxRuntimeProcesses = 32
 
     func run() async throws {
         LoggingSystem.bootstrap { label in
@@ -38,6 +40,8 @@ struct Serve: AsyncParsableCommand {
         config.clockRate = clockRate
         config.seed = seed
         config.adminEmail = adminEmail
+        guard maxRuntimeProcesses >= 1 else { throw ValidationError("--max-runtime-processes must be at least 1") }
+        config.maxRuntimeProcesses = maxRuntimeProcesses
         if let startTime {
             guard let instant = TimeText.instant(startTime) else { throw ValidationError("--start-time must be ISO 8601, such as 2026-11-27T19:59:00Z") }
             config.startTime = instant
@@ -87,7 +91,15 @@ struct Serve: AsyncParsableCommand {
         // requests in flight finish. Services stop in reverse order.
         let group = ServiceGroup(
             services: [app, AgendaService(engine: engine)], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "cloudcafe.lifecycle"))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await engine.shutdown()
+            throw error
+        }
+        // Function processes die with the daemon in any case (the kernel kills them if it is
+        // killed); stopping cleanly also removes their files.
+        await engine.shutdown()
         logger.info("stopped")
     }
 }

@@ -1,0 +1,132 @@
+import CloudCafeCore
+import Foundation
+import STSAPI
+
+// Functions that run their own uploaded code, through the Engine's code runtime.
+extension Lambda {
+    /// The tag that chooses what runs: `code` (the package) or `builtin` (the in-process handler).
+    static let runtimeTag = "cloudcafe:runtime"
+
+    /// Whether `f` runs its package rather than an in-process handler: always when no built-in
+    /// has its handler, and when its tag asks for code.
+    func runsCode(_ f: Function) -> Bool {
+        guard codeRuntime != nil else { return false }
+        if f.tags[Self.runtimeTag] == "code" { return true }
+        return handlers[f.handler] == nil
+    }
+
+    /// The entry of the package a handler would run (`salesAnalysisReport.py`, `bootstrap`), when it holds one.
+    static func packagedEntry(for f: Function) -> String? {
+        guard let names = ZipListing.entryNames(f.code) else { return nil }
+        if f.runtime?.hasPrefix("provided") == true { return names.contains("bootstrap") ? "bootstrap" : nil }
+        let module = f.handler.split(separator: ".").dropLast().joined(separator: "/")
+        guard !module.isEmpty else { return nil }
+        return names.first { $0 == "\(module).py" || $0 == "\(module)/__init__.py" }
+    }
+
+    /// Said once per function in its log: it runs a built-in though its package holds code.
+    func builtinNotice(_ f: Function) -> String? {
+        guard codeRuntime != nil, let entry = Self.packagedEntry(for: f), builtinNoticed.insert(Key(region: f.arn.region, name: f.name)).inserted else {
+            return nil
+        }
+        return
+            "CloudCafe: \(f.name) runs its built-in handler \(f.handler), not the \(entry) in its package. To run the package's code, tag the function \(Self.runtimeTag)=code: `aws lambda tag-resource --resource \(f.arn) --tags \(Self.runtimeTag)=code` or `cloudcafe use-code \(f.name)`."
+    }
+
+    /// The function as its execution environments need it.
+    func codeFunction(_ f: Function) -> CodeFunction {
+        let dispatcher = self.dispatcher
+        let role = f.role.description
+        let session = String(f.name.prefix(64))
+        let region = f.arn.region
+        let layers = f.layers.compactMap(layerVersion).map { (sha256: $0.codeSha256, content: $0.content) }
+        return CodeFunction(
+            key: "\(region)/\(f.name)", generation: "\(f.codeSha256)|\(f.lastModified.timeIntervalSince1970)", name: f.name, arn: f.arn.description,
+            region: region, version: "$LATEST", runtime: f.runtime, handler: f.handler, memorySize: f.memorySize, timeout: f.timeout,
+            variables: f.environment, code: f.code, codeSha256: f.codeSha256, layers: layers,
+            credentials: {
+                // Lambda assumes the execution role once per environment, as the service.
+                let lambda = dispatcher.client(as: .service("lambda.amazonaws.com"), region: region)
+                let answer = try await lambda.send(STSOperations.assumeRole, AssumeRoleRequest(roleArn: role, roleSessionName: session, durationSeconds: 3600))
+                guard let c = answer.credentials else { throw LambdaError.invalid("The role defined for the function cannot be assumed by Lambda.") }
+                return SessionCredentials(accessKeyID: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: c.expiration)
+            },
+            newLogStream: { [ids = dispatcher.ids] now in "\(Self.streamDate(now))/[$LATEST]\(ids.hex(32))" })
+    }
+
+    /// Runs `f`'s own code once and frames its log as Lambda does.
+    func runCode(_ f: Function, _ runtime: any CodeRuntime, payload: Data, requestID: String, clientContext: String?) async -> InvocationResult {
+        let start = dispatcher.clock.now
+        let startMs = Self.epochMilliseconds(start)
+        let trace = "Root=1-\(String(Int(start.timeIntervalSince1970), radix: 16))-\(dispatcher.ids.hex(24));Parent=\(dispatcher.ids.hex(16));Sampled=0"
+        let result = await runtime.invoke(
+            codeFunction(f), CodeInvocation(requestID: requestID, payload: payload, clientContext: clientContext, traceID: trace))
+        var log = LogSequence()
+        log.append(result.initLines)
+        log.append(LogLine(timestamp: startMs, message: "START RequestId: \(requestID) Version: $LATEST"))
+        log.append(result.lines)
+
+        let payload: Data
+        var failed = true
+        var status = ""
+        switch result.outcome {
+        case .response(let body):
+            payload = body
+            failed = false
+        case .error(_, let body):
+            payload = body
+        case .exited(let reason):
+            let message = "RequestId: \(requestID) Error: " + (reason == "exit status 0" ? "Runtime exited without providing a reason" : "Runtime exited with error: \(reason)")
+            log.append(LogLine(timestamp: log.last, message: "\(message)\nRuntime.ExitError"))
+            payload = Self.errorPayload("Runtime.ExitError", message)
+        case .timedOut:
+            let seconds = String(format: "%.2f", Double(f.timeout))
+            let at = startMs + Int(Self.milliseconds(result.duration))
+            log.append(LogLine(timestamp: at, message: "\(Self.logTimestamp(Date(timeIntervalSince1970: Double(at) / 1000))) \(requestID) Task timed out after \(seconds) seconds"))
+            payload = Self.errorPayload("Sandbox.Timedout", "RequestId: \(requestID) Error: Task timed out after \(seconds) seconds")
+            status = "\tStatus: timeout"
+        case .responseTooLarge(let size):
+            payload = Self.errorPayload(
+                "Function.ResponseSizeTooLarge", "Response payload size (\(size) bytes) exceeded maximum allowed payload size (6291556 bytes).")
+        case .unavailable(let type, let message):
+            let text = "RequestId: \(requestID) Error: \(message)"
+            log.append(LogLine(timestamp: log.last, message: "\(text)\n\(type)"))
+            payload = Self.errorPayload(type, text)
+        }
+        let end = startMs + Int(Self.milliseconds(result.duration))
+        log.append(LogLine(timestamp: end, message: "END RequestId: \(requestID)"))
+        let ms = Self.milliseconds(result.duration)
+        let initText = result.initDuration.map { "\tInit Duration: \(String(format: "%.2f", Self.milliseconds($0))) ms" } ?? ""
+        log.append(
+            LogLine(
+                timestamp: end,
+                message:
+                    "REPORT RequestId: \(requestID)\tDuration: \(String(format: "%.2f", ms)) ms\tBilled Duration: \(max(1, Int(ms.rounded(.up)))) ms\tMemory Size: \(f.memorySize) MB\tMax Memory Used: \(min(f.memorySize, result.maxMemoryMB ?? 0)) MB\(initText)\(status)"
+            ))
+        let role = dispatcher.client(as: .assumedRole(role: f.role, session: f.name), region: f.arn.region, causeID: requestID)
+        await Self.ship(log.lines, group: "/aws/lambda/\(f.name)", stream: result.logStream, createStream: result.cold, as: role)
+        return InvocationResult(payload: payload, failed: failed, logTail: log.lines.map { $0.message + "\n" }.joined())
+    }
+
+    static func errorPayload(_ type: String, _ message: String) -> Data {
+        Data(JSONValue.object([("errorType", .string(type)), ("errorMessage", .string(message))]).compact.utf8)
+    }
+
+    static func epochMilliseconds(_ date: Date) -> Int { Int((date.timeIntervalSince1970 * 1000).rounded(.down)) }
+}
+
+/// Log events in the order CloudWatch Logs requires: a line stamped earlier than the one
+/// before it (the process's clock and the daemon's differ by microseconds) takes that one's time.
+struct LogSequence {
+    private(set) var lines: [LogLine] = []
+
+    var last: Int { lines.last?.timestamp ?? 0 }
+
+    mutating func append(_ line: LogLine) {
+        lines.append(LogLine(timestamp: max(last, line.timestamp), message: line.message))
+    }
+
+    mutating func append(_ more: [LogLine]) {
+        for line in more { append(line) }
+    }
+}
