@@ -296,6 +296,15 @@ public actor ProcessRuntime: CodeRuntime {
         return v
     }
 
+    /// The interpreter named `name` on PATH and its version, when it runs.
+    private func interpreter(_ name: String) -> (String, String)? {
+        guard let path = RuntimeInstallation.executable(named: name) else { return nil }
+        if let known = pythonVersions[path] { return known.isEmpty ? nil : (path, known) }
+        let version = (try? RuntimeInstallation.pythonVersion(path)) ?? ""
+        pythonVersions[path] = version
+        return version.isEmpty ? nil : (path, version)
+    }
+
     /// What to start for the function's runtime, and a note for its log when the machine
     /// lacks the exact version asked for.
     private func runtimePlan(_ f: CodeFunction, taskRoot: URL, opt: URL) -> Result<(Plan, String?), LaunchFailure> {
@@ -304,18 +313,9 @@ public actor ProcessRuntime: CodeRuntime {
         let libraryPath = ["\(optPath)/lib", "\(taskRoot.path)/lib"].joined(separator: ":")
         let path = "\(optPath)/bin:" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
         if runtime.hasPrefix("python3") {
-            guard let python = RuntimeInstallation.executable(named: runtime) ?? RuntimeInstallation.executable(named: "python3") else {
+            // The exact interpreter when the machine has it (and it runs: a pyenv shim may not), else python3.
+            guard let (python, version) = [runtime, "python3"].lazy.compactMap({ self.interpreter($0) }).first else {
                 return .failure(LaunchFailure(type: "Runtime.Unavailable", message: "No Python interpreter is on this machine (\(runtime) or python3).", logStream: ""))
-            }
-            let version: String
-            if let known = pythonVersions[python] {
-                version = known
-            } else {
-                guard let found = try? RuntimeInstallation.pythonVersion(python) else {
-                    return .failure(LaunchFailure(type: "Runtime.Unavailable", message: "\(python) did not say its version.", logStream: ""))
-                }
-                pythonVersions[python] = found
-                version = found
             }
             guard installation.hasPython(version) else {
                 return .failure(
