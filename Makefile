@@ -3,9 +3,9 @@ SWIFT   ?= swift
 PYTHON  ?= python3
 VENV    := .venv
 PORT    ?= 4566
-APT_PACKAGES := libsqlite3-dev sqlite3 tzdata
+APT_PACKAGES := libsqlite3-dev sqlite3 tzdata gcc curl
 
-.PHONY: all deps pydeps build run test unit-test client-test generate check-generated bench fuzz format clean
+.PHONY: all deps pydeps build runtimes run test unit-test client-test generate check-generated bench fuzz format clean
 
 all: build
 
@@ -43,7 +43,12 @@ check-generated: $(GENVENV)/.installed
 build: deps
 	$(SWIFT) build
 
-run: build
+# What functions' own code runs on (awslambdaric with boto3, the clock shim), in the per-user
+# cache ~/.cache/cloudcafe/runtimes; quick when already there.
+runtimes: build
+	"$$($(SWIFT) build --show-bin-path)/cloudcafe" runtimes install
+
+run: runtimes
 	$(SWIFT) run cloudcafe serve --port $(PORT)
 
 test: check-generated unit-test client-test
@@ -52,7 +57,7 @@ unit-test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-client-test: build pydeps
+client-test: runtimes pydeps
 	CLOUDCAFE_BIN="$$($(SWIFT) build --show-bin-path)/cloudcafe" $(VENV)/bin/pytest -q Tests/ClientTests
 
 bench: deps pydeps

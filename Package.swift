@@ -53,7 +53,11 @@ let package = Package(
         .target(name: "SSM", dependencies: ["CloudCafeCore", "SSMAPI"], swiftSettings: settings),
         .target(name: "SQS", dependencies: ["CloudCafeCore", "SQSAPI", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
         .target(
-            name: "Lambda", dependencies: ["CloudCafeCore", "LambdaAPI", "CloudWatchLogsAPI", "STSAPI", .product(name: "Crypto", package: "swift-crypto")],
+            name: "Lambda",
+            dependencies: [
+                "CloudCafeCore", "LambdaAPI", "CloudWatchLogsAPI", "STSAPI", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: settings),
         .target(
             name: "SNS",
@@ -140,6 +144,9 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
             ], swiftSettings: settings),
         .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzEntries"], swiftSettings: settings),
+        .testTarget(
+            name: "RuntimesTests", dependencies: ["Runtimes", "CloudCafeCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: settings),
         .testTarget(name: "SQSTests", dependencies: ["SQS", "SQSAPI", "CloudCafeCore"], swiftSettings: settings),
         .testTarget(name: "SSMTests", dependencies: ["SSM", "SSMAPI", "CloudCafeCore"], swiftSettings: settings),
         .testTarget(

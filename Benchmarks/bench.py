@@ -82,7 +82,68 @@ def main():
         print(f"advance one simulated year (2026): {moved.get('firedCount', len(moved['fired']))} report runs, {emails - 1} report emails "
               f"(+1 confirmation) in {seconds:.2f} s = {seconds / max(1, moved.get('firedCount', len(moved['fired']))) * 1000:.1f} ms per run; RSS after {peak:.1f} MiB")
 
+        runtimes(tmp / "runtimes")
         soak(tmp / "soak", int(os.environ.get("SOAK_SECONDS", "600")))
+
+
+def runtimes(folder: Path):
+    """A Python function's cold and warm invoke beside the in-process extractor, the memory
+    of a warm environment, and warm invocations per second under 8 concurrent clients."""
+    import concurrent.futures
+    import io
+    import zipfile
+
+    import boto3
+    from botocore.config import Config
+
+    folder.mkdir()
+    process, url, _ = start(folder, "--clock-rate", "0", "--start-time", "2026-11-27T19:59:00Z")
+    lam = lambda: boto3.client("lambda", endpoint_url=url, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test",
+                               config=Config(retries={"max_attempts": 1}, max_pool_connections=16))
+    client = lam()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("handler.py", "import os\ndef handler(event, context):\n    return {'pid': os.getpid(), 'event': event}\n")
+    role = "arn:aws:iam::000000000000:role/salesAnalysisReportRole"
+
+    def timed(name, payload="{}"):
+        t = time.perf_counter()
+        out = client.invoke(FunctionName=name, Payload=payload)
+        body = json.loads(out["Payload"].read())
+        assert "FunctionError" not in out, body
+        return time.perf_counter() - t, body
+
+    colds = []
+    for i in range(5):
+        client.create_function(FunctionName=f"py{i}", Runtime="python3.11", Role=role, Handler="handler.handler", Code={"ZipFile": buffer.getvalue()})
+        colds.append(timed(f"py{i}")[0])
+    warm = [timed("py0")[0] for _ in range(50)]
+    extractor = json.dumps({"dbUrl": "localhost", "dbName": "cafe_db", "dbUser": "root", "dbPassword": "Re:Start!9"})
+    builtin = [timed("salesAnalysisReportDataExtractor", extractor)[0] for _ in range(50)]
+    pid = timed("py0")[1]["pid"]
+    env_rss = rss_mib(pid)
+    print(f"python3.11 function invoke through boto3: cold median {statistics.median(colds) * 1000:.0f} ms, warm median "
+          f"{statistics.median(warm) * 1000:.1f} ms; in-process extractor warm median {statistics.median(builtin) * 1000:.1f} ms")
+    print(f"one warm python3.11 environment (awslambdaric, handler imported): RSS {env_rss:.1f} MiB")
+
+    counts = []
+    deadline = time.perf_counter() + 5
+
+    def worker(_):
+        c, n = lam(), 0
+        c.invoke(FunctionName="py0", Payload="{}")  # warms one environment per client
+        start_at = time.perf_counter()
+        while time.perf_counter() < deadline:
+            c.invoke(FunctionName="py0", Payload="{}")["Payload"].read()
+            n += 1
+        return n, time.perf_counter() - start_at
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        counts = list(pool.map(worker, range(8)))
+    rate = sum(n for n, _ in counts) / max(seconds for _, seconds in counts)
+    print(f"warm python3.11 invocations, 8 concurrent boto3 clients for 5 s: {rate:.0f} per second; daemon RSS after {rss_mib(process.pid):.1f} MiB")
+    process.terminate()
+    process.wait()
 
 
 AUTH = "AWS4-HMAC-SHA256 Credential=test/20261127/us-east-1/{}/aws4_request, SignedHeaders=host, Signature=0"

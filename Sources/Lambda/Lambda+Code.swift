@@ -1,6 +1,7 @@
 import CloudCafeCore
 import Foundation
 import STSAPI
+import ZIPFoundation
 
 // Functions that run their own uploaded code, through the Engine's code runtime.
 extension Lambda {
@@ -15,13 +16,21 @@ extension Lambda {
         return handlers[f.handler] == nil
     }
 
-    /// The entry of the package a handler would run (`salesAnalysisReport.py`, `bootstrap`), when it holds one.
+    /// The entry of the package that holds the code its handler names (`salesAnalysisReport.py`
+    /// defining `lambda_handler`, or a `bootstrap`), when there is one.
     static func packagedEntry(for f: Function) -> String? {
-        guard let names = ZipListing.entryNames(f.code) else { return nil }
-        if f.runtime?.hasPrefix("provided") == true { return names.contains("bootstrap") ? "bootstrap" : nil }
-        let module = f.handler.split(separator: ".").dropLast().joined(separator: "/")
-        guard !module.isEmpty else { return nil }
-        return names.first { $0 == "\(module).py" || $0 == "\(module)/__init__.py" }
+        guard let archive = try? Archive(data: f.code, accessMode: .read, pathEncoding: nil) else { return nil }
+        if f.runtime?.hasPrefix("provided") == true { return archive["bootstrap"] == nil ? nil : "bootstrap" }
+        let parts = f.handler.split(separator: ".")
+        guard parts.count >= 2, let function = parts.last else { return nil }
+        let module = parts.dropLast().joined(separator: "/")
+        for name in ["\(module).py", "\(module)/__init__.py"] {
+            guard let entry = archive[name], entry.uncompressedSize < 1 << 20 else { continue }
+            var text = Data()
+            _ = try? archive.extract(entry, skipCRC32: true) { text.append($0) }
+            if String(decoding: text, as: UTF8.self).contains("def \(function)(") { return name }
+        }
+        return nil
     }
 
     /// Said once per function in its log: it runs a built-in though its package holds code.

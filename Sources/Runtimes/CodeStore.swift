@@ -51,7 +51,7 @@ actor CodeStore {
     /// Extracts every entry, keeping mode bits; entries that would land outside `dir` are refused.
     static func extract(_ zip: Data, into dir: URL) throws {
         guard !zip.isEmpty else { return }
-        let archive = try Archive(data: zip, accessMode: .read)
+        let archive = try Archive(data: zip, accessMode: .read, pathEncoding: nil)
         let base = dir.standardizedFileURL.path
         for entry in archive {
             let path = entry.path

@@ -259,7 +259,9 @@ final class EnvironmentClock: Sendable {
 
     /// From now on the process's wall clock reads `instant`, advancing at machine speed.
     func start(at instant: Date) {
-        let ns = Int64((instant.timeIntervalSince1970 - MachineClock.wallTime.timeIntervalSince1970) * 1e9)
+        // Clamped: an offset past ±292 years does not fit in nanoseconds (nor matters to code).
+        let seconds = min(max(instant.timeIntervalSince1970 - MachineClock.wallTime.timeIntervalSince1970, -9e9), 9e9)
+        let ns = Int64(seconds * 1e9)
         offset.withLock { $0 = ns }
         write(ns)
     }
