@@ -92,9 +92,11 @@ final class ProcessEnvironment: RuntimeAPIDelegate {
                 s.current = nil
                 s.lastUsed = (virtualStart, MachineClock.now)
             }
-            return (s.current?.delivered.map { MachineClock.elapsed(since: $0) }, s.current?.before ?? [])
+            return (s.current?.delivered.map { MachineClock.elapsed(since: $0) }, s.current?.before)
         }
-        return (outcome, elapsed ?? .zero, before)
+        // An invocation that ended before the runtime took it (an init error, an exit during
+        // init): all the process wrote belongs to init.
+        return (outcome, elapsed ?? .zero, before ?? pump.collect())
     }
 
     private enum Action {

@@ -104,6 +104,7 @@ public actor ProcessRuntime: CodeRuntime {
 
     public func retireAll() {
         generations = [:]
+        noticed = []
         for env in live.values { retire(env) }
     }
 
@@ -202,6 +203,13 @@ public actor ProcessRuntime: CodeRuntime {
         case .success(let (p, notice)):
             plan = p
             if let notice, noticed.insert(f.key).inserted { notices.append(LogLine(timestamp: stamp, message: notice)) }
+            if installation.clockShim == nil, noticed.insert("clock|" + f.key).inserted {
+                notices.append(
+                    LogLine(
+                        timestamp: stamp,
+                        message: "CloudCafe: the clock shim is not installed, so this function's code reads the machine's clock, not the virtual one: run `cloudcafe runtimes install`."
+                    ))
+            }
         case .failure(let e):
             return failure(e.type, e.message)
         }
