@@ -58,7 +58,8 @@ extension Lambda {
                 let lambda = dispatcher.client(as: .service("lambda.amazonaws.com"), region: region)
                 let answer = try await lambda.send(STSOperations.assumeRole, AssumeRoleRequest(roleArn: role, roleSessionName: session, durationSeconds: 3600))
                 guard let c = answer.credentials else { throw LambdaError.invalid("The role defined for the function cannot be assumed by Lambda.") }
-                return SessionCredentials(accessKeyID: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: c.expiration)
+                return SessionCredentials(
+                    accessKeyID: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: c.expiration)
             },
             newLogStream: { [ids = dispatcher.ids] now in "\(Self.streamDate(now))/[$LATEST]\(ids.hex(32))" })
     }
@@ -85,13 +86,18 @@ extension Lambda {
         case .error(_, let body):
             payload = body
         case .exited(let reason):
-            let message = "RequestId: \(requestID) Error: " + (reason == "exit status 0" ? "Runtime exited without providing a reason" : "Runtime exited with error: \(reason)")
+            let message =
+                "RequestId: \(requestID) Error: "
+                + (reason == "exit status 0" ? "Runtime exited without providing a reason" : "Runtime exited with error: \(reason)")
             log.append(LogLine(timestamp: log.last, message: "\(message)\nRuntime.ExitError"))
             payload = Self.errorPayload("Runtime.ExitError", message)
         case .timedOut:
             let seconds = String(format: "%.2f", Double(f.timeout))
             let at = startMs + Int(Self.milliseconds(result.duration))
-            log.append(LogLine(timestamp: at, message: "\(Self.logTimestamp(Date(timeIntervalSince1970: Double(at) / 1000))) \(requestID) Task timed out after \(seconds) seconds"))
+            log.append(
+                LogLine(
+                    timestamp: at,
+                    message: "\(Self.logTimestamp(Date(timeIntervalSince1970: Double(at) / 1000))) \(requestID) Task timed out after \(seconds) seconds"))
             payload = Self.errorPayload("Sandbox.Timedout", "RequestId: \(requestID) Error: Task timed out after \(seconds) seconds")
             status = "\tStatus: timeout"
         case .responseTooLarge(let size):

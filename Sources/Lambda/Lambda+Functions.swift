@@ -26,7 +26,8 @@ extension Lambda {
         let key = Key(region: ctx.region, name: name)
         guard functions[key] == nil else { throw .functionExists(name) }
         guard let role = ARN(input.role), role.service == "iam", role.resource.hasPrefix("role/") else {
-            throw .validation(ConstraintViolation.message([.pattern("role", "'\(input.role)'", #"arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+"#)]))
+            throw .validation(
+                ConstraintViolation.message([.pattern("role", "'\(input.role)'", #"arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+"#)]))
         }
         if input.packageType == "Image" || input.code.imageUri != nil {
             throw .invalid(
@@ -105,7 +106,8 @@ extension Lambda {
             codeSha256: Data(SHA256.hash(data: zip)).base64EncodedString(), entries: entries)
         layers[key, default: []].append(lv)
         return PublishLayerVersionResponse(
-            content: LayerVersionContentOutput(codeSha256: lv.codeSha256, codeSize: lv.codeSize), layerArn: layerArn.description, layerVersionArn: lv.arn.description, description: lv.description,
+            content: LayerVersionContentOutput(codeSha256: lv.codeSha256, codeSize: lv.codeSize), layerArn: layerArn.description,
+            layerVersionArn: lv.arn.description, description: lv.description,
             createdDate: Self.timestamp(ctx.now), version: version, compatibleRuntimes: lv.compatibleRuntimes)
     }
 

@@ -1,7 +1,7 @@
 import CloudCafeCore
 import CloudWatchLogsAPI
-import LambdaAPI
 import Foundation
+import LambdaAPI
 import Synchronization
 
 // MARK: - Operation
@@ -295,7 +295,10 @@ extension Lambda {
             } catch let e as AWSClientError where e.error.errorCode == "ResourceAlreadyExistsException" {
             } catch { return }
         }
-        _ = try? await role.send(CloudWatchLogsOperations.putLogEvents, PutLogEventsRequest(logGroupName: group, logStreamName: stream, logEvents: lines.map { InputLogEvent(timestamp: $0.timestamp, message: $0.message) }))
+        _ = try? await role.send(
+            CloudWatchLogsOperations.putLogEvents,
+            PutLogEventsRequest(
+                logGroupName: group, logStreamName: stream, logEvents: lines.map { InputLogEvent(timestamp: $0.timestamp, message: $0.message) }))
     }
 
     static func milliseconds(_ d: Duration) -> Double {

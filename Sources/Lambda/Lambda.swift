@@ -185,7 +185,9 @@ extension Lambda: AWSService {
                     implement(Op.deleteLayerVersion, resource: { i, c in layer(i.layerName, i.versionNumber, c) }) { await $0.deleteLayerVersion($1, $2) },
                     implement(Op.tagResource, resource: { i, _ in i.resource }) { try await $0.tag($1.resource, adding: $1.tags, removing: [], $2) },
                     implement(Op.untagResource, resource: { i, _ in i.resource }) { try await $0.tag($1.resource, adding: [:], removing: $1.tagKeys, $2) },
-                    implement(Op.listTags, resource: { i, _ in i.resource }) { lambda, i, ctx in try await ListTagsResponse(tags: lambda.function(i.resource, ctx).tags) },
+                    implement(Op.listTags, resource: { i, _ in i.resource }) { lambda, i, ctx in
+                        try await ListTagsResponse(tags: lambda.function(i.resource, ctx).tags)
+                    },
                     implement(
                         Op.invoke, action: "lambda:InvokeFunction", resource: { i, c in function(i.functionName, c) },
                         resourcePolicy: { lambda, i, c in await lambda.policyDocument(i.functionName, c) }

@@ -281,7 +281,11 @@ final class EnvironmentClock: Sendable {
     }
 
     func remove() {
-        guard !removed.withLock({ r in defer { r = true }; return r }) else { return }
+        guard
+            !removed.withLock({ r in
+                defer { r = true }; return r
+            })
+        else { return }
         if fd >= 0 { close(fd) }
         unlink(url.path)
     }

@@ -207,7 +207,8 @@ public actor ProcessRuntime: CodeRuntime {
                 notices.append(
                     LogLine(
                         timestamp: stamp,
-                        message: "CloudCafe: the clock shim is not installed, so this function's code reads the machine's clock, not the virtual one: run `cloudcafe runtimes install`."
+                        message:
+                            "CloudCafe: the clock shim is not installed, so this function's code reads the machine's clock, not the virtual one: run `cloudcafe runtimes install`."
                     ))
             }
         case .failure(let e):
@@ -323,7 +324,8 @@ public actor ProcessRuntime: CodeRuntime {
         if runtime.hasPrefix("python3") {
             // The exact interpreter when the machine has it (and it runs: a pyenv shim may not), else python3.
             guard let (python, version) = [runtime, "python3"].lazy.compactMap({ self.interpreter($0) }).first else {
-                return .failure(LaunchFailure(type: "Runtime.Unavailable", message: "No Python interpreter is on this machine (\(runtime) or python3).", logStream: ""))
+                return .failure(
+                    LaunchFailure(type: "Runtime.Unavailable", message: "No Python interpreter is on this machine (\(runtime) or python3).", logStream: ""))
             }
             guard installation.hasPython(version) else {
                 return .failure(

@@ -157,7 +157,8 @@ final class RuntimeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func reply(_ result: RuntimeAPIAnswer, _ context: ChannelHandlerContext, _ head: HTTPRequestHead) {
         switch result {
         case .accepted:
-            write(context, status: .accepted, headers: [("Content-Type", "application/json")], body: Data(#"{"status":"OK"}"#.utf8), keepAlive: head.isKeepAlive)
+            write(
+                context, status: .accepted, headers: [("Content-Type", "application/json")], body: Data(#"{"status":"OK"}"#.utf8), keepAlive: head.isKeepAlive)
         case .unknownRequest:
             answer(context, head, .badRequest, error: ("InvalidRequestID", "Invalid request ID"))
         case .invalidState(let message):

@@ -15,7 +15,8 @@ public struct RuntimeInstallation: Sendable {
     public static var defaultRoot: URL {
         let env = ProcessInfo.processInfo.environment
         if let dir = env["CLOUDCAFE_RUNTIMES_DIR"], !dir.isEmpty { return URL(fileURLWithPath: dir) }
-        let cache = env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+        let cache =
+            env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: NSHomeDirectory()).appendingPathComponent(".cache")
         return cache.appendingPathComponent("cloudcafe/runtimes")
     }
@@ -52,7 +53,15 @@ public struct RuntimeInstallation: Sendable {
                 log("\(name) is not on this machine: skipped")
                 continue
             }
-            let version = try Self.pythonVersion(python)
+            let version: String
+            do {
+                version = try Self.pythonVersion(python)
+            } catch {
+                // A pyenv shim for a version that is not installed names itself but does not run.
+                if name == "python3" { throw error }
+                log("\(name) does not run on this machine: skipped")
+                continue
+            }
             if hasPython(version) {
                 log("\(version): installed (\(pythonDirectory(version).path))")
                 continue
@@ -61,7 +70,8 @@ public struct RuntimeInstallation: Sendable {
             let dir = pythonDirectory(version)
             try? FileManager.default.removeItem(at: dir)
             try Self.run(
-                python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-warn-script-location", "--target", dir.path]
+                python,
+                ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-warn-script-location", "--target", dir.path]
                     + Self.pythonPackages)
             try Data().write(to: dir.appendingPathComponent(".complete"))
         }
@@ -70,7 +80,9 @@ public struct RuntimeInstallation: Sendable {
     private func installClockShim(log: (String) -> Void) throws {
         let dir = root.appendingPathComponent("clock")
         let target = dir.appendingPathComponent("libcloudcafe-clock.so")
-        guard let source = Bundle.module.url(forResource: "clockshim", withExtension: "c") else { throw InstallError("the clock shim's source is missing from this build") }
+        guard let source = Bundle.module.url(forResource: "clockshim", withExtension: "c") else {
+            throw InstallError("the clock shim's source is missing from this build")
+        }
         let text = try Data(contentsOf: source)
         let stamp = dir.appendingPathComponent("source.c")
         if FileManager.default.fileExists(atPath: target.path), (try? Data(contentsOf: stamp)) == text {

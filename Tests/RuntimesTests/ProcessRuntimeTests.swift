@@ -57,7 +57,9 @@ import ZIPFoundation
 
     @Test func anEventGoesThroughTheRuntimeAPIAndTheEnvironmentStaysWarm() async throws {
         let runtime = runtime()
-        let f = try function("echo", Self.bootstrap(#"echo "got $EVENT"; curl -sS "$API/invocation/$ID/response" -d "{\"event\": $EVENT, \"greeting\": \"$GREETING\"}" >/dev/null"#))
+        let f = try function(
+            "echo",
+            Self.bootstrap(#"echo "got $EVENT"; curl -sS "$API/invocation/$ID/response" -d "{\"event\": $EVENT, \"greeting\": \"$GREETING\"}" >/dev/null"#))
         let first = await runtime.invoke(f, invocation())
         #expect(text(first.outcome) == #"{"event": {"n":1}, "greeting": "hi"}"#)
         #expect(first.cold && first.initDuration != nil)
@@ -85,7 +87,8 @@ import ZIPFoundation
 
     @Test func errorsExitsOversizedResponsesAndTimeoutsEndTheInvocation() async throws {
         let runtime = runtime()
-        let error = #"curl -sS -H 'Lambda-Runtime-Function-Error-Type: Custom.Error' "$API/invocation/$ID/error" -d '{"errorType":"Custom.Error","errorMessage":"no"}' >/dev/null"#
+        let error =
+            #"curl -sS -H 'Lambda-Runtime-Function-Error-Type: Custom.Error' "$API/invocation/$ID/error" -d '{"errorType":"Custom.Error","errorMessage":"no"}' >/dev/null"#
         let failed = await runtime.invoke(try function("error", Self.bootstrap(error)), invocation())
         #expect(failed.outcome == .error(type: "Custom.Error", body: Data(#"{"errorType":"Custom.Error","errorMessage":"no"}"#.utf8)))
 
@@ -143,7 +146,8 @@ import ZIPFoundation
         #expect(message.hasPrefix("Couldn't find valid bootstrap(s): ["))
         let python = CodeFunction(
             key: "us-east-1/py", generation: "1", name: "py", arn: f.arn, region: f.region, version: f.version, runtime: "python3.11", handler: "h.h",
-            memorySize: 128, timeout: 3, variables: [:], code: Data(), codeSha256: "empty", layers: [], credentials: f.credentials, newLogStream: f.newLogStream)
+            memorySize: 128, timeout: 3, variables: [:], code: Data(), codeSha256: "empty", layers: [], credentials: f.credentials, newLogStream: f.newLogStream
+        )
         let noRuntime = await runtime.invoke(python, invocation())
         guard case .unavailable(_, let text) = noRuntime.outcome else { Issue.record("expected unavailable"); return }
         #expect(text.contains("cloudcafe runtimes install"))

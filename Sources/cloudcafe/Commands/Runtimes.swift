@@ -11,7 +11,8 @@ struct RuntimesCommand: ParsableCommand {
     struct Install: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Install AWS's Python runtime interface client with boto3, and the virtual-clock shim, into the runtimes cache.",
-            discussion: "The cache is ~/.cache/cloudcafe/runtimes (or $CLOUDCAFE_RUNTIMES_DIR), shared by every daemon of this user; installing twice is quick.")
+            discussion: "The cache is ~/.cache/cloudcafe/runtimes (or $CLOUDCAFE_RUNTIMES_DIR), shared by every daemon of this user; installing twice is quick."
+        )
         @Option(name: .customLong("python"), help: "Also install for this interpreter (python3.12); repeatable.") var pythons: [String] = []
 
         func run() throws {
