@@ -14,11 +14,14 @@ public protocol AWSServiceError: Error, Sendable, CustomStringConvertible {
     /// For a service that moved from the query protocol to JSON (SQS), the code it used to
     /// answer, which clients read from `x-amzn-query-error`.
     var queryCompatibleCode: String? { get }
+    /// Members the error's shape adds beside the message (Lambda's `Reason`).
+    var errorFields: [(String, String)] { get }
 }
 
 extension AWSServiceError {
     public var isSenderFault: Bool { httpStatus < 500 }
     public var queryCompatibleCode: String? { nil }
+    public var errorFields: [(String, String)] { [] }
     public var description: String { "\(errorCode): \(message)" }
 }
 

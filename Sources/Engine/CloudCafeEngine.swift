@@ -89,7 +89,7 @@ public final class CloudCafeEngine: Sendable {
                 maxProcesses: configuration.maxRuntimeProcesses, workDirectory: ProcessRuntime.makeWorkDirectory()) : nil
         lambda = Lambda(
             dispatcher: dispatcher, handlers: CafeReport.handlers(cafeDatabasePath: configuration.cafeDatabasePath), codeRuntime: codeRuntime,
-            publicEndpoint: configuration.publicEndpoint)
+            publicEndpoint: configuration.publicEndpoint, accountConcurrency: configuration.accountConcurrency)
         // SNS and SQS check resource policies with IAM's parser without importing IAM.
         let policyCheck: @Sendable (String) -> String? = { text in
             do throws(PolicyError) {

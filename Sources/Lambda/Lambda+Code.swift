@@ -50,8 +50,8 @@ extension Lambda {
         let region = f.arn.region
         let layers = f.layers.compactMap(layerVersion).map { (sha256: $0.codeSha256, content: $0.content) }
         return CodeFunction(
-            key: "\(region)/\(f.name)", generation: "\(f.codeSha256)|\(f.lastModified.timeIntervalSince1970)", name: f.name, arn: f.arn.description,
-            region: region, version: "$LATEST", runtime: f.runtime, handler: f.handler, memorySize: f.memorySize, timeout: f.timeout,
+            key: "\(region)/\(f.name):\(f.version)", generation: "\(f.codeSha256)|\(f.lastModified.timeIntervalSince1970)", name: f.name, arn: f.qualifiedArn,
+            region: region, version: f.version, runtime: f.runtime, handler: f.handler, memorySize: f.memorySize, timeout: f.timeout,
             variables: f.environment, code: f.code, codeSha256: f.codeSha256, layers: layers,
             credentials: {
                 // Lambda assumes the execution role once per environment, as the service.
@@ -61,7 +61,7 @@ extension Lambda {
                 return SessionCredentials(
                     accessKeyID: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: c.expiration)
             },
-            newLogStream: { [ids = dispatcher.ids] now in "\(Self.streamDate(now))/[$LATEST]\(ids.hex(32))" })
+            newLogStream: { [ids = dispatcher.ids, version = f.version] now in "\(Self.streamDate(now))/[\(version)]\(ids.hex(32))" })
     }
 
     /// Runs `f`'s own code once and frames its log as Lambda does.
@@ -73,7 +73,7 @@ extension Lambda {
             codeFunction(f), CodeInvocation(requestID: requestID, payload: payload, clientContext: clientContext, traceID: trace))
         var log = LogSequence()
         log.append(result.initLines)
-        log.append(LogLine(timestamp: startMs, message: "START RequestId: \(requestID) Version: $LATEST"))
+        log.append(LogLine(timestamp: startMs, message: "START RequestId: \(requestID) Version: \(f.version)"))
         log.append(result.lines)
 
         let payload: Data

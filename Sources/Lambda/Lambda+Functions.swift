@@ -50,12 +50,17 @@ extension Lambda {
             environment: try Self.checkEnvironment(input.environment?.variables ?? [:]), layers: layerArns, code: code,
             codeSha256: Data(SHA256.hash(data: code)).base64EncodedString(), lastModified: ctx.now)
         f.tags = input.tags ?? [:]
+        f.revisionID = dispatcher.ids.uuid()
+        f.deadLetterTarget = try Self.deadLetterTarget(input.deadLetterConfig)
         functions[key] = f
+        if input.publish == true { return try publishVersion(PublishVersionRequest(functionName: name), ctx) }
         return configuration(of: f)
     }
 
     func updateFunctionConfiguration(_ input: UpdateFunctionConfigurationRequest, _ ctx: CallContext) throws(LambdaError) -> FunctionConfiguration {
         var f = try function(input.functionName, ctx)
+        try Self.checkRevision(input.revisionId, f.revisionID)
+        if let dlq = input.deadLetterConfig { f.deadLetterTarget = try Self.deadLetterTarget(dlq) }
         if let env = input.environment { f.environment = try Self.checkEnvironment(env.variables ?? [:]) }
         if let t = input.timeout {
             try Self.validateTimeout(t)
@@ -69,6 +74,7 @@ extension Lambda {
         if let layers = input.layers { f.layers = try resolveLayers(layers, ctx) }
         if let r = input.role, let role = ARN(r) { f.role = role }
         f.lastModified = ctx.now
+        f.revisionID = dispatcher.ids.uuid()
         functions[Key(region: ctx.region, name: f.name)] = f
         return configuration(of: f)
     }
@@ -112,15 +118,27 @@ extension Lambda {
     }
 
     func addPermission(_ input: AddPermissionRequest, _ ctx: CallContext) throws(LambdaError) -> AddPermissionResponse {
-        var f = try function(input.functionName, ctx)
-        guard !f.policy.statements.contains(where: { $0.sid == input.statementId }) else { throw .statementExists(input.statementId) }
+        var (f, qualifier) = try qualified(input.functionName, input.qualifier, ctx)
+        var policy = f.policy(qualifier)
+        try Self.checkRevision(input.revisionId, policy.revisionID.isEmpty ? f.revisionID : policy.revisionID)
+        guard !policy.statements.contains(where: { $0.sid == input.statementId }) else { throw .statementExists(input.statementId) }
         let statement = ResourcePolicy.Statement(
-            sid: input.statementId, principal: input.principal, action: input.action, resource: f.arn.description,
+            sid: input.statementId, principal: input.principal, action: input.action, resource: Self.arn(f, qualifier: qualifier),
             sourceArn: input.sourceArn, sourceAccount: input.sourceAccount)
-        f.policy.statements.append(statement)
-        f.policy.revisionID = dispatcher.ids.uuid()
-        functions[Key(region: ctx.region, name: f.name)] = f
+        policy.statements.append(statement)
+        policy.revisionID = dispatcher.ids.uuid()
+        f.setPolicy(policy, qualifier)
+        store(f)
         return AddPermissionResponse(statement: Self.statementJSON(statement).compact)
+    }
+
+    /// A dead-letter queue or topic: an SQS queue or SNS topic ARN.
+    static func deadLetterTarget(_ config: DeadLetterConfig?) throws(LambdaError) -> String? {
+        guard let text = config?.targetArn, !text.isEmpty else { return nil }
+        guard let arn = ARN(text), ["sqs", "sns"].contains(arn.service) else {
+            throw .invalid("The provided target arn \(text) is invalid. Only SQS queues and SNS topics are supported as dead letter targets.")
+        }
+        return text
     }
 
     /// A statement as Lambda's GetPolicy writes it.
@@ -140,10 +158,11 @@ extension Lambda {
 
     func configuration(of f: Function) -> FunctionConfiguration {
         FunctionConfiguration(
-            functionName: f.name, functionArn: f.arn.description, runtime: f.runtime, role: f.role.description, handler: f.handler,
+            functionName: f.name, functionArn: f.qualifiedArn, runtime: f.runtime, role: f.role.description, handler: f.handler,
             codeSize: f.codeSize, description: f.description, timeout: f.timeout, memorySize: f.memorySize,
-            lastModified: Self.timestamp(f.lastModified), codeSha256: f.codeSha256, version: "$LATEST",
-            environment: f.environment.isEmpty ? nil : EnvironmentResponse(variables: f.environment),
+            lastModified: Self.timestamp(f.lastModified), codeSha256: f.codeSha256, version: f.version,
+            deadLetterConfig: f.deadLetterTarget.map { DeadLetterConfig(targetArn: $0) },
+            environment: f.environment.isEmpty ? nil : EnvironmentResponse(variables: f.environment), revisionId: f.revisionID,
             layers: f.layers.isEmpty ? nil : f.layers.map { Layer(arn: $0.description, codeSize: layerVersion($0)?.codeSize ?? 0) },
             state: "Active", lastUpdateStatus: "Successful", packageType: "Zip", architectures: ["x86_64"])
     }

@@ -13,7 +13,7 @@ extension Lambda {
     static let idleEnvironmentLimit = 10
 
     func invoke(_ input: InvocationRequest, _ ctx: CallContext) async throws -> InvocationResponse {
-        let f = try function(input.functionName, ctx)
+        let (base, qualifier) = try qualified(input.functionName, input.qualifier, ctx)
         let payload = input.payload.flatMap { $0.isEmpty ? nil : $0 } ?? Data("{}".utf8)
         let event: JSONValue
         do {
@@ -26,17 +26,17 @@ extension Lambda {
             return InvocationResponse(statusCode: 204, payload: Data())
         case "Event":
             guard payload.count <= Self.asyncPayloadLimit else { throw LambdaError.tooLarge(Self.asyncPayloadLimit) }
-            let requestID = dispatcher.ids.uuid()
-            dispatcher.work.spawn {
-                await self.runAsync(Key(region: f.arn.region, name: f.name), event: event, payload: payload, requestID: requestID, attempt: 0)
-            }
+            // Accepted even when throttled: the event waits in the function's queue.
+            enqueue(base, qualifier: qualifier == "$LATEST" ? nil : qualifier, payload: payload, requestID: dispatcher.ids.uuid())
             return InvocationResponse(statusCode: 202, payload: Data())
         case "RequestResponse":
             guard payload.count <= Self.syncPayloadLimit else { throw LambdaError.tooLarge(Self.syncPayloadLimit) }
+            let f = try resolve(base, qualifier: qualifier)
+            if let throttle = throttled(f) { throw throttle.error }
             let result = await run(f, event: event, payload: payload, clientContext: input.clientContext)
             let tail = input.logType == "Tail" ? Data(result.logTail.utf8.suffix(4096)).base64EncodedString() : nil
             return InvocationResponse(
-                statusCode: 200, functionError: result.failed ? "Unhandled" : nil, logResult: tail, payload: result.payload, executedVersion: "$LATEST")
+                statusCode: 200, functionError: result.failed ? "Unhandled" : nil, logResult: tail, payload: result.payload, executedVersion: f.version)
         default:
             // The model's enum constraint refuses any other type before the call gets here.
             throw LambdaError.validation(
@@ -60,56 +60,30 @@ struct InvocationResult: Sendable {
 }
 
 extension Lambda {
-    /// Delays before the retries of a failed asynchronous invocation (AWS: one minute, then two).
-    static let asyncRetryDelays: [TimeInterval] = [60, 120]
-
-    /// An asynchronous invocation and, when it fails, its retries on the virtual clock, each
-    /// under the same request id, as Lambda retries events.
-    func runAsync(_ key: Key, event: JSONValue, payload: Data? = nil, requestID: String, attempt: Int) async {
-        // The function may have been deleted or changed before a retry: use it as it is now.
-        guard let f = functions[key] else { return }
-        let result = await run(f, event: event, payload: payload, requestID: requestID)
-        guard result.failed, attempt < Self.asyncRetryDelays.count else { return }
-        let due = dispatcher.clock.now.addingTimeInterval(Self.asyncRetryDelays[attempt])
-        let retry = Retry(region: key.region, function: key.name, event: event.compact, requestID: requestID, attempt: attempt + 1)
-        dispatcher.agenda.schedule(
-            AgendaItem(id: "\(Self.retryKind)|\(requestID)|\(attempt + 1)", kind: Self.retryKind, due: due, payload: retry, cause: requestID))
-    }
-
-    /// The Agenda kind of an asynchronous invocation's retry.
-    static let retryKind = "lambda.retry"
-
-    /// A retry on the Agenda: the event again, under the same request id.
-    struct Retry: Codable {
-        let region: String
-        let function: String
-        let event: String
-        let requestID: String
-        let attempt: Int
-    }
-
-    func retry(_ item: AgendaItem) async {
-        guard let r = try? item.payload(as: Retry.self), let event = try? JSONValue(parsing: r.event) else { return }
-        await runAsync(Key(region: r.region, name: r.function), event: event, requestID: r.requestID, attempt: r.attempt)
-    }
-
     /// Runs `f` once, its own code or its built-in handler. `payload` is the event as the
     /// caller sent it, which code receives byte for byte.
     func run(_ f: Function, event: JSONValue, payload: Data? = nil, requestID givenID: String? = nil, clientContext: String? = nil) async -> InvocationResult {
         let requestID = givenID ?? dispatcher.ids.uuid()
-        if runsCode(f), let codeRuntime {
-            return await runCode(f, codeRuntime, payload: payload ?? Data(event.compact.utf8), requestID: requestID, clientContext: clientContext)
+        return await counted(f) {
+            if runsCode(f), let codeRuntime {
+                return await runCode(f, codeRuntime, payload: payload ?? Data(event.compact.utf8), requestID: requestID, clientContext: clientContext)
+            }
+            return await runBuiltin(f, event: event, requestID: requestID)
         }
-        let key = Key(region: f.arn.region, name: f.name)
+    }
+
+    func runBuiltin(_ f: Function, event: JSONValue, requestID: String) async -> InvocationResult {
+        // Each version keeps its own warm environments.
+        let key = Key(region: f.arn.region, name: "\(f.name):\(f.version)")
         let clock = dispatcher.clock
         let start = MachineClock.now
-        let (env, cold) = takeEnvironment(key, clock.now)
+        let (env, cold) = takeEnvironment(key, version: f.version, clock.now)
         let initDuration = cold ? MachineClock.elapsed(since: start) : nil
         // The calls the handler makes were caused by this invocation.
         let role = dispatcher.client(as: .assumedRole(role: f.role, session: f.name), region: f.arn.region, causeID: requestID)
         let logger = FunctionLogger(clock: clock)
         if let notice = builtinNotice(f) { logger.log(notice) }
-        logger.log("START RequestId: \(requestID) Version: $LATEST")
+        logger.log("START RequestId: \(requestID) Version: \(f.version)")
 
         let handlerStart = MachineClock.now
         let outcome: Outcome
@@ -118,7 +92,7 @@ extension Lambda {
             outcome = .failed(initError)
         case .success(let handler):
             let context = LambdaContext(
-                requestID: requestID, functionName: f.name, functionArn: f.arn.description, memoryLimitInMB: f.memorySize,
+                requestID: requestID, functionName: f.name, functionArn: f.qualifiedArn, memoryLimitInMB: f.memorySize,
                 environment: environment(of: f, logStream: env.logStream), client: role, clock: clock, logger: logger,
                 deadline: handlerStart.advanced(by: .seconds(f.timeout)))
             outcome = await Self.call(handler, event, context, timeout: .seconds(f.timeout))
@@ -259,14 +233,14 @@ extension Lambda {
         return .success(handler)
     }
 
-    func takeEnvironment(_ key: Key, _ now: Date) -> (ExecutionEnvironment, cold: Bool) {
+    func takeEnvironment(_ key: Key, version: String, _ now: Date) -> (ExecutionEnvironment, cold: Bool) {
         if var idle = idleEnvironments[key], !idle.isEmpty {
             let env = idle.removeLast()
             idleEnvironments[key] = idle
             return (env, false)
         }
         let day = Self.streamDate(now)
-        return (ExecutionEnvironment(logStream: "\(day)/[$LATEST]\(dispatcher.ids.hex(32))"), true)
+        return (ExecutionEnvironment(logStream: "\(day)/[\(version)]\(dispatcher.ids.hex(32))"), true)
     }
 
     func environment(of f: Function, logStream: String) -> [String: String] {
@@ -274,7 +248,7 @@ extension Lambda {
         env["AWS_REGION"] = f.arn.region
         env["AWS_DEFAULT_REGION"] = f.arn.region
         env["AWS_LAMBDA_FUNCTION_NAME"] = f.name
-        env["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST"
+        env["AWS_LAMBDA_FUNCTION_VERSION"] = f.version
         env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = String(f.memorySize)
         env["AWS_LAMBDA_LOG_GROUP_NAME"] = "/aws/lambda/\(f.name)"
         env["AWS_LAMBDA_LOG_STREAM_NAME"] = logStream

@@ -6,11 +6,11 @@ import LambdaAPI
 // Reading, listing, updating and deleting functions and layers; tags.
 extension Lambda {
     func getFunction(_ input: GetFunctionRequest, _ ctx: CallContext) throws(LambdaError) -> GetFunctionResponse {
-        let f = try function(input.functionName, ctx)
+        let f = try shown(input.functionName, input.qualifier, ctx)
         return GetFunctionResponse(
             configuration: configuration(of: f),
             code: FunctionCodeLocation(repositoryType: "S3", location: "\(publicEndpoint)/_cloudcafe/lambda/\(f.arn.region)/functions/\(f.name)/code.zip"),
-            tags: f.tags.isEmpty ? nil : f.tags)
+            tags: f.tags.isEmpty ? nil : f.tags, concurrency: f.reservedConcurrency.map { Concurrency(reservedConcurrentExecutions: $0) })
     }
 
     /// Pages of at most 50 with a marker that is the index of the next item, as an opaque
@@ -30,45 +30,58 @@ extension Lambda {
         var f = try function(input.functionName, ctx)
         guard let zip = input.zipFile else { throw .invalid("Please provide a source for function code.") }
         guard ZipListing.entryNames(zip) != nil else { throw .invalid("Could not unzip uploaded file. Please check your file, then try to upload again.") }
+        try Self.checkRevision(input.revisionId, f.revisionID)
         f.code = zip
         f.codeSha256 = Data(SHA256.hash(data: zip)).base64EncodedString()
         f.lastModified = ctx.now
+        f.revisionID = dispatcher.ids.uuid()
         functions[Key(region: ctx.region, name: f.name)] = f
+        if input.publish == true { return try publishVersion(PublishVersionRequest(functionName: f.name), ctx) }
         return configuration(of: f)
     }
 
     func deleteFunction(_ input: DeleteFunctionRequest, _ ctx: CallContext) throws(LambdaError) -> DeleteFunctionResponse {
         let f = try function(input.functionName, ctx)
+        if let version = try Self.qualifier(input.functionName, input.qualifier) {
+            try deleteVersion(f, version)
+            return DeleteFunctionResponse()
+        }
         functions[Key(region: ctx.region, name: f.name)] = nil
         return DeleteFunctionResponse()
     }
 
     func getPolicy(_ input: GetPolicyRequest, _ ctx: CallContext) throws(LambdaError) -> GetPolicyResponse {
-        let f = try function(input.functionName, ctx)
-        guard let doc = Self.policyJSON(f) else { throw .policyNotFound() }
-        return GetPolicyResponse(policy: doc, revisionId: f.policy.revisionID)
+        let (f, qualifier) = try qualified(input.functionName, input.qualifier, ctx)
+        let policy = f.policy(qualifier)
+        guard let doc = Self.policyJSON(policy) else { throw .policyNotFound() }
+        return GetPolicyResponse(policy: doc, revisionId: policy.revisionID)
     }
 
-    /// A function's resource policy as IAM reads it, or nil when it has no statements.
-    public func policyDocument(_ nameOrArn: String, _ ctx: CallContext) -> String? {
-        (try? function(nameOrArn, ctx)).flatMap(Self.policyJSON)
+    /// The resource policy of the function (or the qualifier) a call names, as IAM reads it,
+    /// or nil when it has no statements.
+    public func policyDocument(_ nameOrArn: String, qualifier: String? = nil, _ ctx: CallContext) -> String? {
+        guard let (f, q) = try? qualified(nameOrArn, qualifier, ctx) else { return nil }
+        return Self.policyJSON(f.policy(q == "$LATEST" ? nil : q))
     }
 
-    static func policyJSON(_ f: Function) -> String? {
-        guard !f.policy.statements.isEmpty else { return nil }
+    static func policyJSON(_ policy: ResourcePolicy) -> String? {
+        guard !policy.statements.isEmpty else { return nil }
         return JSONValue.object([
-            ("Version", .string("2012-10-17")), ("Id", .string("default")), ("Statement", .array(f.policy.statements.map(statementJSON))),
+            ("Version", .string("2012-10-17")), ("Id", .string("default")), ("Statement", .array(policy.statements.map(statementJSON))),
         ]).compact
     }
 
     func removePermission(_ input: RemovePermissionRequest, _ ctx: CallContext) throws(LambdaError) -> EmptyShape {
-        var f = try function(input.functionName, ctx)
-        guard let i = f.policy.statements.firstIndex(where: { $0.sid == input.statementId }) else {
+        var (f, qualifier) = try qualified(input.functionName, input.qualifier, ctx)
+        var policy = f.policy(qualifier)
+        try Self.checkRevision(input.revisionId, policy.revisionID)
+        guard let i = policy.statements.firstIndex(where: { $0.sid == input.statementId }) else {
             throw LambdaError(code: .resourceNotFound, message: "Statement \(input.statementId) is not found in resource policy.")
         }
-        f.policy.statements.remove(at: i)
-        f.policy.revisionID = dispatcher.ids.uuid()
-        functions[Key(region: ctx.region, name: f.name)] = f
+        policy.statements.remove(at: i)
+        policy.revisionID = dispatcher.ids.uuid()
+        f.setPolicy(policy, qualifier)
+        store(f)
         return EmptyShape()
     }
 

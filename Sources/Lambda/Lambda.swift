@@ -22,13 +22,21 @@ public actor Lambda {
     let codeRuntime: (any CodeRuntime)?
     /// Functions whose log has said that they run a built-in although their package holds code.
     var builtinNoticed: Set<Key> = []
+    /// The account's concurrency limit, and the invocations running now (per function and in all).
+    let accountConcurrency: Int
+    var inFlight: [Key: Int] = [:]
+    var totalInFlight = 0
+    /// SQS event source mappings by UUID.
+    var mappings: [String: EventSourceMapping] = [:]
 
     /// A Lambda service whose functions run the given in-process handlers (keyed by `Handler`
     /// string) and, through `codeRuntime`, their own code.
     public init(
-        dispatcher: Dispatcher, handlers: [String: any LambdaHandler], codeRuntime: (any CodeRuntime)? = nil, publicEndpoint: String = "http://127.0.0.1:4566"
+        dispatcher: Dispatcher, handlers: [String: any LambdaHandler], codeRuntime: (any CodeRuntime)? = nil, publicEndpoint: String = "http://127.0.0.1:4566",
+        accountConcurrency: Int = 1000
     ) {
         self.dispatcher = dispatcher
+        self.accountConcurrency = accountConcurrency
         self.handlers = handlers
         self.codeRuntime = codeRuntime
         self.publicEndpoint = publicEndpoint
@@ -60,9 +68,12 @@ public actor Lambda {
         return nil
     }
 
-    /// Forgets every function and layer (admin reset) and retires their environments.
+    /// Forgets every function, layer and mapping (admin reset) and retires their environments.
     public func reset() async {
         functions = [:]
+        mappings = [:]
+        inFlight = [:]
+        totalInFlight = 0
         layers = [:]
         idleEnvironments = [:]
         builtinNoticed = []
@@ -72,7 +83,7 @@ public actor Lambda {
     /// A function's code or configuration changed, or it is gone: no warm environment of it is reused.
     func retireEnvironments(_ key: Key) async {
         idleEnvironments[key] = nil
-        await codeRuntime?.retire(function: "\(key.region)/\(key.name)")
+        await codeRuntime?.retire(function: "\(key.region)/\(key.name):")
     }
 }
 
@@ -94,6 +105,58 @@ struct Function: Sendable {
     var lastModified: Date
     var policy: ResourcePolicy = ResourcePolicy()
     var tags: [String: String] = [:]
+    /// `$LATEST`, or the number of a published version.
+    var version = "$LATEST"
+    /// Changes with every change to the function (PreconditionFailedException on a mismatch).
+    var revisionID = ""
+    /// Where events that failed every attempt go (SQS or SNS).
+    var deadLetterTarget: String?
+
+    // Held on `$LATEST` only: what belongs to the function as a whole.
+    /// Published versions, oldest first; each an immutable copy.
+    var versions: [Function] = []
+    /// The highest version number ever published (numbers are never reused).
+    var lastVersionNumber = 0
+    /// When `$LATEST` last changed as of the newest version: unchanged, PublishVersion returns that version.
+    var publishedFrom: Date?
+    var aliases: [String: Alias] = [:]
+    /// Resource policies of versions and aliases, by qualifier.
+    var qualifiedPolicies: [String: ResourcePolicy] = [:]
+    /// Reserved concurrency; 0 throttles every invocation.
+    var reservedConcurrency: Int?
+    /// Asynchronous invocation settings, by qualifier (`$LATEST`, a version, an alias).
+    var invokeConfigs: [String: EventInvokeConfig] = [:]
+
+    /// The resource policy of the unqualified function or of one qualifier.
+    func policy(_ qualifier: String?) -> ResourcePolicy {
+        guard let qualifier else { return policy }
+        return qualifiedPolicies[qualifier] ?? ResourcePolicy()
+    }
+
+    mutating func setPolicy(_ p: ResourcePolicy, _ qualifier: String?) {
+        if let qualifier { qualifiedPolicies[qualifier] = p } else { policy = p }
+    }
+
+    /// The ARN with the qualifier a version carries (`…:function:name:3`); `$LATEST`'s is unqualified.
+    var qualifiedArn: String { version == "$LATEST" ? arn.description : "\(arn.description):\(version)" }
+}
+
+/// An alias: a name for a version, optionally sending a share of traffic to a second one.
+struct Alias: Sendable {
+    var name: String
+    var functionVersion: String
+    var description: String
+    var additionalVersionWeights: [String: Double]
+    var revisionID: String
+}
+
+/// A function's asynchronous invocation settings.
+struct EventInvokeConfig: Sendable {
+    var maximumRetryAttempts: Int?
+    var maximumEventAgeInSeconds: Int?
+    var onSuccess: String?
+    var onFailure: String?
+    var lastModified: Date
 }
 
 /// A layer version: its content is listed so the runtime knows which modules it provides.
@@ -134,15 +197,24 @@ extension Lambda: AWSService {
         typealias Op = LambdaOperations
         let function: @Sendable (String, CallContext) -> String = { name, c in c.arn("lambda", "function:\(Self.functionName(from: name))").description }
         let layer: @Sendable (String, Int, CallContext) -> String = { name, version, c in c.arn("lambda", "layer:\(name):\(version)").description }
+        // A qualified call's resource is the version's or alias's ARN.
+        let qualified: @Sendable (String, String?, CallContext) -> String = { name, q, c in
+            let qualifier = q ?? Self.qualifier(in: name)
+            return c.arn("lambda", "function:\(Self.functionName(from: name))\(qualifier.map { ":\($0)" } ?? "")").description
+        }
         return [
             ServiceDeclaration(
                 model: LambdaOperations.service, validationErrorCode: "ValidationException",
-                accessDenied: AccessDeniedStyle(code: "AccessDeniedException", httpStatus: 403), calls: ["logs", "sts"],
+                accessDenied: AccessDeniedStyle(code: "AccessDeniedException", httpStatus: 403), calls: ["logs", "sts", "sqs", "sns", "events"],
                 agenda: [
                     AgendaKind(Self.retryKind, priority: 2) { [self] item in
                         await retry(item)
                         return nil
-                    }
+                    },
+                    AgendaKind(Self.pollKind, priority: 3) { [self] item in
+                        await poll(item)
+                        return nil
+                    },
                 ],
                 operations: [
                     implement(Op.createFunction, resource: { i, c in function(i.functionName, c) }) { lambda, i, ctx in
@@ -150,7 +222,7 @@ extension Lambda: AWSService {
                         return try await lambda.createFunction(i, ctx)
                     },
                     implement(Op.getFunctionConfiguration, resource: { i, c in function(i.functionName, c) }) { lambda, i, ctx in
-                        try await lambda.configuration(of: lambda.function(i.functionName, ctx))
+                        try await lambda.configuration(of: lambda.shown(i.functionName, i.qualifier, ctx))
                     },
                     implement(Op.updateFunctionConfiguration, resource: { i, c in function(i.functionName, c) }) { lambda, i, ctx in
                         if let role = i.role { try await lambda.checkLambdaCanAssume(role, ctx) }
@@ -189,9 +261,52 @@ extension Lambda: AWSService {
                         try await ListTagsResponse(tags: lambda.function(i.resource, ctx).tags)
                     },
                     implement(
-                        Op.invoke, action: "lambda:InvokeFunction", resource: { i, c in function(i.functionName, c) },
-                        resourcePolicy: { lambda, i, c in await lambda.policyDocument(i.functionName, c) }
+                        Op.invoke, action: "lambda:InvokeFunction", resource: { i, c in qualified(i.functionName, i.qualifier, c) },
+                        resourcePolicy: { lambda, i, c in await lambda.policyDocument(i.functionName, qualifier: i.qualifier, c) }
                     ) { try await $0.invoke($1, $2) },
+                    // Versions and aliases.
+                    implement(Op.publishVersion, resource: { i, c in function(i.functionName, c) }) { try await $0.publishVersion($1, $2) },
+                    implement(Op.listVersionsByFunction, resource: { i, c in function(i.functionName, c) }) { try await $0.listVersions($1, $2) },
+                    implement(Op.createAlias, resource: { i, c in function(i.functionName, c) }) { try await $0.createAlias($1, $2) },
+                    implement(Op.getAlias, resource: { i, c in qualified(i.functionName, i.name, c) }) { try await $0.getAlias($1, $2) },
+                    implement(Op.updateAlias, resource: { i, c in qualified(i.functionName, i.name, c) }) { try await $0.updateAlias($1, $2) },
+                    implement(Op.deleteAlias, resource: { i, c in qualified(i.functionName, i.name, c) }) { try await $0.deleteAlias($1, $2) },
+                    implement(Op.listAliases, resource: { i, c in function(i.functionName, c) }) { try await $0.listAliases($1, $2) },
+                    // Concurrency.
+                    implement(Op.putFunctionConcurrency, resource: { i, c in function(i.functionName, c) }) { try await $0.putConcurrency($1, $2) },
+                    implement(Op.getFunctionConcurrency, resource: { i, c in function(i.functionName, c) }) { try await $0.getConcurrency($1, $2) },
+                    implement(Op.deleteFunctionConcurrency, resource: { i, c in function(i.functionName, c) }) { try await $0.deleteConcurrency($1, $2) },
+                    implement(Op.getAccountSettings) { lambda, _, ctx in await lambda.accountSettings(ctx) },
+                    // Asynchronous invocation.
+                    implement(Op.putFunctionEventInvokeConfig, resource: { i, c in qualified(i.functionName, i.qualifier, c) }) { lambda, i, ctx in
+                        try await lambda.putEventInvokeConfig(
+                            i.functionName, i.qualifier, retries: i.maximumRetryAttempts, age: i.maximumEventAgeInSeconds, destinations: i.destinationConfig,
+                            merge: false, ctx)
+                    },
+                    implement(Op.updateFunctionEventInvokeConfig, resource: { i, c in qualified(i.functionName, i.qualifier, c) }) { lambda, i, ctx in
+                        try await lambda.putEventInvokeConfig(
+                            i.functionName, i.qualifier, retries: i.maximumRetryAttempts, age: i.maximumEventAgeInSeconds, destinations: i.destinationConfig,
+                            merge: true, ctx)
+                    },
+                    implement(Op.getFunctionEventInvokeConfig, resource: { i, c in qualified(i.functionName, i.qualifier, c) }) { lambda, i, ctx in
+                        try await lambda.getEventInvokeConfig(i.functionName, i.qualifier, ctx)
+                    },
+                    implement(Op.deleteFunctionEventInvokeConfig, resource: { i, c in qualified(i.functionName, i.qualifier, c) }) { lambda, i, ctx in
+                        try await lambda.deleteEventInvokeConfig(i.functionName, i.qualifier, ctx)
+                    },
+                    implement(Op.listFunctionEventInvokeConfigs, resource: { i, c in function(i.functionName, c) }) { try await $0.listEventInvokeConfigs($1, $2) },
+                    // SQS event source mappings.
+                    implement(Op.createEventSourceMapping) { try await $0.createMapping($1, $2) },
+                    implement(Op.getEventSourceMapping, resource: { i, c in c.arn("lambda", "event-source-mapping:\(i.uuid)").description }) { lambda, i, _ in
+                        try await lambda.mappingConfiguration(lambda.mapping(i.uuid))
+                    },
+                    implement(Op.updateEventSourceMapping, resource: { i, c in c.arn("lambda", "event-source-mapping:\(i.uuid)").description }) {
+                        try await $0.updateMapping($1, $2)
+                    },
+                    implement(Op.deleteEventSourceMapping, resource: { i, c in c.arn("lambda", "event-source-mapping:\(i.uuid)").description }) { lambda, i, _ in
+                        try await lambda.deleteMapping(i)
+                    },
+                    implement(Op.listEventSourceMappings) { try await $0.listMappings($1, $2) },
                 ])
         ]
     }

@@ -8,8 +8,17 @@ public struct LambdaError: AWSServiceError {
 
     public let code: Code
     public let message: String
+    /// Why a call was throttled (`TooManyRequestsException`'s `Reason`).
+    public var reason: String?
     public var errorCode: String { code.rawValue }
     public var httpStatus: Int { code.httpStatus }
+    public var errorFields: [(String, String)] { reason.map { [("Reason", $0)] } ?? [] }
+
+    public init(code: Code, message: String, reason: String? = nil) {
+        self.code = code
+        self.message = message
+        self.reason = reason
+    }
 
     static func functionNotFound(_ arn: String) -> Self { .init(code: .resourceNotFound, message: "Function not found: \(arn)") }
     static func functionExists(_ name: String) -> Self { .init(code: .resourceConflict, message: "Function already exist: \(name)") }

@@ -97,9 +97,11 @@ public actor ProcessRuntime: CodeRuntime {
             logStream: env.logStream, maxMemoryMB: memory)
     }
 
+    /// `key` names a function exactly, or ends in `:` to name all of its versions.
     public func retire(function key: String) {
-        generations[key] = nil
-        for env in idle where env.functionKey == key { retire(env) }
+        let named = { (k: String) in key.hasSuffix(":") ? k.hasPrefix(key) : k == key }
+        for k in generations.keys where named(k) { generations[k] = nil }
+        for env in idle where named(env.functionKey) { retire(env) }
     }
 
     public func retireAll() {

@@ -42,6 +42,48 @@ public enum LambdaOperations {
     public static let untagResource = OperationDescriptor<UntagResourceRequest, EmptyShape>(service: "lambda", name: "UntagResource")
     /// ListTags.
     public static let listTags = OperationDescriptor<ListTagsRequest, ListTagsResponse>(service: "lambda", name: "ListTags")
+    /// PublishVersion.
+    public static let publishVersion = OperationDescriptor<PublishVersionRequest, FunctionConfiguration>(service: "lambda", name: "PublishVersion")
+    /// ListVersionsByFunction.
+    public static let listVersionsByFunction = OperationDescriptor<ListVersionsByFunctionRequest, ListVersionsByFunctionResponse>(service: "lambda", name: "ListVersionsByFunction")
+    /// CreateAlias.
+    public static let createAlias = OperationDescriptor<CreateAliasRequest, AliasConfiguration>(service: "lambda", name: "CreateAlias")
+    /// GetAlias.
+    public static let getAlias = OperationDescriptor<GetAliasRequest, AliasConfiguration>(service: "lambda", name: "GetAlias")
+    /// UpdateAlias.
+    public static let updateAlias = OperationDescriptor<UpdateAliasRequest, AliasConfiguration>(service: "lambda", name: "UpdateAlias")
+    /// DeleteAlias.
+    public static let deleteAlias = OperationDescriptor<DeleteAliasRequest, EmptyShape>(service: "lambda", name: "DeleteAlias")
+    /// ListAliases.
+    public static let listAliases = OperationDescriptor<ListAliasesRequest, ListAliasesResponse>(service: "lambda", name: "ListAliases")
+    /// PutFunctionConcurrency.
+    public static let putFunctionConcurrency = OperationDescriptor<PutFunctionConcurrencyRequest, Concurrency>(service: "lambda", name: "PutFunctionConcurrency")
+    /// GetFunctionConcurrency.
+    public static let getFunctionConcurrency = OperationDescriptor<GetFunctionConcurrencyRequest, GetFunctionConcurrencyResponse>(service: "lambda", name: "GetFunctionConcurrency")
+    /// DeleteFunctionConcurrency.
+    public static let deleteFunctionConcurrency = OperationDescriptor<DeleteFunctionConcurrencyRequest, EmptyShape>(service: "lambda", name: "DeleteFunctionConcurrency")
+    /// GetAccountSettings.
+    public static let getAccountSettings = OperationDescriptor<GetAccountSettingsRequest, GetAccountSettingsResponse>(service: "lambda", name: "GetAccountSettings")
+    /// PutFunctionEventInvokeConfig.
+    public static let putFunctionEventInvokeConfig = OperationDescriptor<PutFunctionEventInvokeConfigRequest, FunctionEventInvokeConfig>(service: "lambda", name: "PutFunctionEventInvokeConfig")
+    /// GetFunctionEventInvokeConfig.
+    public static let getFunctionEventInvokeConfig = OperationDescriptor<GetFunctionEventInvokeConfigRequest, FunctionEventInvokeConfig>(service: "lambda", name: "GetFunctionEventInvokeConfig")
+    /// UpdateFunctionEventInvokeConfig.
+    public static let updateFunctionEventInvokeConfig = OperationDescriptor<UpdateFunctionEventInvokeConfigRequest, FunctionEventInvokeConfig>(service: "lambda", name: "UpdateFunctionEventInvokeConfig")
+    /// DeleteFunctionEventInvokeConfig.
+    public static let deleteFunctionEventInvokeConfig = OperationDescriptor<DeleteFunctionEventInvokeConfigRequest, EmptyShape>(service: "lambda", name: "DeleteFunctionEventInvokeConfig")
+    /// ListFunctionEventInvokeConfigs.
+    public static let listFunctionEventInvokeConfigs = OperationDescriptor<ListFunctionEventInvokeConfigsRequest, ListFunctionEventInvokeConfigsResponse>(service: "lambda", name: "ListFunctionEventInvokeConfigs")
+    /// CreateEventSourceMapping.
+    public static let createEventSourceMapping = OperationDescriptor<CreateEventSourceMappingRequest, EventSourceMappingConfiguration>(service: "lambda", name: "CreateEventSourceMapping")
+    /// GetEventSourceMapping.
+    public static let getEventSourceMapping = OperationDescriptor<GetEventSourceMappingRequest, EventSourceMappingConfiguration>(service: "lambda", name: "GetEventSourceMapping")
+    /// ListEventSourceMappings.
+    public static let listEventSourceMappings = OperationDescriptor<ListEventSourceMappingsRequest, ListEventSourceMappingsResponse>(service: "lambda", name: "ListEventSourceMappings")
+    /// UpdateEventSourceMapping.
+    public static let updateEventSourceMapping = OperationDescriptor<UpdateEventSourceMappingRequest, EventSourceMappingConfiguration>(service: "lambda", name: "UpdateEventSourceMapping")
+    /// DeleteEventSourceMapping.
+    public static let deleteEventSourceMapping = OperationDescriptor<DeleteEventSourceMappingRequest, EventSourceMappingConfiguration>(service: "lambda", name: "DeleteEventSourceMapping")
 
     /// The service's protocol, operations and shapes.
     public static let service = ServiceModel(
@@ -67,32 +109,81 @@ public enum LambdaOperations {
             .init("TagResource", method: "POST", requestURI: "/2017-03-31/tags/{Resource}", responseCode: 204, input: "TagResourceRequest"),
             .init("UntagResource", method: "DELETE", requestURI: "/2017-03-31/tags/{Resource}", responseCode: 204, input: "UntagResourceRequest"),
             .init("ListTags", method: "GET", requestURI: "/2017-03-31/tags/{Resource}", responseCode: 200, input: "ListTagsRequest", output: "ListTagsResponse"),
+            .init("PublishVersion", method: "POST", requestURI: "/2015-03-31/functions/{FunctionName}/versions", responseCode: 201, input: "PublishVersionRequest", output: "FunctionConfiguration"),
+            .init("ListVersionsByFunction", method: "GET", requestURI: "/2015-03-31/functions/{FunctionName}/versions", responseCode: 200, input: "ListVersionsByFunctionRequest", output: "ListVersionsByFunctionResponse"),
+            .init("CreateAlias", method: "POST", requestURI: "/2015-03-31/functions/{FunctionName}/aliases", responseCode: 201, input: "CreateAliasRequest", output: "AliasConfiguration"),
+            .init("GetAlias", method: "GET", requestURI: "/2015-03-31/functions/{FunctionName}/aliases/{Name}", responseCode: 200, input: "GetAliasRequest", output: "AliasConfiguration"),
+            .init("UpdateAlias", method: "PUT", requestURI: "/2015-03-31/functions/{FunctionName}/aliases/{Name}", responseCode: 200, input: "UpdateAliasRequest", output: "AliasConfiguration"),
+            .init("DeleteAlias", method: "DELETE", requestURI: "/2015-03-31/functions/{FunctionName}/aliases/{Name}", responseCode: 204, input: "DeleteAliasRequest"),
+            .init("ListAliases", method: "GET", requestURI: "/2015-03-31/functions/{FunctionName}/aliases", responseCode: 200, input: "ListAliasesRequest", output: "ListAliasesResponse"),
+            .init("PutFunctionConcurrency", method: "PUT", requestURI: "/2017-10-31/functions/{FunctionName}/concurrency", responseCode: 200, input: "PutFunctionConcurrencyRequest", output: "Concurrency"),
+            .init("GetFunctionConcurrency", method: "GET", requestURI: "/2019-09-30/functions/{FunctionName}/concurrency", responseCode: 200, input: "GetFunctionConcurrencyRequest", output: "GetFunctionConcurrencyResponse"),
+            .init("DeleteFunctionConcurrency", method: "DELETE", requestURI: "/2017-10-31/functions/{FunctionName}/concurrency", responseCode: 204, input: "DeleteFunctionConcurrencyRequest"),
+            .init("GetAccountSettings", method: "GET", requestURI: "/2016-08-19/account-settings", responseCode: 200, input: "GetAccountSettingsRequest", output: "GetAccountSettingsResponse"),
+            .init("PutFunctionEventInvokeConfig", method: "PUT", requestURI: "/2019-09-25/functions/{FunctionName}/event-invoke-config", responseCode: 200, input: "PutFunctionEventInvokeConfigRequest", output: "FunctionEventInvokeConfig"),
+            .init("GetFunctionEventInvokeConfig", method: "GET", requestURI: "/2019-09-25/functions/{FunctionName}/event-invoke-config", responseCode: 200, input: "GetFunctionEventInvokeConfigRequest", output: "FunctionEventInvokeConfig"),
+            .init("UpdateFunctionEventInvokeConfig", method: "POST", requestURI: "/2019-09-25/functions/{FunctionName}/event-invoke-config", responseCode: 200, input: "UpdateFunctionEventInvokeConfigRequest", output: "FunctionEventInvokeConfig"),
+            .init("DeleteFunctionEventInvokeConfig", method: "DELETE", requestURI: "/2019-09-25/functions/{FunctionName}/event-invoke-config", responseCode: 204, input: "DeleteFunctionEventInvokeConfigRequest"),
+            .init("ListFunctionEventInvokeConfigs", method: "GET", requestURI: "/2019-09-25/functions/{FunctionName}/event-invoke-config/list", responseCode: 200, input: "ListFunctionEventInvokeConfigsRequest", output: "ListFunctionEventInvokeConfigsResponse"),
+            .init("CreateEventSourceMapping", method: "POST", requestURI: "/2015-03-31/event-source-mappings", responseCode: 202, input: "CreateEventSourceMappingRequest", output: "EventSourceMappingConfiguration"),
+            .init("GetEventSourceMapping", method: "GET", requestURI: "/2015-03-31/event-source-mappings/{UUID}", responseCode: 200, input: "GetEventSourceMappingRequest", output: "EventSourceMappingConfiguration"),
+            .init("ListEventSourceMappings", method: "GET", requestURI: "/2015-03-31/event-source-mappings", responseCode: 200, input: "ListEventSourceMappingsRequest", output: "ListEventSourceMappingsResponse"),
+            .init("UpdateEventSourceMapping", method: "PUT", requestURI: "/2015-03-31/event-source-mappings/{UUID}", responseCode: 202, input: "UpdateEventSourceMappingRequest", output: "EventSourceMappingConfiguration"),
+            .init("DeleteEventSourceMapping", method: "DELETE", requestURI: "/2015-03-31/event-source-mappings/{UUID}", responseCode: 202, input: "DeleteEventSourceMappingRequest", output: "EventSourceMappingConfiguration"),
         ],
         shapes: [
+            "AccountLimit": .structure([.init("TotalCodeSize", "Long"), .init("CodeSizeUnzipped", "Long"), .init("CodeSizeZipped", "Long"), .init("ConcurrentExecutions", "Integer"), .init("UnreservedConcurrentExecutions", "UnreservedConcurrentExecutions")]),
+            "AccountUsage": .structure([.init("TotalCodeSize", "Long"), .init("FunctionCount", "Long")]),
             "Action": .string(pattern: #"(lambda:[*]|lambda:[a-zA-Z]+|[*])"#),
             "AddPermissionRequest": .structure([.init("FunctionName", "NamespacedFunctionName", location: .uri, locationName: "FunctionName"), .init("StatementId", "StatementId"), .init("Action", "Action"), .init("Principal", "Principal"), .init("SourceArn", "Arn"), .init("SourceAccount", "SourceOwner"), .init("EventSourceToken", "EventSourceToken"), .init("Qualifier", "NumericLatestPublishedOrAliasQualifier", location: .querystring, locationName: "Qualifier"), .init("RevisionId", "String"), .init("PrincipalOrgID", "PrincipalOrgID"), .init("FunctionUrlAuthType", "FunctionUrlAuthType"), .init("InvokedViaFunctionUrl", "InvokedViaFunctionUrl")], required: ["FunctionName", "StatementId", "Action", "Principal"]),
             "AddPermissionResponse": .structure([.init("Statement", "String")]),
+            "AdditionalVersion": .string(min: 1, max: 1024, pattern: #"[0-9]+"#),
+            "AdditionalVersionWeights": .map(key: "AdditionalVersion", value: "Weight"),
+            "Alias": .string(min: 1, max: 128, pattern: #"(?!^[0-9]+$)([a-zA-Z0-9-_]+)"#),
+            "AliasConfiguration": .structure([.init("AliasArn", "FunctionArn"), .init("Name", "Alias"), .init("FunctionVersion", "Version"), .init("Description", "Description"), .init("RoutingConfig", "AliasRoutingConfiguration"), .init("RevisionId", "String")]),
+            "AliasList": .list("AliasConfiguration"),
+            "AliasRoutingConfiguration": .structure([.init("AdditionalVersionWeights", "AdditionalVersionWeights")]),
+            "AmazonManagedKafkaEventSourceConfig": .structure([.init("ConsumerGroupId", "URI"), .init("SchemaRegistryConfig", "KafkaSchemaRegistryConfig")]),
             "ApplicationLogLevel": .string(enum: ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"]),
             "Architecture": .string(enum: ["x86_64", "arm64"]),
             "ArchitecturesList": .list("Architecture", min: 1, max: 1),
             "Arn": .string(pattern: #"arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:(\d{12})?:(.*)"#),
+            "BatchSize": .number(.integer, min: 1, max: 10000),
+            "BisectBatchOnFunctionError": .boolean,
             "Blob": .blob(sensitive: true),
             "Boolean": .boolean,
             "CapacityProviderArn": .string(min: 1, max: 140, pattern: #"arn:aws[a-zA-Z-]*:lambda:[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:capacity-provider:[a-zA-Z0-9-_]+"#),
             "CapacityProviderConfig": .structure([.init("LambdaManagedInstancesCapacityProviderConfig", "LambdaManagedInstancesCapacityProviderConfig")], required: ["LambdaManagedInstancesCapacityProviderConfig"]),
             "CodeSigningConfigArn": .string(min: 0, max: 200, pattern: #"arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\d{1}:\d{12}:code-signing-config:csc-[a-z0-9]{17}"#),
+            "CollectionName": .string(min: 1, max: 57, pattern: #"(^(?!(system\x2e)))(^[_a-zA-Z0-9])([^$]*)"#),
             "CompatibleArchitectures": .list("Architecture", min: 0, max: 2),
             "CompatibleRuntimes": .list("Runtime", min: 0, max: 15),
             "Concurrency": .structure([.init("ReservedConcurrentExecutions", "ReservedConcurrentExecutions")]),
+            "CreateAliasRequest": .structure([.init("FunctionName", "FunctionName", location: .uri, locationName: "FunctionName"), .init("Name", "Alias"), .init("FunctionVersion", "VersionWithLatestPublished"), .init("Description", "Description"), .init("RoutingConfig", "AliasRoutingConfiguration")], required: ["FunctionName", "Name", "FunctionVersion"]),
+            "CreateEventSourceMappingRequest": .structure([.init("EventSourceArn", "Arn"), .init("FunctionName", "NamespacedFunctionName"), .init("Enabled", "Enabled"), .init("BatchSize", "BatchSize"), .init("FilterCriteria", "FilterCriteria"), .init("MaximumBatchingWindowInSeconds", "MaximumBatchingWindowInSeconds"), .init("ParallelizationFactor", "ParallelizationFactor"), .init("StartingPosition", "EventSourcePosition"), .init("StartingPositionTimestamp", "Date"), .init("DestinationConfig", "DestinationConfig"), .init("MaximumRecordAgeInSeconds", "MaximumRecordAgeInSeconds"), .init("BisectBatchOnFunctionError", "BisectBatchOnFunctionError"), .init("MaximumRetryAttempts", "MaximumRetryAttemptsEventSourceMapping"), .init("Tags", "Tags"), .init("TumblingWindowInSeconds", "TumblingWindowInSeconds"), .init("Topics", "Topics"), .init("Queues", "Queues"), .init("SourceAccessConfigurations", "SourceAccessConfigurations"), .init("SelfManagedEventSource", "SelfManagedEventSource"), .init("FunctionResponseTypes", "FunctionResponseTypeList"), .init("AmazonManagedKafkaEventSourceConfig", "AmazonManagedKafkaEventSourceConfig"), .init("SelfManagedKafkaEventSourceConfig", "SelfManagedKafkaEventSourceConfig"), .init("ScalingConfig", "ScalingConfig"), .init("DocumentDBEventSourceConfig", "DocumentDBEventSourceConfig"), .init("KMSKeyArn", "KMSKeyArn"), .init("MetricsConfig", "EventSourceMappingMetricsConfig"), .init("LoggingConfig", "EventSourceMappingLoggingConfig"), .init("ProvisionedPollerConfig", "ProvisionedPollerConfig")], required: ["FunctionName"]),
             "CreateFunctionRequest": .structure([.init("FunctionName", "FunctionName"), .init("Runtime", "Runtime"), .init("Role", "RoleArn"), .init("Handler", "Handler"), .init("Code", "FunctionCode"), .init("Description", "Description"), .init("Timeout", "Timeout"), .init("MemorySize", "MemorySize"), .init("Publish", "Boolean"), .init("VpcConfig", "VpcConfig"), .init("PackageType", "PackageType"), .init("DeadLetterConfig", "DeadLetterConfig"), .init("Environment", "Environment"), .init("KMSKeyArn", "KMSKeyArn"), .init("TracingConfig", "TracingConfig"), .init("Tags", "Tags"), .init("Layers", "LayerList"), .init("FileSystemConfigs", "FileSystemConfigList"), .init("ImageConfig", "ImageConfig"), .init("CodeSigningConfigArn", "CodeSigningConfigArn"), .init("Architectures", "ArchitecturesList"), .init("EphemeralStorage", "EphemeralStorage"), .init("SnapStart", "SnapStart"), .init("LoggingConfig", "LoggingConfig"), .init("CapacityProviderConfig", "CapacityProviderConfig"), .init("PublishTo", "FunctionVersionLatestPublished"), .init("DurableConfig", "DurableConfig"), .init("TenancyConfig", "TenancyConfig")], required: ["FunctionName", "Role", "Code"]),
+            "DatabaseName": .string(min: 1, max: 63, pattern: #"[^ /\.$\x22]*"#),
+            "Date": .timestamp(),
             "DeadLetterConfig": .structure([.init("TargetArn", "ResourceArn")]),
+            "DeleteAliasRequest": .structure([.init("FunctionName", "FunctionName", location: .uri, locationName: "FunctionName"), .init("Name", "Alias", location: .uri, locationName: "Name")], required: ["FunctionName", "Name"]),
+            "DeleteEventSourceMappingRequest": .structure([.init("UUID", "String", location: .uri, locationName: "UUID")], required: ["UUID"]),
+            "DeleteFunctionConcurrencyRequest": .structure([.init("FunctionName", "FunctionName", location: .uri, locationName: "FunctionName")], required: ["FunctionName"]),
+            "DeleteFunctionEventInvokeConfigRequest": .structure([.init("FunctionName", "NamespacedFunctionName", location: .uri, locationName: "FunctionName"), .init("Qualifier", "NumericLatestPublishedOrAliasQualifier", location: .querystring, locationName: "Qualifier")], required: ["FunctionName"]),
             "DeleteFunctionRequest": .structure([.init("FunctionName", "NamespacedFunctionName", location: .uri, locationName: "FunctionName"), .init("Qualifier", "NumericLatestPublishedOrAliasQualifier", location: .querystring, locationName: "Qualifier")], required: ["FunctionName"]),
             "DeleteFunctionResponse": .structure([.init("StatusCode", "Integer", location: .statusCode)]),
             "DeleteLayerVersionRequest": .structure([.init("LayerName", "LayerName", location: .uri, locationName: "LayerName"), .init("VersionNumber", "LayerVersionNumber", location: .uri, locationName: "VersionNumber")], required: ["LayerName", "VersionNumber"]),
             "Description": .string(min: 0, max: 256),
+            "DestinationArn": .string(min: 0, max: 350, pattern: #"$|kafka://([^.]([a-zA-Z0-9\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)"#),
+            "DestinationConfig": .structure([.init("OnSuccess", "OnSuccess"), .init("OnFailure", "OnFailure")]),
+            "DocumentDBEventSourceConfig": .structure([.init("DatabaseName", "DatabaseName"), .init("CollectionName", "CollectionName"), .init("FullDocument", "FullDocument")]),
             "DurableConfig": .structure([.init("RetentionPeriodInDays", "RetentionPeriodInDays"), .init("ExecutionTimeout", "ExecutionTimeout")]),
             "DurableExecutionArn": .string(min: 1, max: 1024, pattern: #"arn:([a-zA-Z0-9-]+):lambda:([a-zA-Z0-9-]+):(\d{12}):function:([a-zA-Z0-9_-]+):(\$LATEST(?:\.PUBLISHED)?|[0-9]+)/durable-execution/([a-zA-Z0-9_-]+)/([a-zA-Z0-9_-]+)"#),
             "DurableExecutionName": .string(min: 1, max: 64, pattern: #"[a-zA-Z0-9-_]+"#),
+            "Enabled": .boolean,
+            "EndPointType": .string(enum: ["KAFKA_BOOTSTRAP_SERVERS"]),
+            "Endpoint": .string(min: 1, max: 300, pattern: #"(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\-]*[A-Za-z0-9]):[0-9]{1,5}"#),
+            "EndpointLists": .list("Endpoint", min: 1, max: 10),
+            "Endpoints": .map(key: "EndPointType", value: "EndpointLists", min: 1, max: 2),
             "Environment": .structure([.init("Variables", "EnvironmentVariables")]),
             "EnvironmentError": .structure([.init("ErrorCode", "String"), .init("Message", "SensitiveString")]),
             "EnvironmentResponse": .structure([.init("Variables", "EnvironmentVariables"), .init("Error", "EnvironmentError")]),
@@ -101,22 +192,49 @@ public enum LambdaOperations {
             "EnvironmentVariables": .map(key: "EnvironmentVariableName", value: "EnvironmentVariableValue"),
             "EphemeralStorage": .structure([.init("Size", "EphemeralStorageSize")], required: ["Size"]),
             "EphemeralStorageSize": .number(.integer, min: 512, max: 10240),
+            "EventSourceMappingArn": .string(min: 85, max: 120, pattern: #"arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:event-source-mapping:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"#),
+            "EventSourceMappingConfiguration": .structure([.init("UUID", "String"), .init("StartingPosition", "EventSourcePosition"), .init("StartingPositionTimestamp", "Date"), .init("BatchSize", "BatchSize"), .init("MaximumBatchingWindowInSeconds", "MaximumBatchingWindowInSeconds"), .init("ParallelizationFactor", "ParallelizationFactor"), .init("EventSourceArn", "Arn"), .init("FilterCriteria", "FilterCriteria"), .init("FunctionArn", "FunctionArn"), .init("LastModified", "Date"), .init("LastProcessingResult", "String"), .init("State", "String"), .init("StateTransitionReason", "String"), .init("DestinationConfig", "DestinationConfig"), .init("Topics", "Topics"), .init("Queues", "Queues"), .init("SourceAccessConfigurations", "SourceAccessConfigurations"), .init("SelfManagedEventSource", "SelfManagedEventSource"), .init("MaximumRecordAgeInSeconds", "MaximumRecordAgeInSeconds"), .init("BisectBatchOnFunctionError", "BisectBatchOnFunctionError"), .init("MaximumRetryAttempts", "MaximumRetryAttemptsEventSourceMapping"), .init("TumblingWindowInSeconds", "TumblingWindowInSeconds"), .init("FunctionResponseTypes", "FunctionResponseTypeList"), .init("AmazonManagedKafkaEventSourceConfig", "AmazonManagedKafkaEventSourceConfig"), .init("SelfManagedKafkaEventSourceConfig", "SelfManagedKafkaEventSourceConfig"), .init("ScalingConfig", "ScalingConfig"), .init("DocumentDBEventSourceConfig", "DocumentDBEventSourceConfig"), .init("KMSKeyArn", "KMSKeyArn"), .init("FilterCriteriaError", "FilterCriteriaError"), .init("EventSourceMappingArn", "EventSourceMappingArn"), .init("MetricsConfig", "EventSourceMappingMetricsConfig"), .init("LoggingConfig", "EventSourceMappingLoggingConfig"), .init("ProvisionedPollerConfig", "ProvisionedPollerConfig")]),
+            "EventSourceMappingLoggingConfig": .structure([.init("SystemLogLevel", "EventSourceMappingSystemLogLevel")]),
+            "EventSourceMappingMetric": .string(enum: ["EventCount", "ErrorCount", "KafkaMetrics"]),
+            "EventSourceMappingMetricList": .list("EventSourceMappingMetric", min: 0, max: 3),
+            "EventSourceMappingMetricsConfig": .structure([.init("Metrics", "EventSourceMappingMetricList")]),
+            "EventSourceMappingSystemLogLevel": .string(enum: ["DEBUG", "INFO", "WARN"]),
+            "EventSourceMappingsList": .list("EventSourceMappingConfiguration"),
+            "EventSourcePosition": .string(enum: ["TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"]),
             "EventSourceToken": .string(min: 0, max: 256, pattern: #"[a-zA-Z0-9._\-]+"#),
             "ExecutionEnvironmentMemoryGiBPerVCpu": .number(.double, min: 2, max: 8),
             "ExecutionTimeout": .number(.integer, min: 1, max: 31622400),
             "FileSystemArn": .string(min: 0, max: 256, pattern: #"arn:aws[a-zA-Z-]*:elasticfilesystem:[a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\d{1}:\d{12}:access-point/fsap-[a-f0-9]{17}$|^arn:aws[-a-z]*:s3files:[0-9a-z-:]+:file-system/fs-[0-9a-f]{17,40}/access-point/fsap-[0-9a-f]{17,40}"#),
             "FileSystemConfig": .structure([.init("Arn", "FileSystemArn"), .init("LocalMountPath", "LocalMountPath")], required: ["Arn", "LocalMountPath"]),
             "FileSystemConfigList": .list("FileSystemConfig", min: 0, max: 1),
+            "Filter": .structure([.init("Pattern", "Pattern")]),
+            "FilterCriteria": .structure([.init("Filters", "FilterList")]),
+            "FilterCriteriaError": .structure([.init("ErrorCode", "FilterCriteriaErrorCode"), .init("Message", "FilterCriteriaErrorMessage")]),
+            "FilterCriteriaErrorCode": .string(min: 10, max: 50, pattern: #"[A-Za-z]+Exception"#),
+            "FilterCriteriaErrorMessage": .string(min: 10, max: 2048, pattern: #".*"#),
+            "FilterList": .list("Filter"),
+            "FullDocument": .string(enum: ["UpdateLookup", "Default"]),
             "FunctionArn": .string(min: 0, max: 10000, pattern: #"arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:function:[a-zA-Z0-9-_]+(:(\$LATEST|[a-zA-Z0-9-_]+))?"#),
             "FunctionCode": .structure([.init("ZipFile", "Blob"), .init("S3Bucket", "S3Bucket"), .init("S3Key", "S3Key"), .init("S3ObjectVersion", "S3ObjectVersion"), .init("ImageUri", "String"), .init("SourceKMSKeyArn", "KMSKeyArn")]),
             "FunctionCodeLocation": .structure([.init("RepositoryType", "String"), .init("Location", "String"), .init("ImageUri", "String"), .init("ResolvedImageUri", "String"), .init("SourceKMSKeyArn", "String")]),
             "FunctionConfiguration": .structure([.init("FunctionName", "NamespacedFunctionName"), .init("FunctionArn", "NameSpacedFunctionArn"), .init("Runtime", "Runtime"), .init("Role", "RoleArn"), .init("Handler", "Handler"), .init("CodeSize", "Long"), .init("Description", "Description"), .init("Timeout", "Timeout"), .init("MemorySize", "MemorySize"), .init("LastModified", "Timestamp"), .init("CodeSha256", "String"), .init("Version", "Version"), .init("VpcConfig", "VpcConfigResponse"), .init("DeadLetterConfig", "DeadLetterConfig"), .init("Environment", "EnvironmentResponse"), .init("KMSKeyArn", "KMSKeyArn"), .init("TracingConfig", "TracingConfigResponse"), .init("MasterArn", "FunctionArn"), .init("RevisionId", "String"), .init("Layers", "LayersReferenceList"), .init("State", "State"), .init("StateReason", "StateReason"), .init("StateReasonCode", "StateReasonCode"), .init("LastUpdateStatus", "LastUpdateStatus"), .init("LastUpdateStatusReason", "LastUpdateStatusReason"), .init("LastUpdateStatusReasonCode", "LastUpdateStatusReasonCode"), .init("FileSystemConfigs", "FileSystemConfigList"), .init("PackageType", "PackageType"), .init("ImageConfigResponse", "ImageConfigResponse"), .init("SigningProfileVersionArn", "Arn"), .init("SigningJobArn", "Arn"), .init("Architectures", "ArchitecturesList"), .init("EphemeralStorage", "EphemeralStorage"), .init("SnapStart", "SnapStartResponse"), .init("RuntimeVersionConfig", "RuntimeVersionConfig"), .init("LoggingConfig", "LoggingConfig"), .init("CapacityProviderConfig", "CapacityProviderConfig"), .init("ConfigSha256", "String"), .init("DurableConfig", "DurableConfig"), .init("TenancyConfig", "TenancyConfig")]),
+            "FunctionEventInvokeConfig": .structure([.init("LastModified", "Date"), .init("FunctionArn", "FunctionArn"), .init("MaximumRetryAttempts", "MaximumRetryAttempts"), .init("MaximumEventAgeInSeconds", "MaximumEventAgeInSeconds"), .init("DestinationConfig", "DestinationConfig")]),
+            "FunctionEventInvokeConfigList": .list("FunctionEventInvokeConfig"),
             "FunctionList": .list("FunctionConfiguration"),
             "FunctionName": .string(min: 1, max: 140, pattern: #"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?"#),
+            "FunctionResponseType": .string(enum: ["ReportBatchItemFailures"]),
+            "FunctionResponseTypeList": .list("FunctionResponseType", min: 0, max: 1),
             "FunctionUrlAuthType": .string(enum: ["NONE", "AWS_IAM"]),
             "FunctionVersion": .string(enum: ["ALL"]),
             "FunctionVersionLatestPublished": .string(enum: ["LATEST_PUBLISHED"]),
+            "GetAccountSettingsRequest": .structure([]),
+            "GetAccountSettingsResponse": .structure([.init("AccountLimit", "AccountLimit"), .init("AccountUsage", "AccountUsage")]),
+            "GetAliasRequest": .structure([.init("FunctionName", "FunctionName", location: .uri, locationName: "FunctionName"), .init("Name", "Alias", location: .uri, locationName: "Name")], required: ["FunctionName", "Name"]),
+            "GetEventSourceMappingRequest": .structure([.init("UUID", "String", location: .uri, locationName: "UUID")], required: ["UUID"]),
+            "GetFunctionConcurrencyRequest": .structure([.init("FunctionName", "FunctionName", location: .uri, locationName: "FunctionName")], required: ["FunctionName"]),
+            "GetFunctionConcurrencyResponse": .structure([.init("ReservedConcurrentExecutions", "ReservedConcurrentExecutions")]),
             "GetFunctionConfigurationRequest": .structure([.init("FunctionName", "NamespacedFunctionName", location: .uri, locationName: "FunctionName"), .init("Qualifier", "NumericLatestPublishedOrAliasQualifier", location: .querystring, locationName: "Qualifier")], required: ["FunctionName"]),
+            "GetFunctionEventInvokeConfigRequest": .structure([.init("FunctionName", "NamespacedFunctionName", location: .uri, locationName: "FunctionName"), .init("Qualifier", "NumericLatestPublishedOrAliasQualifier", location: .querystring, locationName: "Qualifier")], required: ["FunctionName"]),
             "GetFunctionRequest": .structure([.init("FunctionName", "NamespacedFunctionName", location: .uri, locationName: "FunctionName"), .init("Qualifier", "NumericLatestPublishedOrAliasQualifier", location: .querystring, locationName: "Qualifier")], required: ["FunctionName"]),
             "GetFunctionResponse": .structure([.init("Configuration", "FunctionConfiguration"), .init("Code", "FunctionCodeLocation"), .init("Tags", "Tags"), .init("TagsError", "TagsError"), .init("Concurrency", "Concurrency")]),
             "GetLayerVersionRequest": .structure([.init("LayerName", "LayerName", location: .uri, locationName: "LayerName"), .init("VersionNumber", "LayerVersionNumber", location: .uri, locationName: "VersionNumber")], required: ["LayerName", "VersionNumber"]),
@@ -133,6 +251,13 @@ public enum LambdaOperations {
             "InvocationType": .string(enum: ["Event", "RequestResponse", "DryRun"]),
             "InvokedViaFunctionUrl": .boolean,
             "KMSKeyArn": .string(pattern: #"(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()"#),
+            "KafkaSchemaRegistryAccessConfig": .structure([.init("Type", "KafkaSchemaRegistryAuthType"), .init("URI", "Arn")]),
+            "KafkaSchemaRegistryAccessConfigList": .list("KafkaSchemaRegistryAccessConfig"),
+            "KafkaSchemaRegistryAuthType": .string(enum: ["BASIC_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH", "SERVER_ROOT_CA_CERTIFICATE"]),
+            "KafkaSchemaRegistryConfig": .structure([.init("SchemaRegistryURI", "SchemaRegistryUri"), .init("EventRecordFormat", "SchemaRegistryEventRecordFormat"), .init("AccessConfigs", "KafkaSchemaRegistryAccessConfigList"), .init("SchemaValidationConfigs", "KafkaSchemaValidationConfigList")]),
+            "KafkaSchemaValidationAttribute": .string(enum: ["KEY", "VALUE"]),
+            "KafkaSchemaValidationConfig": .structure([.init("Attribute", "KafkaSchemaValidationAttribute")]),
+            "KafkaSchemaValidationConfigList": .list("KafkaSchemaValidationConfig"),
             "LambdaManagedInstancesCapacityProviderConfig": .structure([.init("CapacityProviderArn", "CapacityProviderArn"), .init("PerExecutionEnvironmentMaxConcurrency", "PerExecutionEnvironmentMaxConcurrency"), .init("ExecutionEnvironmentMemoryGiBPerVCpu", "ExecutionEnvironmentMemoryGiBPerVCpu")], required: ["CapacityProviderArn"]),
             "LastUpdateStatus": .string(enum: ["Successful", "Failed", "InProgress"]),
             "LastUpdateStatusReason": .string(),
@@ -151,6 +276,12 @@ public enum LambdaOperations {
             "LayersListItem": .structure([.init("LayerName", "LayerName"), .init("LayerArn", "LayerArn"), .init("LatestMatchingVersion", "LayerVersionsListItem")]),
             "LayersReferenceList": .list("Layer"),
             "LicenseInfo": .string(min: 0, max: 512),
+            "ListAliasesRequest": .structure([.init("FunctionName", "FunctionName", location: .uri, locationName: "FunctionName"), .init("FunctionVersion", "VersionWithLatestPublished", location: .querystring, locationName: "FunctionVersion"), .init("Marker", "String", location: .querystring, locationName: "Marker"), .init("MaxItems", "MaxListItems", location: .querystring, locationName: "MaxItems")], required: ["FunctionName"]),
+            "ListAliasesResponse": .structure([.init("NextMarker", "String"), .init("Aliases", "AliasList")]),
+            "ListEventSourceMappingsRequest": .structure([.init("EventSourceArn", "Arn", location: .querystring, locationName: "EventSourceArn"), .init("FunctionName", "NamespacedFunctionName", location: .querystring, locationName: "FunctionName"), .init("Marker", "String", location: .querystring, locationName: "Marker"), .init("MaxItems", "MaxListItems", location: .querystring, locationName: "MaxItems")]),
+            "ListEventSourceMappingsResponse": .structure([.init("NextMarker", "String"), .init("EventSourceMappings", "EventSourceMappingsList")]),
+            "ListFunctionEventInvokeConfigsRequest": .structure([.init("FunctionName", "NamespacedFunctionName", location: .uri, locationName: "FunctionName"), .init("Marker", "String", location: .querystring, locationName: "Marker"), .init("MaxItems", "MaxFunctionEventInvokeConfigListItems", location: .querystring, locationName: "MaxItems")], required: ["FunctionName"]),
+            "ListFunctionEventInvokeConfigsResponse": .structure([.init("FunctionEventInvokeConfigs", "FunctionEventInvokeConfigList"), .init("NextMarker", "String")]),
             "ListFunctionsRequest": .structure([.init("MasterRegion", "MasterRegion", location: .querystring, locationName: "MasterRegion"), .init("FunctionVersion", "FunctionVersion", location: .querystring, locationName: "FunctionVersion"), .init("Marker", "String", location: .querystring, locationName: "Marker"), .init("MaxItems", "MaxListItems", location: .querystring, locationName: "MaxItems")]),
             "ListFunctionsResponse": .structure([.init("NextMarker", "String"), .init("Functions", "FunctionList")]),
             "ListLayerVersionsRequest": .structure([.init("CompatibleRuntime", "Runtime", location: .querystring, locationName: "CompatibleRuntime"), .init("LayerName", "LayerName", location: .uri, locationName: "LayerName"), .init("Marker", "String", location: .querystring, locationName: "Marker"), .init("MaxItems", "MaxLayerListItems", location: .querystring, locationName: "MaxItems"), .init("CompatibleArchitecture", "Architecture", location: .querystring, locationName: "CompatibleArchitecture")], required: ["LayerName"]),
@@ -159,6 +290,8 @@ public enum LambdaOperations {
             "ListLayersResponse": .structure([.init("NextMarker", "String"), .init("Layers", "LayersList")]),
             "ListTagsRequest": .structure([.init("Resource", "TaggableResource", location: .uri, locationName: "Resource")], required: ["Resource"]),
             "ListTagsResponse": .structure([.init("Tags", "Tags")]),
+            "ListVersionsByFunctionRequest": .structure([.init("FunctionName", "NamespacedFunctionName", location: .uri, locationName: "FunctionName"), .init("Marker", "String", location: .querystring, locationName: "Marker"), .init("MaxItems", "MaxListItems", location: .querystring, locationName: "MaxItems")], required: ["FunctionName"]),
+            "ListVersionsByFunctionResponse": .structure([.init("NextMarker", "String"), .init("Versions", "FunctionList")]),
             "LocalMountPath": .string(min: 0, max: 160, pattern: #"/mnt/[a-zA-Z0-9-_.]+"#),
             "LogFormat": .string(enum: ["JSON", "Text"]),
             "LogGroup": .string(min: 1, max: 512, pattern: #"[\.\-_/#A-Za-z0-9]+"#),
@@ -166,20 +299,40 @@ public enum LambdaOperations {
             "LoggingConfig": .structure([.init("LogFormat", "LogFormat"), .init("ApplicationLogLevel", "ApplicationLogLevel"), .init("SystemLogLevel", "SystemLogLevel"), .init("LogGroup", "LogGroup")]),
             "Long": .number(.long),
             "MasterRegion": .string(pattern: #"ALL|[a-z]{2}(-gov)?-[a-z]+-\d{1}"#),
+            "MaxFunctionEventInvokeConfigListItems": .number(.integer, min: 1, max: 50),
             "MaxLayerListItems": .number(.integer, min: 1, max: 50),
             "MaxListItems": .number(.integer, min: 1, max: 10000),
+            "MaximumBatchingWindowInSeconds": .number(.integer, min: 0, max: 300),
+            "MaximumConcurrency": .number(.integer, min: 2, max: 1000),
+            "MaximumEventAgeInSeconds": .number(.integer, min: 60, max: 21600),
+            "MaximumNumberOfPollers": .number(.integer, min: 1, max: 2000),
+            "MaximumRecordAgeInSeconds": .number(.integer, min: -1, max: 604800),
+            "MaximumRetryAttempts": .number(.integer, min: 0, max: 2),
+            "MaximumRetryAttemptsEventSourceMapping": .number(.integer, min: -1, max: 10000),
             "MemorySize": .number(.integer, min: 128, max: 32768),
+            "MinimumNumberOfPollers": .number(.integer, min: 1, max: 200),
             "NameSpacedFunctionArn": .string(min: 0, max: 10000, pattern: #"arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:function:[a-zA-Z0-9-_\.]+(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?"#),
             "NamespacedFunctionName": .string(min: 1, max: 256, pattern: #"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?"#),
             "NamespacedStatementId": .string(min: 1, max: 100, pattern: #"([a-zA-Z0-9-_.]+)"#),
             "NullableBoolean": .boolean,
             "NumericLatestPublishedOrAliasQualifier": .string(min: 1, max: 128, pattern: #"\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+"#),
+            "OnFailure": .structure([.init("Destination", "DestinationArn")]),
+            "OnSuccess": .structure([.init("Destination", "DestinationArn")]),
             "PackageType": .string(enum: ["Zip", "Image"]),
+            "ParallelizationFactor": .number(.integer, min: 1, max: 10),
+            "Pattern": .string(min: 0, max: 4096, pattern: #".*"#),
             "PerExecutionEnvironmentMaxConcurrency": .number(.integer, min: 1, max: 1600),
             "Principal": .string(pattern: #"[^\s]+"#),
             "PrincipalOrgID": .string(min: 12, max: 34, pattern: #"o-[a-z0-9]{10,32}"#),
+            "ProvisionedPollerConfig": .structure([.init("MinimumPollers", "MinimumNumberOfPollers"), .init("MaximumPollers", "MaximumNumberOfPollers"), .init("PollerGroupName", "ProvisionedPollerGroupName")]),
+            "ProvisionedPollerGroupName": .string(min: 0, max: 128, pattern: #"[a-zA-Z0-9-_]*"#),
             "PublishLayerVersionRequest": .structure([.init("LayerName", "LayerName", location: .uri, locationName: "LayerName"), .init("Description", "Description"), .init("Content", "LayerVersionContentInput"), .init("CompatibleRuntimes", "CompatibleRuntimes"), .init("LicenseInfo", "LicenseInfo"), .init("CompatibleArchitectures", "CompatibleArchitectures")], required: ["LayerName", "Content"]),
             "PublishLayerVersionResponse": .structure([.init("Content", "LayerVersionContentOutput"), .init("LayerArn", "LayerArn"), .init("LayerVersionArn", "LayerVersionArn"), .init("Description", "Description"), .init("CreatedDate", "Timestamp"), .init("Version", "LayerVersionNumber"), .init("CompatibleRuntimes", "CompatibleRuntimes"), .init("LicenseInfo", "LicenseInfo"), .init("CompatibleArchitectures", "CompatibleArchitectures")]),
+            "PublishVersionRequest": .structure([.init("FunctionName", "FunctionName", location: .uri, locationName: "FunctionName"), .init("CodeSha256", "String"), .init("Description", "Description"), .init("RevisionId", "String"), .init("PublishTo", "FunctionVersionLatestPublished")], required: ["FunctionName"]),
+            "PutFunctionConcurrencyRequest": .structure([.init("FunctionName", "FunctionName", location: .uri, locationName: "FunctionName"), .init("ReservedConcurrentExecutions", "ReservedConcurrentExecutions")], required: ["FunctionName", "ReservedConcurrentExecutions"]),
+            "PutFunctionEventInvokeConfigRequest": .structure([.init("FunctionName", "NamespacedFunctionName", location: .uri, locationName: "FunctionName"), .init("Qualifier", "NumericLatestPublishedOrAliasQualifier", location: .querystring, locationName: "Qualifier"), .init("MaximumRetryAttempts", "MaximumRetryAttempts"), .init("MaximumEventAgeInSeconds", "MaximumEventAgeInSeconds"), .init("DestinationConfig", "DestinationConfig")], required: ["FunctionName"]),
+            "Queue": .string(min: 1, max: 1000, pattern: #"[\s\S]*"#),
+            "Queues": .list("Queue", min: 1, max: 1),
             "RemovePermissionRequest": .structure([.init("FunctionName", "NamespacedFunctionName", location: .uri, locationName: "FunctionName"), .init("StatementId", "NamespacedStatementId", location: .uri, locationName: "StatementId"), .init("Qualifier", "NumericLatestPublishedOrAliasQualifier", location: .querystring, locationName: "Qualifier"), .init("RevisionId", "String", location: .querystring, locationName: "RevisionId")], required: ["FunctionName", "StatementId"]),
             "ReservedConcurrentExecutions": .number(.integer, min: 0),
             "ResourceArn": .string(pattern: #"(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()"#),
@@ -192,13 +345,21 @@ public enum LambdaOperations {
             "S3Bucket": .string(min: 3, max: 63, pattern: #"[0-9A-Za-z\.\-_]*(?<!\.)"#),
             "S3Key": .string(min: 1, max: 1024),
             "S3ObjectVersion": .string(min: 1, max: 1024),
+            "ScalingConfig": .structure([.init("MaximumConcurrency", "MaximumConcurrency")]),
+            "SchemaRegistryEventRecordFormat": .string(enum: ["JSON", "SOURCE"]),
+            "SchemaRegistryUri": .string(min: 1, max: 10000, pattern: #"[a-zA-Z0-9-\/*:_+=.@-]*"#),
             "SecurityGroupId": .string(),
             "SecurityGroupIds": .list("SecurityGroupId", min: 0, max: 5),
+            "SelfManagedEventSource": .structure([.init("Endpoints", "Endpoints")]),
+            "SelfManagedKafkaEventSourceConfig": .structure([.init("ConsumerGroupId", "URI"), .init("SchemaRegistryConfig", "KafkaSchemaRegistryConfig")]),
             "SensitiveString": .string(sensitive: true),
             "SnapStart": .structure([.init("ApplyOn", "SnapStartApplyOn")]),
             "SnapStartApplyOn": .string(enum: ["PublishedVersions", "None"]),
             "SnapStartOptimizationStatus": .string(enum: ["On", "Off"]),
             "SnapStartResponse": .structure([.init("ApplyOn", "SnapStartApplyOn"), .init("OptimizationStatus", "SnapStartOptimizationStatus")]),
+            "SourceAccessConfiguration": .structure([.init("Type", "SourceAccessType"), .init("URI", "URI")]),
+            "SourceAccessConfigurations": .list("SourceAccessConfiguration", min: 0, max: 22),
+            "SourceAccessType": .string(enum: ["BASIC_AUTH", "VPC_SUBNET", "VPC_SECURITY_GROUP", "SASL_SCRAM_512_AUTH", "SASL_SCRAM_256_AUTH", "VIRTUAL_HOST", "CLIENT_CERTIFICATE_TLS_AUTH", "SERVER_ROOT_CA_CERTIFICATE"]),
             "SourceOwner": .string(min: 0, max: 12, pattern: #"\d{12}"#),
             "State": .string(enum: ["Pending", "Active", "Inactive", "Failed", "Deactivating", "Deactivated", "ActiveNonInvocable", "Deleting"]),
             "StateReason": .string(),
@@ -223,16 +384,26 @@ public enum LambdaOperations {
             "TenantIsolationMode": .string(enum: ["PER_TENANT"]),
             "Timeout": .number(.integer, min: 1),
             "Timestamp": .string(),
+            "Topic": .string(min: 1, max: 249, pattern: #"[^.]([a-zA-Z0-9\-_.]+)"#),
+            "Topics": .list("Topic", min: 1, max: 1),
             "TracingConfig": .structure([.init("Mode", "TracingMode")]),
             "TracingConfigResponse": .structure([.init("Mode", "TracingMode")]),
             "TracingMode": .string(enum: ["Active", "PassThrough"]),
+            "TumblingWindowInSeconds": .number(.integer, min: 0, max: 900),
+            "URI": .string(min: 1, max: 200, pattern: #"[a-zA-Z0-9-\/*:_+=.@-]*"#),
+            "UnreservedConcurrentExecutions": .number(.integer, min: 0),
             "UntagResourceRequest": .structure([.init("Resource", "TaggableResource", location: .uri, locationName: "Resource"), .init("TagKeys", "TagKeyList", location: .querystring, locationName: "tagKeys")], required: ["Resource", "TagKeys"]),
+            "UpdateAliasRequest": .structure([.init("FunctionName", "FunctionName", location: .uri, locationName: "FunctionName"), .init("Name", "Alias", location: .uri, locationName: "Name"), .init("FunctionVersion", "VersionWithLatestPublished"), .init("Description", "Description"), .init("RoutingConfig", "AliasRoutingConfiguration"), .init("RevisionId", "String")], required: ["FunctionName", "Name"]),
+            "UpdateEventSourceMappingRequest": .structure([.init("UUID", "String", location: .uri, locationName: "UUID"), .init("FunctionName", "NamespacedFunctionName"), .init("Enabled", "Enabled"), .init("BatchSize", "BatchSize"), .init("FilterCriteria", "FilterCriteria"), .init("MaximumBatchingWindowInSeconds", "MaximumBatchingWindowInSeconds"), .init("DestinationConfig", "DestinationConfig"), .init("MaximumRecordAgeInSeconds", "MaximumRecordAgeInSeconds"), .init("BisectBatchOnFunctionError", "BisectBatchOnFunctionError"), .init("MaximumRetryAttempts", "MaximumRetryAttemptsEventSourceMapping"), .init("ParallelizationFactor", "ParallelizationFactor"), .init("SourceAccessConfigurations", "SourceAccessConfigurations"), .init("TumblingWindowInSeconds", "TumblingWindowInSeconds"), .init("FunctionResponseTypes", "FunctionResponseTypeList"), .init("ScalingConfig", "ScalingConfig"), .init("AmazonManagedKafkaEventSourceConfig", "AmazonManagedKafkaEventSourceConfig"), .init("SelfManagedKafkaEventSourceConfig", "SelfManagedKafkaEventSourceConfig"), .init("DocumentDBEventSourceConfig", "DocumentDBEventSourceConfig"), .init("KMSKeyArn", "KMSKeyArn"), .init("MetricsConfig", "EventSourceMappingMetricsConfig"), .init("LoggingConfig", "EventSourceMappingLoggingConfig"), .init("ProvisionedPollerConfig", "ProvisionedPollerConfig")], required: ["UUID"]),
             "UpdateFunctionCodeRequest": .structure([.init("FunctionName", "FunctionName", location: .uri, locationName: "FunctionName"), .init("ZipFile", "Blob"), .init("S3Bucket", "S3Bucket"), .init("S3Key", "S3Key"), .init("S3ObjectVersion", "S3ObjectVersion"), .init("ImageUri", "String"), .init("Publish", "Boolean"), .init("DryRun", "Boolean"), .init("RevisionId", "String"), .init("Architectures", "ArchitecturesList"), .init("SourceKMSKeyArn", "KMSKeyArn"), .init("PublishTo", "FunctionVersionLatestPublished")], required: ["FunctionName"]),
             "UpdateFunctionConfigurationRequest": .structure([.init("FunctionName", "FunctionName", location: .uri, locationName: "FunctionName"), .init("Role", "RoleArn"), .init("Handler", "Handler"), .init("Description", "Description"), .init("Timeout", "Timeout"), .init("MemorySize", "MemorySize"), .init("VpcConfig", "VpcConfig"), .init("Environment", "Environment"), .init("Runtime", "Runtime"), .init("DeadLetterConfig", "DeadLetterConfig"), .init("KMSKeyArn", "KMSKeyArn"), .init("TracingConfig", "TracingConfig"), .init("RevisionId", "String"), .init("Layers", "LayerList"), .init("FileSystemConfigs", "FileSystemConfigList"), .init("ImageConfig", "ImageConfig"), .init("EphemeralStorage", "EphemeralStorage"), .init("SnapStart", "SnapStart"), .init("LoggingConfig", "LoggingConfig"), .init("CapacityProviderConfig", "CapacityProviderConfig"), .init("DurableConfig", "DurableConfig")], required: ["FunctionName"]),
+            "UpdateFunctionEventInvokeConfigRequest": .structure([.init("FunctionName", "NamespacedFunctionName", location: .uri, locationName: "FunctionName"), .init("Qualifier", "NumericLatestPublishedOrAliasQualifier", location: .querystring, locationName: "Qualifier"), .init("MaximumRetryAttempts", "MaximumRetryAttempts"), .init("MaximumEventAgeInSeconds", "MaximumEventAgeInSeconds"), .init("DestinationConfig", "DestinationConfig")], required: ["FunctionName"]),
             "Version": .string(min: 1, max: 1024, pattern: #"(\$LATEST|[0-9]+)"#),
+            "VersionWithLatestPublished": .string(min: 1, max: 1024, pattern: #"(\$LATEST(\.PUBLISHED)?|[0-9]+)"#),
             "VpcConfig": .structure([.init("SubnetIds", "SubnetIds"), .init("SecurityGroupIds", "SecurityGroupIds"), .init("Ipv6AllowedForDualStack", "NullableBoolean")]),
             "VpcConfigResponse": .structure([.init("SubnetIds", "SubnetIds"), .init("SecurityGroupIds", "SecurityGroupIds"), .init("VpcId", "VpcId"), .init("Ipv6AllowedForDualStack", "NullableBoolean")]),
             "VpcId": .string(),
+            "Weight": .number(.double, min: 0, max: 1),
             "WorkingDirectory": .string(min: 0, max: 1000),
         ])
 }
@@ -300,6 +471,8 @@ public enum LambdaErrorCode: String, Sendable, CaseIterable {
     case requestTooLarge = "RequestTooLargeException"
     /// botocore `ResourceConflictException`
     case resourceConflict = "ResourceConflictException"
+    /// botocore `ResourceInUseException`
+    case resourceInUse = "ResourceInUseException"
     /// botocore `ResourceNotFoundException`
     case resourceNotFound = "ResourceNotFoundException"
     /// botocore `ResourceNotReadyException`
@@ -334,7 +507,7 @@ public enum LambdaErrorCode: String, Sendable, CaseIterable {
     /// The HTTP status AWS answers with.
     public var httpStatus: Int {
         switch self {
-        case .codeStorageExceeded, .codeVerificationFailed, .functionVersionsPerCapacityProviderLimitExceeded, .invalidCodeSignature, .invalidParameterValue, .invalidRequestContent, .noPublishedVersion, .policyLengthExceeded, .recursiveInvocation, .snapStart, .validation: 400
+        case .codeStorageExceeded, .codeVerificationFailed, .functionVersionsPerCapacityProviderLimitExceeded, .invalidCodeSignature, .invalidParameterValue, .invalidRequestContent, .noPublishedVersion, .policyLengthExceeded, .recursiveInvocation, .resourceInUse, .snapStart, .validation: 400
         case .efsMountFailure, .s3FilesMountFailure, .accessDenied: 403
         case .codeSigningConfigNotFound, .resourceNotFound: 404
         case .efsMountConnectivity, .efsMountTimeout, .s3FilesMountConnectivity, .s3FilesMountTimeout, .snapStartTimeout: 408

@@ -1120,3 +1120,854 @@ public struct ListTagsResponse: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey { case tags = "Tags" }
 }
+
+/// botocore `PublishVersionRequest`.
+public struct PublishVersionRequest: Sendable, Codable, Equatable {
+    public var functionName: String
+    public var codeSha256: String?
+    public var description: String?
+    public var revisionId: String?
+    public var publishTo: String?
+
+    public init(functionName: String, codeSha256: String? = nil, description: String? = nil, revisionId: String? = nil, publishTo: String? = nil) {
+        self.functionName = functionName
+        self.codeSha256 = codeSha256
+        self.description = description
+        self.revisionId = revisionId
+        self.publishTo = publishTo
+    }
+
+    enum CodingKeys: String, CodingKey { case functionName = "FunctionName", codeSha256 = "CodeSha256", description = "Description", revisionId = "RevisionId", publishTo = "PublishTo" }
+}
+
+/// botocore `ListVersionsByFunctionRequest`.
+public struct ListVersionsByFunctionRequest: Sendable, Codable, Equatable {
+    public var functionName: String
+    public var marker: String?
+    public var maxItems: Int?
+
+    public init(functionName: String, marker: String? = nil, maxItems: Int? = nil) {
+        self.functionName = functionName
+        self.marker = marker
+        self.maxItems = maxItems
+    }
+
+    enum CodingKeys: String, CodingKey { case functionName = "FunctionName", marker = "Marker", maxItems = "MaxItems" }
+}
+
+/// botocore `ListVersionsByFunctionResponse`.
+public struct ListVersionsByFunctionResponse: Sendable, Codable, Equatable {
+    public var nextMarker: String?
+    public var versions: [FunctionConfiguration]?
+
+    public init(nextMarker: String? = nil, versions: [FunctionConfiguration]? = nil) {
+        self.nextMarker = nextMarker
+        self.versions = versions
+    }
+
+    enum CodingKeys: String, CodingKey { case nextMarker = "NextMarker", versions = "Versions" }
+}
+
+/// botocore `CreateAliasRequest`.
+public struct CreateAliasRequest: Sendable, Codable, Equatable {
+    public var functionName: String
+    public var name: String
+    public var functionVersion: String
+    public var description: String?
+    public var routingConfig: AliasRoutingConfiguration?
+
+    public init(functionName: String, name: String, functionVersion: String, description: String? = nil, routingConfig: AliasRoutingConfiguration? = nil) {
+        self.functionName = functionName
+        self.name = name
+        self.functionVersion = functionVersion
+        self.description = description
+        self.routingConfig = routingConfig
+    }
+
+    enum CodingKeys: String, CodingKey { case functionName = "FunctionName", name = "Name", functionVersion = "FunctionVersion", description = "Description", routingConfig = "RoutingConfig" }
+}
+
+/// botocore `AliasRoutingConfiguration`.
+public struct AliasRoutingConfiguration: Sendable, Codable, Equatable {
+    public var additionalVersionWeights: [String: Double]?
+
+    public init(additionalVersionWeights: [String: Double]? = nil) {
+        self.additionalVersionWeights = additionalVersionWeights
+    }
+
+    enum CodingKeys: String, CodingKey { case additionalVersionWeights = "AdditionalVersionWeights" }
+}
+
+/// botocore `AliasConfiguration`.
+public struct AliasConfiguration: Sendable, Codable, Equatable {
+    public var aliasArn: String?
+    public var name: String?
+    public var functionVersion: String?
+    public var description: String?
+    public var routingConfig: AliasRoutingConfiguration?
+    public var revisionId: String?
+
+    public init(aliasArn: String? = nil, name: String? = nil, functionVersion: String? = nil, description: String? = nil, routingConfig: AliasRoutingConfiguration? = nil, revisionId: String? = nil) {
+        self.aliasArn = aliasArn
+        self.name = name
+        self.functionVersion = functionVersion
+        self.description = description
+        self.routingConfig = routingConfig
+        self.revisionId = revisionId
+    }
+
+    enum CodingKeys: String, CodingKey { case aliasArn = "AliasArn", name = "Name", functionVersion = "FunctionVersion", description = "Description", routingConfig = "RoutingConfig", revisionId = "RevisionId" }
+}
+
+/// botocore `GetAliasRequest`.
+public struct GetAliasRequest: Sendable, Codable, Equatable {
+    public var functionName: String
+    public var name: String
+
+    public init(functionName: String, name: String) {
+        self.functionName = functionName
+        self.name = name
+    }
+
+    enum CodingKeys: String, CodingKey { case functionName = "FunctionName", name = "Name" }
+}
+
+/// botocore `UpdateAliasRequest`.
+public struct UpdateAliasRequest: Sendable, Codable, Equatable {
+    public var functionName: String
+    public var name: String
+    public var functionVersion: String?
+    public var description: String?
+    public var routingConfig: AliasRoutingConfiguration?
+    public var revisionId: String?
+
+    public init(functionName: String, name: String, functionVersion: String? = nil, description: String? = nil, routingConfig: AliasRoutingConfiguration? = nil, revisionId: String? = nil) {
+        self.functionName = functionName
+        self.name = name
+        self.functionVersion = functionVersion
+        self.description = description
+        self.routingConfig = routingConfig
+        self.revisionId = revisionId
+    }
+
+    enum CodingKeys: String, CodingKey { case functionName = "FunctionName", name = "Name", functionVersion = "FunctionVersion", description = "Description", routingConfig = "RoutingConfig", revisionId = "RevisionId" }
+}
+
+/// botocore `DeleteAliasRequest`.
+public struct DeleteAliasRequest: Sendable, Codable, Equatable {
+    public var functionName: String
+    public var name: String
+
+    public init(functionName: String, name: String) {
+        self.functionName = functionName
+        self.name = name
+    }
+
+    enum CodingKeys: String, CodingKey { case functionName = "FunctionName", name = "Name" }
+}
+
+/// botocore `ListAliasesRequest`.
+public struct ListAliasesRequest: Sendable, Codable, Equatable {
+    public var functionName: String
+    public var functionVersion: String?
+    public var marker: String?
+    public var maxItems: Int?
+
+    public init(functionName: String, functionVersion: String? = nil, marker: String? = nil, maxItems: Int? = nil) {
+        self.functionName = functionName
+        self.functionVersion = functionVersion
+        self.marker = marker
+        self.maxItems = maxItems
+    }
+
+    enum CodingKeys: String, CodingKey { case functionName = "FunctionName", functionVersion = "FunctionVersion", marker = "Marker", maxItems = "MaxItems" }
+}
+
+/// botocore `ListAliasesResponse`.
+public struct ListAliasesResponse: Sendable, Codable, Equatable {
+    public var nextMarker: String?
+    public var aliases: [AliasConfiguration]?
+
+    public init(nextMarker: String? = nil, aliases: [AliasConfiguration]? = nil) {
+        self.nextMarker = nextMarker
+        self.aliases = aliases
+    }
+
+    enum CodingKeys: String, CodingKey { case nextMarker = "NextMarker", aliases = "Aliases" }
+}
+
+/// botocore `PutFunctionConcurrencyRequest`.
+public struct PutFunctionConcurrencyRequest: Sendable, Codable, Equatable {
+    public var functionName: String
+    public var reservedConcurrentExecutions: Int
+
+    public init(functionName: String, reservedConcurrentExecutions: Int) {
+        self.functionName = functionName
+        self.reservedConcurrentExecutions = reservedConcurrentExecutions
+    }
+
+    enum CodingKeys: String, CodingKey { case functionName = "FunctionName", reservedConcurrentExecutions = "ReservedConcurrentExecutions" }
+}
+
+/// botocore `GetFunctionConcurrencyRequest`.
+public struct GetFunctionConcurrencyRequest: Sendable, Codable, Equatable {
+    public var functionName: String
+
+    public init(functionName: String) {
+        self.functionName = functionName
+    }
+
+    enum CodingKeys: String, CodingKey { case functionName = "FunctionName" }
+}
+
+/// botocore `GetFunctionConcurrencyResponse`.
+public struct GetFunctionConcurrencyResponse: Sendable, Codable, Equatable {
+    public var reservedConcurrentExecutions: Int?
+
+    public init(reservedConcurrentExecutions: Int? = nil) {
+        self.reservedConcurrentExecutions = reservedConcurrentExecutions
+    }
+
+    enum CodingKeys: String, CodingKey { case reservedConcurrentExecutions = "ReservedConcurrentExecutions" }
+}
+
+/// botocore `DeleteFunctionConcurrencyRequest`.
+public struct DeleteFunctionConcurrencyRequest: Sendable, Codable, Equatable {
+    public var functionName: String
+
+    public init(functionName: String) {
+        self.functionName = functionName
+    }
+
+    enum CodingKeys: String, CodingKey { case functionName = "FunctionName" }
+}
+
+/// botocore `GetAccountSettingsRequest`.
+public struct GetAccountSettingsRequest: Sendable, Codable, Equatable {
+    public init() {}
+}
+
+/// botocore `GetAccountSettingsResponse`.
+public struct GetAccountSettingsResponse: Sendable, Codable, Equatable {
+    public var accountLimit: AccountLimit?
+    public var accountUsage: AccountUsage?
+
+    public init(accountLimit: AccountLimit? = nil, accountUsage: AccountUsage? = nil) {
+        self.accountLimit = accountLimit
+        self.accountUsage = accountUsage
+    }
+
+    enum CodingKeys: String, CodingKey { case accountLimit = "AccountLimit", accountUsage = "AccountUsage" }
+}
+
+/// botocore `AccountLimit`.
+public struct AccountLimit: Sendable, Codable, Equatable {
+    public var totalCodeSize: Int?
+    public var codeSizeUnzipped: Int?
+    public var codeSizeZipped: Int?
+    public var concurrentExecutions: Int?
+    public var unreservedConcurrentExecutions: Int?
+
+    public init(totalCodeSize: Int? = nil, codeSizeUnzipped: Int? = nil, codeSizeZipped: Int? = nil, concurrentExecutions: Int? = nil, unreservedConcurrentExecutions: Int? = nil) {
+        self.totalCodeSize = totalCodeSize
+        self.codeSizeUnzipped = codeSizeUnzipped
+        self.codeSizeZipped = codeSizeZipped
+        self.concurrentExecutions = concurrentExecutions
+        self.unreservedConcurrentExecutions = unreservedConcurrentExecutions
+    }
+
+    enum CodingKeys: String, CodingKey { case totalCodeSize = "TotalCodeSize", codeSizeUnzipped = "CodeSizeUnzipped", codeSizeZipped = "CodeSizeZipped", concurrentExecutions = "ConcurrentExecutions", unreservedConcurrentExecutions = "UnreservedConcurrentExecutions" }
+}
+
+/// botocore `AccountUsage`.
+public struct AccountUsage: Sendable, Codable, Equatable {
+    public var totalCodeSize: Int?
+    public var functionCount: Int?
+
+    public init(totalCodeSize: Int? = nil, functionCount: Int? = nil) {
+        self.totalCodeSize = totalCodeSize
+        self.functionCount = functionCount
+    }
+
+    enum CodingKeys: String, CodingKey { case totalCodeSize = "TotalCodeSize", functionCount = "FunctionCount" }
+}
+
+/// botocore `PutFunctionEventInvokeConfigRequest`.
+public struct PutFunctionEventInvokeConfigRequest: Sendable, Codable, Equatable {
+    public var functionName: String
+    public var qualifier: String?
+    public var maximumRetryAttempts: Int?
+    public var maximumEventAgeInSeconds: Int?
+    public var destinationConfig: DestinationConfig?
+
+    public init(functionName: String, qualifier: String? = nil, maximumRetryAttempts: Int? = nil, maximumEventAgeInSeconds: Int? = nil, destinationConfig: DestinationConfig? = nil) {
+        self.functionName = functionName
+        self.qualifier = qualifier
+        self.maximumRetryAttempts = maximumRetryAttempts
+        self.maximumEventAgeInSeconds = maximumEventAgeInSeconds
+        self.destinationConfig = destinationConfig
+    }
+
+    enum CodingKeys: String, CodingKey { case functionName = "FunctionName", qualifier = "Qualifier", maximumRetryAttempts = "MaximumRetryAttempts", maximumEventAgeInSeconds = "MaximumEventAgeInSeconds", destinationConfig = "DestinationConfig" }
+}
+
+/// botocore `DestinationConfig`.
+public struct DestinationConfig: Sendable, Codable, Equatable {
+    public var onSuccess: OnSuccess?
+    public var onFailure: OnFailure?
+
+    public init(onSuccess: OnSuccess? = nil, onFailure: OnFailure? = nil) {
+        self.onSuccess = onSuccess
+        self.onFailure = onFailure
+    }
+
+    enum CodingKeys: String, CodingKey { case onSuccess = "OnSuccess", onFailure = "OnFailure" }
+}
+
+/// botocore `OnSuccess`.
+public struct OnSuccess: Sendable, Codable, Equatable {
+    public var destination: String?
+
+    public init(destination: String? = nil) {
+        self.destination = destination
+    }
+
+    enum CodingKeys: String, CodingKey { case destination = "Destination" }
+}
+
+/// botocore `OnFailure`.
+public struct OnFailure: Sendable, Codable, Equatable {
+    public var destination: String?
+
+    public init(destination: String? = nil) {
+        self.destination = destination
+    }
+
+    enum CodingKeys: String, CodingKey { case destination = "Destination" }
+}
+
+/// botocore `FunctionEventInvokeConfig`.
+public struct FunctionEventInvokeConfig: Sendable, Codable, Equatable {
+    public var lastModified: Date?
+    public var functionArn: String?
+    public var maximumRetryAttempts: Int?
+    public var maximumEventAgeInSeconds: Int?
+    public var destinationConfig: DestinationConfig?
+
+    public init(lastModified: Date? = nil, functionArn: String? = nil, maximumRetryAttempts: Int? = nil, maximumEventAgeInSeconds: Int? = nil, destinationConfig: DestinationConfig? = nil) {
+        self.lastModified = lastModified
+        self.functionArn = functionArn
+        self.maximumRetryAttempts = maximumRetryAttempts
+        self.maximumEventAgeInSeconds = maximumEventAgeInSeconds
+        self.destinationConfig = destinationConfig
+    }
+
+    enum CodingKeys: String, CodingKey { case lastModified = "LastModified", functionArn = "FunctionArn", maximumRetryAttempts = "MaximumRetryAttempts", maximumEventAgeInSeconds = "MaximumEventAgeInSeconds", destinationConfig = "DestinationConfig" }
+}
+
+/// botocore `GetFunctionEventInvokeConfigRequest`.
+public struct GetFunctionEventInvokeConfigRequest: Sendable, Codable, Equatable {
+    public var functionName: String
+    public var qualifier: String?
+
+    public init(functionName: String, qualifier: String? = nil) {
+        self.functionName = functionName
+        self.qualifier = qualifier
+    }
+
+    enum CodingKeys: String, CodingKey { case functionName = "FunctionName", qualifier = "Qualifier" }
+}
+
+/// botocore `UpdateFunctionEventInvokeConfigRequest`.
+public struct UpdateFunctionEventInvokeConfigRequest: Sendable, Codable, Equatable {
+    public var functionName: String
+    public var qualifier: String?
+    public var maximumRetryAttempts: Int?
+    public var maximumEventAgeInSeconds: Int?
+    public var destinationConfig: DestinationConfig?
+
+    public init(functionName: String, qualifier: String? = nil, maximumRetryAttempts: Int? = nil, maximumEventAgeInSeconds: Int? = nil, destinationConfig: DestinationConfig? = nil) {
+        self.functionName = functionName
+        self.qualifier = qualifier
+        self.maximumRetryAttempts = maximumRetryAttempts
+        self.maximumEventAgeInSeconds = maximumEventAgeInSeconds
+        self.destinationConfig = destinationConfig
+    }
+
+    enum CodingKeys: String, CodingKey { case functionName = "FunctionName", qualifier = "Qualifier", maximumRetryAttempts = "MaximumRetryAttempts", maximumEventAgeInSeconds = "MaximumEventAgeInSeconds", destinationConfig = "DestinationConfig" }
+}
+
+/// botocore `DeleteFunctionEventInvokeConfigRequest`.
+public struct DeleteFunctionEventInvokeConfigRequest: Sendable, Codable, Equatable {
+    public var functionName: String
+    public var qualifier: String?
+
+    public init(functionName: String, qualifier: String? = nil) {
+        self.functionName = functionName
+        self.qualifier = qualifier
+    }
+
+    enum CodingKeys: String, CodingKey { case functionName = "FunctionName", qualifier = "Qualifier" }
+}
+
+/// botocore `ListFunctionEventInvokeConfigsRequest`.
+public struct ListFunctionEventInvokeConfigsRequest: Sendable, Codable, Equatable {
+    public var functionName: String
+    public var marker: String?
+    public var maxItems: Int?
+
+    public init(functionName: String, marker: String? = nil, maxItems: Int? = nil) {
+        self.functionName = functionName
+        self.marker = marker
+        self.maxItems = maxItems
+    }
+
+    enum CodingKeys: String, CodingKey { case functionName = "FunctionName", marker = "Marker", maxItems = "MaxItems" }
+}
+
+/// botocore `ListFunctionEventInvokeConfigsResponse`.
+public struct ListFunctionEventInvokeConfigsResponse: Sendable, Codable, Equatable {
+    public var functionEventInvokeConfigs: [FunctionEventInvokeConfig]?
+    public var nextMarker: String?
+
+    public init(functionEventInvokeConfigs: [FunctionEventInvokeConfig]? = nil, nextMarker: String? = nil) {
+        self.functionEventInvokeConfigs = functionEventInvokeConfigs
+        self.nextMarker = nextMarker
+    }
+
+    enum CodingKeys: String, CodingKey { case functionEventInvokeConfigs = "FunctionEventInvokeConfigs", nextMarker = "NextMarker" }
+}
+
+/// botocore `CreateEventSourceMappingRequest`.
+public struct CreateEventSourceMappingRequest: Sendable, Codable, Equatable {
+    public var eventSourceArn: String?
+    public var functionName: String
+    public var enabled: Bool?
+    public var batchSize: Int?
+    public var filterCriteria: FilterCriteria?
+    public var maximumBatchingWindowInSeconds: Int?
+    public var parallelizationFactor: Int?
+    public var startingPosition: String?
+    public var startingPositionTimestamp: Date?
+    public var destinationConfig: DestinationConfig?
+    public var maximumRecordAgeInSeconds: Int?
+    public var bisectBatchOnFunctionError: Bool?
+    public var maximumRetryAttempts: Int?
+    public var tags: [String: String]?
+    public var tumblingWindowInSeconds: Int?
+    public var topics: [String]?
+    public var queues: [String]?
+    public var sourceAccessConfigurations: [SourceAccessConfiguration]?
+    public var selfManagedEventSource: SelfManagedEventSource?
+    public var functionResponseTypes: [String]?
+    public var amazonManagedKafkaEventSourceConfig: AmazonManagedKafkaEventSourceConfig?
+    public var selfManagedKafkaEventSourceConfig: SelfManagedKafkaEventSourceConfig?
+    public var scalingConfig: ScalingConfig?
+    public var documentDBEventSourceConfig: DocumentDBEventSourceConfig?
+    public var kmsKeyArn: String?
+    public var metricsConfig: EventSourceMappingMetricsConfig?
+    public var loggingConfig: EventSourceMappingLoggingConfig?
+    public var provisionedPollerConfig: ProvisionedPollerConfig?
+
+    public init(eventSourceArn: String? = nil, functionName: String, enabled: Bool? = nil, batchSize: Int? = nil, filterCriteria: FilterCriteria? = nil, maximumBatchingWindowInSeconds: Int? = nil, parallelizationFactor: Int? = nil, startingPosition: String? = nil, startingPositionTimestamp: Date? = nil, destinationConfig: DestinationConfig? = nil, maximumRecordAgeInSeconds: Int? = nil, bisectBatchOnFunctionError: Bool? = nil, maximumRetryAttempts: Int? = nil, tags: [String: String]? = nil, tumblingWindowInSeconds: Int? = nil, topics: [String]? = nil, queues: [String]? = nil, sourceAccessConfigurations: [SourceAccessConfiguration]? = nil, selfManagedEventSource: SelfManagedEventSource? = nil, functionResponseTypes: [String]? = nil, amazonManagedKafkaEventSourceConfig: AmazonManagedKafkaEventSourceConfig? = nil, selfManagedKafkaEventSourceConfig: SelfManagedKafkaEventSourceConfig? = nil, scalingConfig: ScalingConfig? = nil, documentDBEventSourceConfig: DocumentDBEventSourceConfig? = nil, kmsKeyArn: String? = nil, metricsConfig: EventSourceMappingMetricsConfig? = nil, loggingConfig: EventSourceMappingLoggingConfig? = nil, provisionedPollerConfig: ProvisionedPollerConfig? = nil) {
+        self.eventSourceArn = eventSourceArn
+        self.functionName = functionName
+        self.enabled = enabled
+        self.batchSize = batchSize
+        self.filterCriteria = filterCriteria
+        self.maximumBatchingWindowInSeconds = maximumBatchingWindowInSeconds
+        self.parallelizationFactor = parallelizationFactor
+        self.startingPosition = startingPosition
+        self.startingPositionTimestamp = startingPositionTimestamp
+        self.destinationConfig = destinationConfig
+        self.maximumRecordAgeInSeconds = maximumRecordAgeInSeconds
+        self.bisectBatchOnFunctionError = bisectBatchOnFunctionError
+        self.maximumRetryAttempts = maximumRetryAttempts
+        self.tags = tags
+        self.tumblingWindowInSeconds = tumblingWindowInSeconds
+        self.topics = topics
+        self.queues = queues
+        self.sourceAccessConfigurations = sourceAccessConfigurations
+        self.selfManagedEventSource = selfManagedEventSource
+        self.functionResponseTypes = functionResponseTypes
+        self.amazonManagedKafkaEventSourceConfig = amazonManagedKafkaEventSourceConfig
+        self.selfManagedKafkaEventSourceConfig = selfManagedKafkaEventSourceConfig
+        self.scalingConfig = scalingConfig
+        self.documentDBEventSourceConfig = documentDBEventSourceConfig
+        self.kmsKeyArn = kmsKeyArn
+        self.metricsConfig = metricsConfig
+        self.loggingConfig = loggingConfig
+        self.provisionedPollerConfig = provisionedPollerConfig
+    }
+
+    enum CodingKeys: String, CodingKey { case eventSourceArn = "EventSourceArn", functionName = "FunctionName", enabled = "Enabled", batchSize = "BatchSize", filterCriteria = "FilterCriteria", maximumBatchingWindowInSeconds = "MaximumBatchingWindowInSeconds", parallelizationFactor = "ParallelizationFactor", startingPosition = "StartingPosition", startingPositionTimestamp = "StartingPositionTimestamp", destinationConfig = "DestinationConfig", maximumRecordAgeInSeconds = "MaximumRecordAgeInSeconds", bisectBatchOnFunctionError = "BisectBatchOnFunctionError", maximumRetryAttempts = "MaximumRetryAttempts", tags = "Tags", tumblingWindowInSeconds = "TumblingWindowInSeconds", topics = "Topics", queues = "Queues", sourceAccessConfigurations = "SourceAccessConfigurations", selfManagedEventSource = "SelfManagedEventSource", functionResponseTypes = "FunctionResponseTypes", amazonManagedKafkaEventSourceConfig = "AmazonManagedKafkaEventSourceConfig", selfManagedKafkaEventSourceConfig = "SelfManagedKafkaEventSourceConfig", scalingConfig = "ScalingConfig", documentDBEventSourceConfig = "DocumentDBEventSourceConfig", kmsKeyArn = "KMSKeyArn", metricsConfig = "MetricsConfig", loggingConfig = "LoggingConfig", provisionedPollerConfig = "ProvisionedPollerConfig" }
+}
+
+/// botocore `FilterCriteria`.
+public struct FilterCriteria: Sendable, Codable, Equatable {
+    public var filters: [Filter]?
+
+    public init(filters: [Filter]? = nil) {
+        self.filters = filters
+    }
+
+    enum CodingKeys: String, CodingKey { case filters = "Filters" }
+}
+
+/// botocore `Filter`.
+public struct Filter: Sendable, Codable, Equatable {
+    public var pattern: String?
+
+    public init(pattern: String? = nil) {
+        self.pattern = pattern
+    }
+
+    enum CodingKeys: String, CodingKey { case pattern = "Pattern" }
+}
+
+/// botocore `SourceAccessConfiguration`.
+public struct SourceAccessConfiguration: Sendable, Codable, Equatable {
+    public var type: String?
+    public var uri: String?
+
+    public init(type: String? = nil, uri: String? = nil) {
+        self.type = type
+        self.uri = uri
+    }
+
+    enum CodingKeys: String, CodingKey { case type = "Type", uri = "URI" }
+}
+
+/// botocore `SelfManagedEventSource`.
+public struct SelfManagedEventSource: Sendable, Codable, Equatable {
+    public var endpoints: [String: [String]]?
+
+    public init(endpoints: [String: [String]]? = nil) {
+        self.endpoints = endpoints
+    }
+
+    enum CodingKeys: String, CodingKey { case endpoints = "Endpoints" }
+}
+
+/// botocore `AmazonManagedKafkaEventSourceConfig`.
+public struct AmazonManagedKafkaEventSourceConfig: Sendable, Codable, Equatable {
+    public var consumerGroupId: String?
+    public var schemaRegistryConfig: KafkaSchemaRegistryConfig?
+
+    public init(consumerGroupId: String? = nil, schemaRegistryConfig: KafkaSchemaRegistryConfig? = nil) {
+        self.consumerGroupId = consumerGroupId
+        self.schemaRegistryConfig = schemaRegistryConfig
+    }
+
+    enum CodingKeys: String, CodingKey { case consumerGroupId = "ConsumerGroupId", schemaRegistryConfig = "SchemaRegistryConfig" }
+}
+
+/// botocore `KafkaSchemaRegistryConfig`.
+public struct KafkaSchemaRegistryConfig: Sendable, Codable, Equatable {
+    public var schemaRegistryURI: String?
+    public var eventRecordFormat: String?
+    public var accessConfigs: [KafkaSchemaRegistryAccessConfig]?
+    public var schemaValidationConfigs: [KafkaSchemaValidationConfig]?
+
+    public init(schemaRegistryURI: String? = nil, eventRecordFormat: String? = nil, accessConfigs: [KafkaSchemaRegistryAccessConfig]? = nil, schemaValidationConfigs: [KafkaSchemaValidationConfig]? = nil) {
+        self.schemaRegistryURI = schemaRegistryURI
+        self.eventRecordFormat = eventRecordFormat
+        self.accessConfigs = accessConfigs
+        self.schemaValidationConfigs = schemaValidationConfigs
+    }
+
+    enum CodingKeys: String, CodingKey { case schemaRegistryURI = "SchemaRegistryURI", eventRecordFormat = "EventRecordFormat", accessConfigs = "AccessConfigs", schemaValidationConfigs = "SchemaValidationConfigs" }
+}
+
+/// botocore `KafkaSchemaRegistryAccessConfig`.
+public struct KafkaSchemaRegistryAccessConfig: Sendable, Codable, Equatable {
+    public var type: String?
+    public var uri: String?
+
+    public init(type: String? = nil, uri: String? = nil) {
+        self.type = type
+        self.uri = uri
+    }
+
+    enum CodingKeys: String, CodingKey { case type = "Type", uri = "URI" }
+}
+
+/// botocore `KafkaSchemaValidationConfig`.
+public struct KafkaSchemaValidationConfig: Sendable, Codable, Equatable {
+    public var attribute: String?
+
+    public init(attribute: String? = nil) {
+        self.attribute = attribute
+    }
+
+    enum CodingKeys: String, CodingKey { case attribute = "Attribute" }
+}
+
+/// botocore `SelfManagedKafkaEventSourceConfig`.
+public struct SelfManagedKafkaEventSourceConfig: Sendable, Codable, Equatable {
+    public var consumerGroupId: String?
+    public var schemaRegistryConfig: KafkaSchemaRegistryConfig?
+
+    public init(consumerGroupId: String? = nil, schemaRegistryConfig: KafkaSchemaRegistryConfig? = nil) {
+        self.consumerGroupId = consumerGroupId
+        self.schemaRegistryConfig = schemaRegistryConfig
+    }
+
+    enum CodingKeys: String, CodingKey { case consumerGroupId = "ConsumerGroupId", schemaRegistryConfig = "SchemaRegistryConfig" }
+}
+
+/// botocore `ScalingConfig`.
+public struct ScalingConfig: Sendable, Codable, Equatable {
+    public var maximumConcurrency: Int?
+
+    public init(maximumConcurrency: Int? = nil) {
+        self.maximumConcurrency = maximumConcurrency
+    }
+
+    enum CodingKeys: String, CodingKey { case maximumConcurrency = "MaximumConcurrency" }
+}
+
+/// botocore `DocumentDBEventSourceConfig`.
+public struct DocumentDBEventSourceConfig: Sendable, Codable, Equatable {
+    public var databaseName: String?
+    public var collectionName: String?
+    public var fullDocument: String?
+
+    public init(databaseName: String? = nil, collectionName: String? = nil, fullDocument: String? = nil) {
+        self.databaseName = databaseName
+        self.collectionName = collectionName
+        self.fullDocument = fullDocument
+    }
+
+    enum CodingKeys: String, CodingKey { case databaseName = "DatabaseName", collectionName = "CollectionName", fullDocument = "FullDocument" }
+}
+
+/// botocore `EventSourceMappingMetricsConfig`.
+public struct EventSourceMappingMetricsConfig: Sendable, Codable, Equatable {
+    public var metrics: [String]?
+
+    public init(metrics: [String]? = nil) {
+        self.metrics = metrics
+    }
+
+    enum CodingKeys: String, CodingKey { case metrics = "Metrics" }
+}
+
+/// botocore `EventSourceMappingLoggingConfig`.
+public struct EventSourceMappingLoggingConfig: Sendable, Codable, Equatable {
+    public var systemLogLevel: String?
+
+    public init(systemLogLevel: String? = nil) {
+        self.systemLogLevel = systemLogLevel
+    }
+
+    enum CodingKeys: String, CodingKey { case systemLogLevel = "SystemLogLevel" }
+}
+
+/// botocore `ProvisionedPollerConfig`.
+public struct ProvisionedPollerConfig: Sendable, Codable, Equatable {
+    public var minimumPollers: Int?
+    public var maximumPollers: Int?
+    public var pollerGroupName: String?
+
+    public init(minimumPollers: Int? = nil, maximumPollers: Int? = nil, pollerGroupName: String? = nil) {
+        self.minimumPollers = minimumPollers
+        self.maximumPollers = maximumPollers
+        self.pollerGroupName = pollerGroupName
+    }
+
+    enum CodingKeys: String, CodingKey { case minimumPollers = "MinimumPollers", maximumPollers = "MaximumPollers", pollerGroupName = "PollerGroupName" }
+}
+
+/// botocore `EventSourceMappingConfiguration`.
+public struct EventSourceMappingConfiguration: Sendable, Codable, Equatable {
+    public var uuid: String?
+    public var startingPosition: String?
+    public var startingPositionTimestamp: Date?
+    public var batchSize: Int?
+    public var maximumBatchingWindowInSeconds: Int?
+    public var parallelizationFactor: Int?
+    public var eventSourceArn: String?
+    public var filterCriteria: FilterCriteria?
+    public var functionArn: String?
+    public var lastModified: Date?
+    public var lastProcessingResult: String?
+    public var state: String?
+    public var stateTransitionReason: String?
+    public var destinationConfig: DestinationConfig?
+    public var topics: [String]?
+    public var queues: [String]?
+    public var sourceAccessConfigurations: [SourceAccessConfiguration]?
+    public var selfManagedEventSource: SelfManagedEventSource?
+    public var maximumRecordAgeInSeconds: Int?
+    public var bisectBatchOnFunctionError: Bool?
+    public var maximumRetryAttempts: Int?
+    public var tumblingWindowInSeconds: Int?
+    public var functionResponseTypes: [String]?
+    public var amazonManagedKafkaEventSourceConfig: AmazonManagedKafkaEventSourceConfig?
+    public var selfManagedKafkaEventSourceConfig: SelfManagedKafkaEventSourceConfig?
+    public var scalingConfig: ScalingConfig?
+    public var documentDBEventSourceConfig: DocumentDBEventSourceConfig?
+    public var kmsKeyArn: String?
+    public var filterCriteriaError: FilterCriteriaError?
+    public var eventSourceMappingArn: String?
+    public var metricsConfig: EventSourceMappingMetricsConfig?
+    public var loggingConfig: EventSourceMappingLoggingConfig?
+    public var provisionedPollerConfig: ProvisionedPollerConfig?
+
+    public init(uuid: String? = nil, startingPosition: String? = nil, startingPositionTimestamp: Date? = nil, batchSize: Int? = nil, maximumBatchingWindowInSeconds: Int? = nil, parallelizationFactor: Int? = nil, eventSourceArn: String? = nil, filterCriteria: FilterCriteria? = nil, functionArn: String? = nil, lastModified: Date? = nil, lastProcessingResult: String? = nil, state: String? = nil, stateTransitionReason: String? = nil, destinationConfig: DestinationConfig? = nil, topics: [String]? = nil, queues: [String]? = nil, sourceAccessConfigurations: [SourceAccessConfiguration]? = nil, selfManagedEventSource: SelfManagedEventSource? = nil, maximumRecordAgeInSeconds: Int? = nil, bisectBatchOnFunctionError: Bool? = nil, maximumRetryAttempts: Int? = nil, tumblingWindowInSeconds: Int? = nil, functionResponseTypes: [String]? = nil, amazonManagedKafkaEventSourceConfig: AmazonManagedKafkaEventSourceConfig? = nil, selfManagedKafkaEventSourceConfig: SelfManagedKafkaEventSourceConfig? = nil, scalingConfig: ScalingConfig? = nil, documentDBEventSourceConfig: DocumentDBEventSourceConfig? = nil, kmsKeyArn: String? = nil, filterCriteriaError: FilterCriteriaError? = nil, eventSourceMappingArn: String? = nil, metricsConfig: EventSourceMappingMetricsConfig? = nil, loggingConfig: EventSourceMappingLoggingConfig? = nil, provisionedPollerConfig: ProvisionedPollerConfig? = nil) {
+        self.uuid = uuid
+        self.startingPosition = startingPosition
+        self.startingPositionTimestamp = startingPositionTimestamp
+        self.batchSize = batchSize
+        self.maximumBatchingWindowInSeconds = maximumBatchingWindowInSeconds
+        self.parallelizationFactor = parallelizationFactor
+        self.eventSourceArn = eventSourceArn
+        self.filterCriteria = filterCriteria
+        self.functionArn = functionArn
+        self.lastModified = lastModified
+        self.lastProcessingResult = lastProcessingResult
+        self.state = state
+        self.stateTransitionReason = stateTransitionReason
+        self.destinationConfig = destinationConfig
+        self.topics = topics
+        self.queues = queues
+        self.sourceAccessConfigurations = sourceAccessConfigurations
+        self.selfManagedEventSource = selfManagedEventSource
+        self.maximumRecordAgeInSeconds = maximumRecordAgeInSeconds
+        self.bisectBatchOnFunctionError = bisectBatchOnFunctionError
+        self.maximumRetryAttempts = maximumRetryAttempts
+        self.tumblingWindowInSeconds = tumblingWindowInSeconds
+        self.functionResponseTypes = functionResponseTypes
+        self.amazonManagedKafkaEventSourceConfig = amazonManagedKafkaEventSourceConfig
+        self.selfManagedKafkaEventSourceConfig = selfManagedKafkaEventSourceConfig
+        self.scalingConfig = scalingConfig
+        self.documentDBEventSourceConfig = documentDBEventSourceConfig
+        self.kmsKeyArn = kmsKeyArn
+        self.filterCriteriaError = filterCriteriaError
+        self.eventSourceMappingArn = eventSourceMappingArn
+        self.metricsConfig = metricsConfig
+        self.loggingConfig = loggingConfig
+        self.provisionedPollerConfig = provisionedPollerConfig
+    }
+
+    enum CodingKeys: String, CodingKey { case uuid = "UUID", startingPosition = "StartingPosition", startingPositionTimestamp = "StartingPositionTimestamp", batchSize = "BatchSize", maximumBatchingWindowInSeconds = "MaximumBatchingWindowInSeconds", parallelizationFactor = "ParallelizationFactor", eventSourceArn = "EventSourceArn", filterCriteria = "FilterCriteria", functionArn = "FunctionArn", lastModified = "LastModified", lastProcessingResult = "LastProcessingResult", state = "State", stateTransitionReason = "StateTransitionReason", destinationConfig = "DestinationConfig", topics = "Topics", queues = "Queues", sourceAccessConfigurations = "SourceAccessConfigurations", selfManagedEventSource = "SelfManagedEventSource", maximumRecordAgeInSeconds = "MaximumRecordAgeInSeconds", bisectBatchOnFunctionError = "BisectBatchOnFunctionError", maximumRetryAttempts = "MaximumRetryAttempts", tumblingWindowInSeconds = "TumblingWindowInSeconds", functionResponseTypes = "FunctionResponseTypes", amazonManagedKafkaEventSourceConfig = "AmazonManagedKafkaEventSourceConfig", selfManagedKafkaEventSourceConfig = "SelfManagedKafkaEventSourceConfig", scalingConfig = "ScalingConfig", documentDBEventSourceConfig = "DocumentDBEventSourceConfig", kmsKeyArn = "KMSKeyArn", filterCriteriaError = "FilterCriteriaError", eventSourceMappingArn = "EventSourceMappingArn", metricsConfig = "MetricsConfig", loggingConfig = "LoggingConfig", provisionedPollerConfig = "ProvisionedPollerConfig" }
+}
+
+/// botocore `FilterCriteriaError`.
+public struct FilterCriteriaError: Sendable, Codable, Equatable {
+    public var errorCode: String?
+    public var message: String?
+
+    public init(errorCode: String? = nil, message: String? = nil) {
+        self.errorCode = errorCode
+        self.message = message
+    }
+
+    enum CodingKeys: String, CodingKey { case errorCode = "ErrorCode", message = "Message" }
+}
+
+/// botocore `GetEventSourceMappingRequest`.
+public struct GetEventSourceMappingRequest: Sendable, Codable, Equatable {
+    public var uuid: String
+
+    public init(uuid: String) {
+        self.uuid = uuid
+    }
+
+    enum CodingKeys: String, CodingKey { case uuid = "UUID" }
+}
+
+/// botocore `ListEventSourceMappingsRequest`.
+public struct ListEventSourceMappingsRequest: Sendable, Codable, Equatable {
+    public var eventSourceArn: String?
+    public var functionName: String?
+    public var marker: String?
+    public var maxItems: Int?
+
+    public init(eventSourceArn: String? = nil, functionName: String? = nil, marker: String? = nil, maxItems: Int? = nil) {
+        self.eventSourceArn = eventSourceArn
+        self.functionName = functionName
+        self.marker = marker
+        self.maxItems = maxItems
+    }
+
+    enum CodingKeys: String, CodingKey { case eventSourceArn = "EventSourceArn", functionName = "FunctionName", marker = "Marker", maxItems = "MaxItems" }
+}
+
+/// botocore `ListEventSourceMappingsResponse`.
+public struct ListEventSourceMappingsResponse: Sendable, Codable, Equatable {
+    public var nextMarker: String?
+    public var eventSourceMappings: [EventSourceMappingConfiguration]?
+
+    public init(nextMarker: String? = nil, eventSourceMappings: [EventSourceMappingConfiguration]? = nil) {
+        self.nextMarker = nextMarker
+        self.eventSourceMappings = eventSourceMappings
+    }
+
+    enum CodingKeys: String, CodingKey { case nextMarker = "NextMarker", eventSourceMappings = "EventSourceMappings" }
+}
+
+/// botocore `UpdateEventSourceMappingRequest`.
+public struct UpdateEventSourceMappingRequest: Sendable, Codable, Equatable {
+    public var uuid: String
+    public var functionName: String?
+    public var enabled: Bool?
+    public var batchSize: Int?
+    public var filterCriteria: FilterCriteria?
+    public var maximumBatchingWindowInSeconds: Int?
+    public var destinationConfig: DestinationConfig?
+    public var maximumRecordAgeInSeconds: Int?
+    public var bisectBatchOnFunctionError: Bool?
+    public var maximumRetryAttempts: Int?
+    public var parallelizationFactor: Int?
+    public var sourceAccessConfigurations: [SourceAccessConfiguration]?
+    public var tumblingWindowInSeconds: Int?
+    public var functionResponseTypes: [String]?
+    public var scalingConfig: ScalingConfig?
+    public var amazonManagedKafkaEventSourceConfig: AmazonManagedKafkaEventSourceConfig?
+    public var selfManagedKafkaEventSourceConfig: SelfManagedKafkaEventSourceConfig?
+    public var documentDBEventSourceConfig: DocumentDBEventSourceConfig?
+    public var kmsKeyArn: String?
+    public var metricsConfig: EventSourceMappingMetricsConfig?
+    public var loggingConfig: EventSourceMappingLoggingConfig?
+    public var provisionedPollerConfig: ProvisionedPollerConfig?
+
+    public init(uuid: String, functionName: String? = nil, enabled: Bool? = nil, batchSize: Int? = nil, filterCriteria: FilterCriteria? = nil, maximumBatchingWindowInSeconds: Int? = nil, destinationConfig: DestinationConfig? = nil, maximumRecordAgeInSeconds: Int? = nil, bisectBatchOnFunctionError: Bool? = nil, maximumRetryAttempts: Int? = nil, parallelizationFactor: Int? = nil, sourceAccessConfigurations: [SourceAccessConfiguration]? = nil, tumblingWindowInSeconds: Int? = nil, functionResponseTypes: [String]? = nil, scalingConfig: ScalingConfig? = nil, amazonManagedKafkaEventSourceConfig: AmazonManagedKafkaEventSourceConfig? = nil, selfManagedKafkaEventSourceConfig: SelfManagedKafkaEventSourceConfig? = nil, documentDBEventSourceConfig: DocumentDBEventSourceConfig? = nil, kmsKeyArn: String? = nil, metricsConfig: EventSourceMappingMetricsConfig? = nil, loggingConfig: EventSourceMappingLoggingConfig? = nil, provisionedPollerConfig: ProvisionedPollerConfig? = nil) {
+        self.uuid = uuid
+        self.functionName = functionName
+        self.enabled = enabled
+        self.batchSize = batchSize
+        self.filterCriteria = filterCriteria
+        self.maximumBatchingWindowInSeconds = maximumBatchingWindowInSeconds
+        self.destinationConfig = destinationConfig
+        self.maximumRecordAgeInSeconds = maximumRecordAgeInSeconds
+        self.bisectBatchOnFunctionError = bisectBatchOnFunctionError
+        self.maximumRetryAttempts = maximumRetryAttempts
+        self.parallelizationFactor = parallelizationFactor
+        self.sourceAccessConfigurations = sourceAccessConfigurations
+        self.tumblingWindowInSeconds = tumblingWindowInSeconds
+        self.functionResponseTypes = functionResponseTypes
+        self.scalingConfig = scalingConfig
+        self.amazonManagedKafkaEventSourceConfig = amazonManagedKafkaEventSourceConfig
+        self.selfManagedKafkaEventSourceConfig = selfManagedKafkaEventSourceConfig
+        self.documentDBEventSourceConfig = documentDBEventSourceConfig
+        self.kmsKeyArn = kmsKeyArn
+        self.metricsConfig = metricsConfig
+        self.loggingConfig = loggingConfig
+        self.provisionedPollerConfig = provisionedPollerConfig
+    }
+
+    enum CodingKeys: String, CodingKey { case uuid = "UUID", functionName = "FunctionName", enabled = "Enabled", batchSize = "BatchSize", filterCriteria = "FilterCriteria", maximumBatchingWindowInSeconds = "MaximumBatchingWindowInSeconds", destinationConfig = "DestinationConfig", maximumRecordAgeInSeconds = "MaximumRecordAgeInSeconds", bisectBatchOnFunctionError = "BisectBatchOnFunctionError", maximumRetryAttempts = "MaximumRetryAttempts", parallelizationFactor = "ParallelizationFactor", sourceAccessConfigurations = "SourceAccessConfigurations", tumblingWindowInSeconds = "TumblingWindowInSeconds", functionResponseTypes = "FunctionResponseTypes", scalingConfig = "ScalingConfig", amazonManagedKafkaEventSourceConfig = "AmazonManagedKafkaEventSourceConfig", selfManagedKafkaEventSourceConfig = "SelfManagedKafkaEventSourceConfig", documentDBEventSourceConfig = "DocumentDBEventSourceConfig", kmsKeyArn = "KMSKeyArn", metricsConfig = "MetricsConfig", loggingConfig = "LoggingConfig", provisionedPollerConfig = "ProvisionedPollerConfig" }
+}
+
+/// botocore `DeleteEventSourceMappingRequest`.
+public struct DeleteEventSourceMappingRequest: Sendable, Codable, Equatable {
+    public var uuid: String
+
+    public init(uuid: String) {
+        self.uuid = uuid
+    }
+
+    enum CodingKeys: String, CodingKey { case uuid = "UUID" }
+}

@@ -7,7 +7,8 @@ public import Foundation
 public protocol CodeRuntime: Sendable {
     /// Invokes `function` once, in a warm environment of the same generation or a new one.
     func invoke(_ function: CodeFunction, _ invocation: CodeInvocation) async -> CodeInvocationResult
-    /// Retires every environment of a function: its code or configuration changed, or it is gone.
+    /// Retires every environment of a function: its code or configuration changed, or it is
+    /// gone. A key ending in `:` names every version of the function (`us-east-1/name:`).
     func retire(function key: String) async
     /// Retires every environment (reset, shutdown).
     func retireAll() async
@@ -15,7 +16,7 @@ public protocol CodeRuntime: Sendable {
 
 /// A function as its environments need it.
 public struct CodeFunction: Sendable {
-    /// Identifies the function (`region/name`); environments are pooled per key.
+    /// Identifies the function's version (`region/name:version`); environments are pooled per key.
     public let key: String
     /// Changes whenever the code or the configuration does: warm environments of an older
     /// generation are never reused.

@@ -42,7 +42,8 @@ enum QueryCodec {
 /// rest-json (Lambda, Scheduler): members bound to the path, query string, headers and a JSON body.
 enum RestJSONCodec {
     static func error(_ error: any AWSServiceError) -> Response {
-        let body = JSONValue.object([("Type", .string(error.isSenderFault ? "User" : "Service")), ("Message", .string(error.message))]).compact
+        let members = [("Type", JSONValue.string(error.isSenderFault ? "User" : "Service")), ("Message", .string(error.message))]
+        let body = JSONValue.object(members + error.errorFields.map { ($0.0, JSONValue.string($0.1)) }).compact
         return .body(body, contentType: "application/json", status: .init(code: error.httpStatus), headers: [.amznErrorType: error.errorCode])
     }
 }

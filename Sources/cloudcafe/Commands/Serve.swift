@@ -27,6 +27,8 @@ struct Serve: AsyncParsableCommand {
     var adminTokenFile = EndpointOptions.defaultTokenFile
     @Option(name: .customLong("max-runtime-processes"), help: "Most function processes alive at once; invocations beyond wait.")
     var maxRuntimeProcesses = 32
+    @Option(name: .customLong("account-concurrency"), help: "Lambda's account concurrency limit (AWS's default: 1000).")
+    var accountConcurrency = 1000
 
     func run() async throws {
         LoggingSystem.bootstrap { label in
@@ -42,6 +44,8 @@ struct Serve: AsyncParsableCommand {
         config.adminEmail = adminEmail
         guard maxRuntimeProcesses >= 1 else { throw ValidationError("--max-runtime-processes must be at least 1") }
         config.maxRuntimeProcesses = maxRuntimeProcesses
+        guard accountConcurrency >= 100 else { throw ValidationError("--account-concurrency must be at least 100 (Lambda keeps 100 unreserved)") }
+        config.accountConcurrency = accountConcurrency
         if let startTime {
             guard let instant = TimeText.instant(startTime) else { throw ValidationError("--start-time must be ISO 8601, such as 2026-11-27T19:59:00Z") }
             config.startTime = instant
