@@ -38,6 +38,8 @@ public struct EngineConfiguration: Sendable {
     public var runsFunctionCode = true
     /// The most function processes alive at once; invocations beyond it wait.
     public var maxRuntimeProcesses = 32
+    /// Lambda's account concurrency: invocations running at once, reserved and unreserved.
+    public var accountConcurrency = 1000
     /// Where the runtimes for functions' code are installed (`cloudcafe runtimes install`).
     public var runtimes = RuntimeInstallation()
 
