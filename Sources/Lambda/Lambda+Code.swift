@@ -50,7 +50,7 @@ extension Lambda {
         let region = f.arn.region
         let layers = f.layers.compactMap(layerVersion).map { (sha256: $0.codeSha256, content: $0.content) }
         return CodeFunction(
-            key: "\(region)/\(f.name):\(f.version)", generation: "\(f.codeSha256)|\(f.lastModified.timeIntervalSince1970)", name: f.name, arn: f.qualifiedArn,
+            key: "\(region)/\(f.name):\(f.version)", generation: "\(f.codeSha256)|\(f.revisionID)", name: f.name, arn: f.qualifiedArn,
             region: region, version: f.version, runtime: f.runtime, handler: f.handler, memorySize: f.memorySize, timeout: f.timeout,
             variables: f.environment, code: f.code, codeSha256: f.codeSha256, layers: layers,
             credentials: {

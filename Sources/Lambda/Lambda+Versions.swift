@@ -73,7 +73,7 @@ extension Lambda {
         }
         try Self.checkRevision(input.revisionId, f.revisionID)
         // Nothing changed since the newest version: Lambda answers with that version.
-        if let last = f.versions.last, f.publishedFrom == f.lastModified { return configuration(of: last) }
+        if let last = f.versions.last, f.publishedRevision == f.revisionID { return configuration(of: last) }
         var v = f
         f.lastVersionNumber += 1
         v.version = String(f.lastVersionNumber)
@@ -85,7 +85,7 @@ extension Lambda {
         v.invokeConfigs = [:]
         v.policy = ResourcePolicy()
         f.versions.append(v)
-        f.publishedFrom = f.lastModified
+        f.publishedRevision = f.revisionID
         store(f)
         return configuration(of: v)
     }

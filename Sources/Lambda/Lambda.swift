@@ -50,7 +50,7 @@ public actor Lambda {
         return f
     }
 
-    /// A function name from a name, a full ARN or a partial ARN (`account:function:name`).
+    /// A function name from a name (`name`, `name:alias`), a full ARN or a partial ARN (`account:function:name`).
     static func functionName(from text: String) -> String {
         if let arn = ARN(text), arn.service == "lambda" {
             let parts = arn.resource.split(separator: ":")
@@ -58,6 +58,8 @@ public actor Lambda {
         }
         let parts = text.split(separator: ":")
         if parts.count >= 3, parts[1] == "function" { return String(parts[2]) }
+        // `name:qualifier`
+        if parts.count == 2 { return String(parts[0]) }
         return text
     }
 
@@ -117,8 +119,8 @@ struct Function: Sendable {
     var versions: [Function] = []
     /// The highest version number ever published (numbers are never reused).
     var lastVersionNumber = 0
-    /// When `$LATEST` last changed as of the newest version: unchanged, PublishVersion returns that version.
-    var publishedFrom: Date?
+    /// `$LATEST`'s revision when the newest version was published: unchanged, PublishVersion returns that version.
+    var publishedRevision: String?
     var aliases: [String: Alias] = [:]
     /// Resource policies of versions and aliases, by qualifier.
     var qualifiedPolicies: [String: ResourcePolicy] = [:]
