@@ -77,6 +77,9 @@ public struct ServiceDeclaration: Sendable {
     public let accessDenied: AccessDeniedStyle
     /// botocore names of the services this one calls; each must be running.
     public let calls: [String]
+    /// Services it calls only where a user points it (Lambda's destinations): they need not
+    /// be running; a call to one that is not fails as an unknown service would.
+    public let mayCall: [String]
     /// `Shape.Member`s whose model constraints AWS does not enforce (SQS's deprecated
     /// `ReceiveMessageRequest.AttributeNames` takes message attribute names its enum lacks).
     public let unenforced: Set<String>
@@ -87,8 +90,9 @@ public struct ServiceDeclaration: Sendable {
 
     public init(
         model: ServiceModel, queryModel: ServiceModel? = nil, validationErrorCode: String, accessDenied: AccessDeniedStyle, calls: [String] = [],
-        unenforced: Set<String> = [], agenda: [AgendaKind] = [], operations: [ServiceOperation]
+        mayCall: [String] = [], unenforced: Set<String> = [], agenda: [AgendaKind] = [], operations: [ServiceOperation]
     ) {
+        self.mayCall = mayCall
         self.queryModel = queryModel
         self.unenforced = unenforced
         self.agenda = agenda

@@ -194,7 +194,8 @@ public struct ResourcePolicy: Sendable {
 
 extension Lambda: AWSService {
     /// Lambda over rest-json: denials are `AccessDeniedException`/403. It writes functions'
-    /// logs through CloudWatch Logs and assumes execution roles through STS.
+    /// logs through CloudWatch Logs and assumes execution roles through STS; destinations,
+    /// dead-letter queues and event source mappings reach SQS, SNS and EventBridge.
     public nonisolated var declarations: [ServiceDeclaration] {
         typealias Op = LambdaOperations
         let function: @Sendable (String, CallContext) -> String = { name, c in c.arn("lambda", "function:\(Self.functionName(from: name))").description }
@@ -207,7 +208,8 @@ extension Lambda: AWSService {
         return [
             ServiceDeclaration(
                 model: LambdaOperations.service, validationErrorCode: "ValidationException",
-                accessDenied: AccessDeniedStyle(code: "AccessDeniedException", httpStatus: 403), calls: ["logs", "sts", "sqs", "sns", "events"],
+                accessDenied: AccessDeniedStyle(code: "AccessDeniedException", httpStatus: 403), calls: ["logs", "sts"],
+                mayCall: ["sqs", "sns", "events"],
                 agenda: [
                     AgendaKind(Self.retryKind, priority: 2) { [self] item in
                         await retry(item)
