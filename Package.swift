@@ -124,7 +124,9 @@ let package = Package(
             swiftSettings: settings),
         .executableTarget(
             name: "cloudcafe-bench",
-            dependencies: ["Engine", "EventBridge", "EventBridgeAPI", "Gateway", "IAM", "IAMAPI", "CloudCafeCore", "CloudWatchLogsAPI", "SNSAPI", "SQSAPI"],
+            dependencies: [
+                "Engine", "EventBridge", "EventBridgeAPI", "Gateway", "IAM", "IAMAPI", "CloudCafeCore", "CloudWatchLogsAPI", "SNSAPI", "SQSAPI", "LambdaAPI",
+            ],
             path: "Benchmarks/CloudCafeBench",
             swiftSettings: settings),
         .testTarget(name: "CloudCafeCoreTests", dependencies: ["CloudCafeCore"], swiftSettings: settings),

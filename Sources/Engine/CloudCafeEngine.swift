@@ -40,6 +40,9 @@ public struct EngineConfiguration: Sendable {
     public var maxRuntimeProcesses = 32
     /// Lambda's account concurrency: invocations running at once, reserved and unreserved.
     public var accountConcurrency = 1000
+    /// In-process handlers beside the café's, by `Handler` string (a test suite's or a
+    /// benchmark's own); a name the café uses replaces the café's handler.
+    public var handlers: [String: any LambdaHandler] = [:]
     /// Where the runtimes for functions' code are installed (`cloudcafe runtimes install`).
     public var runtimes = RuntimeInstallation()
 
@@ -90,7 +93,8 @@ public final class CloudCafeEngine: Sendable {
                 clock: clock, endpoint: configuration.publicEndpoint, installation: configuration.runtimes,
                 maxProcesses: configuration.maxRuntimeProcesses, workDirectory: ProcessRuntime.makeWorkDirectory()) : nil
         lambda = Lambda(
-            dispatcher: dispatcher, handlers: CafeReport.handlers(cafeDatabasePath: configuration.cafeDatabasePath), codeRuntime: codeRuntime,
+            dispatcher: dispatcher,
+            handlers: CafeReport.handlers(cafeDatabasePath: configuration.cafeDatabasePath).merging(configuration.handlers) { $1 }, codeRuntime: codeRuntime,
             publicEndpoint: configuration.publicEndpoint, accountConcurrency: configuration.accountConcurrency)
         // SNS and SQS check resource policies with IAM's parser without importing IAM.
         let policyCheck: @Sendable (String) -> String? = { text in
