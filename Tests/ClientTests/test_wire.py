@@ -112,7 +112,7 @@ def test_events_and_logs(friday):
 def test_unimplemented_operations_answer_with_an_aws_error(friday):
     assert error_of(lambda: client(friday, "sns").create_platform_application(Name="a", Platform="GCM", Attributes={}))[0] == "InvalidAction"
     assert error_of(lambda: client(friday, "ssm").label_parameter_version(Name="/cafe/dbName", Labels=["x"]))[0] == "UnknownOperationException"
-    assert error_of(lambda: client(friday, "lambda").list_aliases(FunctionName="salesAnalysisReport"))[0] == "UnknownOperationException"
+    assert error_of(lambda: client(friday, "lambda").list_function_url_configs(FunctionName="salesAnalysisReport"))[0] == "UnknownOperationException"
 
 
 def test_pagination(friday):
