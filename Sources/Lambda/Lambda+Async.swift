@@ -79,7 +79,9 @@ extension Lambda {
 
     /// Sends AWS's invocation record to the success or failure destination, and a failed
     /// event to the dead-letter queue, as the function's execution role.
-    private func finish(_ e: AsyncEvent, _ base: Function, _ f: Function, _ config: EventInvokeConfig?, condition: String, result: InvocationResult?, event: JSONValue) async {
+    private func finish(
+        _ e: AsyncEvent, _ base: Function, _ f: Function, _ config: EventInvokeConfig?, condition: String, result: InvocationResult?, event: JSONValue
+    ) async {
         let success = condition == "Success"
         let role = dispatcher.client(as: .assumedRole(role: f.role, session: f.name), region: f.arn.region, causeID: e.requestID)
         if let destination = success ? config?.onSuccess : config?.onFailure {
@@ -96,7 +98,9 @@ extension Lambda {
                 ),
                 ("requestPayload", event), ("responseContext", .object(response)),
             ]
-            if let result { record.append(("responsePayload", (try? JSONValue(parsing: result.payload)) ?? .string(String(decoding: result.payload, as: UTF8.self)))) }
+            if let result {
+                record.append(("responsePayload", (try? JSONValue(parsing: result.payload)) ?? .string(String(decoding: result.payload, as: UTF8.self))))
+            }
             await deliver(.object(record), to: destination, success: success, function: base, as: role)
         }
         if !success, let dlq = f.deadLetterTarget {
@@ -135,7 +139,8 @@ extension Lambda {
                 "RequestID": .init(stringValue: requestID, dataType: "String"), "ErrorCode": .init(stringValue: "200", dataType: "Number"),
                 "ErrorMessage": .init(stringValue: errorMessage, dataType: "String"),
             ]
-            _ = try? await role.send(SQSOperations.sendMessage, SendMessageRequest(queueUrl: Self.queueURL(arn), messageBody: event, messageAttributes: attributes))
+            _ = try? await role.send(
+                SQSOperations.sendMessage, SendMessageRequest(queueUrl: Self.queueURL(arn), messageBody: event, messageAttributes: attributes))
         case "sns":
             let attributes: [String: SNSAPI.MessageAttributeValue] = [
                 "RequestID": .init(dataType: "String", stringValue: requestID), "ErrorCode": .init(dataType: "Number", stringValue: "200"),
@@ -162,7 +167,8 @@ extension Lambda {
     static func checkDestination(_ text: String?) throws(LambdaError) -> String? {
         guard let text, !text.isEmpty else { return nil }
         guard let arn = ARN(text), ["sqs", "sns", "lambda", "events"].contains(arn.service) else {
-            throw .invalid("The destination ARN \(text) is invalid. Supported destinations are SQS queues, SNS topics, Lambda functions and EventBridge event buses.")
+            throw .invalid(
+                "The destination ARN \(text) is invalid. Supported destinations are SQS queues, SNS topics, Lambda functions and EventBridge event buses.")
         }
         return text
     }
@@ -206,7 +212,9 @@ extension Lambda {
         return EmptyShape()
     }
 
-    func listEventInvokeConfigs(_ input: ListFunctionEventInvokeConfigsRequest, _ ctx: CallContext) throws(LambdaError) -> ListFunctionEventInvokeConfigsResponse {
+    func listEventInvokeConfigs(_ input: ListFunctionEventInvokeConfigsRequest, _ ctx: CallContext) throws(LambdaError)
+        -> ListFunctionEventInvokeConfigsResponse
+    {
         let f = try function(input.functionName, ctx)
         let all = f.invokeConfigs.sorted { $0.key < $1.key }
         let (page, next) = try Self.page(all, marker: input.marker, maxItems: input.maxItems)

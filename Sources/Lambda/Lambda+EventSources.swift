@@ -19,6 +19,9 @@ struct EventSourceMapping: Sendable {
     /// When a batch smaller than `batchSize` was first seen, while the window is open.
     var waitingSince: Date?
     var lastResult = "No records processed"
+    /// Rounds run at the current virtual instant: a queue that refills itself (a function
+    /// sending to its own source) must not hold a frozen clock forever.
+    var rounds: (at: Date, count: Int)?
 }
 
 // SQS event source mappings, polled on the virtual clock as the execution role.
@@ -27,6 +30,8 @@ extension Lambda {
     static let pollKind = "lambda.poll"
     /// How long an idle poller waits before looking again (virtual seconds).
     static let idlePoll: TimeInterval = 1
+    /// At most this many rounds at one virtual instant; then the poller waits for the clock.
+    static let roundsPerInstant = 1_000
 
     struct Poll: Codable {
         let uuid: String
@@ -99,7 +104,8 @@ extension Lambda {
         }
         let m = EventSourceMapping(
             uuid: dispatcher.ids.uuid(), function: key, qualifier: qualifier, queueArn: source, batchSize: batchSize, window: window, filters: filters,
-            reportFailures: (input.functionResponseTypes ?? []).contains("ReportBatchItemFailures"), maximumConcurrency: input.scalingConfig?.maximumConcurrency,
+            reportFailures: (input.functionResponseTypes ?? []).contains("ReportBatchItemFailures"),
+            maximumConcurrency: input.scalingConfig?.maximumConcurrency,
             enabled: input.enabled ?? true, lastModified: ctx.now)
         mappings[m.uuid] = m
         if m.enabled { schedulePoll(m.uuid, at: ctx.now) }
@@ -142,7 +148,8 @@ extension Lambda {
     func listMappings(_ input: ListEventSourceMappingsRequest, _ ctx: CallContext) throws(LambdaError) -> ListEventSourceMappingsResponse {
         let name = input.functionName.map(Self.functionName(from:))
         let all = mappings.values.filter {
-            $0.function.region == ctx.region && (name == nil || $0.function.name == name) && (input.eventSourceArn == nil || $0.queueArn == input.eventSourceArn)
+            $0.function.region == ctx.region && (name == nil || $0.function.name == name)
+                && (input.eventSourceArn == nil || $0.queueArn == input.eventSourceArn)
         }.sorted { $0.uuid < $1.uuid }
         let (page, next) = try Self.page(all, marker: input.marker, maxItems: input.maxItems)
         return ListEventSourceMappingsResponse(nextMarker: next, eventSourceMappings: page.map { mappingConfiguration($0) })
@@ -163,7 +170,9 @@ extension Lambda {
         if throttled(f) != nil { return schedulePoll(uuid, at: now.addingTimeInterval(Self.idlePoll)) }
         // The batching window: wait for a full batch, or for the window to close.
         if m.window > 0 {
-            let visible = (try? await role.send(SQSOperations.getQueueAttributes, GetQueueAttributesRequest(queueUrl: url, attributeNames: ["ApproximateNumberOfMessages"])))?
+            let visible =
+                (try? await role.send(
+                    SQSOperations.getQueueAttributes, GetQueueAttributesRequest(queueUrl: url, attributeNames: ["ApproximateNumberOfMessages"])))?
                 .attributes?["ApproximateNumberOfMessages"].flatMap(Int.init) ?? 0
             if visible == 0 {
                 m.waitingSince = nil
@@ -189,8 +198,13 @@ extension Lambda {
             for await n in group { total += n }
             return total
         }
-        guard mappings[uuid]?.enabled == true else { return }
-        schedulePoll(uuid, at: deleted > 0 ? dispatcher.clock.now : dispatcher.clock.now.addingTimeInterval(Self.idlePoll))
+        guard var current = mappings[uuid], current.enabled else { return }
+        let at = dispatcher.clock.now
+        let count = current.rounds?.at == at ? (current.rounds?.count ?? 0) + 1 : 1
+        current.rounds = (at, count)
+        mappings[uuid] = current
+        let again = deleted > 0 && count < Self.roundsPerInstant
+        schedulePoll(uuid, at: again ? at : at.addingTimeInterval(Self.idlePoll))
     }
 
     /// Receives one batch, invokes the function with it, deletes what it handled. Returns how many were deleted.
@@ -270,7 +284,9 @@ extension Lambda {
         guard case .object(let members) = record else { return record }
         return .object(
             members.map { name, value in
-                if name == "body", let text = value.stringValue, let json = try? JSONValue(parsing: Data(text.utf8)), case .object = json { return (name, json) }
+                if name == "body", let text = value.stringValue, let json = try? JSONValue(parsing: Data(text.utf8)), case .object = json {
+                    return (name, json)
+                }
                 return (name, value)
             })
     }

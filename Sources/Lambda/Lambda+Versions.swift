@@ -69,7 +69,8 @@ extension Lambda {
     func publishVersion(_ input: PublishVersionRequest, _ ctx: CallContext) throws(LambdaError) -> FunctionConfiguration {
         var f = try function(input.functionName, ctx)
         if let sha = input.codeSha256, sha != f.codeSha256 {
-            throw .invalid("CodeSHA256 (\(sha)) is different from current CodeSHA256 in $LATEST (\(f.codeSha256)). Please try again with the CodeSHA256 in $LATEST.")
+            throw .invalid(
+                "CodeSHA256 (\(sha)) is different from current CodeSHA256 in $LATEST (\(f.codeSha256)). Please try again with the CodeSHA256 in $LATEST.")
         }
         try Self.checkRevision(input.revisionId, f.revisionID)
         // Nothing changed since the newest version: Lambda answers with that version.
@@ -138,11 +139,15 @@ extension Lambda {
         }
         guard weights.count <= 1 else { throw .invalid("Number of items in AdditionalVersionWeights cannot be greater than 1") }
         for (extra, weight) in weights {
-            guard extra != version else { throw .invalid("Invalid function version \(extra). Function version \(extra) is already included in primary version configuration.") }
+            guard extra != version else {
+                throw .invalid("Invalid function version \(extra). Function version \(extra) is already included in primary version configuration.")
+            }
             guard extra != "$LATEST", f.versions.contains(where: { $0.version == extra }) else {
                 throw .invalid("Invalid function version \(extra). AdditionalVersionWeights may only reference a published version.")
             }
-            guard weight >= 0, weight <= 1 else { throw .validation(ConstraintViolation.message([.maxValue("routingConfig.additionalVersionWeights", "'\(weight)'", "1.0")])) }
+            guard weight >= 0, weight <= 1 else {
+                throw .validation(ConstraintViolation.message([.maxValue("routingConfig.additionalVersionWeights", "'\(weight)'", "1.0")]))
+            }
         }
         if version == "$LATEST", !weights.isEmpty {
             throw .invalid("$LATEST is not supported for an alias pointing to more than 1 version")

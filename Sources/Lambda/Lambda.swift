@@ -298,7 +298,9 @@ extension Lambda: AWSService {
                     implement(Op.deleteFunctionEventInvokeConfig, resource: { i, c in qualified(i.functionName, i.qualifier, c) }) { lambda, i, ctx in
                         try await lambda.deleteEventInvokeConfig(i.functionName, i.qualifier, ctx)
                     },
-                    implement(Op.listFunctionEventInvokeConfigs, resource: { i, c in function(i.functionName, c) }) { try await $0.listEventInvokeConfigs($1, $2) },
+                    implement(Op.listFunctionEventInvokeConfigs, resource: { i, c in function(i.functionName, c) }) {
+                        try await $0.listEventInvokeConfigs($1, $2)
+                    },
                     // SQS event source mappings.
                     implement(Op.createEventSourceMapping) { try await $0.createMapping($1, $2) },
                     implement(Op.getEventSourceMapping, resource: { i, c in c.arn("lambda", "event-source-mapping:\(i.uuid)").description }) { lambda, i, _ in
@@ -307,7 +309,8 @@ extension Lambda: AWSService {
                     implement(Op.updateEventSourceMapping, resource: { i, c in c.arn("lambda", "event-source-mapping:\(i.uuid)").description }) {
                         try await $0.updateMapping($1, $2)
                     },
-                    implement(Op.deleteEventSourceMapping, resource: { i, c in c.arn("lambda", "event-source-mapping:\(i.uuid)").description }) { lambda, i, _ in
+                    implement(Op.deleteEventSourceMapping, resource: { i, c in c.arn("lambda", "event-source-mapping:\(i.uuid)").description }) {
+                        lambda, i, _ in
                         try await lambda.deleteMapping(i)
                     },
                     implement(Op.listEventSourceMappings) { try await $0.listMappings($1, $2) },
