@@ -15,6 +15,8 @@ public final class Dispatcher: Sendable {
     public let work: WorkTracker
     /// Everything due at future virtual instants: firings, retries.
     public let agenda: Agenda
+    /// Every effect with its cause: calls, and what services record (firings, invocations, deliveries).
+    public let timeline: Timeline
     private let authorizer: Mutex<any Authorizer>
     private let table = Mutex<[OperationKey: Installed]>([:])
     private let logger = Logger(label: "cloudcafe.dispatcher")
@@ -34,6 +36,7 @@ public final class Dispatcher: Sendable {
         self.ids = ids
         self.work = WorkTracker()
         self.agenda = Agenda(clock: clock, work: work)
+        self.timeline = Timeline()
         self.authorizer = Mutex(authorizer)
     }
 
@@ -117,15 +120,47 @@ public final class Dispatcher: Sendable {
             throw CommonError.internalFailure("\(key) is not installed")
         }
         let operation = installed.operation
+        var outcome: AuthorizationOutcome?
         if !operation.needsNoPermission {
             let policy = await operation.resourcePolicy?(input, ctx)
             let request = AuthorizationRequest(
                 action: operation.action, resources: operation.resources(input, ctx), context: ctx, resourcePolicy: policy,
                 accessDenied: installed.accessDenied)
-            try await authorizer.withLock { $0 }.authorize(request)
+            let decided = await authorizer.withLock { $0 }.evaluate(request)
+            if let denial = decided.denial {
+                record(key, ctx, decided, error: denial)
+                throw denial
+            }
+            outcome = decided
         }
         logger.debug("call", metadata: ["aws.operation": "\(key)", "aws.request_id": "\(ctx.requestID)", "aws.caller": "\(ctx.caller.arn)"])
-        return try await operation.perform(input, ctx)
+        // Recorded before it runs, so what it causes (an invocation, a delivery) can name it.
+        let recorded = record(key, ctx, outcome, error: nil)
+        do {
+            return try await operation.perform(input, ctx)
+        } catch {
+            if recorded { timeline.annotate(ctx.requestID, [("error", .string(Self.errorCode(error)))]) }
+            throw error
+        }
+    }
+
+    /// Records a call on the timeline: calls from clients, and calls something else caused
+    /// (a function's, a delivery's); the daemon's own bookkeeping (stack deployment, polling) is left out.
+    @discardableResult
+    private func record(_ key: OperationKey, _ ctx: CallContext, _ outcome: AuthorizationOutcome?, error: (any Error)?) -> Bool {
+        guard ctx.causeID != nil || ctx.sourceIP != nil else { return false }
+        var details: [(String, JSONValue)] = [
+            ("service", .string(key.service)), ("operation", .string(key.name)), ("caller", .string(ctx.caller.arn)),
+            ("decision", .string(outcome?.decision ?? "unchecked")),
+        ]
+        if let statement = outcome?.statement { details.append(("statement", .string(statement))) }
+        if let error { details.append(("error", .string(Self.errorCode(error)))) }
+        timeline.record("call", id: ctx.requestID, cause: ctx.causeID, time: ctx.now, details: details)
+        return true
+    }
+
+    static func errorCode(_ error: any Error) -> String {
+        (error as? any AWSServiceError)?.errorCode ?? (error as? AWSClientError)?.error.errorCode ?? String(describing: type(of: error))
     }
 
     /// An in-process client that calls as `principal` in `region`.

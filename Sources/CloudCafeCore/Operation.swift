@@ -142,6 +142,33 @@ public struct AuthorizationRequest: Sendable {
 public protocol Authorizer: Sendable {
     /// Returns when allowed; throws the service's access-denied error otherwise.
     func authorize(_ request: AuthorizationRequest) async throws
+    /// The decision with what made it (the timeline shows it); `denial` is what `authorize` throws.
+    func evaluate(_ request: AuthorizationRequest) async -> AuthorizationOutcome
+}
+
+/// How a call was decided: `allowed`, `explicitDeny` or `implicitDeny` (or `unchecked` with
+/// IAM off), the statement that decided it (`policy/Sid`), and the error a denial answers.
+public struct AuthorizationOutcome: Sendable {
+    public let decision: String
+    public let statement: String?
+    public let denial: (any Error)?
+
+    public init(decision: String, statement: String?, denial: (any Error)?) {
+        self.decision = decision
+        self.statement = statement
+        self.denial = denial
+    }
+}
+
+extension Authorizer {
+    public func evaluate(_ request: AuthorizationRequest) async -> AuthorizationOutcome {
+        do {
+            try await authorize(request)
+            return AuthorizationOutcome(decision: "allowed", statement: nil, denial: nil)
+        } catch {
+            return AuthorizationOutcome(decision: "denied", statement: nil, denial: error)
+        }
+    }
 }
 
 /// Allows every call: `serve --iam off`.

@@ -132,6 +132,7 @@ public final class CloudCafeEngine: Sendable {
 
     /// Forgets every resource and email, then deploys the configured stack again. The clock stays.
     public func reset() async throws {
+        dispatcher.timeline.clear()
         await lambda.reset()
         await events.reset()
         await schedules.reset()

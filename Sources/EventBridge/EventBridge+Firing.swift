@@ -30,6 +30,9 @@ extension EventBridge {
         // A rule without targets fires into nothing; skip building its event.
         if !rule.targets.isEmpty {
             let event = scheduledEvent(rule, at: instant)
+            dispatcher.timeline.record(
+                "firing", id: event["id"]?.stringValue, cause: nil, time: instant,
+                details: [("rule", .string(rule.name)), ("targets", .array(rule.targets.map { .string($0.arn) }))])
             for target in rule.targets {
                 await deliver(event, to: target, from: rule)
             }

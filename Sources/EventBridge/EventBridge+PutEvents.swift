@@ -24,6 +24,12 @@ extension EventBridge {
                 continue
             }
             results.append(PutEventsResultEntry(eventId: event["id"]?.stringValue))
+            dispatcher.timeline.record(
+                "event", id: event["id"]?.stringValue, cause: ctx.requestID, time: ctx.now,
+                details: [
+                    ("bus", .string(bus)), ("source", event["source"] ?? .null), ("detailType", event["detail-type"] ?? .null),
+                    ("rules", .array(matchingRules(event, on: bus, region: ctx.region).map { .string($0.name) })),
+                ])
             await route(event, on: bus, region: ctx.region)
         }
         return PutEventsResponse(failedEntryCount: results.filter { $0.errorCode != nil }.count, entries: results)
@@ -33,12 +39,15 @@ extension EventBridge {
     /// An event bus target routes it again, a few hops at most, as AWS stops loops.
     func route(_ event: JSONValue, on bus: String, region: String, hops: Int = 0) async {
         guard hops < 5 else { return }
-        let matching = rules.values
-            .filter { $0.enabled && $0.bus == bus && $0.arn.region == region && ($0.pattern?.matches(event) ?? false) }
-            .sorted { $0.arnText < $1.arnText }
-        for rule in matching {
+        for rule in matchingRules(event, on: bus, region: region) {
             for target in rule.targets { await deliver(event, to: target, from: rule, hops: hops) }
         }
+    }
+
+    func matchingRules(_ event: JSONValue, on bus: String, region: String) -> [StoredRule] {
+        rules.values
+            .filter { $0.enabled && $0.bus == bus && $0.arn.region == region && ($0.pattern?.matches(event) ?? false) }
+            .sorted { $0.arnText < $1.arnText }
     }
 
     /// The event EventBridge builds from an entry, or nil when the entry lacks what it must have.

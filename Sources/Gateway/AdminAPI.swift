@@ -49,6 +49,8 @@ struct AdminAPI {
             try await chooseRuntime(request, function: context.parameters.get("function") ?? "")
         }
         admin.get("logs") { request, _ in try await logs(group: request.uri.queryParameters.get("group") ?? "") }
+        admin.get("timeline") { request, _ in timeline(request) }
+        admin.get("timeline/stream") { request, _ in timelineStream(after: request.headers[HTTPField.Name("Last-Event-ID")!].flatMap { Int($0) } ?? -1) }
         admin.get("lambda/:region/functions/:name/code.zip") { _, context in
             let zip = await engine.lambda.codeArchive(
                 region: context.parameters.get("region") ?? "", function: context.parameters.get("name"), layer: nil, version: nil)
@@ -200,6 +202,47 @@ struct AdminAPI {
         } catch let e as AWSClientError {
             return Self.json(.object([("error", .string(e.error.errorCode)), ("message", .string(e.error.message))]), status: .init(code: e.error.httpStatus))
         }
+    }
+
+    /// The timeline, oldest first: `{"entries": [...], "nextToken": ...}`, filtered by
+    /// `since`/`until` (ISO instants), `function` and `rule` (an entry belongs to the rule
+    /// or schedule that started its chain, and to the function it ran in).
+    func timeline(_ request: Request) -> Response {
+        let q = request.uri.queryParameters
+        let since = q.get("since").flatMap { TimeText.instant(String($0)) }
+        let until = q.get("until").flatMap { TimeText.instant(String($0)) }
+        for (name, text, value) in [("since", q.get("since"), since), ("until", q.get("until"), until)] where text != nil && value == nil {
+            return Self.error(.badRequest, "\(name) must be an ISO 8601 instant, such as 2026-11-27T20:00:00Z")
+        }
+        let text = { (name: String) -> String? in q.get(name).map { String($0) } }
+        guard let after = Int(text("nextToken") ?? "0"), after >= 0 else { return Self.error(.badRequest, "nextToken is not valid") }
+        let limit = min(max(Int(text("limit") ?? "1000") ?? 1000, 1), 10_000)
+        let page = engine.dispatcher.timeline.entries(
+            after: after, since: since, until: until, function: text("function"), rule: text("rule"), limit: limit)
+        var members: [(String, JSONValue)] = [("entries", .array(page.entries.map { $0.json }))]
+        if let next = page.next { members.append(("nextToken", .string(String(next)))) }
+        return Self.json(.object(members))
+    }
+
+    /// Timeline entries as server-sent events (`id` is the entry's sequence), as they happen.
+    /// A stream ends after a few seconds so that a stopping daemon never waits on a console;
+    /// the browser reconnects with `Last-Event-ID` and gets what it missed first.
+    func timelineStream(after last: Int) -> Response {
+        let (stream, continuation) = AsyncStream<ByteBuffer>.makeStream(bufferingPolicy: .bufferingNewest(1000))
+        let timeline = engine.dispatcher.timeline
+        let event: @Sendable (TimelineEntry) -> ByteBuffer = { entry in ByteBuffer(string: "id: \(entry.sequence)\ndata: \(entry.json.compact)\n\n") }
+        let listener = timeline.addListener { continuation.yield(event($0)) }
+        continuation.onTermination = { _ in timeline.removeListener(listener) }
+        continuation.yield(ByteBuffer(string: "retry: 300\n\n"))
+        if last >= 0 {
+            for entry in timeline.entries(after: last, limit: 1000).entries { continuation.yield(event(entry)) }
+        }
+        Task {
+            try? await Task.sleep(for: .seconds(10))
+            continuation.finish()
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: ResponseBody(asyncSequence: stream))
     }
 
     /// Every event of a log group, across its streams, in time order.

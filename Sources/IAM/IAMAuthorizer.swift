@@ -33,7 +33,13 @@ public final class IAMAuthorizer: Authorizer {
     public var decisions: [Record] { recent.withLock { $0 } }
 
     public func authorize(_ request: AuthorizationRequest) async throws {
-        guard mode != .off else { return }
+        if let denial = await evaluate(request).denial { throw denial }
+    }
+
+    /// Decides every resource of the call; the first denial decides it (in audit mode, it is
+    /// logged and the call goes on). The statement that decided is kept for the timeline.
+    public func evaluate(_ request: AuthorizationRequest) async -> AuthorizationOutcome {
+        guard mode != .off else { return AuthorizationOutcome(decision: "unchecked", statement: nil, denial: nil) }
         let ctx = request.context
         let identity = await iam.identityPolicies(for: ctx.caller)
         let (boundary, sessionPolicies) = await iam.limits(for: ctx.caller)
@@ -41,12 +47,15 @@ public final class IAMAuthorizer: Authorizer {
             NamedPolicy(name: "resource-based policy", document: $0)
         }
         let keys = Self.contextKeys(ctx)
+        var statement: String?
         for resource in request.resources {
             let evaluation = PolicyEvaluator.evaluate(
                 identity: identity, resource: resourcePolicy,
                 request: EvaluationRequest(principal: ctx.caller, action: request.action, resource: resource, multiValuedKeys: keys),
                 resourceMustAllow: request.action == "sts:AssumeRole", boundary: boundary, sessionPolicies: sessionPolicies)
             remember(Record(time: ctx.now, principal: ctx.caller.arn, action: request.action, resource: resource, evaluation: evaluation))
+            let deciding = evaluation.matched.first { $0.effect == (evaluation.allowed ? .allow : .deny) }
+            if statement == nil { statement = deciding.map { "\($0.policy)/\($0.sid ?? "-")" } }
             guard !evaluation.allowed else { continue }
             let error = Self.denial(principal: ctx.caller, action: request.action, resource: resource, evaluation: evaluation, style: request.accessDenied)
             logger.notice(
@@ -56,8 +65,11 @@ public final class IAMAuthorizer: Authorizer {
                     "iam.decision": "\(evaluation.decision.rawValue)",
                     "iam.matched": "\(evaluation.matched.map { "\($0.policy)/\($0.sid ?? "-")/\($0.effect.rawValue)" }.joined(separator: ","))",
                 ])
-            if mode == .enforce { throw error }
+            if mode == .enforce {
+                return AuthorizationOutcome(decision: evaluation.decision.rawValue, statement: deciding.map { "\($0.policy)/\($0.sid ?? "-")" }, denial: error)
+            }
         }
+        return AuthorizationOutcome(decision: "allowed", statement: statement, denial: nil)
     }
 
     private func remember(_ r: Record) {

@@ -27,12 +27,16 @@ extension Lambda {
         /// Times it found the function throttled.
         var throttles: Int
         let queued: Date
+        /// The timeline entry of what led to the next attempt: the Invoke call, then a retry.
+        var cause: String?
+        /// The entry of the latest attempt.
+        var lastInvocation: String?
     }
 
-    func enqueue(_ f: Function, qualifier: String?, payload: Data, requestID: String) {
+    func enqueue(_ f: Function, qualifier: String?, payload: Data, requestID: String, cause: String?) {
         let event = AsyncEvent(
             region: f.arn.region, function: f.name, qualifier: qualifier, event: String(decoding: payload, as: UTF8.self), requestID: requestID,
-            attempts: 0, throttles: 0, queued: dispatcher.clock.now)
+            attempts: 0, throttles: 0, queued: dispatcher.clock.now, cause: cause)
         dispatcher.work.spawn { await self.runAsync(event) }
     }
 
@@ -41,11 +45,16 @@ extension Lambda {
         await runAsync(e)
     }
 
-    private func schedule(_ e: AsyncEvent, after delay: TimeInterval) {
+    private func schedule(_ e: AsyncEvent, after delay: TimeInterval, reason: String) {
+        var e = e
+        let due = dispatcher.clock.now.addingTimeInterval(delay)
+        let id = "retry-\(e.requestID)-\(e.attempts)-\(e.throttles)"
+        dispatcher.timeline.record(
+            "retry", id: id, cause: e.lastInvocation ?? e.cause, time: dispatcher.clock.now,
+            details: [("function", .string(e.function)), ("requestId", .string(e.requestID)), ("reason", .string(reason)), ("due", .string(TimeText.iso8601(due)))])
+        e.cause = id
         dispatcher.agenda.schedule(
-            AgendaItem(
-                id: "\(Self.retryKind)|\(e.requestID)|\(e.attempts)|\(e.throttles)", kind: Self.retryKind, due: dispatcher.clock.now.addingTimeInterval(delay),
-                payload: e, cause: e.requestID))
+            AgendaItem(id: "\(Self.retryKind)|\(e.requestID)|\(e.attempts)|\(e.throttles)", kind: Self.retryKind, due: due, payload: e, cause: e.requestID))
     }
 
     /// One attempt of an asynchronous event: too old, it fails; throttled, it waits; failed,
@@ -64,15 +73,16 @@ extension Lambda {
         if throttled(f) != nil {
             // Lambda keeps the event and tries again, backing off up to five minutes.
             e.throttles += 1
-            return schedule(e, after: min(300, pow(2, Double(min(e.throttles, 9)))))
+            return schedule(e, after: min(300, pow(2, Double(min(e.throttles, 9)))), reason: "throttled")
         }
         e.attempts += 1
-        let result = await run(f, event: event, payload: Data(e.event.utf8), requestID: e.requestID)
+        let result = await run(f, event: event, payload: Data(e.event.utf8), requestID: e.requestID, cause: e.cause, attempt: e.attempts)
+        e.lastInvocation = e.attempts > 1 ? "\(e.requestID)#\(e.attempts)" : e.requestID
         if !result.failed {
             return await finish(e, base, f, config, condition: "Success", result: result, event: event)
         }
         if e.attempts <= maxRetries, e.attempts - 1 < Self.asyncRetryDelays.count {
-            return schedule(e, after: Self.asyncRetryDelays[e.attempts - 1])
+            return schedule(e, after: Self.asyncRetryDelays[e.attempts - 1], reason: "function error")
         }
         await finish(e, base, f, config, condition: "RetriesExhausted", result: result, event: event)
     }
@@ -83,7 +93,7 @@ extension Lambda {
         _ e: AsyncEvent, _ base: Function, _ f: Function, _ config: EventInvokeConfig?, condition: String, result: InvocationResult?, event: JSONValue
     ) async {
         let success = condition == "Success"
-        let role = dispatcher.client(as: .assumedRole(role: f.role, session: f.name), region: f.arn.region, causeID: e.requestID)
+        let role = dispatcher.client(as: .assumedRole(role: f.role, session: f.name), region: f.arn.region, causeID: e.lastInvocation ?? e.cause)
         if let destination = success ? config?.onSuccess : config?.onFailure {
             var response: [(String, JSONValue)] = [("statusCode", .int(200)), ("executedVersion", .string(f.version))]
             if let result, result.failed { response.append(("functionError", .string("Unhandled"))) }
@@ -101,9 +111,15 @@ extension Lambda {
             if let result {
                 record.append(("responsePayload", (try? JSONValue(parsing: result.payload)) ?? .string(String(decoding: result.payload, as: UTF8.self))))
             }
+            dispatcher.timeline.record(
+                "delivery", cause: e.lastInvocation ?? e.cause, time: dispatcher.clock.now,
+                details: [("function", .string(f.name)), ("destination", .string(destination)), ("condition", .string(condition))])
             await deliver(.object(record), to: destination, success: success, function: base, as: role)
         }
         if !success, let dlq = f.deadLetterTarget {
+            dispatcher.timeline.record(
+                "deadletter", cause: e.lastInvocation ?? e.cause, time: dispatcher.clock.now,
+                details: [("function", .string(f.name)), ("target", .string(dlq)), ("requestId", .string(e.requestID)), ("condition", .string(condition))])
             let error = result.flatMap { try? JSONValue(parsing: $0.payload) }
             let message = String((error?["errorMessage"]?.stringValue ?? condition).prefix(1024))
             await deadLetter(e.event, to: dlq, requestID: e.requestID, errorMessage: message, as: role)

@@ -118,9 +118,10 @@ extension Lambda {
                 message:
                     "REPORT RequestId: \(requestID)\tDuration: \(String(format: "%.2f", ms)) ms\tBilled Duration: \(max(1, Int(ms.rounded(.up)))) ms\tMemory Size: \(f.memorySize) MB\tMax Memory Used: \(min(f.memorySize, result.maxMemoryMB ?? 0)) MB\(initText)\(status)"
             ))
-        let role = dispatcher.client(as: .assumedRole(role: f.role, session: f.name), region: f.arn.region, causeID: requestID)
-        await Self.ship(log.lines, group: "/aws/lambda/\(f.name)", stream: result.logStream, createStream: result.cold, as: role)
-        return InvocationResult(payload: payload, failed: failed, logTail: log.lines.map { $0.message + "\n" }.joined())
+        let runtime = dispatcher.client(as: .assumedRole(role: f.role, session: f.name), region: f.arn.region)
+        await Self.ship(log.lines, group: "/aws/lambda/\(f.name)", stream: result.logStream, createStream: result.cold, as: runtime)
+        return InvocationResult(
+            payload: payload, failed: failed, logTail: log.lines.map { $0.message + "\n" }.joined(), cold: result.cold, duration: result.duration)
     }
 
     static func errorPayload(_ type: String, _ message: String) -> Data {

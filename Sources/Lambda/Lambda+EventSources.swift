@@ -233,7 +233,10 @@ extension Lambda {
         }
         guard !records.isEmpty else { return deleted }
         let event = JSONValue.object([("Records", .array(records.map(\.1)))])
-        let result = await run(f, event: event)
+        let batch = dispatcher.timeline.record(
+            "batch", cause: nil, time: dispatcher.clock.now,
+            details: [("queue", .string(m.queueArn)), ("mapping", .string(m.uuid)), ("messages", .int(records.count))])
+        let result = await run(f, event: event, cause: batch)
         var outcome = result.failed ? "PROBLEM: Function call failed" : "OK"
         var done: [Message] = []
         if !result.failed {

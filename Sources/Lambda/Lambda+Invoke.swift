@@ -27,13 +27,13 @@ extension Lambda {
         case "Event":
             guard payload.count <= Self.asyncPayloadLimit else { throw LambdaError.tooLarge(Self.asyncPayloadLimit) }
             // Accepted even when throttled: the event waits in the function's queue.
-            enqueue(base, qualifier: qualifier == "$LATEST" ? nil : qualifier, payload: payload, requestID: dispatcher.ids.uuid())
+            enqueue(base, qualifier: qualifier == "$LATEST" ? nil : qualifier, payload: payload, requestID: dispatcher.ids.uuid(), cause: ctx.requestID)
             return InvocationResponse(statusCode: 202, payload: Data())
         case "RequestResponse":
             guard payload.count <= Self.syncPayloadLimit else { throw LambdaError.tooLarge(Self.syncPayloadLimit) }
             let f = try resolve(base, qualifier: qualifier)
             if let throttle = throttled(f) { throw throttle.error }
-            let result = await run(f, event: event, payload: payload, clientContext: input.clientContext)
+            let result = await run(f, event: event, payload: payload, clientContext: input.clientContext, cause: ctx.requestID)
             let tail = input.logType == "Tail" ? Data(result.logTail.utf8.suffix(4096)).base64EncodedString() : nil
             return InvocationResponse(
                 statusCode: 200, functionError: result.failed ? "Unhandled" : nil, logResult: tail, payload: result.payload, executedVersion: f.version)
@@ -57,22 +57,42 @@ struct InvocationResult: Sendable {
     let payload: Data
     let failed: Bool
     let logTail: String
+    var cold = false
+    var duration: Duration = .zero
 }
 
 extension Lambda {
     /// Runs `f` once, its own code or its built-in handler. `payload` is the event as the
     /// caller sent it, which code receives byte for byte.
-    func run(_ f: Function, event: JSONValue, payload: Data? = nil, requestID givenID: String? = nil, clientContext: String? = nil) async -> InvocationResult {
+    /// On the timeline the invocation is an effect of `cause` (the Invoke call, a retry, a
+    /// batch), and the cause of the calls its handler makes.
+    func run(
+        _ f: Function, event: JSONValue, payload: Data? = nil, requestID givenID: String? = nil, clientContext: String? = nil, cause: String? = nil,
+        attempt: Int = 1
+    ) async -> InvocationResult {
         let requestID = givenID ?? dispatcher.ids.uuid()
-        return await counted(f) {
+        // A retry runs under the same request id: its entry is told apart by the attempt.
+        let entry = attempt > 1 ? "\(requestID)#\(attempt)" : requestID
+        var details: [(String, JSONValue)] = [("function", .string(f.name)), ("version", .string(f.version)), ("requestId", .string(requestID))]
+        if attempt > 1 { details.append(("attempt", .int(attempt))) }
+        dispatcher.timeline.record("invocation", id: entry, cause: cause, time: dispatcher.clock.now, details: details)
+        let result = await counted(f) {
             if runsCode(f), let codeRuntime {
                 return await runCode(f, codeRuntime, payload: payload ?? Data(event.compact.utf8), requestID: requestID, clientContext: clientContext)
             }
-            return await runBuiltin(f, event: event, requestID: requestID)
+            return await runBuiltin(f, event: event, requestID: requestID, entry: entry)
         }
+        let errorType = result.failed ? ((try? JSONValue(parsing: result.payload))?["errorType"]?.stringValue ?? "Unhandled") : nil
+        dispatcher.timeline.annotate(
+            entry,
+            [
+                ("cold", .bool(result.cold)), ("durationMs", .number(String(format: "%.2f", Self.milliseconds(result.duration)))),
+                ("result", .string(errorType ?? "ok")),
+            ])
+        return result
     }
 
-    func runBuiltin(_ f: Function, event: JSONValue, requestID: String) async -> InvocationResult {
+    func runBuiltin(_ f: Function, event: JSONValue, requestID: String, entry: String) async -> InvocationResult {
         // Each version keeps its own warm environments.
         let key = Key(region: f.arn.region, name: "\(f.name):\(f.version)")
         let clock = dispatcher.clock
@@ -80,7 +100,7 @@ extension Lambda {
         let (env, cold) = takeEnvironment(key, version: f.version, clock.now)
         let initDuration = cold ? MachineClock.elapsed(since: start) : nil
         // The calls the handler makes were caused by this invocation.
-        let role = dispatcher.client(as: .assumedRole(role: f.role, session: f.name), region: f.arn.region, causeID: requestID)
+        let role = dispatcher.client(as: .assumedRole(role: f.role, session: f.name), region: f.arn.region, causeID: entry)
         let logger = FunctionLogger(clock: clock)
         if let notice = builtinNotice(f) { logger.log(notice) }
         logger.log("START RequestId: \(requestID) Version: \(f.version)")
@@ -139,10 +159,13 @@ extension Lambda {
         if keepEnvironment, idleEnvironments[key, default: []].count < Self.idleEnvironmentLimit { idleEnvironments[key, default: []].append(env) }
 
         let lines = logger.drain()
-        await Self.ship(lines, group: "/aws/lambda/\(f.name)", stream: env.logStream, createStream: cold, as: role)
+        // The runtime writes the log, not the handler: those calls are not the function's.
+        let runtime = dispatcher.client(as: .assumedRole(role: f.role, session: f.name), region: f.arn.region)
+        await Self.ship(lines, group: "/aws/lambda/\(f.name)", stream: env.logStream, createStream: cold, as: runtime)
         let failed: Bool
         if case .returned = outcome { failed = false } else { failed = true }
-        return InvocationResult(payload: payload, failed: failed, logTail: lines.map { $0.message + "\n" }.joined())
+        return InvocationResult(
+            payload: payload, failed: failed, logTail: lines.map { $0.message + "\n" }.joined(), cold: cold, duration: duration)
     }
 
     enum Outcome: Sendable {

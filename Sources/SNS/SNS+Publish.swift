@@ -52,19 +52,32 @@ extension SNS {
         }
         let messageID = dispatcher.ids.uuid()
         if let id = deduplicationID, let sequence { topics[t.arn]?.recentIDs[id] = (messageID, sequence, ctx.now) }
-        for sub in subscriptions.values.sorted(by: { $0.arn.description < $1.arn.description }) where sub.topicArn == t.arn && sub.isConfirmed {
-            guard Self.accepts(sub.filter, message: input.message, attributes: input.messageAttributes) else { continue }
+        var message: [(String, JSONValue)] = [("topic", .string(t.arn.description))]
+        if let subject = input.subject { message.append(("subject", .string(subject))) }
+        dispatcher.timeline.record("message", id: messageID, cause: ctx.requestID, time: ctx.now, details: message)
+        for sub in subscriptions.values.sorted(by: { $0.arn.description < $1.arn.description }) where sub.topicArn == t.arn {
+            // What was not delivered shows on the timeline with why.
+            guard sub.isConfirmed else {
+                skipped(sub, messageID, "the subscription is pending confirmation", ctx)
+                continue
+            }
+            guard Self.accepts(sub.filter, message: input.message, attributes: input.messageAttributes) else {
+                skipped(sub, messageID, "the subscription's filter policy does not match the message", ctx)
+                continue
+            }
             var input = input
             input.message = messages?[sub.protocol] ?? messages?["default"] ?? input.message
             switch sub.protocol {
             case "email":
-                deliver(email(t, sub, body: input.message + "\n\n--\n" + footer(for: sub), subject: input.subject ?? "AWS Notification Message", ctx))
+                deliver(
+                    email(t, sub, body: input.message + "\n\n--\n" + footer(for: sub), subject: input.subject ?? "AWS Notification Message", ctx),
+                    cause: messageID, ctx)
             case "email-json":
                 // email-json subscribers receive the notification as JSON, without the footer.
                 deliver(
                     email(
-                        t, sub, body: notification(t, sub, input, messageID: messageID, ctx).compact, subject: input.subject ?? "AWS Notification Message", ctx)
-                )
+                        t, sub, body: notification(t, sub, input, messageID: messageID, ctx).compact, subject: input.subject ?? "AWS Notification Message", ctx),
+                    cause: messageID, ctx)
             case "lambda":
                 // SNS invokes the function asynchronously as itself, for the topic: its resource policy decides.
                 let event = JSONValue.object([
@@ -199,12 +212,24 @@ extension SNS {
     }
 
     /// Writes one email. A failed delivery does not fail Publish, as in AWS; it is logged.
-    func deliver(_ email: Email) {
+    /// With a cause (the message), the timeline records the file it was written to.
+    func deliver(_ email: Email, cause: String? = nil, _ ctx: CallContext? = nil) {
         do {
-            try outbox.deliver(email)
+            let file = try outbox.deliver(email)
+            if let cause, let ctx {
+                dispatcher.timeline.record(
+                    "delivery", cause: cause, time: ctx.now,
+                    details: [("protocol", .string("email")), ("endpoint", .string(email.to)), ("subject", .string(email.subject)), ("file", .string(file))])
+            }
         } catch {
             Logger(label: "cloudcafe.sns").error("email delivery failed", metadata: ["to": "\(email.to)", "error": "\(error)"])
         }
+    }
+
+    func skipped(_ sub: Subscription, _ messageID: String, _ why: String, _ ctx: CallContext) {
+        dispatcher.timeline.record(
+            "delivery", cause: messageID, time: ctx.now,
+            details: [("protocol", .string(sub.protocol)), ("endpoint", .string(sub.endpoint)), ("skipped", .string(why))])
     }
 
     /// Percent-encodes what a query value cannot carry; `:` and `@` stay readable as in AWS's links.

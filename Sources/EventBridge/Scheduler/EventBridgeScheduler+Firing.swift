@@ -29,6 +29,9 @@ extension EventBridgeScheduler {
         s.cursor = due.nominal
         store(key, s)
         let firing = Firing(rule: "\(s.group)/\(s.name)", time: s.due(due.nominal), kind: "schedule")
+        dispatcher.timeline.record(
+            "firing", id: "\(s.arn.description)@\(TimeText.iso8601(dispatcher.clock.now))", cause: nil, time: dispatcher.clock.now,
+            details: [("schedule", .string("\(s.group)/\(s.name)")), ("target", .string(s.target.arn))])
         await deliver(Retry(target: s.target, schedule: s.arn.description, region: key.region, attempt: 0, firstAttempt: dispatcher.clock.now))
         if s.deleteAfterCompletion, schedules[key]?.nextNominal == nil { remove(key) }
         return firing
