@@ -3,7 +3,7 @@ SWIFT   ?= swift
 PYTHON  ?= python3
 VENV    := .venv
 PORT    ?= 4566
-APT_PACKAGES := libsqlite3-dev sqlite3 tzdata gcc curl
+APT_PACKAGES := libsqlite3-dev sqlite3 tzdata gcc curl chromium chromium-driver
 
 .PHONY: all deps pydeps build runtimes run test unit-test client-test generate check-generated bench fuzz format clean
 

@@ -100,7 +100,8 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "Engine", "CloudCafeCore", "EventBridge", "SNS", "Lambda", "IAM", "SNSAPI", "LambdaAPI", "CloudWatchLogsAPI",
+                "Engine", "CloudCafeCore", "EventBridge", "SNS", "Lambda", "IAM", "SNSAPI", "LambdaAPI", "CloudWatchLogsAPI", "SQSAPI", "SSMAPI", "IAMAPI",
+                "EventBridgeAPI", "SchedulerAPI",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -34,9 +34,10 @@ struct AdminAPI {
                         ])
                     }))
         }
-        admin.get("outbox/:name") { _, context in
+        admin.get("outbox/:name") { request, context in
             let name = context.parameters.get("name") ?? ""
             let file = name == "latest" ? engine.outbox.list().last?.file : name
+            if request.uri.queryParameters.get("format") == "json", let file { return decodedEmail(file) }
             guard let file, let text = engine.outbox.read(file) else { return Self.error(.notFound, "no message \(name) in the outbox") }
             return Response(status: .ok, headers: [.contentType: "message/rfc822", .cloudcafeFile: file], body: .init(byteBuffer: ByteBuffer(string: text)))
         }
@@ -50,6 +51,7 @@ struct AdminAPI {
         }
         admin.get("logs") { request, _ in try await logs(group: request.uri.queryParameters.get("group") ?? "") }
         admin.get("timeline") { request, _ in timeline(request) }
+        registerConsole(on: admin)
         admin.get("timeline/stream") { request, _ in timelineStream(after: request.headers[HTTPField.Name("Last-Event-ID")!].flatMap { Int($0) } ?? -1) }
         admin.get("lambda/:region/functions/:name/code.zip") { _, context in
             let zip = await engine.lambda.codeArchive(

@@ -107,16 +107,19 @@ public final class Timeline: Sendable {
     public func entry(_ id: String) -> TimelineEntry? { state.withLock { $0.byID[id] } }
 
     /// Adds details to an entry once its outcome is known (an invocation's duration, a call's error).
+    /// Listeners hear the entry again, complete.
     public func annotate(_ id: String, _ more: [(String, JSONValue)]) {
-        state.withLock { s in
-            guard let old = s.byID[id], let first = s.entries[s.head...].first?.sequence else { return }
+        let (updated, listeners) = state.withLock { s -> (TimelineEntry?, [@Sendable (TimelineEntry) -> Void]) in
+            guard let old = s.byID[id], let first = s.entries[s.head...].first?.sequence else { return (nil, []) }
             let updated = TimelineEntry(
                 id: old.id, sequence: old.sequence, time: old.time, kind: old.kind, cause: old.cause, details: old.details + more, rule: old.rule,
                 function: old.function)
             s.byID[id] = updated
             let index = s.head + old.sequence - first
             if index < s.entries.count, s.entries[index].id == id { s.entries[index] = updated }
+            return (updated, Array(s.listeners.values))
         }
+        if let updated { for listener in listeners { listener(updated) } }
     }
 
     public var count: Int { state.withLock { $0.entries.count - $0.head } }

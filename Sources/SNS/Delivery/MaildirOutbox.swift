@@ -67,6 +67,21 @@ public final class MaildirOutbox: Sendable {
     }
 
     /// Removes every message (admin reset).
+    /// A delivered email's headers (decoded) and body (decoded), so nobody needs to parse MIME.
+    public func message(_ name: String) -> (headers: [(String, String)], body: String)? {
+        guard let text = read(name) else { return nil }
+        let parts = text.components(separatedBy: "\n\n")
+        guard let head = parts.first else { return nil }
+        let headers = head.split(separator: "\n").compactMap { line -> (String, String)? in
+            let pair = line.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            guard pair.count == 2 else { return nil }
+            return (String(pair[0]), Email.decodeHeader(pair[1].trimmingCharacters(in: .whitespaces)))
+        }
+        let encoded = parts.dropFirst().joined(separator: "\n\n").split(whereSeparator: \.isWhitespace).joined()
+        guard let body = Data(base64Encoded: encoded) else { return (headers, encoded) }
+        return (headers, String(decoding: body, as: UTF8.self))
+    }
+
     public func clear() {
         for sub in ["tmp", "new", "cur"] {
             let folder = directory.appendingPathComponent(sub)
