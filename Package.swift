@@ -93,7 +93,8 @@ let package = Package(
             dependencies: [
                 "CloudCafeCore", "IAM", "CloudWatchLogs", "SSM", "Lambda", "SNS", "SQS", "EventBridge", "CafeReport", "Runtimes",
                 "IAMAPI", "LambdaAPI", "SNSAPI", "SSMAPI", "EventBridgeAPI",
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Resources/stacks")],
             swiftSettings: settings),

@@ -14,9 +14,11 @@ public struct TimelineEntry: Sendable {
     public let cause: String?
     /// What the kind says: function, operation, decision, file, …
     public let details: [(String, JSONValue)]
-    /// Inherited down the chain: the rule or schedule that started it, the function it ran in.
+    /// Inherited down the chain: the rule or schedule that started it, the function it ran in,
+    /// the root of its chain (a trace).
     public let rule: String?
     public let function: String?
+    public let root: String
 
     public subscript(_ key: String) -> JSONValue? { details.first { $0.0 == key }?.1 }
 
@@ -61,8 +63,10 @@ public final class Timeline: Sendable {
                 if key == "rule" || key == "schedule", rule == nil { rule = value.stringValue }
                 if key == "function", kind == "invocation" { function = value.stringValue }
             }
+            let entryID = id ?? "e\(s.sequence)"
             let entry = TimelineEntry(
-                id: id ?? "e\(s.sequence)", sequence: s.sequence, time: time, kind: kind, cause: cause, details: details, rule: rule, function: function)
+                id: entryID, sequence: s.sequence, time: time, kind: kind, cause: cause, details: details, rule: rule, function: function,
+                root: parent?.root ?? cause ?? entryID)
             s.entries.append(entry)
             s.byID[entry.id] = entry
             if s.entries.count - s.head > capacity {
@@ -113,7 +117,7 @@ public final class Timeline: Sendable {
             guard let old = s.byID[id], let first = s.entries[s.head...].first?.sequence else { return (nil, []) }
             let updated = TimelineEntry(
                 id: old.id, sequence: old.sequence, time: old.time, kind: old.kind, cause: old.cause, details: old.details + more, rule: old.rule,
-                function: old.function)
+                function: old.function, root: old.root)
             s.byID[id] = updated
             let index = s.head + old.sequence - first
             if index < s.entries.count, s.entries[index].id == id { s.entries[index] = updated }

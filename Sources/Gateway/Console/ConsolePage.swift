@@ -41,7 +41,8 @@ enum ConsolePage {
         #email-view table { font-size: 13px; border-collapse: collapse; margin-bottom: 8px; }
         #email-view th { text-align: right; color: var(--muted); font-weight: normal; padding-right: 8px; vertical-align: top; }
         pre { white-space: pre-wrap; word-break: break-word; font: 12.5px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace; margin: 0; tab-size: 8; }
-        #email-body { background: #fbfaf8; border: 1px solid var(--line); border-radius: 6px; padding: 8px; max-height: 50vh; overflow: auto; }
+        #email-body { background: #fbfaf8; border: 1px solid var(--line); border-radius: 6px; padding: 8px; max-height: 50vh; overflow: auto; white-space: pre; }
+        #timeline:empty::before { content: "Nothing has happened yet: move the clock, or call CloudCafe."; color: var(--muted); font-family: system-ui, sans-serif; }
         nav.tabs { display: flex; gap: 6px; flex-wrap: wrap; margin-bottom: 8px; }
         nav.tabs button { font: inherit; border: 1px solid var(--line); background: #fff; border-radius: 6px; padding: 4px 10px; cursor: pointer; }
         nav.tabs button.on { background: var(--accent); color: #fff; border-color: var(--accent); }
@@ -241,7 +242,10 @@ enum ConsolePage {
             const out = await api("/logs?group=" + encodeURIComponent("/aws/lambda/" + fn));
             $("log-lines").innerHTML = (out.events || []).slice(-300).reverse().map((e) =>
               "<tr><td>" + esc(new Date(e.timestamp).toISOString()) + "</td><td><pre>" + esc(e.message) + "</pre></td></tr>").join("") || "<tr><td>no events yet</td></tr>";
-          } catch (e) { $("log-lines").innerHTML = "<tr><td>" + esc(e.message) + "</td></tr>"; }
+          } catch (e) {
+            const none = /does not exist/.test(e.message);
+            $("log-lines").innerHTML = "<tr><td>" + esc(none ? fn + " has not run yet." : e.message) + "</td></tr>";
+          }
         }
         $("log-function").addEventListener("change", refreshLogs);
         async function refreshIAM() {

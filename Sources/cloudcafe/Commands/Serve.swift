@@ -29,6 +29,8 @@ struct Serve: AsyncParsableCommand {
     var maxRuntimeProcesses = 32
     @Option(name: .customLong("account-concurrency"), help: "Lambda's account concurrency limit (AWS's default: 1000).")
     var accountConcurrency = 1000
+    @Option(name: .customLong("otlp-endpoint"), help: "Send the timeline as OpenTelemetry traces to this OTLP/HTTP endpoint (http://localhost:4318).")
+    var otlpEndpoint: String?
 
     func run() async throws {
         LoggingSystem.bootstrap { label in
@@ -93,8 +95,15 @@ struct Serve: AsyncParsableCommand {
         // One lifecycle: SIGTERM or SIGINT stops the Agenda first (a clock move in progress
         // answers with what fired so far; started work may finish), then the server, whose
         // requests in flight finish. Services stop in reverse order.
-        let group = ServiceGroup(
-            services: [app, AgendaService(engine: engine)], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "cloudcafe.lifecycle"))
+        var services: [any Service] = [app, AgendaService(engine: engine)]
+        if let otlpEndpoint {
+            guard let url = URL(string: otlpEndpoint), ["http", "https"].contains(url.scheme ?? "") else {
+                throw ValidationError("--otlp-endpoint must be an http(s) URL, such as http://localhost:4318")
+            }
+            services.append(TraceExportService(TraceExporter(endpoint: url, timeline: engine.dispatcher.timeline)))
+            logger.info("exporting traces", metadata: ["otlp": "\(url)"])
+        }
+        let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "cloudcafe.lifecycle"))
         do {
             try await group.run()
         } catch {
