@@ -119,9 +119,10 @@ struct AdminAPI {
     /// A move answers at most this many firings, and counts them all (`firedCount`).
     static let firedShown = 1000
 
-    func clockState(report: Agenda.Report?) -> Response {
+    func clockState(report: Agenda.Report?, since mark: Int? = nil) -> Response {
         var members: [(String, JSONValue)] = [("now", .string(TimeText.iso8601(engine.clock.now))), ("rate", .number(Self.number(engine.clock.rate)))]
         if let report {
+            let outcomes = mark.map(outcomes(since:)) ?? [:]
             members.append(
                 (
                     "fired",
@@ -129,6 +130,7 @@ struct AdminAPI {
                         report.fired.map { f in
                             var entry: [(String, JSONValue)] = [("rule", .string(f.rule)), ("time", .string(TimeText.iso8601(f.time)))]
                             if f.kind != "rule" { entry.append(("kind", .string(f.kind))) }
+                            entry += outcomes["\(f.rule)|\(TimeText.iso8601(f.time))"] ?? []
                             return .object(entry)
                         })
                 ))
@@ -169,9 +171,40 @@ struct AdminAPI {
             target = next
         }
         var report: Agenda.Report?
+        let mark = engine.dispatcher.timeline.lastSequence
         if let target { report = await engine.agenda.move(to: target, keeping: Self.firedShown) }
         if let newRate { engine.agenda.setRate(newRate) }
-        return clockState(report: report ?? Agenda.Report())
+        return clockState(report: report ?? Agenda.Report(), since: mark)
+    }
+
+    /// What each firing of a move led to, from the timeline: the invocations and how they
+    /// ended, retries, and the emails written.
+    func outcomes(since mark: Int) -> [String: [(String, JSONValue)]] {
+        let made = engine.dispatcher.timeline.entries(after: mark, limit: .max).entries
+        var firings: [String: String] = [:]  // firing entry id → "rule|time"
+        for e in made where e.kind == "firing" {
+            firings[e.id] = "\((e["rule"] ?? e["schedule"])?.stringValue ?? "")|\(TimeText.iso8601(e.time))"
+        }
+        var invocations: [String: [JSONValue]] = [:]
+        var retries: [String: Int] = [:]
+        var emails: [String: Int] = [:]
+        for e in made {
+            guard let key = firings[e.root] else { continue }
+            switch e.kind {
+            case "invocation":
+                var members: [(String, JSONValue)] = [("function", e["function"] ?? .null), ("result", e["result"] ?? .string("running"))]
+                if let attempt = e["attempt"] { members.append(("attempt", attempt)) }
+                invocations[key, default: []].append(.object(members))
+            case "retry": retries[key, default: 0] += 1
+            case "delivery" where e["file"] != nil: emails[key, default: 0] += 1
+            default: break
+            }
+        }
+        var out: [String: [(String, JSONValue)]] = [:]
+        for key in Set(firings.values) {
+            out[key] = [("invocations", .array(invocations[key] ?? [])), ("retries", .int(retries[key] ?? 0)), ("emails", .int(emails[key] ?? 0))]
+        }
+        return out
     }
 
     func invoke(_ request: Request, function: String) async throws -> Response {

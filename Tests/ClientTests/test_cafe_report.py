@@ -52,7 +52,8 @@ def test_friday_run_emails_the_exact_report(friday):
     moved = friday.api("POST", "/_cloudcafe/clock", {"advance": "PT2M"})
 
     # Then the rule fired once, at 20:00, and exactly one report arrived
-    assert moved["fired"] == [{"rule": "salesAnalysisReportDailyTrigger", "time": "2026-11-27T20:00:00Z"}]
+    # Each firing says what it led to
+    assert moved["fired"] == [{"rule": "salesAnalysisReportDailyTrigger", "time": "2026-11-27T20:00:00Z", "invocations": [{"function": "salesAnalysisReport", "result": "ok"}, {"function": "salesAnalysisReportDataExtractor", "result": "ok"}], "retries": 0, "emails": 1}]
     assert moved["now"] == "2026-11-27T20:01:00Z"
     got = reports(friday)
     assert len(got) == 1
@@ -88,7 +89,7 @@ def test_schedule_over_a_weekend(friday):
 
     # Sunday 20:01: only Saturday's report is added
     moved = friday.api("POST", "/_cloudcafe/clock", {"set": "2026-11-29T20:01:00Z"})
-    assert moved["fired"] == [{"rule": "salesAnalysisReportDailyTrigger", "time": "2026-11-28T20:00:00Z"}]
+    assert [(f["rule"], f["time"], f["emails"]) for f in moved["fired"]] == [("salesAnalysisReportDailyTrigger", "2026-11-28T20:00:00Z", 1)]
     got = reports(friday)
     assert [m["Date"] for _, m in got] == ["Fri, 27 Nov 2026 20:00:00 +0000", "Sat, 28 Nov 2026 20:00:00 +0000"]
     saturday = body(got[1][1])
@@ -104,7 +105,7 @@ def test_cli_tour(friday):
     place_friday_orders(friday)
     assert friday.cli("clock").stdout.strip() == "2026-11-27T19:59:00Z (rate 0)"
     advanced = friday.cli("clock", "advance", "2m").stdout.splitlines()
-    assert advanced == ["fired salesAnalysisReportDailyTrigger at 2026-11-27T20:00:00Z", "now 2026-11-27T20:01:00Z"]
+    assert advanced == ["fired salesAnalysisReportDailyTrigger at 2026-11-27T20:00:00Z: salesAnalysisReport ok, salesAnalysisReportDataExtractor ok; 1 email", "now 2026-11-27T20:01:00Z"]
     listing = friday.cli("outbox", "list").stdout.splitlines()
     assert len(listing) == 2
     assert listing[0].endswith("admin@example.com  AWS Notification - Subscription Confirmation")
@@ -117,7 +118,7 @@ def test_cli_tour(friday):
     assert friday.cli("rules", "next", "salesAnalysisReportDailyTrigger", "--count", "3").stdout.split() == [
         "2026-11-28T20:00:00Z", "2026-11-30T20:00:00Z", "2026-12-01T20:00:00Z"]
     assert friday.cli("clock", "set", "2026-12-01T00:00:00Z").stdout.splitlines() == [
-        "fired salesAnalysisReportDailyTrigger at 2026-11-28T20:00:00Z", "fired salesAnalysisReportDailyTrigger at 2026-11-30T20:00:00Z",
+        "fired salesAnalysisReportDailyTrigger at 2026-11-28T20:00:00Z: salesAnalysisReport ok, salesAnalysisReportDataExtractor ok; 1 email", "fired salesAnalysisReportDailyTrigger at 2026-11-30T20:00:00Z: salesAnalysisReport ok, salesAnalysisReportDataExtractor ok; 1 email",
         "now 2026-12-01T00:00:00Z"]
 
 
@@ -190,7 +191,7 @@ def test_long_advance_shows_progress(friday):
     out = friday.cli("clock", "advance", "3w")
     fired = [line for line in out.stdout.splitlines() if line.startswith("fired ")]
     assert len(fired) == 18  # three weeks of Monday-Saturday
-    assert fired[0] == "fired salesAnalysisReportDailyTrigger at 2026-11-27T20:00:00Z"
+    assert fired[0] == "fired salesAnalysisReportDailyTrigger at 2026-11-27T20:00:00Z: salesAnalysisReport ok, salesAnalysisReportDataExtractor ok; 1 email"
     assert out.stdout.splitlines()[-1] == "now 2026-12-18T19:59:00Z"
     assert "100% 2026-12-18T19:59:00Z — 18 firings" in out.stderr
     assert len(reports(friday)) == 18

@@ -32,7 +32,9 @@ def test_one_time_schedule_runs_the_report_and_deletes_itself(friday):
     assert got["ScheduleExpressionTimezone"] == "America/New_York" and got["State"] == "ENABLED"
     assert friday.cli("schedules", "next", "tonight").stdout.split() == ["2026-11-27T20:30:00Z"]
     moved = friday.api("POST", "/_cloudcafe/clock", {"advance": "1h"})
-    assert {"rule": "default/tonight", "time": "2026-11-27T20:30:00Z", "kind": "schedule"} in moved["fired"]
+    [tonight] = [f for f in moved["fired"] if f["rule"] == "default/tonight"]
+    assert (tonight["time"], tonight["kind"], tonight["emails"]) == ("2026-11-27T20:30:00Z", "schedule", 1)
+    assert [i["function"] for i in tonight["invocations"]] == ["salesAnalysisReport", "salesAnalysisReportDataExtractor"]
     reports = [m["time"] for m in friday.api("GET", "/_cloudcafe/outbox") if m["subject"] == "Daily Sales Analysis Report"]
     assert reports == ["2026-11-27T20:00:00Z", "2026-11-27T20:30:00Z"]
     assert error_of(lambda: s.get_schedule(Name="tonight")) == ("ResourceNotFoundException", "Schedule tonight does not exist.", 404)

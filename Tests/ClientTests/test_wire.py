@@ -37,7 +37,7 @@ def test_lab_deployed_by_the_aws_cli(daemon_factory):
     assert out.stdout.strip() == '{"statusCode": 200, "body": "\\"Sale Analysis Report sent.\\""}'
     # Then the direct run emailed, and the scheduled rule fires at 20:00 and emails again
     moved = d.api("POST", "/_cloudcafe/clock", {"advance": "2m"})
-    assert moved["fired"] == [{"rule": "salesAnalysisReportDailyTrigger", "time": "2026-11-27T20:00:00Z"}]
+    assert [(f["rule"], f["time"], f["emails"]) for f in moved["fired"]] == [("salesAnalysisReportDailyTrigger", "2026-11-27T20:00:00Z", 1)]
     subjects = [m["subject"] for m in d.api("GET", "/_cloudcafe/outbox")]
     assert subjects == ["AWS Notification - Subscription Confirmation", "Daily Sales Analysis Report", "Daily Sales Analysis Report"]
 

@@ -128,6 +128,9 @@ public final class Timeline: Sendable {
 
     public var count: Int { state.withLock { $0.entries.count - $0.head } }
 
+    /// The sequence of the newest entry: what is recorded later comes after it.
+    public var lastSequence: Int { state.withLock { $0.sequence } }
+
     /// Calls `listener` with every entry recorded from now on, until `removeListener`.
     public func addListener(_ listener: @escaping @Sendable (TimelineEntry) -> Void) -> Int {
         state.withLock { s in

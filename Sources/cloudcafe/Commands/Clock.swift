@@ -51,7 +51,7 @@ struct Clock: AsyncParsableCommand {
                 last = try await endpoint.json("POST", "/_cloudcafe/clock", body: .object([("set", .string(TimeText.iso8601(stepTarget)))]))
                 if case .array(let fired)? = last["fired"] {
                     count += fired.count
-                    for f in fired { print("fired \(f["rule"]?.stringValue ?? "?") at \(f["time"]?.stringValue ?? "?")") }
+                    for f in fired { print(firingLine(f)) }
                 }
                 let percent = Int((moved / seconds * 100).rounded())
                 FileHandle.standardError.write(Data("\r\(percent)% \(TimeText.iso8601(stepTarget)) — \(count) firings".utf8))
@@ -83,11 +83,27 @@ struct Clock: AsyncParsableCommand {
     }
 }
 
-/// Prints what a clock move did: each firing, then the new time.
+/// Prints what a clock move did: each firing and what it led to, then the new time.
 func printMove(_ state: JSONValue) {
     if case .array(let fired)? = state["fired"] {
-        for f in fired { print("fired \(f["rule"]?.stringValue ?? "?") at \(f["time"]?.stringValue ?? "?")") }
+        for f in fired { print(firingLine(f)) }
         if let count = state["firedCount"]?.intValue, count > fired.count { print("… and \(count - fired.count) more firings") }
     }
     print("now \(state["now"]?.stringValue ?? "?")")
+}
+
+/// `fired salesAnalysisReportDailyTrigger at 2026-11-27T20:00:00Z: salesAnalysisReport ok, salesAnalysisReportDataExtractor ok; 1 email`
+func firingLine(_ f: JSONValue) -> String {
+    var line = "fired \(f["rule"]?.stringValue ?? "?") at \(f["time"]?.stringValue ?? "?")"
+    guard case .array(let invocations)? = f["invocations"] else { return line }
+    var parts = invocations.map { i in
+        let attempt = i["attempt"]?.intValue.map { " (attempt \($0))" } ?? ""
+        return "\(i["function"]?.stringValue ?? "?") \(i["result"]?.stringValue ?? "?")\(attempt)"
+    }
+    if parts.isEmpty { parts = ["nothing invoked"] }
+    line += ": " + parts.joined(separator: ", ")
+    if let retries = f["retries"]?.intValue, retries > 0 { line += "; \(retries) retr\(retries == 1 ? "y" : "ies") scheduled" }
+    let emails = f["emails"]?.intValue ?? 0
+    line += "; \(emails) email\(emails == 1 ? "" : "s")"
+    return line
 }
