@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes fixtures/golden/report/*.txt: the report message for each data set in
 fixtures/golden/report/cases.json, built with Python's own str.center, as the lab's
-function builds it (LAB.md). The Swift formatter is tested against these files."""
+function builds it (docs/cafe-report.md). The Swift formatter is tested against these files."""
 import json, os
 
 here = os.path.join(os.path.dirname(__file__), '..', 'fixtures', 'golden', 'report')

@@ -1,4 +1,4 @@
-/// The report email's text, byte for byte as the lab's Python function builds it (LAB.md).
+/// The report email's text, byte for byte as the lab's Python function builds it (docs/cafe-report.md).
 public enum ReportFormatter {
     /// The whole message for the rows of `date`.
     public static func message(date: String, rows: [SalesRow]) -> String {

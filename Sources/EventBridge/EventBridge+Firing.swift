@@ -40,7 +40,7 @@ extension EventBridge {
         return Firing(rule: rule.name, time: instant)
     }
 
-    /// The scheduled-event payload of a rule (LAB.md).
+    /// The scheduled-event payload of a rule (docs/cafe-report.md).
     func scheduledEvent(_ rule: StoredRule, at instant: Date) -> JSONValue {
         .object([
             ("version", .string("0")),

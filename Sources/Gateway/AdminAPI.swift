@@ -1,3 +1,4 @@
+import CafeReport
 import CloudCafeCore
 import CloudWatchLogsAPI
 import Engine
@@ -21,7 +22,8 @@ struct AdminAPI {
         let admin = router.group("/_cloudcafe")
         if let adminToken { admin.add(middleware: AdminTokenMiddleware(token: adminToken)) }
         admin.get("health") { _, _ in
-            Self.json(.object([("status", .string("ok")), ("now", .string(TimeText.iso8601(engine.clock.now)))]))
+            Self.json(
+                .object([("status", .string("ok")), ("version", .string(CloudCafeVersion.current)), ("now", .string(TimeText.iso8601(engine.clock.now)))]))
         }
         admin.get("clock") { _, _ in clockState(report: nil) }
         admin.post("clock") { request, _ in try await moveClock(request) }
@@ -45,6 +47,8 @@ struct AdminAPI {
             try await engine.reset()
             return Self.json(.object([("status", .string("reset"))]))
         }
+        admin.post("orders") { request, _ in try await placeOrder(request) }
+        admin.post("orders/generate") { request, _ in try await generateOrders(request) }
         admin.post("invoke/:function") { request, context in try await invoke(request, function: context.parameters.get("function") ?? "") }
         admin.post("functions/:function/runtime") { request, context in
             try await chooseRuntime(request, function: context.parameters.get("function") ?? "")
@@ -219,6 +223,33 @@ struct AdminAPI {
         } catch let e as AWSClientError {
             return Self.json(.object([("error", .string(e.error.errorCode)), ("message", .string(e.error.message))]), status: .init(code: e.error.httpStatus))
         }
+    }
+
+    /// Places one café order in the daemon's cafe_db: `{"at": "2026-11-27T14:05:00", "items": ["Croissant=1", "Latte=2"]}`.
+    func placeOrder(_ request: Request) async throws -> Response {
+        let body = try await Self.body(request)
+        guard let at = body["at"]?.stringValue, case .array(let items)? = body["items"] else {
+            return Self.error(.badRequest, #"the body must be {"at": "2026-11-27T14:05:00", "items": ["Croissant=1", "Latte=2"]}"#)
+        }
+        do {
+            let time = try OrderText.time(at)
+            let lines = try OrderText.lines(items.compactMap(\.stringValue), menu: try engine.cafeDatabase.products())
+            let numbers = try engine.cafeDatabase.place([CafeDatabase.NewOrder(time: time, lines: lines)])
+            return Self.json(.object([("order", .int(numbers[0])), ("at", .string(time.description))]))
+        } catch let e as OrderText.Invalid {
+            return Self.error(.badRequest, e.description)
+        }
+    }
+
+    /// Fills days of generated traffic: `{"from": "2026-11-01", "days": 30, "seed": 42}`.
+    func generateOrders(_ request: Request) async throws -> Response {
+        let body = try await Self.body(request)
+        guard let from = body["from"]?.stringValue.flatMap(LocalDay.init) else { return Self.error(.badRequest, "from must look like 2026-11-01") }
+        let days = body["days"]?.intValue ?? 30
+        guard (1...36_500).contains(days) else { return Self.error(.badRequest, "days must be 1-36500") }
+        let orders = OrderGenerator(seed: UInt64(max(0, body["seed"]?.intValue ?? 42))).orders(from: from, days: days)
+        try engine.cafeDatabase.place(orders)
+        return Self.json(.object([("orders", .int(orders.count)), ("from", .string(from.description)), ("days", .int(days))]))
     }
 
     /// Which code a function runs: `{"runtime": "code"}` or `"builtin"`, kept as the function's

@@ -5,7 +5,7 @@ import SNSAPI
 import SSMAPI
 
 /// `salesAnalysisReport.lambda_handler`: gathers the day's sales through the extractor
-/// and emails the formatted report through SNS (LAB.md, steps 2–5).
+/// and emails the formatted report through SNS (docs/cafe-report.md).
 public struct SalesAnalysisReport: LambdaHandler {
     /// The café's time zone when SSM has no `/cafe/timeZone`.
     static let defaultTimeZone = "America/New_York"
@@ -26,7 +26,7 @@ public struct SalesAnalysisReport: LambdaHandler {
             let parameter = try await client.send(SSMOperations.getParameter, GetParameterRequest(name: name, withDecryption: false))
             db.append((key, .string(parameter.parameter?.value ?? "")))
         }
-        // CloudCafe reports the report day's sales (LAB.md): the café-local day of the scheduled
+        // CloudCafe reports the report day's sales (docs/cafe-report.md): the café-local day of the scheduled
         // event's time, or of now when invoked directly. The extractor is told which day.
         let day = try await reportDay(event, client: client, clock: context.clock)
         db.append(("reportDate", .string(day.description)))

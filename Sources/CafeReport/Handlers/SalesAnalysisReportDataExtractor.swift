@@ -3,7 +3,7 @@ public import Foundation
 import Synchronization
 
 /// `salesAnalysisReportDataExtractor.lambda_handler`: connects to cafe_db with the
-/// credentials in its event and returns the report day's sales (LAB.md, step 4).
+/// credentials in its event and returns the report day's sales (docs/cafe-report.md).
 public struct SalesAnalysisReportDataExtractor: LambdaHandler {
     /// The file `dbUrl` = `localhost` names: the daemon's own café database.
     let localDatabasePath: String

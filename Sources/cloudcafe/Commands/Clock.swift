@@ -25,6 +25,12 @@ struct Clock: AsyncParsableCommand {
         @Argument(help: "How far to move.") var duration: String?
         @Flag(name: .customLong("to-next"), help: "Jump to the next firing of anything.") var toNext = false
 
+        func validate() throws {
+            guard toNext || duration.flatMap(TimeText.duration) != nil else {
+                throw ValidationError("give a duration such as 2m, 90s, 3h, 1d, 1w or PT2M, or --to-next")
+            }
+        }
+
         func run() async throws {
             if toNext {
                 printMove(try await endpoint.json("POST", "/_cloudcafe/clock", body: .object([("toNext", .bool(true))])))
@@ -66,8 +72,11 @@ struct Clock: AsyncParsableCommand {
         @OptionGroup var endpoint: EndpointOptions
         @Argument(help: "An ISO 8601 instant such as 2026-11-28T19:59:00Z.") var instant: String
 
-        func run() async throws {
+        func validate() throws {
             guard TimeText.instant(instant) != nil else { throw ValidationError("give an ISO 8601 instant such as 2026-11-28T19:59:00Z") }
+        }
+
+        func run() async throws {
             printMove(try await endpoint.json("POST", "/_cloudcafe/clock", body: .object([("set", .string(instant))])))
         }
     }

@@ -32,6 +32,23 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("otlp-endpoint"), help: "Send the timeline as OpenTelemetry traces to this OTLP/HTTP endpoint (http://localhost:4318).")
     var otlpEndpoint: String?
 
+    /// Checked before anything starts, so a mistake shows `serve`'s usage.
+    func validate() throws {
+        if let startTime, TimeText.instant(startTime) == nil { throw ValidationError("--start-time must be ISO 8601, such as 2026-11-27T19:59:00Z") }
+        guard clockRate >= 0, clockRate <= VirtualClock.maximumRate else {
+            throw ValidationError("--clock-rate must be from 0 to \(Int(VirtualClock.maximumRate))")
+        }
+        guard IAMAuthorizer.Mode(rawValue: iam) != nil else { throw ValidationError("--iam must be enforce, audit or off") }
+        guard maxRuntimeProcesses >= 1 else { throw ValidationError("--max-runtime-processes must be at least 1") }
+        guard accountConcurrency >= 100 else { throw ValidationError("--account-concurrency must be at least 100 (Lambda keeps 100 unreserved)") }
+        let pair = rootCredentials.split(separator: ":", maxSplits: 1)
+        guard pair.count == 2, !pair[0].isEmpty, !pair[1].isEmpty else { throw ValidationError("--root-credentials must be KEY:SECRET") }
+        if let otlpEndpoint, URL(string: otlpEndpoint).map({ ["http", "https"].contains($0.scheme ?? "") }) != true {
+            throw ValidationError("--otlp-endpoint must be an http(s) URL, such as http://localhost:4318")
+        }
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535 (0 picks a free port)") }
+    }
+
     func run() async throws {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -44,28 +61,36 @@ struct Serve: AsyncParsableCommand {
         config.clockRate = clockRate
         config.seed = seed
         config.adminEmail = adminEmail
-        guard maxRuntimeProcesses >= 1 else { throw ValidationError("--max-runtime-processes must be at least 1") }
+        // validate() has checked every option; these only unwrap.
         config.maxRuntimeProcesses = maxRuntimeProcesses
-        guard accountConcurrency >= 100 else { throw ValidationError("--account-concurrency must be at least 100 (Lambda keeps 100 unreserved)") }
         config.accountConcurrency = accountConcurrency
-        if let startTime {
-            guard let instant = TimeText.instant(startTime) else { throw ValidationError("--start-time must be ISO 8601, such as 2026-11-27T19:59:00Z") }
-            config.startTime = instant
-        }
-        guard clockRate >= 0, clockRate <= VirtualClock.maximumRate else {
-            throw ValidationError("--clock-rate must be from 0 to \(Int(VirtualClock.maximumRate))")
-        }
-        guard let mode = IAMAuthorizer.Mode(rawValue: iam) else { throw ValidationError("--iam must be enforce, audit or off") }
+        config.startTime = startTime.flatMap(TimeText.instant)
+        let mode = IAMAuthorizer.Mode(rawValue: iam) ?? .enforce
         config.iamMode = mode
         switch stack {
         case "none": config.stack = nil
         case "cafe": config.stack = try StackFile.cafe()
-        default: config.stack = try StackFile.load(URL(fileURLWithPath: stack))
+        default:
+            let url = URL(fileURLWithPath: stack)
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw CLIError("the stack file \(url.path) does not exist: give a stack file's path, or --stack cafe (the default) or --stack none")
+            }
+            do {
+                config.stack = try StackFile.load(url)
+            } catch {
+                throw CLIError("the stack file \(url.path) is not a stack CloudCafe can read: \(error)")
+            }
         }
         let pair = rootCredentials.split(separator: ":", maxSplits: 1).map(String.init)
-        guard pair.count == 2, !pair[0].isEmpty, !pair[1].isEmpty else { throw ValidationError("--root-credentials must be KEY:SECRET") }
         // The port is known before anything is built, so every address a service hands out is right.
-        let bound = try PortReservation.reserve(host: "127.0.0.1", port: port)
+        let bound: Int
+        do {
+            bound = try PortReservation.reserve(host: "127.0.0.1", port: port)
+        } catch {
+            throw CLIError(
+                "port \(port) on 127.0.0.1 is in use (another CloudCafe, or another server): stop it, choose another with --port, or use --port 0 for any free port"
+            )
+        }
         config.publicEndpoint = "http://127.0.0.1:\(bound)"
         let engine = try CloudCafeEngine(config)
         let logger = Logger(label: "cloudcafe")
@@ -75,7 +100,11 @@ struct Serve: AsyncParsableCommand {
             logger.critical("could not deploy the stack: \(error)")
             throw ExitCode.failure
         }
-        logger.info("café stack deployed", metadata: ["stack": "\(stack)", "clock": "\(TimeText.iso8601(engine.clock.now))"])
+        switch stack {
+        case "none": logger.info("no stack deployed (--stack none)", metadata: ["clock": "\(TimeText.iso8601(engine.clock.now))"])
+        case "cafe": logger.info("café stack deployed", metadata: ["clock": "\(TimeText.iso8601(engine.clock.now))"])
+        default: logger.info("stack deployed", metadata: ["stack": "\(stack)", "clock": "\(TimeText.iso8601(engine.clock.now))"])
+        }
         var gateway = GatewayConfiguration(port: bound, strictAuth: strictAuth)
         (gateway.rootAccessKey, gateway.rootSecretKey) = (pair[0], pair[1])
         if strictAuth {
@@ -96,10 +125,7 @@ struct Serve: AsyncParsableCommand {
         // answers with what fired so far; started work may finish), then the server, whose
         // requests in flight finish. Services stop in reverse order.
         var services: [any Service] = [app, AgendaService(engine: engine)]
-        if let otlpEndpoint {
-            guard let url = URL(string: otlpEndpoint), ["http", "https"].contains(url.scheme ?? "") else {
-                throw ValidationError("--otlp-endpoint must be an http(s) URL, such as http://localhost:4318")
-            }
+        if let otlpEndpoint, let url = URL(string: otlpEndpoint) {
             services.append(TraceExportService(TraceExporter(endpoint: url, timeline: engine.dispatcher.timeline)))
             logger.info("exporting traces", metadata: ["otlp": "\(url)"])
         }

@@ -1,4 +1,4 @@
--- The café's menu and the database account of the lab (LAB.md).
+-- The café's menu and the database account of the lab (docs/cafe-report.md).
 INSERT INTO product_group (product_group_number, product_group_name) VALUES
     (1, 'Pastries'),
     (2, 'Drinks');

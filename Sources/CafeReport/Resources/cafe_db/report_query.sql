@@ -1,4 +1,4 @@
--- The extractor's analytical query (LAB.md), limited to one report day:
+-- The extractor's analytical query (docs/cafe-report.md), limited to one report day:
 -- ?1 and ?2 are the day's first instant and the next day's, in café local time.
 SELECT pg.product_group_number, pg.product_group_name, p.id AS product_id, p.product_name,
        SUM(oi.quantity) AS quantity

@@ -1,4 +1,4 @@
--- cafe_db: the café's database (LAB.md), in SQLite.
+-- cafe_db: the café's database (docs/cafe-report.md), in SQLite.
 -- Money columns are DECIMAL(10,2) in the lab; here they hold exact decimal text ('3.50'),
 -- because SQLite's NUMERIC affinity would turn them into binary floating point.
 
