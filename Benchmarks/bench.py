@@ -71,19 +71,64 @@ def main():
         out = subprocess.run([BIN, "orders", "generate", "--cafe-db", str(db), "--from", "2026-01-01", "--days", "365", "--seed", "42"],
                              capture_output=True, text=True, check=True).stdout.strip()
         print(f"orders generate --days 365: {out} in {time.perf_counter() - t:.2f} s")
-        process, url, _ = start(folder, "--clock-rate", "0", "--start-time", "2026-01-01T00:00:00Z")
-        t = time.perf_counter()
-        moved = post(url + "/_cloudcafe/clock", {"advance": "365d"})
-        seconds = time.perf_counter() - t
-        emails = len(list((folder / "outbox" / "new").glob("*.eml")))
-        peak = rss_mib(process.pid)
-        process.terminate()
-        process.wait()
-        print(f"advance one simulated year (2026): {moved.get('firedCount', len(moved['fired']))} report runs, {emails - 1} report emails "
-              f"(+1 confirmation) in {seconds:.2f} s = {seconds / max(1, moved.get('firedCount', len(moved['fired']))) * 1000:.1f} ms per run; RSS after {peak:.1f} MiB")
+        for label, extra in [("timeline recorded", ()), ("timeline off (--timeline-capacity 0)", ("--timeline-capacity", "0"))]:
+            run_folder = tmp / f"year-{len(extra)}"
+            run_folder.mkdir()
+            (run_folder / "cafe_db.sqlite").write_bytes(db.read_bytes())
+            process, url, _ = start(run_folder, "--clock-rate", "0", "--start-time", "2026-01-01T00:00:00Z", *extra)
+            t = time.perf_counter()
+            moved = post(url + "/_cloudcafe/clock", {"advance": "365d"})
+            seconds = time.perf_counter() - t
+            emails = len(list((run_folder / "outbox" / "new").glob("*.eml")))
+            peak = rss_mib(process.pid)
+            process.terminate()
+            process.wait()
+            runs = moved.get("firedCount", len(moved["fired"]))
+            print(f"advance one simulated year (2026), {label}: {runs} report runs, {emails - 1} report emails "
+                  f"(+1 confirmation) in {seconds:.2f} s = {seconds / max(1, runs) * 1000:.1f} ms per run; RSS after {peak:.1f} MiB")
+        console(tmp / "console")
 
         runtimes(tmp / "runtimes")
         soak(tmp / "soak", int(os.environ.get("SOAK_SECONDS", "600")))
+
+
+def console(folder: Path):
+    """The web console's first load in headless Chromium: bytes transferred, time to first paint."""
+    import shutil
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        print("console first load: skipped (selenium is not installed)")
+        return
+    if not shutil.which("chromium") or not shutil.which("chromedriver"):
+        print("console first load: skipped (no chromium/chromedriver)")
+        return
+    folder.mkdir()
+    process, url, _ = start(folder, "--clock-rate", "0", "--start-time", "2026-11-27T19:59:00Z")
+    post(url + "/_cloudcafe/clock", {"advance": "2m"})
+    options = webdriver.ChromeOptions()
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1000"]:
+        options.add_argument(argument)
+    options.binary_location = shutil.which("chromium")
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    paints, sizes = [], []
+    for _ in range(5):
+        driver.get(url + "/_cloudcafe/console")
+        for _ in range(200):
+            if driver.execute_script("return document.body.dataset.ready") == "true":
+                break
+            time.sleep(0.01)
+        paints.append(driver.execute_script(
+            "const p = performance.getEntriesByName('first-contentful-paint')[0]; return p ? p.startTime : null") or float("nan"))
+        sizes.append(driver.execute_script(
+            "return performance.getEntriesByType('navigation')[0].transferSize + "
+            "performance.getEntriesByType('resource').reduce((n, r) => n + r.transferSize, 0)"))
+    driver.quit()
+    process.terminate()
+    process.wait()
+    print(f"console first load (headless Chromium, after the Friday run): page and API {statistics.median(sizes) / 1024:.1f} KiB transferred, "
+          f"first contentful paint median {statistics.median(paints):.0f} ms")
 
 
 def runtimes(folder: Path):

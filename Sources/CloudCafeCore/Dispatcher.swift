@@ -30,13 +30,16 @@ public final class Dispatcher: Sendable {
         let validationErrorCode: String
     }
 
-    public init(clock: VirtualClock, account: String = "000000000000", ids: IDGenerator = IDGenerator(), authorizer: any Authorizer = AllowAllAuthorizer()) {
+    public init(
+        clock: VirtualClock, account: String = "000000000000", ids: IDGenerator = IDGenerator(), authorizer: any Authorizer = AllowAllAuthorizer(),
+        timelineCapacity: Int = 100_000
+    ) {
         self.clock = clock
         self.account = account
         self.ids = ids
         self.work = WorkTracker()
         self.agenda = Agenda(clock: clock, work: work)
-        self.timeline = Timeline()
+        self.timeline = Timeline(capacity: timelineCapacity)
         self.authorizer = Mutex(authorizer)
     }
 

@@ -38,6 +38,8 @@ public struct EngineConfiguration: Sendable {
     public var runsFunctionCode = true
     /// The most function processes alive at once; invocations beyond it wait.
     public var maxRuntimeProcesses = 32
+    /// How many timeline entries are kept (the newest); 0 records none.
+    public var timelineCapacity = 100_000
     /// Lambda's account concurrency: invocations running at once, reserved and unreserved.
     public var accountConcurrency = 1000
     /// In-process handlers beside the café's, by `Handler` string (a test suite's or a
@@ -81,7 +83,8 @@ public final class CloudCafeEngine: Sendable {
     public init(_ configuration: EngineConfiguration) throws {
         self.configuration = configuration
         clock = VirtualClock(start: configuration.startTime, rate: configuration.clockRate)
-        dispatcher = Dispatcher(clock: clock, account: configuration.account, ids: IDGenerator(seed: configuration.seed))
+        dispatcher = Dispatcher(
+            clock: clock, account: configuration.account, ids: IDGenerator(seed: configuration.seed), timelineCapacity: configuration.timelineCapacity)
         cafeDatabase = try CafeDatabase(path: configuration.cafeDatabasePath)
         outbox = try MaildirOutbox(directory: configuration.outboxDirectory)
         iam = IAM(account: configuration.account, ids: dispatcher.ids)

@@ -47,13 +47,15 @@ public final class Timeline: Sendable {
     public let capacity: Int
     private let state = Mutex(State())
 
+    /// Keeps the newest `capacity` entries; 0 records nothing (`serve --timeline-capacity 0`).
     public init(capacity: Int = 100_000) {
-        self.capacity = max(1, capacity)
+        self.capacity = max(0, capacity)
     }
 
     /// Records an entry and returns its id (`id`, or a new one).
     @discardableResult
     public func record(_ kind: String, id: String? = nil, cause: String?, time: Date, details: [(String, JSONValue)]) -> String {
+        guard capacity > 0 else { return id ?? "" }
         let (entry, listeners) = state.withLock { s -> (TimelineEntry, [@Sendable (TimelineEntry) -> Void]) in
             s.sequence += 1
             let parent = cause.flatMap { s.byID[$0] }

@@ -29,6 +29,8 @@ struct Serve: AsyncParsableCommand {
     var maxRuntimeProcesses = 32
     @Option(name: .customLong("account-concurrency"), help: "Lambda's account concurrency limit (AWS's default: 1000).")
     var accountConcurrency = 1000
+    @Option(name: .customLong("timeline-capacity"), help: "Timeline entries kept, the newest first; 0 records none.")
+    var timelineCapacity = 100_000
     @Option(name: .customLong("otlp-endpoint"), help: "Send the timeline as OpenTelemetry traces to this OTLP/HTTP endpoint (http://localhost:4318).")
     var otlpEndpoint: String?
 
@@ -46,6 +48,7 @@ struct Serve: AsyncParsableCommand {
         if let otlpEndpoint, URL(string: otlpEndpoint).map({ ["http", "https"].contains($0.scheme ?? "") }) != true {
             throw ValidationError("--otlp-endpoint must be an http(s) URL, such as http://localhost:4318")
         }
+        guard (0...10_000_000).contains(timelineCapacity) else { throw ValidationError("--timeline-capacity must be from 0 to 10000000") }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535 (0 picks a free port)") }
     }
 
@@ -64,6 +67,7 @@ struct Serve: AsyncParsableCommand {
         // validate() has checked every option; these only unwrap.
         config.maxRuntimeProcesses = maxRuntimeProcesses
         config.accountConcurrency = accountConcurrency
+        config.timelineCapacity = timelineCapacity
         config.startTime = startTime.flatMap(TimeText.instant)
         let mode = IAMAuthorizer.Mode(rawValue: iam) ?? .enforce
         config.iamMode = mode
