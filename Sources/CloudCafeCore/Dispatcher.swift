@@ -32,7 +32,7 @@ public final class Dispatcher: Sendable {
 
     public init(
         clock: VirtualClock, account: String = "000000000000", ids: IDGenerator = IDGenerator(), authorizer: any Authorizer = AllowAllAuthorizer(),
-        timelineCapacity: Int = 100_000
+        timelineCapacity: Int = 20_000
     ) {
         self.clock = clock
         self.account = account

@@ -39,7 +39,7 @@ public struct EngineConfiguration: Sendable {
     /// The most function processes alive at once; invocations beyond it wait.
     public var maxRuntimeProcesses = 32
     /// How many timeline entries are kept (the newest); 0 records none.
-    public var timelineCapacity = 100_000
+    public var timelineCapacity = 20_000
     /// Lambda's account concurrency: invocations running at once, reserved and unreserved.
     public var accountConcurrency = 1000
     /// In-process handlers beside the café's, by `Handler` string (a test suite's or a

@@ -48,7 +48,7 @@ public final class Timeline: Sendable {
     private let state = Mutex(State())
 
     /// Keeps the newest `capacity` entries; 0 records nothing (`serve --timeline-capacity 0`).
-    public init(capacity: Int = 100_000) {
+    public init(capacity: Int = 20_000) {
         self.capacity = max(0, capacity)
     }
 

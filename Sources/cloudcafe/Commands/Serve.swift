@@ -30,7 +30,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("account-concurrency"), help: "Lambda's account concurrency limit (AWS's default: 1000).")
     var accountConcurrency = 1000
     @Option(name: .customLong("timeline-capacity"), help: "Timeline entries kept, the newest first; 0 records none.")
-    var timelineCapacity = 100_000
+    var timelineCapacity = 20_000
     @Option(name: .customLong("otlp-endpoint"), help: "Send the timeline as OpenTelemetry traces to this OTLP/HTTP endpoint (http://localhost:4318).")
     var otlpEndpoint: String?
 
