@@ -32,6 +32,8 @@ struct TimelineTests {
             after = next
         }
         #expect(seen == (0..<25).map { "e\($0)" })
+        // A token from nowhere (a client's) is past the end, never a trap.
+        #expect(timeline.entries(after: Int.max).entries.isEmpty)
     }
 
     @Test func memoryIsBoundedAndTheOldestGoFirst() {

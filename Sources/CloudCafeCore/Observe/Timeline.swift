@@ -95,7 +95,10 @@ public final class Timeline: Sendable {
             var found: [TimelineEntry] = []
             var i = s.head
             // Entries are in sequence order: skip to the first after `sequence`.
-            if sequence > 0, let first = s.entries[s.head...].first?.sequence { i = s.head + max(0, sequence - first + 1) }
+            // (Clamped: `sequence` comes from a client's nextToken and may be anything.)
+            if sequence > 0, let first = s.entries[s.head...].first?.sequence, sequence >= first {
+                i = s.head + min(sequence - first + 1, s.entries.count - s.head)
+            }
             while i < s.entries.count {
                 let e = s.entries[i]
                 i += 1
