@@ -83,6 +83,7 @@ public final class CloudCafeEngine: Sendable {
     public init(_ configuration: EngineConfiguration) throws {
         self.configuration = configuration
         clock = VirtualClock(start: configuration.startTime, rate: configuration.clockRate)
+        startedAt = clock.now
         dispatcher = Dispatcher(
             clock: clock, account: configuration.account, ids: IDGenerator(seed: configuration.seed), timelineCapacity: configuration.timelineCapacity)
         cafeDatabase = try CafeDatabase(path: configuration.cafeDatabasePath)
@@ -133,9 +134,16 @@ public final class CloudCafeEngine: Sendable {
         try await deployer.deploy(stack)
     }
 
-    /// Forgets every resource and email, then deploys the configured stack again. The clock stays.
-    public func reset() async throws {
+    /// The virtual instant the engine started at: where `reset` puts the clock back.
+    public let startedAt: Date
+
+    /// Returns everything to the freshly deployed stack: every resource, email, order, IAM
+    /// decision and timeline entry is forgotten, the clock goes back to where it started (or
+    /// to `clock`), and the stack is deployed again, so its rules fire from that instant.
+    public func reset(clock instant: Date? = nil) async throws {
         dispatcher.timeline.clear()
+        authorizer.clearDecisions()
+        try cafeDatabase.clearOrders()
         await lambda.reset()
         await events.reset()
         await schedules.reset()
@@ -146,6 +154,7 @@ public final class CloudCafeEngine: Sendable {
         await iam.reset()
         agenda.clear()
         outbox.clear()
+        clock.set(instant ?? startedAt)
         if let stack = configuration.stack { try await deploy(stack) }
     }
 

@@ -27,10 +27,20 @@ struct AdminAPI {
         }
         admin.get("clock") { _, _ in clockState(report: nil) }
         admin.post("clock") { request, _ in try await moveClock(request) }
-        admin.get("outbox") { _, _ in
-            Self.json(
+        admin.get("outbox") { request, _ in
+            // Filters: `to` (the recipient), `subject` (contained), `since`/`until` (ISO instants).
+            let q = request.uri.queryParameters
+            let to = q.get("to").map { String($0) }
+            let subject = q.get("subject").map { String($0) }
+            let since = q.get("since").flatMap { TimeText.instant(String($0)) }
+            let until = q.get("until").flatMap { TimeText.instant(String($0)) }
+            let chosen = engine.outbox.list().filter { e in
+                (to == nil || e.to == to) && (subject == nil || e.subject.contains(subject ?? "")) && (since == nil || e.time >= since ?? e.time)
+                    && (until == nil || e.time <= until ?? e.time)
+            }
+            return Self.json(
                 .array(
-                    engine.outbox.list().map { e in
+                    chosen.map { e in
                         .object([
                             ("file", .string(e.file)), ("to", .string(e.to)), ("subject", .string(e.subject)), ("time", .string(TimeText.iso8601(e.time))),
                         ])
@@ -43,9 +53,18 @@ struct AdminAPI {
             guard let file, let text = engine.outbox.read(file) else { return Self.error(.notFound, "no message \(name) in the outbox") }
             return Response(status: .ok, headers: [.contentType: "message/rfc822", .cloudcafeFile: file], body: .init(byteBuffer: ByteBuffer(string: text)))
         }
-        admin.post("reset") { _, _ in
-            try await engine.reset()
-            return Self.json(.object([("status", .string("reset"))]))
+        admin.post("reset") { request, _ in
+            // `{"clock": ISO}` puts the clock there; without it, back where the daemon started.
+            let body = try await Self.body(request)
+            var instant: Date?
+            if let text = body["clock"] {
+                guard let t = text.stringValue.flatMap(TimeText.instant) else {
+                    return Self.error(.badRequest, "clock must be an ISO 8601 instant such as 2026-11-27T19:59:00Z")
+                }
+                instant = t
+            }
+            try await engine.reset(clock: instant)
+            return Self.json(.object([("status", .string("reset")), ("now", .string(TimeText.iso8601(engine.clock.now)))]))
         }
         admin.post("orders") { request, _ in try await placeOrder(request) }
         admin.post("orders/generate") { request, _ in try await generateOrders(request) }

@@ -32,6 +32,11 @@ public final class IAMAuthorizer: Authorizer {
     /// The last decisions, newest last.
     public var decisions: [Record] { recent.withLock { $0 } }
 
+    /// Forgets the decisions made so far (reset).
+    public func clearDecisions() {
+        recent.withLock { $0 = [] }
+    }
+
     public func authorize(_ request: AuthorizationRequest) async throws {
         if let denial = await evaluate(request).denial { throw denial }
     }

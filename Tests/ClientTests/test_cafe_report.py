@@ -161,13 +161,29 @@ def test_admin_api_rejects_bad_input(friday):
     assert friday.api("GET", "/_cloudcafe/health")["status"] == "ok"
 
 
-def test_reset_redeploys_the_stack(friday):
+def test_reset_returns_to_the_freshly_deployed_stack(friday):
+    # Given a Friday run with orders, an IAM denial and a timeline
+    place_friday_orders(friday)
     friday.api("POST", "/_cloudcafe/clock", {"advance": "2m"})
-    assert friday.api("POST", "/_cloudcafe/reset") == {"status": "reset"}
-    messages = friday.api("GET", "/_cloudcafe/outbox")
-    assert [m["subject"] for m in messages] == ["AWS Notification - Subscription Confirmation"]
-    friday.api("POST", "/_cloudcafe/clock", {"advance": "1d"})
-    assert len(reports(friday)) == 1
+    friday.cli("iam", "explain", check=False)
+    # When the daemon is reset
+    assert friday.api("POST", "/_cloudcafe/reset") == {"status": "reset", "now": "2026-11-27T19:59:00Z"}
+    # Then the clock, the outbox, the orders, the timeline and IAM's history are as at start
+    assert [m["subject"] for m in friday.api("GET", "/_cloudcafe/outbox")] == ["AWS Notification - Subscription Confirmation"]
+    assert friday.api("GET", "/_cloudcafe/timeline")["entries"] == []
+    decisions = friday.api("GET", "/_cloudcafe/iam/decisions?limit=200")["decisions"]
+    assert {d["time"] for d in decisions} == {"2026-11-27T19:59:00Z"}  # only the deployment's
+    # And moving to Friday 20:00 fires the Friday run again, now with no orders
+    moved = friday.api("POST", "/_cloudcafe/clock", {"advance": "2m"})
+    assert [f["time"] for f in moved["fired"]] == ["2026-11-27T20:00:00Z"]
+    [report] = reports(friday)
+    assert "There were no orders today." in body(report[1])
+    # The CLI takes a clock too; the outbox filters by recipient, subject and time
+    assert friday.cli("reset", "--clock", "2026-11-28T19:59:00Z").stdout.strip() == "reset; now 2026-11-28T19:59:00Z"
+    friday.api("POST", "/_cloudcafe/clock", {"advance": "2m"})
+    assert [m["subject"] for m in friday.api("GET", "/_cloudcafe/outbox?subject=Daily")] == ["Daily Sales Analysis Report"]
+    assert friday.api("GET", "/_cloudcafe/outbox?to=nobody@example.com") == []
+    assert len(friday.api("GET", "/_cloudcafe/outbox?since=2026-11-28T19:59:30Z&until=2026-11-28T20:00:00Z")) == 1
 
 
 def test_stack_none_deploys_nothing(daemon_factory):

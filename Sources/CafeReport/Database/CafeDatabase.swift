@@ -98,6 +98,17 @@ public final class CafeDatabase: Sendable {
         }
     }
 
+    /// Removes every order, numbering from 1 again (reset): the menu and accounts stay.
+    public func clearOrders() throws {
+        try writer.write { db in
+            try db.execute(sql: "DELETE FROM order_item")
+            try db.execute(sql: "DELETE FROM `order`")
+            if try Bool.fetchOne(db, sql: "SELECT count(*) > 0 FROM sqlite_master WHERE name = 'sqlite_sequence'") == true {
+                try db.execute(sql: "DELETE FROM sqlite_sequence WHERE name = 'order'")
+            }
+        }
+    }
+
     /// Places orders in one transaction, pricing each line from the menu; returns their numbers.
     @discardableResult
     public func place(_ orders: [NewOrder]) throws -> [Int64] {
