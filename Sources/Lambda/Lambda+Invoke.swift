@@ -27,13 +27,13 @@ extension Lambda {
         case "Event":
             guard payload.count <= Self.asyncPayloadLimit else { throw LambdaError.tooLarge(Self.asyncPayloadLimit) }
             // Accepted even when throttled: the event waits in the function's queue.
-            enqueue(base, qualifier: qualifier == "$LATEST" ? nil : qualifier, payload: payload, requestID: dispatcher.ids.uuid(), cause: ctx.requestID)
+            enqueue(base, qualifier: qualifier == "$LATEST" ? nil : qualifier, payload: payload, requestID: dispatcher.ids.uuid(), cause: timelineCause(ctx))
             return InvocationResponse(statusCode: 202, payload: Data())
         case "RequestResponse":
             guard payload.count <= Self.syncPayloadLimit else { throw LambdaError.tooLarge(Self.syncPayloadLimit) }
             let f = try resolve(base, qualifier: qualifier)
             if let throttle = throttled(f) { throw throttle.error }
-            let result = await run(f, event: event, payload: payload, clientContext: input.clientContext, cause: ctx.requestID)
+            let result = await run(f, event: event, payload: payload, clientContext: input.clientContext, cause: timelineCause(ctx))
             let tail = input.logType == "Tail" ? Data(result.logTail.utf8.suffix(4096)).base64EncodedString() : nil
             return InvocationResponse(
                 statusCode: 200, functionError: result.failed ? "Unhandled" : nil, logResult: tail, payload: result.payload, executedVersion: f.version)
@@ -42,6 +42,16 @@ extension Lambda {
             throw LambdaError.validation(
                 ConstraintViolation.message([.enumValue("invocationType", input.invocationType.map { "'\($0)'" }, ["Event", "RequestResponse", "DryRun"])]))
         }
+    }
+}
+
+extension Lambda {
+    /// What an invocation is an effect of on the timeline: the firing or event a service
+    /// delivered it for (the rule's firing, not EventBridge's Invoke call); otherwise the
+    /// Invoke call itself (a function's, a client's, SNS's Publish).
+    func timelineCause(_ ctx: CallContext) -> String {
+        guard let cause = ctx.causeID, let kind = dispatcher.timeline.entry(cause)?.kind, ["firing", "event"].contains(kind) else { return ctx.requestID }
+        return cause
     }
 }
 

@@ -52,17 +52,14 @@ extension SNS {
         }
         let messageID = dispatcher.ids.uuid()
         if let id = deduplicationID, let sequence { topics[t.arn]?.recentIDs[id] = (messageID, sequence, ctx.now) }
-        var message: [(String, JSONValue)] = [("topic", .string(t.arn.description))]
-        if let subject = input.subject { message.append(("subject", .string(subject))) }
-        dispatcher.timeline.record("message", id: messageID, cause: ctx.requestID, time: ctx.now, details: message)
         for sub in subscriptions.values.sorted(by: { $0.arn.description < $1.arn.description }) where sub.topicArn == t.arn {
             // What was not delivered shows on the timeline with why.
             guard sub.isConfirmed else {
-                skipped(sub, messageID, "the subscription is pending confirmation", ctx)
+                skipped(sub, t, messageID, "the subscription is pending confirmation", ctx)
                 continue
             }
             guard Self.accepts(sub.filter, message: input.message, attributes: input.messageAttributes) else {
-                skipped(sub, messageID, "the subscription's filter policy does not match the message", ctx)
+                skipped(sub, t, messageID, "the subscription's filter policy does not match the message", ctx)
                 continue
             }
             var input = input
@@ -71,13 +68,13 @@ extension SNS {
             case "email":
                 deliver(
                     email(t, sub, body: input.message + "\n\n--\n" + footer(for: sub), subject: input.subject ?? "AWS Notification Message", ctx),
-                    cause: messageID, ctx)
+                    messageID: messageID, topic: t, ctx)
             case "email-json":
                 // email-json subscribers receive the notification as JSON, without the footer.
                 deliver(
                     email(
                         t, sub, body: notification(t, sub, input, messageID: messageID, ctx).compact, subject: input.subject ?? "AWS Notification Message", ctx),
-                    cause: messageID, ctx)
+                    messageID: messageID, topic: t, ctx)
             case "lambda":
                 // SNS invokes the function asynchronously as itself, for the topic: its resource policy decides.
                 let event = JSONValue.object([
@@ -91,7 +88,8 @@ extension SNS {
                         ])
                     )
                 ])
-                let sns = dispatcher.client(as: .service("sns.amazonaws.com"), region: t.arn.region, sourceArn: t.arn.description, causeID: messageID)
+                // On the timeline the delivery is an effect of the Publish call.
+                let sns = dispatcher.client(as: .service("sns.amazonaws.com"), region: t.arn.region, sourceArn: t.arn.description, causeID: ctx.requestID)
                 let endpoint = sub.endpoint
                 dispatcher.work.spawn {
                     do {
@@ -151,7 +149,7 @@ extension SNS {
             request.messageGroupId = input.messageGroupId
             request.messageDeduplicationId = deduplicationID
         }
-        let sns = dispatcher.client(as: .service("sns.amazonaws.com"), region: queue.region, sourceArn: t.arn.description, causeID: messageID)
+        let sns = dispatcher.client(as: .service("sns.amazonaws.com"), region: queue.region, sourceArn: t.arn.description, causeID: ctx.requestID)
         let endpoint = sub.endpoint
         let send = request
         dispatcher.work.spawn {
@@ -212,24 +210,31 @@ extension SNS {
     }
 
     /// Writes one email. A failed delivery does not fail Publish, as in AWS; it is logged.
-    /// With a cause (the message), the timeline records the file it was written to.
-    func deliver(_ email: Email, cause: String? = nil, _ ctx: CallContext? = nil) {
+    /// For a published message, the timeline records the file under the Publish call.
+    func deliver(_ email: Email, messageID: String? = nil, topic: Topic? = nil, _ ctx: CallContext? = nil) {
         do {
             let file = try outbox.deliver(email)
-            if let cause, let ctx {
+            if let messageID, let topic, let ctx {
                 dispatcher.timeline.record(
-                    "delivery", cause: cause, time: ctx.now,
-                    details: [("protocol", .string("email")), ("endpoint", .string(email.to)), ("subject", .string(email.subject)), ("file", .string(file))])
+                    "delivery", cause: ctx.requestID, time: ctx.now,
+                    details: [
+                        ("protocol", .string("email")), ("endpoint", .string(email.to)), ("topic", .string(topic.arn.description)),
+                        ("messageId", .string(messageID)), ("subject", .string(email.subject)), ("file", .string(file)),
+                    ])
             }
         } catch {
             Logger(label: "cloudcafe.sns").error("email delivery failed", metadata: ["to": "\(email.to)", "error": "\(error)"])
         }
     }
 
-    func skipped(_ sub: Subscription, _ messageID: String, _ why: String, _ ctx: CallContext) {
+    /// A subscriber the message did not reach, with why.
+    func skipped(_ sub: Subscription, _ topic: Topic, _ messageID: String, _ why: String, _ ctx: CallContext) {
         dispatcher.timeline.record(
-            "delivery", cause: messageID, time: ctx.now,
-            details: [("protocol", .string(sub.protocol)), ("endpoint", .string(sub.endpoint)), ("skipped", .string(why))])
+            "delivery", cause: ctx.requestID, time: ctx.now,
+            details: [
+                ("protocol", .string(sub.protocol)), ("endpoint", .string(sub.endpoint)), ("topic", .string(topic.arn.description)),
+                ("messageId", .string(messageID)), ("skipped", .string(why)),
+            ])
     }
 
     /// Percent-encodes what a query value cannot carry; `:` and `@` stay readable as in AWS's links.

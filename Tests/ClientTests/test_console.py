@@ -59,7 +59,7 @@ def test_the_console_shows_the_friday_run_as_it_happens(friday, browser):
     wait(browser, lambda d: any("email to admin@example.com" in t for t in texts(d, ".entry[data-kind=delivery]")))
     timeline = browser.find_element(By.ID, "timeline").text
     for expected in ["rule salesAnalysisReportDailyTrigger fired", "salesAnalysisReport (cold", "salesAnalysisReportDataExtractor (cold",
-                     "ssm.GetParameter", "sns.Publish", "message to salesAnalysisReportTopic"]:
+                     "ssm.GetParameter", "sns.Publish", "email to admin@example.com"]:
         assert expected in timeline
     browser.save_screenshot(str(ARTIFACTS / "console-after-the-run.png"))
 

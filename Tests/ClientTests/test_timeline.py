@@ -28,10 +28,11 @@ def test_the_friday_run_is_one_tree_from_the_rule_to_the_email(friday):
     invocations = {e["function"]: e for e in run if e["kind"] == "invocation"}
     report, extractor = invocations["salesAnalysisReport"], invocations["salesAnalysisReportDataExtractor"]
     assert report["cold"] is True and report["result"] == "ok" and float(report["durationMs"]) > 0
-    # The report was caused by EventBridge's Invoke, which the firing caused
-    invoke_call = by_id[report["cause"]]
-    assert (invoke_call["kind"], invoke_call["operation"], invoke_call["caller"], by_id[invoke_call["cause"]]["kind"]) == (
-        "call", "Invoke", "events.amazonaws.com", "firing")
+    # The report is an effect of the firing; EventBridge's Invoke (and IAM's decision on it) sits beside it
+    assert report["cause"] == firing["id"]
+    [delivery] = [e for e in run if e["kind"] == "call" and e["caller"] == "events.amazonaws.com"]
+    assert (delivery["operation"], delivery["cause"], delivery["decision"]) == ("Invoke", firing["id"], "allowed")
+    assert delivery["statement"] == "resource-based policy/salesAnalysisReportDailyTrigger-invoke" or delivery["statement"].startswith("resource-based policy/")
     # The report's own calls, decided by IAM with the deciding statement
     calls = [e for e in run if e["kind"] == "call" and e.get("cause") == report["id"]]
     assert [c["operation"] for c in calls] == ["GetParameter"] * 5 + ["Invoke", "Publish"]
@@ -39,11 +40,10 @@ def test_the_friday_run_is_one_tree_from_the_rule_to_the_email(friday):
     publish = calls[-1]
     assert publish["statement"].startswith("AmazonSNSFullAccess/")
     assert by_id[extractor["cause"]]["operation"] == "Invoke" and by_id[extractor["cause"]]["cause"] == report["id"]
-    # Under Publish, the message, and under it the email file
-    [message] = [e for e in run if e["kind"] == "message"]
-    assert message["cause"] == publish["id"] and message["subject"] == "Daily Sales Analysis Report"
+    # Under Publish, the email file
     [email] = [e for e in run if e["kind"] == "delivery"]
-    assert email["cause"] == message["id"] and email["file"].endswith(".eml") and (friday.outbox / "new" / email["file"]).exists()
+    assert email["cause"] == publish["id"] and email["subject"] == "Daily Sales Analysis Report"
+    assert email["file"].endswith(".eml") and (friday.outbox / "new" / email["file"]).exists()
     # Filters by function and time
     assert {e["function"] for e in entries(friday, "&function=salesAnalysisReportDataExtractor") if e["kind"] == "invocation"} == {
         "salesAnalysisReportDataExtractor"}
@@ -52,8 +52,11 @@ def test_the_friday_run_is_one_tree_from_the_rule_to_the_email(friday):
     tree = friday.cli("timeline", "--rule", "salesAnalysisReportDailyTrigger").stdout.splitlines()
     assert tree[0] == "2026-11-27T20:00:00Z rule salesAnalysisReportDailyTrigger fired"
     assert tree[1].startswith("  2026-11-27T20:00:00Z call lambda.Invoke as events.amazonaws.com: allowed")
-    assert tree[2].startswith("    2026-11-27T20:00:00Z invocation salesAnalysisReport (cold, ")
-    assert tree[-1].startswith("          2026-11-27T20:00:00Z email to admin@example.com: ")
+    assert tree[2].startswith("  2026-11-27T20:00:00Z invocation salesAnalysisReport (cold, ")
+    assert tree[3].startswith("    2026-11-27T20:00:00Z call ssm.GetParameter as ")
+    assert any(line.startswith("      2026-11-27T20:00:00Z invocation salesAnalysisReportDataExtractor (cold, ") for line in tree)
+    assert tree[-2].startswith("    2026-11-27T20:00:00Z call sns.Publish as ")
+    assert tree[-1].startswith("      2026-11-27T20:00:00Z email to admin@example.com: ")
 
 
 def test_denials_retries_and_skipped_deliveries_say_why(friday):
@@ -111,11 +114,11 @@ def test_traces_go_to_an_otlp_collector(daemon_factory):
         trace = [s for s in spans if s["traceId"] == firing["traceId"]]
         names = [s["name"] for s in trace]
         for expected in ["lambda.Invoke", "invoke salesAnalysisReport", "ssm.GetParameter", "invoke salesAnalysisReportDataExtractor", "sns.Publish",
-                         "message", "deliver email"]:
+                         "deliver email"]:
             assert expected in names
         by_span = {s["spanId"]: s for s in trace}
         report = next(s for s in trace if s["name"] == "invoke salesAnalysisReport")
-        assert by_span[by_span[report["parentSpanId"]]["parentSpanId"]] == firing
+        assert by_span[report["parentSpanId"]] == firing
         assert int(firing["startTimeUnixNano"]) == 1795809600 * 10**9
     finally:
         server.shutdown()

@@ -151,9 +151,8 @@ enum ConsolePage {
               (e.result ? " (" + (e.cold ? "cold" : "warm") + ", " + e.durationMs + " ms, " + e.result + ")" : " (running)");
             case "call": return e.service + "." + e.operation + " as " + e.caller.split(":").pop() + ": " + e.decision +
               (e.statement ? " by " + e.statement : "") + (e.error ? " → " + e.error : "");
-            case "message": return "message to " + e.topic.split(":").pop() + (e.subject ? " “" + e.subject + "”" : "");
             case "delivery": return e.skipped ? "not delivered to " + e.protocol + " " + e.endpoint + ": " + e.skipped
-              : e.file ? "email to " + e.endpoint + ": " + e.file : "to " + e.destination + " (" + e.condition + ")";
+              : e.file ? "email to " + e.endpoint + " “" + e.subject + "”: " + e.file : "to " + e.destination + " (" + e.condition + ")";
             case "retry": return e["function"] + " again at " + e.due + " (" + e.reason + ")";
             case "deadletter": return e["function"] + " → " + e.target;
             case "batch": return e.messages + " messages from " + String(e.queue).split(":").pop();

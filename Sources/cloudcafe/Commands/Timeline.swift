@@ -58,7 +58,6 @@ enum TimelineTree {
             if e["statement"] != nil { text += " by \(s("statement"))" }
             if e["error"] != nil { text += " → \(s("error"))" }
             what = text
-        case "message": what = "message to \(s("topic"))\(e["subject"] == nil ? "" : " \"\(s("subject"))\"")"
         case "delivery":
             if e["skipped"] != nil {
                 what = "not delivered to \(s("protocol")) \(s("endpoint")): \(s("skipped"))"
