@@ -129,7 +129,9 @@ enum ConsolePage {
         function describeMove(r) {
           const n = r.firedCount ?? (r.fired || []).length;
           if (!n) return "nothing fired; now " + r.now;
-          const shown = (r.fired || []).slice(0, 5).map((f) => f.rule + " at " + f.time).join(", ");
+          const outcome = (f) => f.invocations ? ": " + (f.invocations.map((i) => i["function"] + " " + i.result).join(", ") || "nothing invoked") +
+            "; " + f.emails + (f.emails === 1 ? " email" : " emails") : "";
+          const shown = (r.fired || []).slice(0, 5).map((f) => f.rule + " at " + f.time + outcome(f)).join(" · ");
           return "fired " + n + ": " + shown + (n > 5 ? ", …" : "") + "; now " + r.now;
         }
         async function move(body) {
