@@ -94,7 +94,7 @@ let package = Package(
                 "CloudCafeCore", "IAM", "CloudWatchLogs", "SSM", "Lambda", "SNS", "SQS", "EventBridge", "CafeReport", "Runtimes",
                 "IAMAPI", "LambdaAPI", "SNSAPI", "SSMAPI", "EventBridgeAPI",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
             ],
             resources: [.copy("Resources/stacks")],
             swiftSettings: settings),

@@ -184,3 +184,18 @@ extension Date {
     /// Milliseconds since the Unix epoch, as CloudWatch Logs counts time.
     var epochMillis: Int { Int((timeIntervalSince1970 * 1000).rounded(.down)) }
 }
+
+extension CloudWatchLogs: StatefulService {
+    struct State: Sendable {
+        let groups: [GroupKey: StoredLogGroup]
+        let storedBytesEstimate: Int
+    }
+
+    public nonisolated var stateName: String { "logs" }
+    public func captureState() -> any Sendable { State(groups: groups, storedBytesEstimate: storedBytesEstimate) }
+
+    public func restoreState(_ state: any Sendable) {
+        guard let s = state as? State else { return }
+        (groups, storedBytesEstimate) = (s.groups, s.storedBytesEstimate)
+    }
+}

@@ -9,6 +9,7 @@ public import Runtimes
 public import SNS
 public import SQS
 public import SSM
+import Synchronization
 
 /// How an engine is set up.
 public struct EngineConfiguration: Sendable {
@@ -136,6 +137,8 @@ public final class CloudCafeEngine: Sendable {
 
     /// The virtual instant the engine started at: where `reset` puts the clock back.
     public let startedAt: Date
+    /// Named snapshots (`saveSnapshot`, `loadSnapshot`).
+    let snapshots = Mutex<[String: EngineSnapshot]>([:])
 
     /// Returns everything to the freshly deployed stack: every resource, email, order, IAM
     /// decision and timeline entry is forgotten, the clock goes back to where it started (or

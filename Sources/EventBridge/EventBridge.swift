@@ -140,3 +140,19 @@ extension EventBridge: AWSService {
         ]
     }
 }
+
+extension EventBridge: StatefulService {
+    struct State: Sendable {
+        let rules: [ARN: StoredRule]
+        let buses: [ARN: StoredBus]
+    }
+
+    public nonisolated var stateName: String { "events" }
+    public func captureState() -> any Sendable { State(rules: rules, buses: buses) }
+
+    /// The Agenda is put back with the rest of a snapshot, firings included.
+    public func restoreState(_ state: any Sendable) {
+        guard let s = state as? State else { return }
+        (rules, buses) = (s.rules, s.buses)
+    }
+}

@@ -66,6 +66,20 @@ struct AdminAPI {
             try await engine.reset(clock: instant)
             return Self.json(.object([("status", .string("reset")), ("now", .string(TimeText.iso8601(engine.clock.now)))]))
         }
+        admin.get("state") { _, _ in
+            Self.json(
+                .object([
+                    (
+                        "snapshots",
+                        .array(
+                            engine.snapshotList.map { s in
+                                .object([("name", .string(s.name)), ("time", .string(TimeText.iso8601(s.time))), ("saved", .string(TimeText.iso8601(s.saved)))])
+                            })
+                    )
+                ]))
+        }
+        admin.post("state/save") { request, _ in try await snapshot(request, load: false) }
+        admin.post("state/load") { request, _ in try await snapshot(request, load: true) }
         admin.post("orders") { request, _ in try await placeOrder(request) }
         admin.post("orders/generate") { request, _ in try await generateOrders(request) }
         admin.post("invoke/:function") { request, context in try await invoke(request, function: context.parameters.get("function") ?? "") }
@@ -242,6 +256,23 @@ struct AdminAPI {
         } catch let e as AWSClientError {
             return Self.json(.object([("error", .string(e.error.errorCode)), ("message", .string(e.error.message))]), status: .init(code: e.error.httpStatus))
         }
+    }
+
+    /// `{"name": …}`: takes the snapshot, or loads it.
+    func snapshot(_ request: Request, load: Bool) async throws -> Response {
+        guard let name = try await Self.body(request)["name"]?.stringValue else { return Self.error(.badRequest, #"the body must be {"name": "…"}"#) }
+        let started = MachineClock.now
+        do {
+            if load { try await engine.loadSnapshot(name) } else { try await engine.saveSnapshot(name) }
+        } catch let e as SnapshotError {
+            return Self.error(load ? .notFound : .badRequest, e.description)
+        }
+        let ms = MachineClock.seconds(MachineClock.elapsed(since: started)) * 1000
+        return Self.json(
+            .object([
+                ("name", .string(name)), ("status", .string(load ? "loaded" : "saved")), ("now", .string(TimeText.iso8601(engine.clock.now))),
+                ("milliseconds", .number(String(format: "%.2f", ms))),
+            ]))
     }
 
     /// Places one café order in the daemon's cafe_db: `{"at": "2026-11-27T14:05:00", "items": ["Croissant=1", "Latte=2"]}`.

@@ -207,3 +207,25 @@ extension IAM: AWSService {
         ]
     }
 }
+
+extension IAM: StatefulService {
+    struct State: Sendable {
+        let roles: [String: StoredRole]
+        let users: [String: StoredUser]
+        let policies: [String: ManagedPolicy]
+        let sessions: [String: RoleSession]
+        let sessionPolicies: [String: [String]]
+    }
+
+    public nonisolated var stateName: String { "iam" }
+
+    public func captureState() -> any Sendable {
+        State(roles: roles, users: users, policies: policies, sessions: sessions, sessionPolicies: sessionPolicies)
+    }
+
+    public func restoreState(_ state: any Sendable) {
+        guard let s = state as? State else { return }
+        (roles, users, policies, sessions, sessionPolicies) = (s.roles, s.users, s.policies, s.sessions, s.sessionPolicies)
+        parsedDocuments = [:]
+    }
+}

@@ -32,6 +32,11 @@ public final class IAMAuthorizer: Authorizer {
     /// The last decisions, newest last.
     public var decisions: [Record] { recent.withLock { $0 } }
 
+    /// Puts back decisions kept earlier (a snapshot loaded).
+    public func restoreDecisions(_ records: [Record]) {
+        recent.withLock { $0 = records }
+    }
+
     /// Forgets the decisions made so far (reset).
     public func clearDecisions() {
         recent.withLock { $0 = [] }

@@ -318,3 +318,23 @@ extension Lambda: AWSService {
         ]
     }
 }
+
+extension Lambda: StatefulService {
+    struct State: Sendable {
+        let functions: [Key: Function]
+        let layers: [Key: [LayerVersion]]
+        let mappings: [String: EventSourceMapping]
+    }
+
+    public nonisolated var stateName: String { "lambda" }
+    public func captureState() -> any Sendable { State(functions: functions, layers: layers, mappings: mappings) }
+
+    /// Warm environments are retired: the functions put back start cold, as after a deployment.
+    public func restoreState(_ state: any Sendable) async {
+        guard let s = state as? State else { return }
+        (functions, layers, mappings) = (s.functions, s.layers, s.mappings)
+        idleEnvironments = [:]
+        builtinNoticed = []
+        await codeRuntime?.retireAll()
+    }
+}

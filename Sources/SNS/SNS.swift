@@ -136,3 +136,18 @@ struct Topic: Sendable {
             ?? #"{"Version":"2008-10-17","Id":"__default_policy_ID","Statement":[{"Sid":"__default_statement_ID","Effect":"Allow","Principal":{"AWS":"*"},"Action":["SNS:GetTopicAttributes","SNS:SetTopicAttributes","SNS:AddPermission","SNS:RemovePermission","SNS:DeleteTopic","SNS:Subscribe","SNS:ListSubscriptionsByTopic","SNS:Publish"],"Resource":"\#(arn)","Condition":{"StringEquals":{"AWS:SourceOwner":"\#(owner)"}}}]}"#
     }
 }
+
+extension SNS: StatefulService {
+    struct State: Sendable {
+        let topics: [ARN: Topic]
+        let subscriptions: [ARN: Subscription]
+    }
+
+    public nonisolated var stateName: String { "sns" }
+    public func captureState() -> any Sendable { State(topics: topics, subscriptions: subscriptions) }
+
+    public func restoreState(_ state: any Sendable) {
+        guard let s = state as? State else { return }
+        (topics, subscriptions) = (s.topics, s.subscriptions)
+    }
+}

@@ -141,3 +141,16 @@ public struct SQSError: AWSServiceError {
     static func noQueue() -> Self { .init(code: .queueDoesNotExist, message: "The specified queue does not exist.") }
     static func invalid(_ message: String) -> Self { .init(code: .invalidParameterValue, message: message) }
 }
+
+extension SQS: StatefulService {
+    public nonisolated var stateName: String { "sqs" }
+    public func captureState() -> any Sendable { queues }
+
+    /// Long polls waiting now wake and look at the queues put back.
+    public func restoreState(_ state: any Sendable) {
+        guard let q = state as? [Key: Queue] else { return }
+        queues = q
+        for waiting in waiters.values { for continuation in waiting.values { continuation.resume() } }
+        waiters = [:]
+    }
+}

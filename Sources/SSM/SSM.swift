@@ -64,3 +64,12 @@ struct StoredParameter: Sendable {
 
     var current: Version { versions[versions.count - 1] }
 }
+
+extension SSM: StatefulService {
+    public nonisolated var stateName: String { "ssm" }
+    public func captureState() -> any Sendable { parameters }
+
+    public func restoreState(_ state: any Sendable) {
+        if let p = state as? [Key: StoredParameter] { parameters = p }
+    }
+}

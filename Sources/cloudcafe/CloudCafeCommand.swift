@@ -8,7 +8,7 @@ struct CloudCafeCommand: AsyncParsableCommand {
         commandName: "cloudcafe",
         abstract: "A local AWS for the café sales-report application, on a clock you control.", version: CloudCafeVersion.current,
         subcommands: [
-            Serve.self, Clock.self, Outbox.self, Invoke.self, Logs.self, Rules.self, Schedules.self, Orders.self, IAMCommand.self, RuntimesCommand.self, TimelineCommand.self, Reset.self,
+            Serve.self, Clock.self, Outbox.self, Invoke.self, Logs.self, Rules.self, Schedules.self, Orders.self, IAMCommand.self, RuntimesCommand.self, TimelineCommand.self, Reset.self, StateCommand.self,
             UseCode.self, UseBuiltin.self,
         ])
 }

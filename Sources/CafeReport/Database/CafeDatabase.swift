@@ -98,6 +98,18 @@ public final class CafeDatabase: Sendable {
         }
     }
 
+    /// A copy of the whole database in memory (SQLite's online backup), for a snapshot.
+    public func copy() throws -> DatabaseQueue {
+        let memory = try DatabaseQueue()
+        try writer.backup(to: memory)
+        return memory
+    }
+
+    /// Replaces the database's content with a copy taken earlier.
+    public func restore(from copy: DatabaseQueue) throws {
+        try copy.backup(to: writer)
+    }
+
     /// Removes every order, numbering from 1 again (reset): the menu and accounts stay.
     public func clearOrders() throws {
         try writer.write { db in

@@ -149,6 +149,26 @@ public final class Timeline: Sendable {
         state.withLock { _ = $0.listeners.removeValue(forKey: id) }
     }
 
+    /// What a snapshot keeps of the timeline.
+    public struct Saved: Sendable {
+        fileprivate let entries: [TimelineEntry]
+        fileprivate let head: Int
+        fileprivate let byID: [String: TimelineEntry]
+        fileprivate let sequence: Int
+    }
+
+    public func save() -> Saved {
+        state.withLock { Saved(entries: $0.entries, head: $0.head, byID: $0.byID, sequence: $0.sequence) }
+    }
+
+    /// Puts back a saved timeline; sequences keep growing, so a stream's clients see no repeat.
+    public func restore(_ saved: Saved) {
+        state.withLock { s in
+            (s.entries, s.head, s.byID) = (saved.entries, saved.head, saved.byID)
+            s.sequence = max(s.sequence, saved.sequence)
+        }
+    }
+
     /// Forgets every entry (reset).
     public func clear() {
         state.withLock { s in

@@ -171,3 +171,18 @@ extension EventBridgeScheduler: AWSService {
         ]
     }
 }
+
+extension EventBridgeScheduler: StatefulService {
+    struct State: Sendable {
+        let schedules: [Key: Schedule]
+        let groups: [GroupKey: ScheduleGroup]
+    }
+
+    public nonisolated var stateName: String { "scheduler" }
+    public func captureState() -> any Sendable { State(schedules: schedules, groups: groups) }
+
+    public func restoreState(_ state: any Sendable) {
+        guard let s = state as? State else { return }
+        (schedules, groups) = (s.schedules, s.groups)
+    }
+}

@@ -66,6 +66,17 @@ public final class MaildirOutbox: Sendable {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// The names of the delivered messages.
+    public func fileNames() -> Set<String> {
+        Set((try? FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("new").path)) ?? [])
+    }
+
+    /// Removes the delivered messages not in `names` (a snapshot loaded: what came after it goes).
+    public func keepOnly(_ names: Set<String>) {
+        let folder = directory.appendingPathComponent("new")
+        for name in fileNames().subtracting(names) { try? FileManager.default.removeItem(at: folder.appendingPathComponent(name)) }
+    }
+
     /// Removes every message (admin reset).
     /// A delivered email's headers (decoded) and body (decoded), so nobody needs to parse MIME.
     public func message(_ name: String) -> (headers: [(String, String)], body: String)? {
