@@ -25,7 +25,8 @@ def test_load_puts_everything_back(friday):
     assert [f["FunctionName"] for f in client(friday, "lambda").list_functions()["Functions"]] == ["salesAnalysisReport", "salesAnalysisReportDataExtractor"]
     assert client(friday, "ssm").get_parameter(Name="/cafe/dbName")["Parameter"]["Value"] == "cafe_db"
     assert sqs.list_queues().get("QueueUrls", []) == []
-    assert friday.api("GET", "/_cloudcafe/timeline")["entries"] == []
+    # (the calls just made are the timeline's only entries: the run and the changes are gone)
+    assert {e["kind"] for e in friday.api("GET", "/_cloudcafe/timeline")["entries"]} <= {"call"}
     # And the Friday run happens again, on the orders of the snapshot (none)
     moved = friday.api("POST", "/_cloudcafe/clock", {"advance": "2m"})
     assert [f["time"] for f in moved["fired"]] == ["2026-11-27T20:00:00Z"]
