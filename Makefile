@@ -57,8 +57,14 @@ unit-test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-client-test: runtimes pydeps
-	CLOUDCAFE_BIN="$$($(SWIFT) build --show-bin-path)/cloudcafe" $(VENV)/bin/pytest -q Tests/ClientTests
+# The pytest plugin (clients/python) into the same environment, reinstalled when it changes.
+$(VENV)/.plugin-installed: $(VENV)/.installed clients/python/pyproject.toml $(wildcard clients/python/pytest_cloudcafe/*.py)
+	$(VENV)/bin/pip install -q --disable-pip-version-check ./clients/python
+	touch $@
+
+# The client tests, the plugin's own tests, and the documented example suite (docs/testing.md).
+client-test: runtimes pydeps $(VENV)/.plugin-installed
+	CLOUDCAFE_BIN="$$($(SWIFT) build --show-bin-path)/cloudcafe" $(VENV)/bin/pytest -q Tests/ClientTests clients/python/tests clients/python/examples
 
 bench: deps pydeps
 	@command -v wrk >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; }

@@ -13,6 +13,8 @@ let package = Package(
     products: [
         .executable(name: "cloudcafe", targets: ["cloudcafe"]),
         .library(name: "Engine", targets: ["Engine"]),
+        // The engine in process for Swift test suites (docs/testing.md).
+        .library(name: "CloudCafeTesting", targets: ["CloudCafeTesting"]),
         // What `make fuzz` drives (Fuzz/Package.swift) and `make test` replays.
         .library(name: "FuzzEntries", targets: ["FuzzEntries"]),
     ],
@@ -99,6 +101,10 @@ let package = Package(
             resources: [.copy("Resources/stacks")],
             swiftSettings: settings),
         .target(
+            name: "CloudCafeTesting",
+            dependencies: ["Engine", "CloudCafeCore", "CafeReport", "SNS", "LambdaAPI", "CloudWatchLogsAPI"],
+            swiftSettings: settings),
+        .target(
             name: "Gateway",
             dependencies: [
                 "Engine", "CloudCafeCore", "EventBridge", "SNS", "Lambda", "IAM", "SNSAPI", "LambdaAPI", "CloudWatchLogsAPI", "SQSAPI", "SSMAPI", "IAMAPI",
@@ -148,6 +154,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
             ], swiftSettings: settings),
         .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzEntries"], swiftSettings: settings),
+        .testTarget(name: "CloudCafeTestingTests", dependencies: ["CloudCafeTesting", "CloudCafeCore", "SSMAPI"], swiftSettings: settings),
         .testTarget(
             name: "RuntimesTests", dependencies: ["Runtimes", "CloudCafeCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: settings),
