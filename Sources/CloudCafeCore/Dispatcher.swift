@@ -18,6 +18,9 @@ public final class Dispatcher: Sendable {
     /// Every effect with its cause: calls, and what services record (firings, invocations, deliveries).
     public let timeline: Timeline
     private let authorizer: Mutex<any Authorizer>
+    /// What a signing key's calls are an effect of now: a function process's session key,
+    /// bound to its invocation while it runs, so its SDK's calls land under it on the timeline.
+    private let causesByKey = Mutex<[String: String]>([:])
     private let table = Mutex<[OperationKey: Installed]>([:])
     private let logger = Logger(label: "cloudcafe.dispatcher")
 
@@ -145,6 +148,16 @@ public final class Dispatcher: Sendable {
             if recorded { timeline.annotate(ctx.requestID, [("error", .string(Self.errorCode(error)))]) }
             throw error
         }
+    }
+
+    /// Binds (or, with nil, unbinds) the calls signed with `accessKey` to `cause`.
+    public func bindCause(_ cause: String?, toAccessKey accessKey: String) {
+        causesByKey.withLock { $0[accessKey] = cause }
+    }
+
+    /// The cause the calls signed with `accessKey` have now, if any.
+    public func cause(forAccessKey accessKey: String) -> String? {
+        causesByKey.withLock { $0[accessKey] }
     }
 
     /// Records a call on the timeline: calls from clients, and calls something else caused

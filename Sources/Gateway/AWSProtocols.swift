@@ -43,7 +43,10 @@ struct AWSProtocols {
         let region = signed?.region ?? engine.configuration.region
         // A user's key acts as the user, a session's as the assumed role; any other key as the account root.
         let known = await signed.asyncMap { await engine.iam.principal(forAccessKey: $0.accessKey, at: engine.clock.now) } ?? nil
-        let caller = Caller(principal: known ?? .root(account: engine.configuration.account), region: region, requestID: requestID, sourceIP: sourceIP)
+        // A function process's SDK signs with its environment's session key: its calls are its invocation's.
+        let cause = signed.flatMap { engine.dispatcher.cause(forAccessKey: $0.accessKey) }
+        let caller = Caller(
+            principal: known ?? .root(account: engine.configuration.account), region: region, requestID: requestID, sourceIP: sourceIP, causeID: cause)
         let body: Data
         do {
             body = Data(try await request.body.collect(upTo: 16 * 1_048_576).readableBytesView)

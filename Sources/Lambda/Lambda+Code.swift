@@ -65,12 +65,14 @@ extension Lambda {
     }
 
     /// Runs `f`'s own code once and frames its log as Lambda does.
-    func runCode(_ f: Function, _ runtime: any CodeRuntime, payload: Data, requestID: String, clientContext: String?) async -> InvocationResult {
+    func runCode(_ f: Function, _ runtime: any CodeRuntime, payload: Data, requestID: String, clientContext: String?, entry: String) async -> InvocationResult {
         let start = dispatcher.clock.now
         let startMs = Self.epochMilliseconds(start)
         let trace = "Root=1-\(String(Int(start.timeIntervalSince1970), radix: 16))-\(dispatcher.ids.hex(24));Parent=\(dispatcher.ids.hex(16));Sampled=0"
+        var function = codeFunction(f)
+        function.bindCause = { [dispatcher] cause, key in dispatcher.bindCause(cause, toAccessKey: key) }
         let result = await runtime.invoke(
-            codeFunction(f), CodeInvocation(requestID: requestID, payload: payload, clientContext: clientContext, traceID: trace))
+            function, CodeInvocation(requestID: requestID, payload: payload, clientContext: clientContext, traceID: trace, timelineID: entry))
         var log = LogSequence()
         log.append(result.initLines)
         log.append(LogLine(timestamp: startMs, message: "START RequestId: \(requestID) Version: \(f.version)"))

@@ -88,7 +88,8 @@ extension Lambda {
         dispatcher.timeline.record("invocation", id: entry, cause: cause, time: dispatcher.clock.now, details: details)
         let result = await counted(f) {
             if runsCode(f), let codeRuntime {
-                return await runCode(f, codeRuntime, payload: payload ?? Data(event.compact.utf8), requestID: requestID, clientContext: clientContext)
+                return await runCode(
+                    f, codeRuntime, payload: payload ?? Data(event.compact.utf8), requestID: requestID, clientContext: clientContext, entry: entry)
             }
             return await runBuiltin(f, event: event, requestID: requestID, entry: entry)
         }

@@ -18,6 +18,8 @@ final class ProcessEnvironment: RuntimeAPIDelegate {
     let generation: String
     let logStream: String
     let credentialsExpire: Date
+    /// The session key the code signs with.
+    let accessKey: String
     let launched = MachineClock.now
     let pump: OutputPump
     private let clock: EnvironmentClock
@@ -47,11 +49,12 @@ final class ProcessEnvironment: RuntimeAPIDelegate {
         var before: [LogLine] = []
     }
 
-    init(functionKey: String, generation: String, logStream: String, credentialsExpire: Date, clock: EnvironmentClock, pump: OutputPump) {
+    init(functionKey: String, generation: String, logStream: String, credentialsExpire: Date, accessKey: String, clock: EnvironmentClock, pump: OutputPump) {
         self.functionKey = functionKey
         self.generation = generation
         self.logStream = logStream
         self.credentialsExpire = credentialsExpire
+        self.accessKey = accessKey
         self.clock = clock
         self.pump = pump
     }

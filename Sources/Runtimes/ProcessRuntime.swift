@@ -83,7 +83,9 @@ public actor ProcessRuntime: CodeRuntime {
                     duration: .zero, logStream: failure.logStream)
             }
         }
+        f.bindCause(invocation.timelineID, env.accessKey)
         let (outcome, duration, initLines) = await env.invoke(invocation, functionArn: f.arn, timeout: f.timeout, virtualStart: start)
+        f.bindCause(nil, env.accessKey)
         let lines = env.pump.collect()
         let memory = env.peakMemoryMB
         if env.usable, generations[f.key] == env.generation {
@@ -242,7 +244,8 @@ public actor ProcessRuntime: CodeRuntime {
         }
         let pump = OutputPump(stdout: stdout.read, stderr: stderr.read, telemetry: telemetry.read) { Int(clockFile.virtualMilliseconds) }
         let env = ProcessEnvironment(
-            functionKey: f.key, generation: f.generation, logStream: logStream, credentialsExpire: credentials.expiration, clock: clockFile, pump: pump)
+            functionKey: f.key, generation: f.generation, logStream: logStream, credentialsExpire: credentials.expiration, accessKey: credentials.accessKeyID,
+            clock: clockFile, pump: pump)
         let server: RuntimeAPIServer
         do {
             server = try await RuntimeAPIServer.start(env)

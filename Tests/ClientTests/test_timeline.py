@@ -122,3 +122,15 @@ def test_traces_go_to_an_otlp_collector(daemon_factory):
         assert int(firing["startTimeUnixNano"]) == 1795809600 * 10**9
     finally:
         server.shutdown()
+
+
+def test_a_process_functions_sdk_calls_sit_under_its_invocation(friday):
+    from test_runtimes import deploy, invoke
+    lam = deploy(friday, "reader", "import boto3\ndef handler(event, context):\n    return boto3.client('ssm').get_parameter(Name='/cafe/dbName')['Parameter']['Value']\n")
+    assert invoke(lam, "reader")[:2] == (None, "cafe_db")
+    run = entries(friday, "&function=reader")
+    [invocation] = [e for e in run if e["kind"] == "invocation"]
+    [call] = [e for e in run if e["kind"] == "call"]
+    assert (call["operation"], call["cause"], call["caller"]) == ("GetParameter", invocation["id"], "arn:aws:sts::000000000000:assumed-role/salesAnalysisReportRole/reader")
+    # Once the invocation has ended, the session's calls are its own again
+    assert friday.api("GET", "/_cloudcafe/health")["status"] == "ok"

@@ -39,6 +39,8 @@ public struct CodeFunction: Sendable {
     public let credentials: @Sendable () async throws -> SessionCredentials
     /// A new environment's log stream name, from the instant it starts.
     public let newLogStream: @Sendable (Date) -> String
+    /// Binds the calls signed with an environment's key to a cause while an invocation runs (nil: unbinds).
+    public var bindCause: @Sendable (_ cause: String?, _ accessKey: String) -> Void = { _, _ in }
 
     public init(
         key: String, generation: String, name: String, arn: String, region: String, version: String, runtime: String?, handler: String, memorySize: Int,
@@ -87,12 +89,15 @@ public struct CodeInvocation: Sendable {
     /// Base64 client context (`Lambda-Runtime-Client-Context`), when the caller sent one.
     public let clientContext: String?
     public let traceID: String
+    /// The invocation's timeline entry: the cause of the calls the code makes.
+    public let timelineID: String?
 
-    public init(requestID: String, payload: Data, clientContext: String?, traceID: String) {
+    public init(requestID: String, payload: Data, clientContext: String?, traceID: String, timelineID: String? = nil) {
         self.requestID = requestID
         self.payload = payload
         self.clientContext = clientContext
         self.traceID = traceID
+        self.timelineID = timelineID
     }
 }
 
