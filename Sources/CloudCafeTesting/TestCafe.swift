@@ -86,8 +86,10 @@ public final class TestCafe: Sendable {
         var lines: [(Int, String, Int)] = []
         let streams = try await client.send(CloudWatchLogsOperations.describeLogStreams, DescribeLogStreamsRequest(logGroupName: group)).logStreams ?? []
         for stream in streams.compactMap(\.logStreamName) {
-            let events = try await client.send(
-                CloudWatchLogsOperations.getLogEvents, GetLogEventsRequest(logGroupName: group, logStreamName: stream, startFromHead: true)).events ?? []
+            let events =
+                try await client.send(
+                    CloudWatchLogsOperations.getLogEvents, GetLogEventsRequest(logGroupName: group, logStreamName: stream, startFromHead: true)
+                ).events ?? []
             lines += events.enumerated().map { ($1.timestamp ?? 0, $1.message ?? "", $0) }
         }
         return lines.sorted { ($0.0, $0.2) < ($1.0, $1.2) }.map(\.1)

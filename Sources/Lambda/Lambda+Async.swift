@@ -51,7 +51,9 @@ extension Lambda {
         let id = "retry-\(e.requestID)-\(e.attempts)-\(e.throttles)"
         dispatcher.timeline.record(
             "retry", id: id, cause: e.lastInvocation ?? e.cause, time: dispatcher.clock.now,
-            details: [("function", .string(e.function)), ("requestId", .string(e.requestID)), ("reason", .string(reason)), ("due", .string(TimeText.iso8601(due)))])
+            details: [
+                ("function", .string(e.function)), ("requestId", .string(e.requestID)), ("reason", .string(reason)), ("due", .string(TimeText.iso8601(due))),
+            ])
         e.cause = id
         dispatcher.agenda.schedule(
             AgendaItem(id: "\(Self.retryKind)|\(e.requestID)|\(e.attempts)|\(e.throttles)", kind: Self.retryKind, due: due, payload: e, cause: e.requestID))

@@ -60,7 +60,9 @@ extension AdminAPI {
         }
         var schedules: [JSONValue] = []
         for s in (try await client.send(SchedulerOperations.listSchedules, ListSchedulesInput())).schedules {
-            var members: [(String, JSONValue)] = [("Name", .string(s.name ?? "")), ("GroupName", .string(s.groupName ?? "")), ("State", .string(s.state ?? ""))]
+            var members: [(String, JSONValue)] = [
+                ("Name", .string(s.name ?? "")), ("GroupName", .string(s.groupName ?? "")), ("State", .string(s.state ?? "")),
+            ]
             if let next = await engine.schedules.upcoming(name: s.name ?? "", group: s.groupName ?? "default", region: region, after: now, count: 1)?.first {
                 members.append(("NextFiring", .string(TimeText.iso8601(next))))
             }
@@ -97,11 +99,17 @@ extension AdminAPI {
             (
                 "ssm",
                 .object([
-                    ("Parameters", tree(try await client.send(SSMOperations.getParametersByPath, GetParametersByPathRequest(path: "/", recursive: true)).parameters ?? []))
+                    (
+                        "Parameters",
+                        tree(try await client.send(SSMOperations.getParametersByPath, GetParametersByPathRequest(path: "/", recursive: true)).parameters ?? [])
+                    )
                 ])
             ),
             ("iam", .object([("Roles", tree(try await client.send(IAMOperations.listRoles, ListRolesRequest()).roles))])),
-            ("logs", .object([("LogGroups", tree(try await client.send(CloudWatchLogsOperations.describeLogGroups, DescribeLogGroupsRequest()).logGroups ?? []))])),
+            (
+                "logs",
+                .object([("LogGroups", tree(try await client.send(CloudWatchLogsOperations.describeLogGroups, DescribeLogGroupsRequest()).logGroups ?? []))])
+            ),
         ])
         return Self.json(result)
     }

@@ -40,7 +40,8 @@ struct Orders: AsyncParsableCommand {
     }
 
     struct Generate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Fill days of realistic, reproducible café traffic (in the daemon's cafe_db, or --cafe-db's file).")
+        static let configuration = CommandConfiguration(
+            abstract: "Fill days of realistic, reproducible café traffic (in the daemon's cafe_db, or --cafe-db's file).")
         @OptionGroup var endpoint: EndpointOptions
         @Option(name: .customLong("cafe-db"), help: "Write this database file directly instead of the daemon's.") var cafeDB: String?
         @Option(help: "First day (YYYY-MM-DD, café local).") var from: String
