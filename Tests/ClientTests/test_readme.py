@@ -48,3 +48,11 @@ def test_the_readme_tour_works_as_written(daemon_factory, tmp_path):
     logs = next(v for k, v in outputs.items() if k.startswith("cloudcafe logs salesAnalysisReport --tail"))
     assert "AuthorizationErrorException" in logs and "is not authorized to perform: sns:Publish" in logs
     assert "no denials" not in outputs["cloudcafe iam explain"]
+
+
+def test_the_docs_show_the_suites_and_the_labs_python_as_they_are():
+    testing = (REPO / "docs" / "testing.md").read_text()
+    assert (REPO / "clients" / "python" / "examples" / "test_friday_report.py").read_text() in testing
+    assert (REPO / "Tests" / "CloudCafeTestingTests" / "FridayReportTests.swift").read_text() in testing
+    runtimes = (REPO / "docs" / "runtimes.md").read_text()
+    assert (REPO / "fixtures" / "functions" / "salesAnalysisReport" / "salesAnalysisReport.py").read_text() in runtimes
