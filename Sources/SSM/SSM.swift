@@ -1,10 +1,10 @@
 public import CloudCafeCore
-import Foundation
+public import Foundation
 import SSMAPI
 
 /// SSM Parameter Store: parameters with their versions, kept per region.
 public actor SSM {
-    struct Key: Hashable {
+    struct Key: Hashable, Codable {
         let region: String
         let name: String
     }
@@ -42,15 +42,15 @@ extension SSM: AWSService {
 }
 
 /// A parameter's type, as the wire spells it.
-enum ParameterType: String, Sendable {
+enum ParameterType: String, Sendable, Codable {
     case string = "String"
     case stringList = "StringList"
     case secureString = "SecureString"
 }
 
 /// A parameter with its history; the last entry is the current version.
-struct StoredParameter: Sendable {
-    struct Version: Sendable {
+struct StoredParameter: Sendable, Codable {
+    struct Version: Sendable, Codable {
         let value: String
         let type: ParameterType
         let description: String?
@@ -72,4 +72,7 @@ extension SSM: StatefulService {
     public func restoreState(_ state: any Sendable) {
         if let p = state as? [Key: StoredParameter] { parameters = p }
     }
+
+    public nonisolated func encodeState(_ state: any Sendable) throws -> Data { try encode(state, as: [Key: StoredParameter].self) }
+    public nonisolated func decodeState(_ data: Data) throws -> any Sendable { try decode(data, as: [Key: StoredParameter].self) }
 }
