@@ -29,7 +29,7 @@ extension IAM {
             throw .init(code: .entityAlreadyExists, message: "A policy called \(input.policyName) already exists. Duplicate names are not allowed.")
         }
         let policy = ManagedPolicy(
-            name: input.policyName, arn: arn, path: path, defaultVersion: "v1", versions: [("v1", input.policyDocument, ctx.now)], created: ctx.now,
+            name: input.policyName, arn: arn, path: path, defaultVersion: "v1", versions: [.init(id: "v1", document: input.policyDocument, created: ctx.now)], created: ctx.now,
             description: input.description, policyID: uniqueID("ANPA"))
         policies[arn.description] = policy
         return CreatePolicyResponse(policy: describe(policy))

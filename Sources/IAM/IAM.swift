@@ -1,5 +1,5 @@
 public import CloudCafeCore
-import Foundation
+public import Foundation
 import IAMAPI
 import STSAPI
 
@@ -41,7 +41,7 @@ public actor IAM {
 }
 
 /// A user with its keys and permissions.
-struct StoredUser: Sendable {
+struct StoredUser: Sendable, Codable {
     let name: String
     let path: String
     let arn: ARN
@@ -55,7 +55,7 @@ struct StoredUser: Sendable {
 }
 
 /// An access key of a user.
-struct AccessKeyRecord: Sendable {
+struct AccessKeyRecord: Sendable, Codable {
     let id: String
     let secret: String
     let created: Date
@@ -63,7 +63,7 @@ struct AccessKeyRecord: Sendable {
 }
 
 /// Temporary credentials of an assumed role.
-struct RoleSession: Sendable {
+struct RoleSession: Sendable, Codable {
     let roleArn: ARN
     let sessionName: String
     let secret: String
@@ -72,7 +72,7 @@ struct RoleSession: Sendable {
 }
 
 /// A role with its trust policy and permissions.
-struct StoredRole: Sendable {
+struct StoredRole: Sendable, Codable {
     let name: String
     let path: String
     let arn: ARN
@@ -98,12 +98,18 @@ struct StoredRole: Sendable {
 }
 
 /// A managed policy (AWS's or the account's).
-struct ManagedPolicy: Sendable {
+struct ManagedPolicy: Sendable, Codable {
     let name: String
     let arn: ARN
     let path: String
     var defaultVersion: String
-    var versions: [(id: String, document: String, created: Date)]
+    var versions: [Version]
+
+    struct Version: Sendable, Codable {
+        let id: String
+        let document: String
+        let created: Date
+    }
     let created: Date
     var description: String?
     var policyID: String
@@ -126,7 +132,7 @@ struct ManagedPolicy: Sendable {
             // Only the default version's document ships with CloudCafe.
             return ManagedPolicy(
                 name: arn.lastComponent, arn: arn, path: json["path"]?.stringValue ?? "/", defaultVersion: version,
-                versions: [(version, document.compact, updated)], created: created,
+                versions: [.init(id: version, document: document.compact, created: updated)], created: created,
                 policyID: "ANPA" + String(arn.lastComponent.uppercased().filter(\.isLetter).prefix(17)))
         }
     }
@@ -209,7 +215,7 @@ extension IAM: AWSService {
 }
 
 extension IAM: StatefulService {
-    struct State: Sendable {
+    struct State: Sendable, Codable {
         let roles: [String: StoredRole]
         let users: [String: StoredUser]
         let policies: [String: ManagedPolicy]
@@ -228,4 +234,7 @@ extension IAM: StatefulService {
         (roles, users, policies, sessions, sessionPolicies) = (s.roles, s.users, s.policies, s.sessions, s.sessionPolicies)
         parsedDocuments = [:]
     }
+
+    public nonisolated func encodeState(_ state: any Sendable) throws -> Data { try encode(state, as: State.self) }
+    public nonisolated func decodeState(_ data: Data) throws -> any Sendable { try decode(data, as: State.self) }
 }
