@@ -41,3 +41,16 @@ extension StatefulService {
         return try decoder.decode(T.self, from: data)
     }
 }
+
+/// What a FIFO topic or queue answered for a deduplication id in the last five minutes.
+public struct DeduplicationRecord: Sendable, Codable {
+    public let messageID: String
+    public let sequence: String
+    public let at: Date
+
+    public init(messageID: String, sequence: String, at: Date) {
+        self.messageID = messageID
+        self.sequence = sequence
+        self.at = at
+    }
+}

@@ -3,16 +3,41 @@ import Foundation
 import SNSAPI
 
 /// Where a filter policy looks: the message's attributes (AWS's default) or its JSON body.
-enum FilterPolicyScope: String, Sendable {
+enum FilterPolicyScope: String, Sendable, Codable {
     case messageAttributes = "MessageAttributes"
     case messageBody = "MessageBody"
 }
 
-/// A subscription's filter policy, compiled.
-struct FilterPolicy: Sendable {
+/// A subscription's filter policy, compiled; it encodes as its text and compiles again.
+struct FilterPolicy: Sendable, Codable {
     let text: String
     let scope: FilterPolicyScope
     let pattern: EventPattern
+
+    init(text: String, scope: FilterPolicyScope, pattern: EventPattern) {
+        self.text = text
+        self.scope = scope
+        self.pattern = pattern
+    }
+
+    enum CodingKeys: String, CodingKey { case text, scope }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        text = try c.decode(String.self, forKey: .text)
+        scope = try c.decode(FilterPolicyScope.self, forKey: .scope)
+        do {
+            pattern = try EventPattern(text)
+        } catch {
+            throw DecodingError.dataCorruptedError(forKey: .text, in: c, debugDescription: "the filter policy no longer compiles: \(error.reason)")
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(text, forKey: .text)
+        try c.encode(scope, forKey: .scope)
+    }
 }
 
 // Message attributes and filter policies: which subscriptions a message goes to.

@@ -51,7 +51,7 @@ extension SNS {
             topics[t.arn] = topic
         }
         let messageID = dispatcher.ids.uuid()
-        if let id = deduplicationID, let sequence { topics[t.arn]?.recentIDs[id] = (messageID, sequence, ctx.now) }
+        if let id = deduplicationID, let sequence { topics[t.arn]?.recentIDs[id] = DeduplicationRecord(messageID: messageID, sequence: sequence, at: ctx.now) }
         for sub in subscriptions.values.sorted(by: { $0.arn.description < $1.arn.description }) where sub.topicArn == t.arn {
             // What was not delivered shows on the timeline with why.
             guard sub.isConfirmed else {

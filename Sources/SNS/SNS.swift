@@ -1,5 +1,5 @@
 public import CloudCafeCore
-import Foundation
+public import Foundation
 public import SNSAPI
 
 /// SNS: topics, subscriptions and their confirmation, and Publish's fan-out. Email
@@ -114,7 +114,7 @@ extension SNS: AWSService {
 }
 
 /// A topic and its attributes.
-struct Topic: Sendable {
+struct Topic: Sendable, Codable {
     let arn: ARN
     var displayName: String
     var owner: String
@@ -127,7 +127,7 @@ struct Topic: Sendable {
     var signatureVersion = "1"
     var contentBasedDeduplication = false
     /// FIFO: deduplication ids seen in the last five minutes, with what they were answered.
-    var recentIDs: [String: (messageID: String, sequence: String, at: Date)] = [:]
+    var recentIDs: [String: DeduplicationRecord] = [:]
     var sequence: UInt64 = 0
 
     /// The access policy IAM evaluates for calls on this topic.
@@ -138,7 +138,7 @@ struct Topic: Sendable {
 }
 
 extension SNS: StatefulService {
-    struct State: Sendable {
+    struct State: Sendable, Codable {
         let topics: [ARN: Topic]
         let subscriptions: [ARN: Subscription]
     }
@@ -150,4 +150,7 @@ extension SNS: StatefulService {
         guard let s = state as? State else { return }
         (topics, subscriptions) = (s.topics, s.subscriptions)
     }
+
+    public nonisolated func encodeState(_ state: any Sendable) throws -> Data { try encode(state, as: State.self) }
+    public nonisolated func decodeState(_ data: Data) throws -> any Sendable { try decode(data, as: State.self) }
 }

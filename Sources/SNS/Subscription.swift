@@ -4,8 +4,8 @@ import CloudCafeCore
 ///
 /// Email subscriptions start pending; the token in the confirmation email (or
 /// ConfirmSubscription) confirms them. Only confirmed subscriptions receive messages.
-struct Subscription: Sendable {
-    enum State: Sendable, Equatable {
+struct Subscription: Sendable, Codable {
+    enum State: Sendable, Equatable, Codable {
         case pendingConfirmation(token: String)
         case confirmed
     }

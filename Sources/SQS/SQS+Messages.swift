@@ -72,7 +72,7 @@ extension SQS {
             id: ids.uuid(), body: m.body, md5: result.md5OfMessageBody ?? "", attributes: attributes, attributesMD5: result.md5OfMessageAttributes,
             sent: ctx.now, sender: ctx.caller.arn, visibleAt: ctx.now.addingTimeInterval(m.delay.map(TimeInterval.init) ?? queue.delay),
             groupID: queue.isFIFO ? m.groupID : nil, deduplicationID: dedup, sequenceNumber: sequence)
-        if let dedup, let sequence { queue.recentIDs[dedup] = (message.id, sequence, ctx.now) }
+        if let dedup, let sequence { queue.recentIDs[dedup] = DeduplicationRecord(messageID: message.id, sequence: sequence, at: ctx.now) }
         queue.messages.append(message)
         queues[k] = queue
         result.messageId = message.id

@@ -1,5 +1,5 @@
 public import CloudCafeCore
-import Foundation
+public import Foundation
 public import SQSAPI
 
 /// SQS: standard queues in memory, visibility on the virtual clock. CloudCafe needs them as
@@ -93,7 +93,7 @@ extension SQS: AWSService {
 }
 
 /// A queue and its messages.
-struct Queue: Sendable {
+struct Queue: Sendable, Codable {
     let name: String
     let arn: ARN
     let created: Date
@@ -105,12 +105,12 @@ struct Queue: Sendable {
     var waitTime: Int { attributes["ReceiveMessageWaitTimeSeconds"].flatMap { Int($0) } ?? 0 }
     var isFIFO: Bool { attributes["FifoQueue"] == "true" }
     /// FIFO: deduplication ids seen in the last five minutes, with the message id they answered.
-    var recentIDs: [String: (messageID: String, sequence: String, at: Date)] = [:]
+    var recentIDs: [String: DeduplicationRecord] = [:]
     var sequence: UInt64 = 0
 }
 
 /// A message in a queue.
-struct QueuedMessage: Sendable {
+struct QueuedMessage: Sendable, Codable {
     let id: String
     let body: String
     let md5: String
@@ -153,4 +153,7 @@ extension SQS: StatefulService {
         for waiting in waiters.values { for continuation in waiting.values { continuation.resume() } }
         waiters = [:]
     }
+
+    public nonisolated func encodeState(_ state: any Sendable) throws -> Data { try encode(state, as: [Key: Queue].self) }
+    public nonisolated func decodeState(_ data: Data) throws -> any Sendable { try decode(data, as: [Key: Queue].self) }
 }
