@@ -5,16 +5,40 @@ import LambdaAPI
 import Logging
 
 /// A subscription filter: matching events go to a Lambda function.
-struct StoredSubscriptionFilter: Sendable {
+struct StoredSubscriptionFilter: Sendable, Codable {
     let name: String
     let text: String
     let pattern: LogFilterPattern
     let destinationArn: String
     let created: Int
+
+    init(name: String, text: String, pattern: LogFilterPattern, destinationArn: String, created: Int) {
+        self.name = name
+        self.text = text
+        self.pattern = pattern
+        self.destinationArn = destinationArn
+        self.created = created
+    }
+
+    // The pattern encodes as its text and is parsed again.
+    enum CodingKeys: String, CodingKey { case name, text, destinationArn, created }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        text = try c.decode(String.self, forKey: .text)
+        destinationArn = try c.decode(String.self, forKey: .destinationArn)
+        created = try c.decode(Int.self, forKey: .created)
+        do {
+            pattern = try LogFilterPattern(text)
+        } catch {
+            throw DecodingError.dataCorruptedError(forKey: .text, in: c, debugDescription: "the filter pattern no longer parses: \(error.message)")
+        }
+    }
 }
 
 /// A metric filter; CloudCafe keeps it (there is no CloudWatch metrics service to feed).
-struct StoredMetricFilter: Sendable {
+struct StoredMetricFilter: Sendable, Codable {
     let name: String
     let text: String
     let regexCount: Int

@@ -1,10 +1,10 @@
 public import CloudCafeCore
 import CloudWatchLogsAPI
-import Foundation
+public import Foundation
 
 /// CloudWatch Logs: log groups, their streams and events, kept in memory per region.
 public actor CloudWatchLogs {
-    struct GroupKey: Hashable {
+    struct GroupKey: Hashable, Codable {
         let region: String
         let name: String
     }
@@ -150,7 +150,7 @@ extension CloudWatchLogs: AWSService {
 }
 
 /// A log group and its streams.
-struct StoredLogGroup: Sendable {
+struct StoredLogGroup: Sendable, Codable {
     let name: String
     let arn: ARN
     let creationTime: Int
@@ -163,7 +163,7 @@ struct StoredLogGroup: Sendable {
 }
 
 /// A log stream: events in the order they were put.
-struct StoredLogStream: Sendable {
+struct StoredLogStream: Sendable, Codable {
     let name: String
     let creationTime: Int
     var events: [StoredEvent] = []
@@ -171,7 +171,7 @@ struct StoredLogStream: Sendable {
 }
 
 /// One stored event with the time it arrived.
-struct StoredEvent: Sendable {
+struct StoredEvent: Sendable, Codable {
     let timestamp: Int
     let message: String
     let ingestionTime: Int
@@ -186,7 +186,7 @@ extension Date {
 }
 
 extension CloudWatchLogs: StatefulService {
-    struct State: Sendable {
+    struct State: Sendable, Codable {
         let groups: [GroupKey: StoredLogGroup]
         let storedBytesEstimate: Int
     }
@@ -198,4 +198,7 @@ extension CloudWatchLogs: StatefulService {
         guard let s = state as? State else { return }
         (groups, storedBytesEstimate) = (s.groups, s.storedBytesEstimate)
     }
+
+    public nonisolated func encodeState(_ state: any Sendable) throws -> Data { try encode(state, as: State.self) }
+    public nonisolated func decodeState(_ data: Data) throws -> any Sendable { try decode(data, as: State.self) }
 }
