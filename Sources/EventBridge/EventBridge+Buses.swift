@@ -3,7 +3,7 @@ import EventBridgeAPI
 import Foundation
 
 /// A custom event bus; each region also has its `default` bus, which always exists.
-struct StoredBus: Sendable {
+struct StoredBus: Sendable, Codable {
     let name: String
     let arn: ARN
     var description: String?

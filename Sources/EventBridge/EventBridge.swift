@@ -1,6 +1,6 @@
 public import CloudCafeCore
 import EventBridgeAPI
-import Foundation
+public import Foundation
 
 /// EventBridge (CloudWatch Events): rules on the default bus, their targets, and the
 /// schedule state the Scheduler advances.
@@ -55,7 +55,7 @@ public actor EventBridge {
 }
 
 /// A rule and its targets.
-struct StoredRule: Sendable {
+struct StoredRule: Sendable, Codable {
     let name: String
     /// The bus it listens on.
     var bus = "default"
@@ -91,6 +91,44 @@ struct StoredRule: Sendable {
 
     /// The rule's State as the API spells it.
     var state: String { enabled ? "ENABLED" : "DISABLED" }
+
+    // A rule encodes its texts; its schedule and pattern are compiled again, its next firing found again.
+    enum CodingKeys: String, CodingKey {
+        case name, bus, arn, scheduleText, eventPattern, enabled, description, roleArn, targets, tags, cursor, anchor
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            name: try c.decode(String.self, forKey: .name), arn: try c.decode(ARN.self, forKey: .arn), enabled: try c.decode(Bool.self, forKey: .enabled),
+            cursor: try c.decode(Date.self, forKey: .cursor), anchor: try c.decode(Date.self, forKey: .anchor))
+        bus = try c.decode(String.self, forKey: .bus)
+        scheduleText = try c.decodeIfPresent(String.self, forKey: .scheduleText)
+        schedule = scheduleText.flatMap(ScheduleExpression.init)
+        eventPattern = try c.decodeIfPresent(String.self, forKey: .eventPattern)
+        pattern = eventPattern.flatMap { try? EventPattern($0) }
+        description = try c.decodeIfPresent(String.self, forKey: .description)
+        roleArn = try c.decodeIfPresent(String.self, forKey: .roleArn)
+        targets = try c.decode([Target].self, forKey: .targets)
+        tags = try c.decode([String: String].self, forKey: .tags)
+        refresh()
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(bus, forKey: .bus)
+        try c.encode(arn, forKey: .arn)
+        try c.encodeIfPresent(scheduleText, forKey: .scheduleText)
+        try c.encodeIfPresent(eventPattern, forKey: .eventPattern)
+        try c.encode(enabled, forKey: .enabled)
+        try c.encodeIfPresent(description, forKey: .description)
+        try c.encodeIfPresent(roleArn, forKey: .roleArn)
+        try c.encode(targets, forKey: .targets)
+        try c.encode(tags, forKey: .tags)
+        try c.encode(cursor, forKey: .cursor)
+        try c.encode(anchor, forKey: .anchor)
+    }
 
     private mutating func refresh() {
         nextFire = enabled ? schedule?.next(after: cursor, anchor: anchor) : nil
@@ -142,7 +180,7 @@ extension EventBridge: AWSService {
 }
 
 extension EventBridge: StatefulService {
-    struct State: Sendable {
+    struct State: Sendable, Codable {
         let rules: [ARN: StoredRule]
         let buses: [ARN: StoredBus]
     }
@@ -155,4 +193,7 @@ extension EventBridge: StatefulService {
         guard let s = state as? State else { return }
         (rules, buses) = (s.rules, s.buses)
     }
+
+    public nonisolated func encodeState(_ state: any Sendable) throws -> Data { try encode(state, as: State.self) }
+    public nonisolated func decodeState(_ data: Data) throws -> any Sendable { try decode(data, as: State.self) }
 }
