@@ -1,5 +1,5 @@
 public import CloudCafeCore
-import Foundation
+public import Foundation
 import Logging
 public import SchedulerAPI
 
@@ -12,7 +12,7 @@ public actor EventBridgeScheduler {
         let name: String
     }
 
-    struct GroupKey: Hashable {
+    struct GroupKey: Hashable, Codable {
         let region: String
         let name: String
     }
@@ -72,14 +72,15 @@ public actor EventBridgeScheduler {
 }
 
 /// A schedule group.
-struct ScheduleGroup: Sendable {
+struct ScheduleGroup: Sendable, Codable {
     let name: String
     let arn: ARN
     let created: Date
 }
 
-/// A schedule and where it is in time.
-struct Schedule: Sendable {
+/// A schedule and where it is in time. It encodes its expression as text, compiled again
+/// in its time zone.
+struct Schedule: Sendable, Codable {
     var name: String
     var group: String
     var arn: ARN
@@ -101,6 +102,60 @@ struct Schedule: Sendable {
 
     /// The schedule's State as the API spells it.
     var state: String { enabled ? "ENABLED" : "DISABLED" }
+
+    enum CodingKeys: String, CodingKey {
+        case name, group, arn, expressionText, timezoneName, start, end, enabled, flexibleWindowMinutes, target, deleteAfterCompletion, description
+        case created, modified, cursor, anchor
+    }
+
+    init(
+        name: String, group: String, arn: ARN, expressionText: String, expression: ZonedSchedule, timezoneName: String?, start: Date?, end: Date?,
+        enabled: Bool, flexibleWindowMinutes: Int?, target: Target, deleteAfterCompletion: Bool, description: String?, created: Date, modified: Date,
+        cursor: Date, anchor: Date
+    ) {
+        (self.name, self.group, self.arn, self.expressionText, self.expression, self.timezoneName) = (name, group, arn, expressionText, expression, timezoneName)
+        (self.start, self.end, self.enabled, self.flexibleWindowMinutes, self.target) = (start, end, enabled, flexibleWindowMinutes, target)
+        (self.deleteAfterCompletion, self.description, self.created, self.modified, self.cursor, self.anchor) = (
+            deleteAfterCompletion, description, created, modified, cursor, anchor
+        )
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let text = try c.decode(String.self, forKey: .expressionText)
+        let zoneName = try c.decodeIfPresent(String.self, forKey: .timezoneName)
+        guard let zone = TimeZone(identifier: zoneName ?? "UTC"), let expression = ZonedSchedule(text, zone: zone) else {
+            throw DecodingError.dataCorruptedError(forKey: .expressionText, in: c, debugDescription: "the schedule expression \(text) no longer compiles")
+        }
+        self.init(
+            name: try c.decode(String.self, forKey: .name), group: try c.decode(String.self, forKey: .group), arn: try c.decode(ARN.self, forKey: .arn),
+            expressionText: text, expression: expression, timezoneName: zoneName, start: try c.decodeIfPresent(Date.self, forKey: .start),
+            end: try c.decodeIfPresent(Date.self, forKey: .end), enabled: try c.decode(Bool.self, forKey: .enabled),
+            flexibleWindowMinutes: try c.decodeIfPresent(Int.self, forKey: .flexibleWindowMinutes), target: try c.decode(Target.self, forKey: .target),
+            deleteAfterCompletion: try c.decode(Bool.self, forKey: .deleteAfterCompletion), description: try c.decodeIfPresent(String.self, forKey: .description),
+            created: try c.decode(Date.self, forKey: .created), modified: try c.decode(Date.self, forKey: .modified),
+            cursor: try c.decode(Date.self, forKey: .cursor), anchor: try c.decode(Date.self, forKey: .anchor))
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(group, forKey: .group)
+        try c.encode(arn, forKey: .arn)
+        try c.encode(expressionText, forKey: .expressionText)
+        try c.encodeIfPresent(timezoneName, forKey: .timezoneName)
+        try c.encodeIfPresent(start, forKey: .start)
+        try c.encodeIfPresent(end, forKey: .end)
+        try c.encode(enabled, forKey: .enabled)
+        try c.encodeIfPresent(flexibleWindowMinutes, forKey: .flexibleWindowMinutes)
+        try c.encode(target, forKey: .target)
+        try c.encode(deleteAfterCompletion, forKey: .deleteAfterCompletion)
+        try c.encodeIfPresent(description, forKey: .description)
+        try c.encode(created, forKey: .created)
+        try c.encode(modified, forKey: .modified)
+        try c.encode(cursor, forKey: .cursor)
+        try c.encode(anchor, forKey: .anchor)
+    }
 
     /// The next nominal firing within the schedule's start and end dates.
     var nextNominal: Date? {
@@ -173,7 +228,7 @@ extension EventBridgeScheduler: AWSService {
 }
 
 extension EventBridgeScheduler: StatefulService {
-    struct State: Sendable {
+    struct State: Sendable, Codable {
         let schedules: [Key: Schedule]
         let groups: [GroupKey: ScheduleGroup]
     }
@@ -185,4 +240,7 @@ extension EventBridgeScheduler: StatefulService {
         guard let s = state as? State else { return }
         (schedules, groups) = (s.schedules, s.groups)
     }
+
+    public nonisolated func encodeState(_ state: any Sendable) throws -> Data { try encode(state, as: State.self) }
+    public nonisolated func decodeState(_ data: Data) throws -> any Sendable { try decode(data, as: State.self) }
 }
