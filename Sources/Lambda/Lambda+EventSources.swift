@@ -4,7 +4,7 @@ import LambdaAPI
 import SQSAPI
 
 /// An SQS event source mapping: a poller that hands a queue's messages to a function in batches.
-struct EventSourceMapping: Sendable {
+struct EventSourceMapping: Sendable, Codable {
     let uuid: String
     var function: Lambda.Key
     var qualifier: String?
@@ -21,7 +21,12 @@ struct EventSourceMapping: Sendable {
     var lastResult = "No records processed"
     /// Rounds run at the current virtual instant: a queue that refills itself (a function
     /// sending to its own source) must not hold a frozen clock forever.
-    var rounds: (at: Date, count: Int)?
+    var rounds: Rounds?
+
+    struct Rounds: Sendable, Codable {
+        let at: Date
+        let count: Int
+    }
 }
 
 // SQS event source mappings, polled on the virtual clock as the execution role.
@@ -201,7 +206,7 @@ extension Lambda {
         guard var current = mappings[uuid], current.enabled else { return }
         let at = dispatcher.clock.now
         let count = current.rounds?.at == at ? (current.rounds?.count ?? 0) + 1 : 1
-        current.rounds = (at, count)
+        current.rounds = EventSourceMapping.Rounds(at: at, count: count)
         mappings[uuid] = current
         let again = deleted > 0 && count < Self.roundsPerInstant
         schedulePoll(uuid, at: again ? at : at.addingTimeInterval(Self.idlePoll))

@@ -5,7 +5,7 @@ import LambdaAPI
 /// Lambda: functions, layers and resource policies, and the runtime that invokes
 /// in-process handlers.
 public actor Lambda {
-    struct Key: Hashable {
+    struct Key: Hashable, Codable {
         let region: String
         let name: String
     }
@@ -82,6 +82,9 @@ public actor Lambda {
         await codeRuntime?.retireAll()
     }
 
+    public nonisolated func encodeState(_ state: any Sendable) throws -> Data { try encode(state, as: State.self) }
+    public nonisolated func decodeState(_ data: Data) throws -> any Sendable { try decode(data, as: State.self) }
+
     /// A function's code or configuration changed, or it is gone: no warm environment of it is reused.
     func retireEnvironments(_ key: Key) async {
         idleEnvironments[key] = nil
@@ -90,7 +93,7 @@ public actor Lambda {
 }
 
 /// A function's configuration and code.
-struct Function: Sendable {
+struct Function: Sendable, Codable {
     var name: String
     var arn: ARN
     var runtime: String?
@@ -144,7 +147,7 @@ struct Function: Sendable {
 }
 
 /// An alias: a name for a version, optionally sending a share of traffic to a second one.
-struct Alias: Sendable {
+struct Alias: Sendable, Codable {
     var name: String
     var functionVersion: String
     var description: String
@@ -153,7 +156,7 @@ struct Alias: Sendable {
 }
 
 /// A function's asynchronous invocation settings.
-struct EventInvokeConfig: Sendable {
+struct EventInvokeConfig: Sendable, Codable {
     var maximumRetryAttempts: Int?
     var maximumEventAgeInSeconds: Int?
     var onSuccess: String?
@@ -162,7 +165,7 @@ struct EventInvokeConfig: Sendable {
 }
 
 /// A layer version: its content is listed so the runtime knows which modules it provides.
-struct LayerVersion: Sendable {
+struct LayerVersion: Sendable, Codable {
     let arn: ARN
     let version: Int
     let description: String
@@ -175,9 +178,9 @@ struct LayerVersion: Sendable {
 }
 
 /// A function's resource-based policy: the statements AddPermission adds.
-public struct ResourcePolicy: Sendable {
+public struct ResourcePolicy: Sendable, Codable {
     /// One statement as AddPermission writes it.
-    public struct Statement: Sendable {
+    public struct Statement: Sendable, Codable {
         public let sid: String
         public let principal: String
         public let action: String
@@ -320,7 +323,7 @@ extension Lambda: AWSService {
 }
 
 extension Lambda: StatefulService {
-    struct State: Sendable {
+    struct State: Sendable, Codable {
         let functions: [Key: Function]
         let layers: [Key: [LayerVersion]]
         let mappings: [String: EventSourceMapping]
