@@ -21,6 +21,13 @@ public final class Dispatcher: Sendable {
     /// What a signing key's calls are an effect of now: a function process's session key,
     /// bound to its invocation while it runs, so its SDK's calls land under it on the timeline.
     private let causesByKey = Mutex<[String: String]>([:])
+    /// Called once a call has been performed (or refused), before its answer goes out: with
+    /// `--state-dir`, the service's state is written then, so what was acknowledged lasts.
+    private let afterCall = Mutex<(@Sendable (String) async -> Void)?>(nil)
+
+    public func setAfterCall(_ hook: (@Sendable (String) async -> Void)?) {
+        afterCall.withLock { $0 = hook }
+    }
     private let table = Mutex<[OperationKey: Installed]>([:])
     private let logger = Logger(label: "cloudcafe.dispatcher")
 
@@ -142,10 +149,14 @@ public final class Dispatcher: Sendable {
         logger.debug("call", metadata: ["aws.operation": "\(key)", "aws.request_id": "\(ctx.requestID)", "aws.caller": "\(ctx.caller.arn)"])
         // Recorded before it runs, so what it causes (an invocation, a delivery) can name it.
         let recorded = record(key, ctx, outcome, error: nil)
+        let hook = afterCall.withLock { $0 }
         do {
-            return try await operation.perform(input, ctx)
+            let output = try await operation.perform(input, ctx)
+            await hook?(key.service)
+            return output
         } catch {
             if recorded { timeline.annotate(ctx.requestID, [("error", .string(Self.errorCode(error)))]) }
+            await hook?(key.service)
             throw error
         }
     }

@@ -9,6 +9,7 @@ public import Runtimes
 public import SNS
 public import SQS
 public import SSM
+import Logging
 import Synchronization
 
 /// How an engine is set up.
@@ -139,6 +140,9 @@ public final class CloudCafeEngine: Sendable {
     public let startedAt: Date
     /// Named snapshots (`saveSnapshot`, `loadSnapshot`).
     let snapshots = Mutex<[String: EngineSnapshot]>([:])
+    /// Where the state is written (`serve --state-dir`), when it is.
+    let stateStore = Mutex<StateStore?>(nil)
+    let stateLogger = Logger(label: "cloudcafe.state")
 
     /// Returns everything to the freshly deployed stack: every resource, email, order, IAM
     /// decision and timeline entry is forgotten, the clock goes back to where it started (or
@@ -159,6 +163,7 @@ public final class CloudCafeEngine: Sendable {
         outbox.clear()
         clock.set(instant ?? startedAt)
         if let stack = configuration.stack { try await deploy(stack) }
+        await persistAll()
     }
 
     /// Stops every function process and removes their files; the daemon is stopping.

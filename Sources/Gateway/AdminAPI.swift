@@ -79,6 +79,24 @@ struct AdminAPI {
                 ]))
         }
         admin.post("state/save") { request, _ in try await snapshot(request, load: false) }
+        admin.get("state/export") { request, _ in
+            let name = request.uri.queryParameters.get("name").map { String($0) } ?? ""
+            do {
+                let data = try engine.exportSnapshot(name)
+                return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            } catch let e as SnapshotError {
+                return Self.error(.notFound, e.description)
+            }
+        }
+        admin.post("state/import") { request, _ in
+            let body = try await request.body.collect(upTo: Self.snapshotLimit)
+            do {
+                let name = try engine.importSnapshot(Data(body.readableBytesView), name: request.uri.queryParameters.get("name").map { String($0) })
+                return Self.json(.object([("name", .string(name)), ("status", .string("imported"))]))
+            } catch let e as SnapshotError {
+                return Self.error(.badRequest, e.description)
+            }
+        }
         admin.post("state/load") { request, _ in try await snapshot(request, load: true) }
         admin.post("orders") { request, _ in try await placeOrder(request) }
         admin.post("orders/generate") { request, _ in try await generateOrders(request) }
@@ -211,6 +229,8 @@ struct AdminAPI {
         let mark = engine.dispatcher.timeline.lastSequence
         if let target { report = await engine.agenda.move(to: target, keeping: Self.firedShown) }
         if let newRate { engine.agenda.setRate(newRate) }
+        // With --state-dir, the clock where it now is and what is due are written.
+        await engine.persist([])
         return clockState(report: report ?? Agenda.Report(), since: mark)
     }
 
@@ -257,6 +277,9 @@ struct AdminAPI {
             return Self.json(.object([("error", .string(e.error.errorCode)), ("message", .string(e.error.message))]), status: .init(code: e.error.httpStatus))
         }
     }
+
+    /// The largest snapshot file an import reads (functions' code included).
+    static let snapshotLimit = 512 << 20
 
     /// `{"name": …}`: takes the snapshot, or loads it.
     func snapshot(_ request: Request, load: Bool) async throws -> Response {

@@ -231,7 +231,16 @@ public final class Agenda: Sendable {
 
     private func perform(_ item: AgendaItem) async -> Firing? {
         guard let kind = state.withLock({ $0.kinds[item.kind] }) else { return nil }
-        return await kind.run(item)
+        let firing = await kind.run(item)
+        await afterItem.withLock({ $0 })?(item)
+        return firing
+    }
+
+    /// Called after each item has run (with `--state-dir`, what it changed is written then).
+    private let afterItem = Mutex<(@Sendable (AgendaItem) async -> Void)?>(nil)
+
+    public func setAfterItem(_ hook: (@Sendable (AgendaItem) async -> Void)?) {
+        afterItem.withLock { $0 = hook }
     }
 
     /// Removes and returns the earliest live item due at or before `limit`.

@@ -14,9 +14,13 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Port to listen on; 0 picks a free one.") var port = 4566
     @Option(help: "Folder emails are written to (a Maildir).") var outbox = "outbox"
-    @Option(name: .customLong("cafe-db"), help: "The café's SQLite database; created when absent.") var cafeDB = "cafe_db.sqlite"
+    @Option(name: .customLong("cafe-db"), help: "The café's SQLite database; created when absent (default: cafe_db.sqlite, or in --state-dir).")
+    var cafeDB: String?
+    @Option(name: .customLong("state-dir"), help: "Keep every service's state in this folder, across restarts (default: in memory only).")
+    var stateDir: String?
     @Option(name: .customLong("start-time"), help: "The virtual clock's first instant (ISO 8601); default: now.") var startTime: String?
-    @Option(name: .customLong("clock-rate"), help: "1 is real time, N runs N times faster, 0 freezes the clock.") var clockRate = 1.0
+    @Option(name: .customLong("clock-rate"), help: "1 is real time, N runs N times faster, 0 freezes the clock (default 1; a restored state keeps its own).")
+    var clockRate: Double?
     @Option(help: "Stack to deploy: 'cafe' (default), 'none', or a stack file.") var stack = "cafe"
     @Option(name: .customLong("admin-email"), help: "Where the café stack's report emails go.") var adminEmail = "admin@example.com"
     @Option(help: "Seed for generated ids, for reproducible runs.") var seed: UInt64?
@@ -37,7 +41,7 @@ struct Serve: AsyncParsableCommand {
     /// Checked before anything starts, so a mistake shows `serve`'s usage.
     func validate() throws {
         if let startTime, TimeText.instant(startTime) == nil { throw ValidationError("--start-time must be ISO 8601, such as 2026-11-27T19:59:00Z") }
-        guard clockRate >= 0, clockRate <= VirtualClock.maximumRate else {
+        if let clockRate, !(0...VirtualClock.maximumRate).contains(clockRate) {
             throw ValidationError("--clock-rate must be from 0 to \(Int(VirtualClock.maximumRate))")
         }
         guard IAMAuthorizer.Mode(rawValue: iam) != nil else { throw ValidationError("--iam must be enforce, audit or off") }
@@ -60,8 +64,14 @@ struct Serve: AsyncParsableCommand {
         }
         var config = EngineConfiguration()
         config.outboxDirectory = URL(fileURLWithPath: outbox)
-        config.cafeDatabasePath = cafeDB
-        config.clockRate = clockRate
+        let store: StateStore?
+        do {
+            store = try stateDir.map { try StateStore(directory: URL(fileURLWithPath: $0)) }
+        } catch {
+            throw CLIError("--state-dir \(stateDir ?? ""): \(error)")
+        }
+        config.cafeDatabasePath = cafeDB ?? store.map { $0.directory.appendingPathComponent("cafe_db.sqlite").path } ?? "cafe_db.sqlite"
+        config.clockRate = clockRate ?? 1
         config.seed = seed
         config.adminEmail = adminEmail
         // validate() has checked every option; these only unwrap.
@@ -98,13 +108,29 @@ struct Serve: AsyncParsableCommand {
         config.publicEndpoint = "http://127.0.0.1:\(bound)"
         let engine = try CloudCafeEngine(config)
         let logger = Logger(label: "cloudcafe")
-        do {
-            try await engine.start()
-        } catch {
-            logger.critical("could not deploy the stack: \(error)")
-            throw ExitCode.failure
+        // A state dir with a state in it is restored (clock, due work, every service); the stack is not deployed again.
+        var restored = false
+        if let store {
+            do {
+                restored = try await engine.openState(store, clockRate: clockRate)
+            } catch {
+                throw CLIError("--state-dir \(store.directory.path): \(error)")
+            }
         }
-        switch stack {
+        if restored {
+            logger.info("state restored", metadata: ["dir": "\(store?.directory.path ?? "")", "clock": "\(TimeText.iso8601(engine.clock.now))"])
+        } else {
+            do {
+                try await engine.start()
+            } catch {
+                logger.critical("could not deploy the stack: \(error)")
+                throw ExitCode.failure
+            }
+            await engine.persistAll()
+        }
+        if store != nil { engine.startPersisting() }
+        switch restored ? "restored" : stack {
+        case "restored": break
         case "none": logger.info("no stack deployed (--stack none)", metadata: ["clock": "\(TimeText.iso8601(engine.clock.now))"])
         case "cafe": logger.info("café stack deployed", metadata: ["clock": "\(TimeText.iso8601(engine.clock.now))"])
         default: logger.info("stack deployed", metadata: ["stack": "\(stack)", "clock": "\(TimeText.iso8601(engine.clock.now))"])
