@@ -33,11 +33,14 @@ extension Lambda {
         var lastInvocation: String?
     }
 
+    /// Queues an accepted event on the Agenda, due now: it runs at once, and as an item of
+    /// the clock it is written with the state (`--state-dir`) before the 202 goes out.
     func enqueue(_ f: Function, qualifier: String?, payload: Data, requestID: String, cause: String?) {
         let event = AsyncEvent(
             region: f.arn.region, function: f.name, qualifier: qualifier, event: String(decoding: payload, as: UTF8.self), requestID: requestID,
             attempts: 0, throttles: 0, queued: dispatcher.clock.now, cause: cause)
-        dispatcher.work.spawn { await self.runAsync(event) }
+        dispatcher.agenda.schedule(
+            AgendaItem(id: "\(Self.retryKind)|\(requestID)|0|0", kind: Self.retryKind, due: dispatcher.clock.now, payload: event, cause: requestID))
     }
 
     func retry(_ item: AgendaItem) async {

@@ -101,6 +101,9 @@ public final class Agenda: Sendable {
         /// Pending entries; stale ones (replaced or cancelled) are skipped when they surface.
         var heap = Heap<Entry>()
         var items: [String: (item: AgendaItem, version: Int)] = [:]
+        /// Items taken off to run and not finished yet: still pending for the state written
+        /// meanwhile, so one interrupted by a crash runs again after the restart.
+        var running: [String: AgendaItem] = [:]
         var kinds: [String: AgendaKind] = [:]
         var version = 0
         /// Wakes `run()` when something changes what is due first, or the clock's rate.
@@ -142,10 +145,10 @@ public final class Agenda: Sendable {
     /// The pending item `id`.
     public func item(_ id: String) -> AgendaItem? { state.withLock { $0.items[id]?.item } }
 
-    /// Every pending item, earliest first.
+    /// Every pending item (running ones included), earliest first.
     public var pending: [AgendaItem] {
         state.withLock { s in
-            s.items.values.map(\.item).sorted { ($0.due, $0.id) < ($1.due, $1.id) }
+            (s.items.values.map(\.item) + s.running.values.filter { s.items[$0.id] == nil }).sorted { ($0.due, $0.id) < ($1.due, $1.id) }
         }
     }
 
@@ -156,6 +159,7 @@ public final class Agenda: Sendable {
     public func clear() {
         state.withLock { s in
             s.items = [:]
+            s.running = [:]
             s.heap = Heap()
         }
     }
@@ -230,8 +234,12 @@ public final class Agenda: Sendable {
     }
 
     private func perform(_ item: AgendaItem) async -> Firing? {
-        guard let kind = state.withLock({ $0.kinds[item.kind] }) else { return nil }
+        guard let kind = state.withLock({ $0.kinds[item.kind] }) else {
+            state.withLock { _ = $0.running.removeValue(forKey: item.id) }
+            return nil
+        }
         let firing = await kind.run(item)
+        state.withLock { _ = $0.running.removeValue(forKey: item.id) }
         await afterItem.withLock({ $0 })?(item)
         return firing
     }
@@ -248,7 +256,9 @@ public final class Agenda: Sendable {
         state.withLock { s in
             guard let top = Self.top(&s), top.due <= limit else { return nil }
             s.heap.removeMin()
-            return s.items.removeValue(forKey: top.id)?.item
+            let item = s.items.removeValue(forKey: top.id)?.item
+            if let item { s.running[item.id] = item }
+            return item
         }
     }
 
