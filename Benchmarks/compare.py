@@ -8,6 +8,7 @@ extractor. Requests carry a SigV4-shaped Authorization header; neither server ve
 signatures by default. Figures are printed, never asserted."""
 import http.client
 import json
+import urllib.request
 import os
 import re
 import socket
@@ -100,6 +101,42 @@ def workload(port: int, label: str, with_invoke: bool):
                   path="/2015-03-31/functions/salesAnalysisReportDataExtractor/invocations"))
 
 
+def state_dir_restart(folder: Path):
+    """Restart time with a state of 1,000 resources; snapshot save and load with 10,000 log events."""
+    folder.mkdir()
+    args = [BIN, "serve", "--port", "0", "--clock-rate", "0", "--state-dir", str(folder / "state"), "--outbox", str(folder / "outbox")]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    p = int(proc.stdout.readline().strip().rsplit(":", 1)[1])
+    kw = dict(endpoint_url=f"http://127.0.0.1:{p}", region_name="us-east-1", aws_access_key_id="bench", aws_secret_access_key="bench")
+    ssm, sqs, logs = boto3.client("ssm", **kw), boto3.client("sqs", **kw), boto3.client("logs", **kw)
+    for i in range(500):
+        ssm.put_parameter(Name=f"/bench/{i}", Value=str(i), Type="String")
+    for i in range(500):
+        sqs.create_queue(QueueName=f"q{i}")
+    logs.create_log_group(logGroupName="/bench")
+    logs.create_log_stream(logGroupName="/bench", logStreamName="s")
+    now = int(time.time() * 1000)
+    for batch in range(10):
+        logs.put_log_events(logGroupName="/bench", logStreamName="s",
+                            logEvents=[{"timestamp": now + batch * 1000 + i, "message": f"event {batch} {i}"} for i in range(1000)])
+    timings = []
+    for _ in range(3):
+        saved = json.loads(urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{p}/_cloudcafe/state/save", data=b'{"name":"big"}', method="POST")).read())
+        loaded = json.loads(urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{p}/_cloudcafe/state/load", data=b'{"name":"big"}', method="POST")).read())
+        timings.append((float(saved["milliseconds"]), float(loaded["milliseconds"])))
+    proc.terminate()
+    proc.wait()
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    p = int(proc.stdout.readline().strip().rsplit(":", 1)[1])
+    restart = wait_ready(p, started)
+    proc.terminate()
+    proc.wait()
+    print("-- --state-dir: 1,000 resources (500 parameters, 500 queues) and 10,000 log events")
+    print(f"restart with that state to first answered call   {restart * 1000:>7.0f} ms")
+    print(f"snapshot save / load with it                     {min(t[0] for t in timings):>7.1f} ms / {min(t[1] for t in timings):.1f} ms")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -146,6 +183,17 @@ def main():
                       "application/x-www-form-urlencoded", key=user_key))
             proc.terminate()
             proc.wait()
+
+        # The cost of --state-dir: every acknowledged change written first.
+        folder = tmp / "state"
+        folder.mkdir()
+        proc = subprocess.Popen([BIN, "serve", "--port", "0", "--clock-rate", "0", "--state-dir", str(folder / "state"), "--outbox", str(folder / "outbox")],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        p = int(proc.stdout.readline().strip().rsplit(":", 1)[1])
+        workload(p, "CloudCafe with --state-dir", with_invoke=False)
+        proc.terminate()
+        proc.wait()
+        state_dir_restart(tmp / "restart")
 
         print("-- start-up to first answered call (STS GetCallerIdentity), idle RSS, RSS after the load")
         print(f"CloudCafe (café stack deployed)   {cafe_start * 1000:>7.0f} ms   {cafe_rss:>6.1f} MiB   {cafe_rss_after:>6.1f} MiB")
