@@ -23,9 +23,9 @@ public final class Dispatcher: Sendable {
     private let causesByKey = Mutex<[String: String]>([:])
     /// Called once a call has been performed (or refused), before its answer goes out: with
     /// `--state-dir`, the service's state is written then, so what was acknowledged lasts.
-    private let afterCall = Mutex<(@Sendable (String) async -> Void)?>(nil)
+    private let afterCall = Mutex<(@Sendable (OperationKey) async -> Void)?>(nil)
 
-    public func setAfterCall(_ hook: (@Sendable (String) async -> Void)?) {
+    public func setAfterCall(_ hook: (@Sendable (OperationKey) async -> Void)?) {
         afterCall.withLock { $0 = hook }
     }
     private let table = Mutex<[OperationKey: Installed]>([:])
@@ -152,11 +152,11 @@ public final class Dispatcher: Sendable {
         let hook = afterCall.withLock { $0 }
         do {
             let output = try await operation.perform(input, ctx)
-            await hook?(key.service)
+            await hook?(key)
             return output
         } catch {
             if recorded { timeline.annotate(ctx.requestID, [("error", .string(Self.errorCode(error)))]) }
-            await hook?(key.service)
+            await hook?(key)
             throw error
         }
     }

@@ -217,10 +217,19 @@ extension CloudCafeEngine {
 
     /// Writes every change from now on: after each call (its service) and each item of the clock.
     public func startPersisting() {
-        dispatcher.setAfterCall { [weak self] service in await self?.persist([service == "sts" ? "iam" : service]) }
+        dispatcher.setAfterCall { [weak self] key in
+            guard !Self.readsOnly(key.name) else { return }
+            await self?.persist([key.service == "sts" ? "iam" : key.service])
+        }
         agenda.setAfterItem { [weak self] item in
             await self?.persist([String(item.kind.split(separator: ".").first ?? "")])
         }
+    }
+
+    /// Operations that change nothing: nothing to write after them. (ReceiveMessage changes
+    /// messages' visibility and counts; it is written.)
+    static func readsOnly(_ operation: String) -> Bool {
+        ["Get", "List", "Describe", "Test", "Simulate", "Filter"].contains { operation.hasPrefix($0) }
     }
 
     /// Writes the named services' states, what is due and the clock, in one transaction.
