@@ -137,6 +137,9 @@ let package = Package(
             ],
             path: "Benchmarks/CloudCafeBench",
             swiftSettings: settings),
+        .executableTarget(
+            name: "cloudcafe-bare", dependencies: [.product(name: "Hummingbird", package: "hummingbird")], path: "Benchmarks/BareServer",
+            swiftSettings: settings),
         .testTarget(name: "CloudCafeCoreTests", dependencies: ["CloudCafeCore"], swiftSettings: settings),
         .testTarget(
             name: "APITests",

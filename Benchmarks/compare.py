@@ -101,6 +101,49 @@ def workload(port: int, label: str, with_invoke: bool):
                   path="/2015-03-31/functions/salesAnalysisReportDataExtractor/invocations"))
 
 
+def wrk_at(port: int, connections: int, body: str, target: str, key: str = "bench") -> tuple[float, str, str]:
+    """Requests per second, p50 and p99 of GetParameter-shaped calls at `connections` connections."""
+    headers = {"Authorization": auth("ssm", key), "Content-Type": "application/x-amz-json-1.1", "X-Amz-Date": "20261127T000000Z", "X-Amz-Target": target}
+    script = "wrk.method = \"POST\"\nwrk.body = " + json.dumps(body) + "\n" + "".join(
+        f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}\n" for k, v in headers.items())
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    out = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", "-d5s", "--latency", "-s", f.name, f"http://127.0.0.1:{port}/"],
+                         capture_output=True, text=True).stdout
+    os.unlink(f.name)
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    p50 = re.search(r"\s50%\s+([\d.]+\w+)", out)
+    p99 = re.search(r"\s99%\s+([\d.]+\w+)", out)
+    return (float(rps.group(1)) if rps else 0.0, p50.group(1) if p50 else "?", p99.group(1) if p99 else "?")
+
+
+def bare_comparison(folder: Path):
+    """CloudCafe's GetParameter beside a bare Hummingbird 2 server answering the same shape:
+    the floor of the HTTP path, at 1 and 8 connections."""
+    bare_bin = os.path.join(os.path.dirname(BIN), "cloudcafe-bare")
+    if not os.path.exists(bare_bin):
+        print("-- bare Hummingbird comparison: skipped (no cloudcafe-bare next to cloudcafe)")
+        return
+    folder.mkdir()
+    body = json.dumps({"Name": "/bench/p"})
+    bare = subprocess.Popen([bare_bin, "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    bport = int(bare.stdout.readline().strip().rsplit(" ", 1)[1])
+    cafe = subprocess.Popen([BIN, "serve", "--port", "0", "--clock-rate", "0", "--outbox", str(folder / "outbox"), "--cafe-db", str(folder / "cafe.sqlite")],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    cport = int(cafe.stdout.readline().strip().rsplit(":", 1)[1])
+    boto3.client("ssm", endpoint_url=f"http://127.0.0.1:{cport}", region_name="us-east-1", aws_access_key_id="bench",
+                 aws_secret_access_key="bench").put_parameter(Name="/bench/p", Value="v", Type="String")
+    print("-- ssm GetParameter beside a bare Hummingbird 2 server (same request, a fixed answer)")
+    for connections in (1, 8):
+        for label, port in (("bare Hummingbird", bport), ("CloudCafe", cport)):
+            rps, p50, p99 = wrk_at(port, connections, body, "AmazonSSM.GetParameter")
+            print(f"{label:<18} {connections} connection{'s' if connections > 1 else ' '}   {rps:>9.0f} req/s   p50 {p50:>8}   p99 {p99:>8}")
+    bare.terminate()
+    cafe.terminate()
+    bare.wait()
+    cafe.wait()
+
+
 def state_dir_restart(folder: Path):
     """Restart time with a state of 1,000 resources; snapshot save and load with 10,000 log events."""
     folder.mkdir()
@@ -194,6 +237,8 @@ def main():
         proc.terminate()
         proc.wait()
         state_dir_restart(tmp / "restart")
+
+        bare_comparison(tmp)
 
         print("-- start-up to first answered call (STS GetCallerIdentity), idle RSS, RSS after the load")
         print(f"CloudCafe (café stack deployed)   {cafe_start * 1000:>7.0f} ms   {cafe_rss:>6.1f} MiB   {cafe_rss_after:>6.1f} MiB")
