@@ -94,7 +94,7 @@ let package = Package(
             name: "Engine",
             dependencies: [
                 "CloudCafeCore", "IAM", "CloudWatchLogs", "SSM", "Lambda", "SNS", "SQS", "EventBridge", "CafeReport", "Runtimes",
-                "IAMAPI", "LambdaAPI", "SNSAPI", "SSMAPI", "EventBridgeAPI",
+                "IAMAPI", "LambdaAPI", "SNSAPI", "SSMAPI", "EventBridgeAPI", "CloudWatchLogsAPI",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -102,7 +102,7 @@ let package = Package(
             swiftSettings: settings),
         .target(
             name: "CloudCafeTesting",
-            dependencies: ["Engine", "CloudCafeCore", "CafeReport", "SNS", "LambdaAPI", "CloudWatchLogsAPI"],
+            dependencies: ["Engine", "CloudCafeCore", "CafeReport", "SNS", "LambdaAPI"],
             swiftSettings: settings),
         .target(
             name: "Gateway",

@@ -30,6 +30,10 @@ public struct ARN: Sendable, Hashable, CustomStringConvertible, Codable {
     /// The canonical string form.
     public var description: String { "arn:\(partition):\(service):\(region):\(account):\(resource)" }
 
+    /// The URL of the queue an SQS ARN names, as SQS hands it out (SQS reads the account and
+    /// name from it, whatever the host).
+    public var sqsQueueURL: String { "https://sqs.\(region).amazonaws.com/\(account)/\(resource)" }
+
     /// The resource part after its type prefix (`role/path/name` → `path/name`; `function:f` → `f`).
     public var resourceName: String {
         if let slash = resource.firstIndex(where: { $0 == "/" || $0 == ":" }) {

@@ -175,7 +175,7 @@ public final class Dispatcher: Sendable {
     /// (a function's, a delivery's); the daemon's own bookkeeping (stack deployment, polling) is left out.
     @discardableResult
     private func record(_ key: OperationKey, _ ctx: CallContext, _ outcome: AuthorizationOutcome?, error: (any Error)?) -> Bool {
-        guard ctx.causeID != nil || ctx.sourceIP != nil else { return false }
+        guard timeline.capacity > 0, ctx.causeID != nil || ctx.sourceIP != nil else { return false }
         var details: [(String, JSONValue)] = [
             ("service", .string(key.service)), ("operation", .string(key.name)), ("caller", .string(ctx.caller.arn)),
             ("decision", .string(outcome?.decision ?? "unchecked")),

@@ -1,6 +1,5 @@
 import CafeReport
 public import CloudCafeCore
-import CloudWatchLogsAPI
 public import Engine
 public import Foundation
 import LambdaAPI
@@ -82,17 +81,7 @@ public final class TestCafe: Sendable {
 
     /// The message lines of `function`'s log group, in time order.
     public func logs(_ function: String) async throws -> [String] {
-        let group = "/aws/lambda/\(function)"
-        var lines: [(Int, String, Int)] = []
-        let streams = try await client.send(CloudWatchLogsOperations.describeLogStreams, DescribeLogStreamsRequest(logGroupName: group)).logStreams ?? []
-        for stream in streams.compactMap(\.logStreamName) {
-            let events =
-                try await client.send(
-                    CloudWatchLogsOperations.getLogEvents, GetLogEventsRequest(logGroupName: group, logStreamName: stream, startFromHead: true)
-                ).events ?? []
-            lines += events.enumerated().map { ($1.timestamp ?? 0, $1.message ?? "", $0) }
-        }
-        return lines.sorted { ($0.0, $0.2) < ($1.0, $1.2) }.map(\.1)
+        try await engine.logEvents(group: "/aws/lambda/\(function)").map(\.message)
     }
 
     /// Invokes `function` synchronously; a function error throws with what it returned.

@@ -76,7 +76,7 @@ extension EventBridge {
             case "sqs":
                 _ = try await dispatcher.perform(
                     SQSOperations.sendMessage,
-                    SendMessageRequest(queueUrl: Self.queueURL(arn), messageBody: payload, messageGroupId: target.sqsParameters?.messageGroupId), as: caller)
+                    SendMessageRequest(queueUrl: arn.sqsQueueURL, messageBody: payload, messageGroupId: target.sqsParameters?.messageGroupId), as: caller)
             case "events":
                 let bus = Self.busName(target.arn)
                 let busArn = ARN(service: "events", region: arn.region, account: arn.account, resource: "event-bus/\(bus)")
@@ -108,14 +108,13 @@ extension EventBridge {
         ]
         do {
             _ = try await dispatcher.perform(
-                SQSOperations.sendMessage, SendMessageRequest(queueUrl: Self.queueURL(queue), messageBody: payload, messageAttributes: attributes), as: caller)
+                SQSOperations.sendMessage, SendMessageRequest(queueUrl: queue.sqsQueueURL, messageBody: payload, messageAttributes: attributes), as: caller)
         } catch {
             Logger(label: "cloudcafe.events").warning("dead-letter delivery failed", metadata: ["rule": "\(rule.name)", "queue": "\(text)", "error": "\(error)"])
         }
     }
 
     /// The URL of the queue an SQS ARN names (SQS reads the account and name from it).
-    static func queueURL(_ arn: ARN) -> String { "https://sqs.\(arn.region).amazonaws.com/\(arn.account)/\(arn.resource)" }
 
     /// What a target receives: its constant `Input`, the part of the event its `InputPath`
     /// selects, its `InputTransformer`'s template filled in, or the whole event.

@@ -1,6 +1,5 @@
 import CafeReport
 import CloudCafeCore
-import CloudWatchLogsAPI
 import Engine
 import EventBridge
 import Foundation
@@ -60,6 +59,9 @@ struct AdminAPI {
             if let text = body["clock"] {
                 guard let t = text.stringValue.flatMap(TimeText.instant) else {
                     return Self.error(.badRequest, "clock must be an ISO 8601 instant such as 2026-11-27T19:59:00Z")
+                }
+                guard abs(t.timeIntervalSince(engine.startedAt)) <= TimeText.maximumMove else {
+                    return Self.error(.badRequest, "the clock moves at most 200 years at a time")
                 }
                 instant = t
             }
@@ -386,23 +388,8 @@ struct AdminAPI {
 
     /// Every event of a log group, across its streams, in time order.
     func logs(group: String) async throws -> Response {
-        let client = engine.client()
         do {
-            var streams: [String] = []
-            var token: String?
-            repeat {
-                let page = try await client.send(
-                    CloudWatchLogsOperations.describeLogStreams, DescribeLogStreamsRequest(logGroupName: group, nextToken: token))
-                streams += (page.logStreams ?? []).compactMap(\.logStreamName)
-                token = page.nextToken
-            } while token != nil
-            var events: [(timestamp: Int, ingestion: Int, message: String, stream: String, index: Int)] = []
-            for stream in streams {
-                let got = try await client.send(
-                    CloudWatchLogsOperations.getLogEvents, GetLogEventsRequest(logGroupName: group, logStreamName: stream, startFromHead: true))
-                events += (got.events ?? []).enumerated().map { ($1.timestamp ?? 0, $1.ingestionTime ?? 0, $1.message ?? "", stream, $0) }
-            }
-            events.sort { ($0.timestamp, $0.ingestion, $0.stream, $0.index) < ($1.timestamp, $1.ingestion, $1.stream, $1.index) }
+            let events = try await engine.logEvents(group: group)
             return Self.json(
                 .object([
                     (

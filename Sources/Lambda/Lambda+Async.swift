@@ -136,7 +136,7 @@ extension Lambda {
         let body = record.compact
         switch arn.service {
         case "sqs":
-            _ = try? await role.send(SQSOperations.sendMessage, SendMessageRequest(queueUrl: Self.queueURL(arn), messageBody: body))
+            _ = try? await role.send(SQSOperations.sendMessage, SendMessageRequest(queueUrl: arn.sqsQueueURL, messageBody: body))
         case "sns":
             _ = try? await role.send(SNSOperations.publish, PublishInput(topicArn: destination, message: body))
         case "lambda":
@@ -161,7 +161,7 @@ extension Lambda {
                 "ErrorMessage": .init(stringValue: errorMessage, dataType: "String"),
             ]
             _ = try? await role.send(
-                SQSOperations.sendMessage, SendMessageRequest(queueUrl: Self.queueURL(arn), messageBody: event, messageAttributes: attributes))
+                SQSOperations.sendMessage, SendMessageRequest(queueUrl: arn.sqsQueueURL, messageBody: event, messageAttributes: attributes))
         case "sns":
             let attributes: [String: SNSAPI.MessageAttributeValue] = [
                 "RequestID": .init(dataType: "String", stringValue: requestID), "ErrorCode": .init(dataType: "Number", stringValue: "200"),
@@ -173,7 +173,6 @@ extension Lambda {
         }
     }
 
-    static func queueURL(_ arn: ARN) -> String { "https://sqs.\(arn.region).amazonaws.com/\(arn.account)/\(arn.resource)" }
 
     // MARK: - Configuration
 
@@ -199,9 +198,7 @@ extension Lambda {
     ) throws(LambdaError) -> FunctionEventInvokeConfig {
         var (f, q) = try qualified(name, qualifier, ctx)
         let key = q ?? "$LATEST"
-        if let age, age < 60 || age > Self.defaultEventAge {
-            throw .validation(ConstraintViolation.message([.maxValue("maximumEventAgeInSeconds", "'\(age)'", String(Self.defaultEventAge))]))
-        }
+        // The model bounds retries (0–2) and age (60–21,600).
         let old = merge ? f.invokeConfigs[key] : nil
         if merge, old == nil { throw .functionNotFound(Self.arn(f, qualifier: key)) }
         var onSuccess = old?.onSuccess

@@ -58,13 +58,8 @@ extension Lambda {
             eventSourceMappingArn: "arn:aws:lambda:\(m.function.region):\(dispatcher.account):event-source-mapping:\(m.uuid)")
     }
 
+    /// The model bounds each (1–10,000 and 0–300); together, a batch over ten needs a window.
     static func checkBatching(batchSize: Int, window: Int) throws(LambdaError) {
-        guard (1...10_000).contains(batchSize) else {
-            throw .validation(ConstraintViolation.message([.maxValue("batchSize", "'\(batchSize)'", "10000")]))
-        }
-        guard (0...300).contains(window) else {
-            throw .validation(ConstraintViolation.message([.maxValue("maximumBatchingWindowInSeconds", "'\(window)'", "300")]))
-        }
         if batchSize > 10, window < 1 {
             throw .invalid("Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10")
         }
@@ -102,7 +97,7 @@ extension Lambda {
         // Lambda polls as the execution role: it must be allowed to read the queue, which must exist.
         let role = dispatcher.client(as: .assumedRole(role: f.role, session: f.name), region: f.arn.region)
         do {
-            _ = try await role.send(SQSOperations.getQueueAttributes, GetQueueAttributesRequest(queueUrl: Self.queueURL(queue), attributeNames: ["QueueArn"]))
+            _ = try await role.send(SQSOperations.getQueueAttributes, GetQueueAttributesRequest(queueUrl: queue.sqsQueueURL, attributeNames: ["QueueArn"]))
         } catch let e as AWSClientError {
             let what = e.error.httpStatus == 403 ? "The provided execution role does not have permissions to call ReceiveMessage on SQS" : e.error.message
             throw LambdaError.invalid(what)
@@ -171,7 +166,7 @@ extension Lambda {
         guard let base = functions[m.function], let f = try? resolve(base, qualifier: m.qualifier), let queue = ARN(m.queueArn) else { return }
         let now = dispatcher.clock.now
         let role = dispatcher.client(as: .assumedRole(role: f.role, session: f.name), region: f.arn.region)
-        let url = Self.queueURL(queue)
+        let url = queue.sqsQueueURL
         if throttled(f) != nil { return schedulePoll(uuid, at: now.addingTimeInterval(Self.idlePoll)) }
         // The batching window: wait for a full batch, or for the window to close.
         if m.window > 0 {

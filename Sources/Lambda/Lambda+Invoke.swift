@@ -146,16 +146,12 @@ extension Lambda {
         case .exited:
             let message = "RequestId: \(requestID) Error: Runtime exited without providing a reason"
             logger.log("\(message)\nRuntime.ExitError")
-            payload = Data(JSONValue.object([("errorType", .string("Runtime.ExitError")), ("errorMessage", .string(message))]).compact.utf8)
+            payload = Self.errorPayload("Runtime.ExitError", message)
             keepEnvironment = false
         case .timedOut:
             let seconds = String(format: "%.2f", Double(f.timeout))
             logger.log("\(Self.logTimestamp(clock.now)) \(requestID) Task timed out after \(seconds) seconds")
-            payload = Data(
-                JSONValue.object([
-                    ("errorType", .string("Sandbox.Timedout")),
-                    ("errorMessage", .string("RequestId: \(requestID) Error: Task timed out after \(seconds) seconds")),
-                ]).compact.utf8)
+            payload = Self.errorPayload("Sandbox.Timedout", "RequestId: \(requestID) Error: Task timed out after \(seconds) seconds")
             keepEnvironment = false
             status = "\tStatus: timeout"
         }

@@ -243,7 +243,7 @@ final class ProcessEnvironment: RuntimeAPIDelegate {
     }
 
     static func errorType(in body: Data) -> String? {
-        (try? JSONSerialization.jsonObject(with: body) as? [String: Any])?["errorType"] as? String
+        (try? JSONValue(parsing: body))?["errorType"]?.stringValue
     }
 }
 

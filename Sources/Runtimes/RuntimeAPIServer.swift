@@ -1,3 +1,4 @@
+import CloudCafeCore
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -167,8 +168,8 @@ final class RuntimeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func answer(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ status: HTTPResponseStatus, error: (type: String, message: String)) {
-        let body = try? JSONSerialization.data(withJSONObject: ["errorType": error.type, "errorMessage": error.message], options: [.sortedKeys])
-        write(context, status: status, headers: [("Content-Type", "application/json")], body: body ?? Data(), keepAlive: head.isKeepAlive)
+        let body = JSONValue.object([("errorMessage", .string(error.message)), ("errorType", .string(error.type))]).data
+        write(context, status: status, headers: [("Content-Type", "application/json")], body: body, keepAlive: head.isKeepAlive)
     }
 
     private func deliver(_ d: RuntimeDelivery, _ context: ChannelHandlerContext, keepAlive: Bool) {

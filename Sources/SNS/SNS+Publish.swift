@@ -125,7 +125,7 @@ extension SNS {
     /// Raw delivery sends the message and its attributes; otherwise the JSON notification.
     func deliverToQueue(_ t: Topic, _ sub: Subscription, _ input: PublishInput, messageID: String, deduplicationID: String?, _ ctx: CallContext) {
         guard let queue = ARN(sub.endpoint) else { return }
-        let url = "https://sqs.\(queue.region).amazonaws.com/\(queue.account)/\(queue.resource)"
+        let url = queue.sqsQueueURL
         var request: SendMessageRequest
         if sub.rawMessageDelivery {
             let attributes = input.messageAttributes?.mapValues {

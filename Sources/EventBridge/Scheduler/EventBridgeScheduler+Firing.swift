@@ -108,9 +108,6 @@ extension EventBridgeScheduler {
         }
     }
 
-    /// The URL of the queue an SQS ARN names (SQS reads the account and name from it).
-    static func queueURL(_ arn: String) -> String {
-        guard let a = ARN(arn) else { return arn }
-        return "https://sqs.\(a.region).amazonaws.com/\(a.account)/\(a.resource)"
-    }
+    /// The URL of the queue an SQS ARN names; text that is no ARN is passed on (SQS refuses it).
+    static func queueURL(_ arn: String) -> String { ARN(arn)?.sqsQueueURL ?? arn }
 }
