@@ -138,15 +138,13 @@ extension Lambda {
             throw .functionNotFound(Self.arn(f, qualifier: version))
         }
         guard weights.count <= 1 else { throw .invalid("Number of items in AdditionalVersionWeights cannot be greater than 1") }
-        for (extra, weight) in weights {
+        // The model bounds each weight (0–1) and names only numbered versions.
+        for extra in weights.keys {
             guard extra != version else {
                 throw .invalid("Invalid function version \(extra). Function version \(extra) is already included in primary version configuration.")
             }
             guard extra != "$LATEST", f.versions.contains(where: { $0.version == extra }) else {
                 throw .invalid("Invalid function version \(extra). AdditionalVersionWeights may only reference a published version.")
-            }
-            guard weight >= 0, weight <= 1 else {
-                throw .validation(ConstraintViolation.message([.maxValue("routingConfig.additionalVersionWeights", "'\(weight)'", "1.0")]))
             }
         }
         if version == "$LATEST", !weights.isEmpty {

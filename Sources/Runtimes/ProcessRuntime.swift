@@ -46,18 +46,21 @@ public actor ProcessRuntime: CodeRuntime {
         self.code = CodeStore(root: workDirectory.appendingPathComponent("code"))
     }
 
-    /// A work folder for this daemon under the system's temporary folder; folders that daemons
-    /// killed outright left behind are removed.
+    /// A work folder for this daemon under the system's temporary folder (created on first use).
     public static func makeWorkDirectory() -> URL {
-        let tmp = FileManager.default.temporaryDirectory
-        if let names = try? FileManager.default.contentsOfDirectory(atPath: tmp.path) {
-            for name in names where name.hasPrefix("cloudcafe-runtime-") {
-                if let pid = Int32(name.dropFirst("cloudcafe-runtime-".count)), Glibc.kill(pid, 0) != 0, errno == ESRCH {
-                    try? FileManager.default.removeItem(at: tmp.appendingPathComponent(name))
-                }
+        FileManager.default.temporaryDirectory.appendingPathComponent("cloudcafe-runtime-\(getpid())")
+    }
+
+    /// Removes the work folders that daemons killed outright left behind: once, when the
+    /// first environment starts, not at every start-up.
+    private static func sweepLeftovers(beside folder: URL) {
+        let tmp = folder.deletingLastPathComponent()
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: tmp.path) else { return }
+        for name in names where name.hasPrefix("cloudcafe-runtime-") {
+            if let pid = Int32(name.dropFirst("cloudcafe-runtime-".count)), Glibc.kill(pid, 0) != 0, errno == ESRCH {
+                try? FileManager.default.removeItem(at: tmp.appendingPathComponent(name))
             }
         }
-        return tmp.appendingPathComponent("cloudcafe-runtime-\(getpid())")
     }
 
     public func invoke(_ f: CodeFunction, _ invocation: CodeInvocation) async -> CodeInvocationResult {
@@ -281,6 +284,7 @@ public actor ProcessRuntime: CodeRuntime {
 
     private func startReaper() {
         guard reaper == nil else { return }
+        Self.sweepLeftovers(beside: workDirectory)
         reaper = Task { [weak self] in
             while !Task.isCancelled {
                 guard (try? await MachineClock.sleep(for: .seconds(30))) != nil else { return }
