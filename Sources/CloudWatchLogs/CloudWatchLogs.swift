@@ -180,10 +180,6 @@ struct StoredEvent: Sendable, Codable {
     var sequence = 0
 }
 
-extension Date {
-    /// Milliseconds since the Unix epoch, as CloudWatch Logs counts time.
-    var epochMillis: Int { Int((timeIntervalSince1970 * 1000).rounded(.down)) }
-}
 
 extension CloudWatchLogs: StatefulService {
     struct State: Sendable, Codable {

@@ -67,7 +67,7 @@ extension Lambda {
     /// Runs `f`'s own code once and frames its log as Lambda does.
     func runCode(_ f: Function, _ runtime: any CodeRuntime, payload: Data, requestID: String, clientContext: String?, entry: String) async -> InvocationResult {
         let start = dispatcher.clock.now
-        let startMs = Self.epochMilliseconds(start)
+        let startMs = start.epochMillis
         let trace = "Root=1-\(String(Int(start.timeIntervalSince1970), radix: 16))-\(dispatcher.ids.hex(24));Parent=\(dispatcher.ids.hex(16));Sampled=0"
         var function = codeFunction(f)
         function.bindCause = { [dispatcher] cause, key in dispatcher.bindCause(cause, toAccessKey: key) }
@@ -130,7 +130,6 @@ extension Lambda {
         Data(JSONValue.object([("errorType", .string(type)), ("errorMessage", .string(message))]).compact.utf8)
     }
 
-    static func epochMilliseconds(_ date: Date) -> Int { Int((date.timeIntervalSince1970 * 1000).rounded(.down)) }
 }
 
 /// Log events in the order CloudWatch Logs requires: a line stamped earlier than the one

@@ -16,6 +16,8 @@ final class OutputPump: Sendable {
         var lines: [LogLine] = []
         var partial: [Int32: [UInt8]] = [:]
         var open: Set<Int32> = []
+        /// One read buffer for the pump's life, not one per read.
+        var buffer = [UInt8](repeating: 0, count: 65_536)
     }
 
     private let state = Mutex(State())
@@ -89,12 +91,11 @@ final class OutputPump: Sendable {
 
     private func read() {
         state.withLock { s in
-            var buffer = [UInt8](repeating: 0, count: 65_536)
             for fd in [stdout, stderr, telemetry] where s.open.contains(fd) {
                 while true {
-                    let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+                    let n = s.buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
                     if n > 0 {
-                        s.partial[fd, default: []].append(contentsOf: buffer[0..<n])
+                        s.partial[fd, default: []].append(contentsOf: s.buffer[0..<n])
                         if fd == telemetry { frames(&s) } else { lines(fd, &s) }
                         continue
                     }

@@ -193,7 +193,7 @@ public actor ProcessRuntime: CodeRuntime {
 
     private func launch(_ f: CodeFunction, at now: Date, notices: inout [LogLine]) async -> Result<ProcessEnvironment, LaunchFailure> {
         let logStream = f.newLogStream(now)
-        let stamp = Int((now.timeIntervalSince1970 * 1000).rounded(.down))
+        let stamp = now.epochMillis
         func failure(_ type: String, _ message: String) -> Result<ProcessEnvironment, LaunchFailure> {
             .failure(LaunchFailure(type: type, message: message, logStream: logStream))
         }

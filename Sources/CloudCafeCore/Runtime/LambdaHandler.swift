@@ -81,7 +81,7 @@ public final class FunctionLogger: Sendable {
 
     /// Writes one line, as Python's `print` does.
     public func log(_ line: String) {
-        let stamp = Int((clock.now.timeIntervalSince1970 * 1000).rounded(.down))
+        let stamp = clock.now.epochMillis
         lines.withLock { $0.append(LogLine(timestamp: stamp, message: line)) }
     }
 

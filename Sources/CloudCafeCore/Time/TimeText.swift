@@ -112,3 +112,8 @@ public enum TimeText {
         return CivilTime.date(year: y, month: mo, day: d, hour: h, minute: mi, second: s).addingTimeInterval(fraction)
     }
 }
+
+extension Date {
+    /// Milliseconds since the Unix epoch, rounded down: how CloudWatch Logs and Lambda count time.
+    public var epochMillis: Int { Int((timeIntervalSince1970 * 1000).rounded(.down)) }
+}

@@ -21,7 +21,7 @@ struct Logs: AsyncParsableCommand {
         let answer = try await endpoint.json("GET", "/_cloudcafe/logs?group=\(group.pathSegment)")
         guard case .array(var events)? = answer["events"] else { return }
         if let since = since.flatMap(TimeText.instant) {
-            let ms = Int((since.timeIntervalSince1970 * 1000).rounded(.down))
+            let ms = since.epochMillis
             events = events.filter { ($0["timestamp"]?.intValue ?? 0) >= ms }
         }
         if let requestID { events = Self.invocation(requestID, in: events) }
