@@ -2,6 +2,7 @@ import CafeReport
 import CloudCafeCore
 public import Foundation
 import GRDB
+import GRDBSQLite
 import IAM
 import Logging
 import SNS
@@ -156,24 +157,36 @@ extension CloudCafeEngine {
         return s.name
     }
 
-    /// A database's bytes, through a file (SQLite's backup API writes databases, not bytes).
+    /// A database's bytes, serialized in memory (no temporary file to leave behind).
     static func bytes(of db: DatabaseQueue) throws -> Data {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cloudcafe-snapshot-\(UUID().uuidString).sqlite")
-        defer { try? FileManager.default.removeItem(at: url) }
-        let file = try DatabaseQueue(path: url.path)
-        try db.backup(to: file)
-        try file.close()
-        return try Data(contentsOf: url)
+        try db.read { db in
+            var size: sqlite3_int64 = 0
+            guard let image = sqlite3_serialize(db.sqliteConnection, "main", &size, 0) else {
+                throw SnapshotError(description: "the café database could not be serialized")
+            }
+            defer { sqlite3_free(image) }
+            return Data(bytes: image, count: Int(size))
+        }
     }
 
+    /// A fresh in-memory database holding `bytes`; SQLite owns the copy it is given.
     static func database(from bytes: Data) throws -> DatabaseQueue {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cloudcafe-snapshot-\(UUID().uuidString).sqlite")
-        defer { try? FileManager.default.removeItem(at: url) }
-        try bytes.write(to: url)
-        let file = try DatabaseQueue(path: url.path)
         let memory = try DatabaseQueue()
-        try file.backup(to: memory)
-        try file.close()
+        try memory.writeWithoutTransaction { db in
+            guard let image = sqlite3_malloc64(sqlite3_uint64(max(bytes.count, 1))) else {
+                throw SnapshotError(description: "no memory for the café database")
+            }
+            bytes.withUnsafeBytes { if let base = $0.baseAddress { image.copyMemory(from: base, byteCount: bytes.count) } }
+            let size = sqlite3_int64(bytes.count)
+            let flags = UInt32(SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE)
+            guard sqlite3_deserialize(db.sqliteConnection, "main", image.assumingMemoryBound(to: UInt8.self), size, size, flags) == SQLITE_OK else {
+                throw SnapshotError(description: "the snapshot's café database is not a SQLite database")
+            }
+            // A damaged image is refused here rather than on the café's first query.
+            guard (try? String.fetchOne(db, sql: "PRAGMA quick_check")) == "ok" else {
+                throw SnapshotError(description: "the snapshot's café database is damaged")
+            }
+        }
         return memory
     }
 

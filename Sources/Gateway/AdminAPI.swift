@@ -373,14 +373,18 @@ struct AdminAPI {
         let timeline = engine.dispatcher.timeline
         let event: @Sendable (TimelineEntry) -> ByteBuffer = { entry in ByteBuffer(string: "id: \(entry.sequence)\ndata: \(entry.json.compact)\n\n") }
         let listener = timeline.addListener { continuation.yield(event($0)) }
-        continuation.onTermination = { _ in timeline.removeListener(listener) }
+        let closer = Task {
+            try? await Task.sleep(for: .seconds(10))
+            continuation.finish()
+        }
+        // A console that goes away early takes its listener and its timer with it.
+        continuation.onTermination = { _ in
+            timeline.removeListener(listener)
+            closer.cancel()
+        }
         continuation.yield(ByteBuffer(string: "retry: 300\n\n"))
         if last >= 0 {
             for entry in timeline.entries(after: last, limit: 1000).entries { continuation.yield(event(entry)) }
-        }
-        Task {
-            try? await Task.sleep(for: .seconds(10))
-            continuation.finish()
         }
         return Response(
             status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: ResponseBody(asyncSequence: stream))
