@@ -5,7 +5,7 @@ VENV    := .venv
 PORT    ?= 4566
 APT_PACKAGES := libsqlite3-dev sqlite3 tzdata gcc curl chromium chromium-driver
 
-.PHONY: all deps pydeps build runtimes run test unit-test client-test generate check-generated bench fuzz format clean
+.PHONY: all deps pydeps build release runtimes run test unit-test client-test generate check-generated bench fuzz format clean
 
 all: build
 
@@ -66,10 +66,19 @@ $(VENV)/.plugin-installed: $(VENV)/.installed clients/python/pyproject.toml $(wi
 client-test: runtimes pydeps $(VENV)/.plugin-installed
 	CLOUDCAFE_BIN="$$($(SWIFT) build --show-bin-path)/cloudcafe" $(VENV)/bin/pytest -q Tests/ClientTests clients/python/tests clients/python/examples
 
+# The release binary links the Swift runtime and Foundation statically (no dynamic symbol
+# binding at start, about 7 ms, and no shared-library pages it does not use), and reaches
+# type metadata through accessors rather than mangled names the runtime must decode and
+# check against every conformance at first use (a third of start-up). docs/benchmarks.md.
+RELEASE_FLAGS := --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
+
+release: deps
+	$(SWIFT) build -c release $(RELEASE_FLAGS)
+
 bench: deps pydeps
 	@command -v wrk >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; }
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r Benchmarks/requirements.txt
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release $(RELEASE_FLAGS)
 	CLOUDCAFE_BIN="$$($(SWIFT) build -c release --show-bin-path)/cloudcafe" $(VENV)/bin/python Benchmarks/bench.py
 	CLOUDCAFE_BIN="$$($(SWIFT) build -c release --show-bin-path)/cloudcafe" $(VENV)/bin/python Benchmarks/compare.py
 	"$$($(SWIFT) build -c release --show-bin-path)/cloudcafe-bench"

@@ -64,13 +64,21 @@ let package = Package(
         .target(
             name: "SNS",
             dependencies: [
-                "CloudCafeCore", "SNSAPI", "LambdaAPI", "SQSAPI", .product(name: "Logging", package: "swift-log"),
+                "CloudCafeCore", "SNSAPI", "LambdaAPI", "SQSAPI", "PlainHTTP", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             ], swiftSettings: settings),
         .target(
             name: "EventBridge",
             dependencies: [
                 "CloudCafeCore", "EventBridgeAPI", "SchedulerAPI", "LambdaAPI", "SNSAPI", "SQSAPI", "STSAPI", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings),
+        // Outgoing HTTP (SNS deliveries, OTLP, the CLI): NIO, not FoundationNetworking and libcurl.
+        .target(
+            name: "PlainHTTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: settings),
         // Functions' own code as local processes speaking the Lambda Runtime API.
@@ -93,7 +101,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "CloudCafeCore", "IAM", "CloudWatchLogs", "SSM", "Lambda", "SNS", "SQS", "EventBridge", "CafeReport", "Runtimes",
+                "CloudCafeCore", "IAM", "CloudWatchLogs", "SSM", "Lambda", "SNS", "SQS", "EventBridge", "CafeReport", "Runtimes", "PlainHTTP",
                 "IAMAPI", "LambdaAPI", "SNSAPI", "SSMAPI", "EventBridgeAPI", "CloudWatchLogsAPI",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
@@ -123,7 +131,7 @@ let package = Package(
         .executableTarget(
             name: "cloudcafe",
             dependencies: [
-                "Gateway", "Engine", "CafeReport", "CloudCafeCore", "IAM",
+                "Gateway", "Engine", "CafeReport", "CloudCafeCore", "IAM", "PlainHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -1,27 +1,42 @@
 #!/usr/bin/env python3
-"""make bench (part 2): CloudCafe and moto's server side by side, on loopback.
+"""make bench (part 2): CloudCafe and moto's server side by side, on loopback, in one run.
 
-For each server: start-up to the first answered call (STS GetCallerIdentity), idle RSS,
-then wrk (2 threads, 16 connections, 5 s each) on SNS Publish, CloudWatch Logs
-PutLogEvents and SSM GetParameter; and, on CloudCafe, Lambda Invoke of the café's
-extractor. Requests carry a SigV4-shaped Authorization header; neither server verifies
-signatures by default. Figures are printed, never asserted."""
+- Start-up to the first answered call (STS GetCallerIdentity; CloudCafe with the café stack
+  deployed), median of STARTS runs each.
+- RSS idle (1 s after start), then after 10,000 SNS publishes (CloudCafe writes each email)
+  and 10,000 log events.
+- wrk (2 threads, 8 connections, RUN_SECONDS s, median of RUNS runs) on sns Publish, logs
+  PutLogEvents, events PutRule+PutTargets, iam GetRole, ssm GetParameter, lambda
+  ListFunctions and lambda Invoke of a built-in handler (the café's extractor; moto, which
+  needs Docker to run code, answers Invoke with what it can).
+- GetParameter beside a bare Hummingbird 2 server at 1 and 8 connections; an IAM user's
+  Publish with IAM enforced and off; the cost of --state-dir.
+
+Requests carry a SigV4-shaped Authorization header; neither server verifies signatures by
+default. Figures are printed, never asserted."""
 import http.client
+import io
 import json
-import urllib.request
 import os
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
+import zipfile
 from pathlib import Path
 
 import boto3
 
 BIN = os.environ.get("CLOUDCAFE_BIN", ".build/release/cloudcafe")
 MOTO = str(Path(sys.executable).parent / "moto_server")
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+RUN_SECONDS = int(os.environ.get("BENCH_SECONDS", "4"))
+STARTS = int(os.environ.get("BENCH_STARTS", "7"))
 
 
 def auth(service: str, key: str = "bench") -> str:
@@ -61,60 +76,84 @@ def rss_mib(pid: int) -> float:
     return float("nan")
 
 
-def wrk(port: int, name: str, service: str, body: str, content_type: str, target=None, path="/", key="bench") -> str:
+def wrk_script(requests: list[tuple[str, str, str, dict]]) -> str:
+    """A wrk script sending `requests` (method, path, body, headers) in turn on each connection."""
+    lines = ["local requests = {}"]
+    for i, (method, path, body, headers) in enumerate(requests, 1):
+        hs = "{" + ", ".join(f"[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items()) + "}"
+        lines.append(f'requests[{i}] = wrk.format({json.dumps(method)}, {json.dumps(path)}, {hs}, {json.dumps(body) if body else "nil"})')
+    lines += ["local n = 0", "request = function()", f"  n = n % {len(requests)} + 1", "  return requests[n]", "end"]
+    return "\n".join(lines) + "\n"
+
+
+def signed(service: str, content_type: str, target=None, key="bench") -> dict:
     headers = {"Authorization": auth(service, key), "Content-Type": content_type, "X-Amz-Date": "20261127T000000Z"}
     if target:
         headers["X-Amz-Target"] = target
-    script = "wrk.method = \"POST\"\nwrk.body = " + json.dumps(body) + "\n" + "".join(
-        f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}\n" for k, v in headers.items())
+    return headers
+
+
+def run_wrk(port: int, requests: list, connections: int, seconds: int) -> tuple[float, float, float, int]:
+    """Requests per second, p50 and p99 in milliseconds, and non-2xx answers."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        f.write(script)
-    out = subprocess.run(["wrk", "-t2", "-c16", "-d5s", "--latency", "-s", f.name, f"http://127.0.0.1:{port}{path}"],
+        f.write(wrk_script(requests))
+    out = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", f.name, f"http://127.0.0.1:{port}/"],
                          capture_output=True, text=True).stdout
     os.unlink(f.name)
+
+    def ms(pattern):
+        m = re.search(pattern, out)
+        if not m:
+            return float("nan")
+        value, unit = re.match(r"([\d.]+)(\w+)", m.group(1)).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    p50 = re.search(r"\s50%\s+([\d.]+\w+)", out)
-    p99 = re.search(r"\s99%\s+([\d.]+\w+)", out)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return (f"{name:<34} {float(rps.group(1)) if rps else 0:>9.0f} req/s   p50 {p50.group(1) if p50 else '?':>8}   p99 {p99.group(1) if p99 else '?':>8}"
-            + (f"   ({errors.group(1)} errors)" if errors else ""))
+    return (float(rps.group(1)) if rps else 0.0, ms(r"\s50%\s+([\d.]+\w+)"), ms(r"\s99%\s+([\d.]+\w+)"), int(errors.group(1)) if errors else 0)
 
 
-def workload(port: int, label: str, with_invoke: bool):
+def median_wrk(port: int, requests: list, connections: int = 8, seconds: int = RUN_SECONDS, runs: int = RUNS):
+    results = [run_wrk(port, requests, connections, seconds) for _ in range(runs)]
+    pick = sorted(results)[len(results) // 2]
+    return pick[0], pick[1], pick[2], sum(r[3] for r in results)
+
+
+def operations(port: int, moto: bool) -> list[tuple[str, list]]:
+    """The side-by-side operations, each set up on the server first; the same requests go to both."""
     kw = dict(endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1", aws_access_key_id="bench", aws_secret_access_key="bench")
     topic = boto3.client("sns", **kw).create_topic(Name="bench")["TopicArn"]
     logs = boto3.client("logs", **kw)
     logs.create_log_group(logGroupName="/bench")
     logs.create_log_stream(logGroupName="/bench", logStreamName="s")
     boto3.client("ssm", **kw).put_parameter(Name="/bench/p", Value="v", Type="String")
-    print(f"-- {label}")
-    print(wrk(port, "sns Publish", "sns", f"Action=Publish&Version=2010-03-31&TopicArn={topic}&Message=hello",
-              "application/x-www-form-urlencoded"))
+    iam = boto3.client("iam", **kw)
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    role = iam.create_role(RoleName="bench", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    function = "salesAnalysisReportDataExtractor"
+    if moto:
+        # moto has no café: a function of its own (moto runs function code in Docker, which is not here).
+        code = io.BytesIO()
+        with zipfile.ZipFile(code, "w") as z:
+            z.writestr("index.py", "def handler(event, context):\n    return event\n")
+        boto3.client("lambda", **kw).create_function(FunctionName=function, Runtime="python3.11", Role=role, Handler="index.handler",
+                                                     Code={"ZipFile": code.getvalue()})
     now = int(time.time() * 1000)
-    print(wrk(port, "logs PutLogEvents", "logs",
-              json.dumps({"logGroupName": "/bench", "logStreamName": "s", "logEvents": [{"timestamp": now, "message": "hello"}]}),
-              "application/x-amz-json-1.1", target="Logs_20140328.PutLogEvents"))
-    print(wrk(port, "ssm GetParameter", "ssm", json.dumps({"Name": "/bench/p"}), "application/x-amz-json-1.1", target="AmazonSSM.GetParameter"))
-    if with_invoke:
-        payload = json.dumps({"dbUrl": "localhost", "dbName": "cafe_db", "dbUser": "root", "dbPassword": "Re:Start!9", "reportDate": "2026-11-27"})
-        print(wrk(port, "lambda Invoke (extractor, sync)", "lambda", payload, "application/json",
-                  path="/2015-03-31/functions/salesAnalysisReportDataExtractor/invocations"))
-
-
-def wrk_at(port: int, connections: int, body: str, target: str, key: str = "bench") -> tuple[float, str, str]:
-    """Requests per second, p50 and p99 of GetParameter-shaped calls at `connections` connections."""
-    headers = {"Authorization": auth("ssm", key), "Content-Type": "application/x-amz-json-1.1", "X-Amz-Date": "20261127T000000Z", "X-Amz-Target": target}
-    script = "wrk.method = \"POST\"\nwrk.body = " + json.dumps(body) + "\n" + "".join(
-        f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}\n" for k, v in headers.items())
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        f.write(script)
-    out = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", "-d5s", "--latency", "-s", f.name, f"http://127.0.0.1:{port}/"],
-                         capture_output=True, text=True).stdout
-    os.unlink(f.name)
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    p50 = re.search(r"\s50%\s+([\d.]+\w+)", out)
-    p99 = re.search(r"\s99%\s+([\d.]+\w+)", out)
-    return (float(rps.group(1)) if rps else 0.0, p50.group(1) if p50 else "?", p99.group(1) if p99 else "?")
+    payload = json.dumps({"dbUrl": "localhost", "dbName": "cafe_db", "dbUser": "root", "dbPassword": "Re:Start!9", "reportDate": "2026-11-27"})
+    query = "application/x-www-form-urlencoded"
+    json11 = "application/x-amz-json-1.1"
+    rule = json.dumps({"Name": "bench", "ScheduleExpression": "rate(5 minutes)"})
+    targets = json.dumps({"Rule": "bench", "Targets": [{"Id": "1", "Arn": topic}]})
+    return [
+        ("sns Publish", [("POST", "/", f"Action=Publish&Version=2010-03-31&TopicArn={topic}&Message=hello", signed("sns", query))]),
+        ("logs PutLogEvents", [("POST", "/", json.dumps({"logGroupName": "/bench", "logStreamName": "s", "logEvents": [{"timestamp": now, "message": "hello"}]}),
+                                signed("logs", json11, "Logs_20140328.PutLogEvents"))]),
+        ("events PutRule+PutTargets", [("POST", "/", rule, signed("events", json11, "AWSEvents.PutRule")),
+                                       ("POST", "/", targets, signed("events", json11, "AWSEvents.PutTargets"))]),
+        ("iam GetRole", [("POST", "/", "Action=GetRole&Version=2010-05-08&RoleName=bench", signed("iam", query))]),
+        ("ssm GetParameter", [("POST", "/", json.dumps({"Name": "/bench/p"}), signed("ssm", json11, "AmazonSSM.GetParameter"))]),
+        ("lambda ListFunctions", [("GET", "/2015-03-31/functions/", "", signed("lambda", "application/json"))]),
+        ("lambda Invoke (built-in)", [("POST", f"/2015-03-31/functions/{function}/invocations", payload, signed("lambda", "application/json"))]),
+    ]
 
 
 def bare_comparison(folder: Path):
@@ -124,24 +163,22 @@ def bare_comparison(folder: Path):
     if not os.path.exists(bare_bin):
         print("-- bare Hummingbird comparison: skipped (no cloudcafe-bare next to cloudcafe)")
         return
-    folder.mkdir()
-    body = json.dumps({"Name": "/bench/p"})
     bare = subprocess.Popen([bare_bin, "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     bport = int(bare.stdout.readline().strip().rsplit(" ", 1)[1])
-    cafe = subprocess.Popen([BIN, "serve", "--port", "0", "--clock-rate", "0", "--outbox", str(folder / "outbox"), "--cafe-db", str(folder / "cafe.sqlite")],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    cport = int(cafe.stdout.readline().strip().rsplit(":", 1)[1])
+    cafe, cport = start_cloudcafe(folder)
     boto3.client("ssm", endpoint_url=f"http://127.0.0.1:{cport}", region_name="us-east-1", aws_access_key_id="bench",
                  aws_secret_access_key="bench").put_parameter(Name="/bench/p", Value="v", Type="String")
-    print("-- ssm GetParameter beside a bare Hummingbird 2 server (same request, a fixed answer)")
+    request = [("POST", "/", json.dumps({"Name": "/bench/p"}), signed("ssm", "application/x-amz-json-1.1", "AmazonSSM.GetParameter"))]
+    print(f"-- ssm GetParameter beside a bare Hummingbird 2 server (same request, a fixed answer; median of {RUNS})")
     for connections in (1, 8):
+        results = {}
         for label, port in (("bare Hummingbird", bport), ("CloudCafe", cport)):
-            rps, p50, p99 = wrk_at(port, connections, body, "AmazonSSM.GetParameter")
-            print(f"{label:<18} {connections} connection{'s' if connections > 1 else ' '}   {rps:>9.0f} req/s   p50 {p50:>8}   p99 {p99:>8}")
-    bare.terminate()
-    cafe.terminate()
-    bare.wait()
-    cafe.wait()
+            rps, p50, p99, _ = median_wrk(port, request, connections=connections)
+            results[label] = p50
+            print(f"{label:<18} {connections} connection{'s' if connections > 1 else ' '}   {rps:>9.0f} req/s   p50 {p50 * 1000:>6.0f}us   p99 {p99 * 1000:>6.0f}us")
+        print(f"CloudCafe's p50 / bare's at {connections}: {results['CloudCafe'] / results['bare Hummingbird']:.2f}")
+    stop(bare)
+    stop(cafe)
 
 
 def state_dir_restart(folder: Path):
@@ -180,41 +217,96 @@ def state_dir_restart(folder: Path):
     print(f"snapshot save / load with it                     {min(t[0] for t in timings):>7.1f} ms / {min(t[1] for t in timings):.1f} ms")
 
 
+def start_cloudcafe(folder: Path, *extra: str):
+    folder.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen([BIN, "serve", "--port", "0", "--clock-rate", "0", "--outbox", str(folder / "outbox"), "--cafe-db", str(folder / "cafe.sqlite"), *extra],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    return proc, int(proc.stdout.readline().strip().rsplit(":", 1)[1])
+
+
+def start_moto():
+    port = free_port()
+    return subprocess.Popen([MOTO, "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), port
+
+
+def stop(proc):
+    proc.terminate()
+    proc.wait()
+
+
+def startup(tmp: Path) -> tuple[float, float]:
+    """Median milliseconds from process start to the first answered call, CloudCafe and moto."""
+    cafe, moto = [], []
+    for i in range(STARTS):
+        started = time.perf_counter()
+        proc, port = start_cloudcafe(tmp / f"start-{i}")
+        cafe.append(wait_ready(port, started) * 1000)
+        stop(proc)
+        started = time.perf_counter()
+        proc, port = start_moto()
+        moto.append(wait_ready(port, started) * 1000)
+        stop(proc)
+    return statistics.median(cafe), statistics.median(moto)
+
+
+def load(port: int, publishes: int = 10_000, log_events: int = 10_000):
+    """Publishes to the account's first topic (the café's: an email each) and puts log events, 8 clients at once."""
+    kw = dict(endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1", aws_access_key_id="bench", aws_secret_access_key="bench")
+    sns = boto3.client("sns", **kw)
+    topics = sns.list_topics()["Topics"]
+    topic = topics[0]["TopicArn"] if topics else sns.create_topic(Name="load")["TopicArn"]
+    logs = boto3.client("logs", **kw)
+    logs.create_log_group(logGroupName="/load")
+    logs.create_log_stream(logGroupName="/load", logStreamName="s")
+
+    def publisher(count: int):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for i in range(count):
+            conn.request("POST", "/", body=f"Action=Publish&Version=2010-03-31&TopicArn={topic}&Subject=load&Message=message+{i}",
+                         headers=signed("sns", "application/x-www-form-urlencoded"))
+            conn.getresponse().read()
+    threads = [threading.Thread(target=publisher, args=(publishes // 8,)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    now = int(time.time() * 1000)
+    for batch in range(log_events // 100):
+        logs.put_log_events(logGroupName="/load", logStreamName="s",
+                            logEvents=[{"timestamp": now + batch * 100 + i, "message": f"event {batch} {i} " + "x" * 40} for i in range(100)])
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        # CloudCafe, with the café stack (its normal use).
-        started = time.perf_counter()
-        cafe = subprocess.Popen([BIN, "serve", "--port", "0", "--clock-rate", "0", "--outbox", str(tmp / "outbox"), "--cafe-db", str(tmp / "cafe.sqlite")],
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        port = int(cafe.stdout.readline().strip().rsplit(":", 1)[1])
-        cafe_start = wait_ready(port, started)
-        time.sleep(1)
-        cafe_rss = rss_mib(cafe.pid)
-        workload(port, "CloudCafe", with_invoke=True)
-        cafe_rss_after = rss_mib(cafe.pid)
-        cafe.terminate()
-        cafe.wait()
+        cafe_start, moto_start = startup(tmp)
 
-        mport = free_port()
-        started = time.perf_counter()
-        moto = subprocess.Popen([MOTO, "-p", str(mport)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        moto_start = wait_ready(mport, started)
+        cafe, cport = start_cloudcafe(tmp / "cafe")
+        wait_ready(cport, time.perf_counter())
+        moto, mport = start_moto()
+        wait_ready(mport, time.perf_counter())
         time.sleep(1)
-        moto_rss = rss_mib(moto.pid)
-        workload(mport, "moto_server", with_invoke=False)
-        moto_rss_after = rss_mib(moto.pid)
-        moto.terminate()
-        moto.wait()
+        idle = (rss_mib(cafe.pid), rss_mib(moto.pid))
+        load(cport)
+        load(mport)
+        time.sleep(0.5)
+        loaded = (rss_mib(cafe.pid), rss_mib(moto.pid))
+
+        print(f"-- throughput at 8 connections (wrk, {RUN_SECONDS} s, median of {RUNS})")
+        print(f"{'operation':<28} {'CloudCafe req/s':>15} {'p50':>9} {'p99':>9}   {'moto req/s':>10} {'p50':>9} {'p99':>9}   {'ratio':>6}")
+        cafe_ops, moto_ops = operations(cport, moto=False), operations(mport, moto=True)
+        for (name, requests), (_, moto_requests) in zip(cafe_ops, moto_ops):
+            c = median_wrk(cport, requests)
+            m = median_wrk(mport, moto_requests)
+            errors = "".join(f"   ({e} non-2xx on {who})" for who, e in (("CloudCafe", c[3]), ("moto", m[3])) if e)
+            print(f"{name:<28} {c[0]:>15.0f} {c[1]:>7.2f}ms {c[2]:>7.2f}ms   {m[0]:>10.0f} {m[1]:>7.1f}ms {m[2]:>7.1f}ms   {c[0] / max(m[0], 1):>5.1f}x{errors}")
+        stop(moto)
+        stop(cafe)
 
         # IAM enforcement's cost on the HTTP path: an IAM user's Publish, enforce vs off.
-        print("-- sns Publish by an IAM user whose inline policy allows it (IAM evaluated on every call)")
+        print("-- sns Publish by an IAM user whose inline policy allows it (IAM evaluated on every call), 8 connections")
         for mode in ("enforce", "off"):
-            folder = tmp / f"iam-{mode}"
-            folder.mkdir()
-            proc = subprocess.Popen([BIN, "serve", "--port", "0", "--clock-rate", "0", "--iam", mode, "--outbox", str(folder / "outbox"),
-                                     "--cafe-db", str(folder / "cafe.sqlite")], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-            p = int(proc.stdout.readline().strip().rsplit(":", 1)[1])
+            proc, p = start_cloudcafe(tmp / f"iam-{mode}", "--iam", mode)
             kw = dict(endpoint_url=f"http://127.0.0.1:{p}", region_name="us-east-1", aws_access_key_id="bench", aws_secret_access_key="bench")
             iam = boto3.client("iam", **kw)
             iam.create_user(UserName="publisher")
@@ -222,27 +314,27 @@ def main():
                 {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sns:Publish", "Resource": "*"}]}))
             user_key = iam.create_access_key(UserName="publisher")["AccessKey"]["AccessKeyId"]
             topic = boto3.client("sns", **kw).create_topic(Name="bench")["TopicArn"]
-            print(wrk(p, f"--iam {mode}", "sns", f"Action=Publish&Version=2010-03-31&TopicArn={topic}&Message=hello",
-                      "application/x-www-form-urlencoded", key=user_key))
-            proc.terminate()
-            proc.wait()
+            rps, p50, p99, _ = median_wrk(p, [("POST", "/", f"Action=Publish&Version=2010-03-31&TopicArn={topic}&Message=hello",
+                                                signed("sns", "application/x-www-form-urlencoded", key=user_key))])
+            print(f"--iam {mode:<8} {rps:>9.0f} req/s   p50 {p50:>6.2f}ms   p99 {p99:>6.2f}ms")
+            stop(proc)
 
         # The cost of --state-dir: every acknowledged change written first.
-        folder = tmp / "state"
-        folder.mkdir()
-        proc = subprocess.Popen([BIN, "serve", "--port", "0", "--clock-rate", "0", "--state-dir", str(folder / "state"), "--outbox", str(folder / "outbox")],
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        p = int(proc.stdout.readline().strip().rsplit(":", 1)[1])
-        workload(p, "CloudCafe with --state-dir", with_invoke=False)
-        proc.terminate()
-        proc.wait()
+        print("-- CloudCafe with --state-dir, 8 connections")
+        proc, p = start_cloudcafe(tmp / "state", "--state-dir", str(tmp / "state" / "state"))
+        for name, requests in operations(p, moto=False):
+            if name in ("sns Publish", "logs PutLogEvents", "ssm GetParameter"):
+                rps, p50, p99, _ = median_wrk(p, requests)
+                print(f"{name:<28} {rps:>9.0f} req/s   p50 {p50:>6.2f}ms   p99 {p99:>6.2f}ms")
+        stop(proc)
         state_dir_restart(tmp / "restart")
 
-        bare_comparison(tmp)
+        bare_comparison(tmp / "bare")
 
-        print("-- start-up to first answered call (STS GetCallerIdentity), idle RSS, RSS after the load")
-        print(f"CloudCafe (café stack deployed)   {cafe_start * 1000:>7.0f} ms   {cafe_rss:>6.1f} MiB   {cafe_rss_after:>6.1f} MiB")
-        print(f"moto_server                       {moto_start * 1000:>7.0f} ms   {moto_rss:>6.1f} MiB   {moto_rss_after:>6.1f} MiB")
+        print(f"-- start-up to first answered call (STS GetCallerIdentity; median of {STARTS}), RSS idle and after 10,000 publishes and 10,000 log events")
+        print(f"CloudCafe (café stack deployed)   {cafe_start:>7.1f} ms   {idle[0]:>6.1f} MiB   {loaded[0]:>6.1f} MiB")
+        print(f"moto_server                       {moto_start:>7.1f} ms   {idle[1]:>6.1f} MiB   {loaded[1]:>6.1f} MiB")
+        print(f"start-up: CloudCafe {moto_start / cafe_start:.1f}x faster")
 
 
 if __name__ == "__main__":

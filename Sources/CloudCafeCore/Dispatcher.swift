@@ -118,9 +118,7 @@ public final class Dispatcher: Sendable {
     /// the tree a wire request decodes to.
     func validate(_ input: some Encodable, of key: OperationKey) throws {
         guard let installed = table.withLock({ $0[key] }), let shape = installed.inputShape else { return }
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .secondsSince1970
-        guard let data = try? encoder.encode(input), let tree = try? JSONValue(parsing: data) else { return }
+        guard let tree = try? JSONValueEncoder().encode(input) else { return }
         let violations = installed.validator.violations(of: tree, shape: shape)
         guard violations.isEmpty else {
             throw CommonError(code: installed.validationErrorCode, message: ConstraintViolation.message(violations), httpStatus: 400)

@@ -295,75 +295,109 @@ extension JSONValue {
 extension JSONValue {
     /// Compact JSON without spaces, as AWS services and JavaScript write it.
     public var compact: String {
-        var out = ""
+        var out: [UInt8] = []
         write(to: &out, itemSeparator: ",", keySeparator: ":", asciiOnly: false)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// JSON as Python's `json.dumps` writes it by default (`, ` and `: `, non-ASCII escaped):
     /// the bytes a Python Lambda function's return value becomes.
     public var pythonDumps: String {
-        var out = ""
+        var out: [UInt8] = []
         write(to: &out, itemSeparator: ", ", keySeparator: ": ", asciiOnly: true)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func write(to out: inout String, itemSeparator: String, keySeparator: String, asciiOnly: Bool) {
+    // Written as bytes: appending to a String scalar by scalar cost more than the rest of a small call.
+    private func write(to out: inout [UInt8], itemSeparator: StaticString, keySeparator: StaticString, asciiOnly: Bool) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .number(let n): out += n
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .number(let n): out.append(contentsOf: n.utf8)
         case .string(let s): JSONValue.quote(s, into: &out, asciiOnly: asciiOnly)
         case .array(let items):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
-                if i > 0 { out += itemSeparator }
+                if i > 0 { Self.append(itemSeparator, to: &out) }
                 item.write(to: &out, itemSeparator: itemSeparator, keySeparator: keySeparator, asciiOnly: asciiOnly)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             for (i, (key, value)) in members.enumerated() {
-                if i > 0 { out += itemSeparator }
+                if i > 0 { Self.append(itemSeparator, to: &out) }
                 JSONValue.quote(key, into: &out, asciiOnly: asciiOnly)
-                out += keySeparator
+                Self.append(keySeparator, to: &out)
                 value.write(to: &out, itemSeparator: itemSeparator, keySeparator: keySeparator, asciiOnly: asciiOnly)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
+    }
+
+    private static func append(_ text: StaticString, to out: inout [UInt8]) {
+        text.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
     /// Writes `s` as a JSON string literal.
     public static func quote(_ s: String, into out: inout String, asciiOnly: Bool) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 || (asciiOnly && scalar.value > 0x7F) {
-                    if scalar.value > 0xFFFF {
-                        let v = scalar.value - 0x10000
-                        out += hex4(0xD800 + (v >> 10)) + hex4(0xDC00 + (v & 0x3FF))
-                    } else {
-                        out += hex4(scalar.value)
-                    }
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
+        var bytes: [UInt8] = []
+        quote(s, into: &bytes, asciiOnly: asciiOnly)
+        out += String(decoding: bytes, as: UTF8.self)
     }
 
-    private static func hex4(_ v: UInt32) -> String {
-        let digits = String(v, radix: 16)
-        return "\\u" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    /// Writes `s` as a JSON string literal: runs that need no escape are copied whole.
+    public static func quote(_ s: String, into out: inout [UInt8], asciiOnly: Bool) {
+        out.append(UInt8(ascii: "\""))
+        var text = s
+        text.withUTF8 { buf in
+            var start = 0
+            var i = 0
+            while i < buf.count {
+                let b = buf[i]
+                if b >= 0x20, b != 0x22, b != 0x5C, b < 0x80 || !asciiOnly {
+                    i += 1
+                    continue
+                }
+                out.append(contentsOf: buf[start..<i])
+                if b >= 0x80 {
+                    // Only with asciiOnly: the scalar as \u escapes (a surrogate pair above U+FFFF).
+                    let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+                    var value = UInt32(b) & (length == 4 ? 0x07 : length == 3 ? 0x0F : 0x1F)
+                    for k in 1..<length where i + k < buf.count { value = value << 6 | UInt32(buf[i + k] & 0x3F) }
+                    if value > 0xFFFF {
+                        let v = value - 0x10000
+                        hex4(0xD800 + (v >> 10), into: &out)
+                        hex4(0xDC00 + (v & 0x3FF), into: &out)
+                    } else {
+                        hex4(value, into: &out)
+                    }
+                    i += length
+                    start = i
+                    continue
+                }
+                switch b {
+                case 0x22: out.append(contentsOf: [0x5C, 0x22])
+                case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+                case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+                case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+                default: hex4(UInt32(b), into: &out)
+                }
+                i += 1
+                start = i
+            }
+            out.append(contentsOf: buf[start..<buf.count])
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private static func hex4(_ v: UInt32, into out: inout [UInt8]) {
+        out.append(contentsOf: [0x5C, UInt8(ascii: "u")])
+        for shift in stride(from: 12, through: 0, by: -4) { out.append(hexDigits[Int((v >> UInt32(shift)) & 0xF)]) }
     }
 
     /// The compact UTF-8 bytes.

@@ -55,7 +55,7 @@ extension CloudWatchLogs {
                 found.append(
                     FilteredLogEvent(
                         logStreamName: stream.name, timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime,
-                        eventId: String(format: "%020lld%036lld", e.timestamp, e.sequence)))
+                        eventId: Digits.padded(e.timestamp, 20) + Digits.padded(e.sequence, 36)))
             }
         }
         // Time order; equal timestamps in the order they were put (the id ends with it).

@@ -1,4 +1,4 @@
-import CloudCafeCore
+public import CloudCafeCore
 public import ServiceLifecycle
 
 /// The Agenda as a service of the daemon's lifecycle: it follows the running clock until a
@@ -8,13 +8,17 @@ public import ServiceLifecycle
 public struct AgendaService: Service {
     let engine: CloudCafeEngine
     let drainLimit: Duration
+    /// Opens once the stack is deployed: the clock does not run before.
+    let ready: Gate
 
-    public init(engine: CloudCafeEngine, drainLimit: Duration = .seconds(8)) {
+    public init(engine: CloudCafeEngine, drainLimit: Duration = .seconds(8), ready: Gate = Gate(open: true)) {
         self.engine = engine
         self.drainLimit = drainLimit
+        self.ready = ready
     }
 
     public func run() async throws {
+        await ready.wait()
         let agenda = engine.agenda
         // Stopping at once (not waiting for cancellation) lets a move holding the Agenda end.
         await withGracefulShutdownHandler {

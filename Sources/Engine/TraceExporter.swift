@@ -5,9 +5,7 @@ import Logging
 public import ServiceLifecycle
 import Synchronization
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+import PlainHTTP
 
 /// Sends the timeline as OpenTelemetry traces over OTLP/HTTP (the JSON encoding) to
 /// `serve --otlp-endpoint`: one trace per root (a rule's firing, a client's call), each
@@ -55,15 +53,11 @@ public final class TraceExporter: Sendable {
             return q
         }
         guard !batch.isEmpty else { return }
-        var request = URLRequest(url: endpoint)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = Data(Self.payload(batch).compact.utf8)
-        request.timeoutInterval = 5
         do {
-            let (_, response) = try await URLSession.shared.data(for: request)
-            if let http = response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) {
-                logger.warning("the OTLP collector refused spans", metadata: ["status": "\(http.statusCode)", "spans": "\(batch.count)"])
+            let response = try await PlainHTTP.send(
+                "POST", endpoint, headers: [("Content-Type", "application/json")], body: Data(Self.payload(batch).compact.utf8), timeout: .seconds(5))
+            if !(200..<300).contains(response.status) {
+                logger.warning("the OTLP collector refused spans", metadata: ["status": "\(response.status)", "spans": "\(batch.count)"])
             }
         } catch {
             logger.warning("could not reach the OTLP collector", metadata: ["endpoint": "\(endpoint)", "error": "\(error)"])

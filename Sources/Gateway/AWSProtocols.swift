@@ -115,13 +115,10 @@ struct AWSProtocols {
         return implementation.encodable(output)
     }
 
-    static func jsonData(_ value: (any Encodable)?) throws -> Data {
-        guard let value else { return Data("{}".utf8) }
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .secondsSince1970
-        // AWS writes `/` as is.
-        encoder.outputFormatting = .withoutEscapingSlashes
-        return try encoder.encode(value)
+    /// An output as the JSON every protocol starts from (dates in epoch seconds; `/` as is, as AWS writes it).
+    static func jsonTree(_ value: (any Encodable)?) throws -> JSONValue {
+        guard let value else { return .object([]) }
+        return try JSONValueEncoder().encode(value)
     }
 
     // MARK: - Protocols
@@ -144,7 +141,7 @@ struct AWSProtocols {
         }
         do {
             let output = try await call(service, operation, tree: tree, body: body.isEmpty ? nil : body, caller: caller)
-            return .body(String(decoding: try Self.jsonData(output), as: UTF8.self), contentType: JSONCodec.contentType(version))
+            return .body(try Self.jsonTree(output).compact, contentType: JSONCodec.contentType(version))
         } catch {
             return JSONCodec.error(Self.awsError(error, validationCode: service.declaration.validationErrorCode), version: version)
         }
@@ -192,7 +189,7 @@ struct AWSProtocols {
         do {
             let tree = try route.operation.input.map { try binding.restTree(request, body: body, shape: $0, bound: bound) } ?? .object([])
             let output = try await call(service, route.operation, tree: tree, caller: caller)
-            let json = try JSONValue(parsing: try Self.jsonData(output))
+            let json = try Self.jsonTree(output)
             return binding.restResponse(json, shape: route.operation.output, status: route.operation.responseCode)
         } catch let e as JSONValue.SyntaxError {
             return RestJSONCodec.error(WireError.malformed("Could not parse request body into json: \(e)", code: "InvalidRequestContentException"))

@@ -1,4 +1,4 @@
-import CloudCafeCore
+public import CloudCafeCore
 public import Engine
 public import Hummingbird
 import Logging
@@ -23,6 +23,8 @@ public struct GatewayConfiguration: Sendable {
     /// The account root's key pair under strict authentication.
     public var rootAccessKey = "test"
     public var rootSecretKey = "test"
+    /// Requests wait until it opens (the daemon serves while its stack deploys); open by default.
+    public var ready = Gate(open: true)
 
     public init(host: String = "127.0.0.1", port: Int = 4566, strictAuth: Bool = false) {
         self.host = host
@@ -36,6 +38,7 @@ public func buildApplication(
     engine: CloudCafeEngine, configuration: GatewayConfiguration, onReady: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = Router(context: GatewayRequestContext.self)
+    if !configuration.ready.isOpen { router.add(middleware: ReadinessMiddleware(ready: configuration.ready)) }
     router.add(middleware: RequestIDMiddleware(ids: engine.dispatcher.ids))
     AdminAPI(engine: engine, adminToken: configuration.adminToken).register(on: router)
     EmailLinks(engine: engine).register(on: router)

@@ -14,6 +14,16 @@ struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
+/// Holds requests that arrive before the stack is deployed.
+struct ReadinessMiddleware<Context: RequestContext>: RouterMiddleware {
+    let ready: Gate
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        await ready.wait()
+        return try await next(request, context)
+    }
+}
+
 /// Under `--strict-auth`, the admin API answers only a caller holding the token the daemon
 /// wrote at start (`Authorization: Bearer <token>`); `/_cloudcafe/health` stays open.
 struct AdminTokenMiddleware<Context: RequestContext>: RouterMiddleware {

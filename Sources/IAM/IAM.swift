@@ -126,9 +126,9 @@ struct ManagedPolicy: Sendable, Codable {
                 let json = try? JSONValue(parsing: data),
                 let arnText = json["arn"]?.stringValue, let arn = ARN(arnText), let document = json["document"]
             else { return nil }
-            let created = ISO8601DateFormatter().date(from: json["createDate"]?.stringValue ?? "") ?? Date(timeIntervalSince1970: 0)
+            let created = TimeText.instant(json["createDate"]?.stringValue ?? "") ?? Date(timeIntervalSince1970: 0)
             let version = json["defaultVersionId"]?.stringValue ?? "v1"
-            let updated = ISO8601DateFormatter().date(from: json["updateDate"]?.stringValue ?? "") ?? created
+            let updated = TimeText.instant(json["updateDate"]?.stringValue ?? "") ?? created
             // Only the default version's document ships with CloudCafe.
             return ManagedPolicy(
                 name: arn.lastComponent, arn: arn, path: json["path"]?.stringValue ?? "/", defaultVersion: version,

@@ -30,7 +30,7 @@ public final class IAMAuthorizer: Authorizer {
     }
 
     /// The last decisions, newest last.
-    public var decisions: [Record] { recent.withLock { $0 } }
+    public var decisions: [Record] { recent.withLock { Array($0.suffix(Self.kept)) } }
 
     /// Puts back decisions kept earlier (a snapshot loaded).
     public func restoreDecisions(_ records: [Record]) {
@@ -51,12 +51,13 @@ public final class IAMAuthorizer: Authorizer {
     public func evaluate(_ request: AuthorizationRequest) async -> AuthorizationOutcome {
         guard mode != .off else { return AuthorizationOutcome(decision: "unchecked", statement: nil, denial: nil) }
         let ctx = request.context
-        let identity = await iam.identityPolicies(for: ctx.caller)
-        let (boundary, sessionPolicies) = await iam.limits(for: ctx.caller)
-        let resourcePolicy = request.resourcePolicy.flatMap { try? PolicyDocument(parsing: $0, kind: .resource) }.map {
-            NamedPolicy(name: "resource-based policy", document: $0)
-        }
-        let keys = Self.contextKeys(ctx)
+        let (identity, boundary, sessionPolicies) = await iam.policies(for: ctx.caller)
+        let resourcePolicy = request.resourcePolicy.flatMap(resourceDocument).map { NamedPolicy(name: "resource-based policy", document: $0) }
+        // Context keys cost more than most evaluations: built only when a policy reads them.
+        let readsContext =
+            identity.contains { $0.document.readsContext } || resourcePolicy?.document.readsContext == true
+            || boundary?.document.readsContext == true || sessionPolicies.contains { $0.document.readsContext }
+        let keys = readsContext ? Self.contextKeys(ctx) : [:]
         var statement: String?
         for resource in request.resources {
             let evaluation = PolicyEvaluator.evaluate(
@@ -84,9 +85,26 @@ public final class IAMAuthorizer: Authorizer {
 
     private func remember(_ r: Record) {
         recent.withLock { list in
+            // Trimmed in steps, not one element per call: the list is read rarely, written on every call.
+            if list.count >= 2 * Self.kept { list.removeFirst(list.count - Self.kept) }
             list.append(r)
-            if list.count > 200 { list.removeFirst(list.count - 200) }
         }
+    }
+
+    /// How many decisions `decisions` returns.
+    static let kept = 200
+
+    /// Resource policies arrive as text with each call; each distinct text is parsed once.
+    private let resourceDocuments = Mutex<[String: PolicyDocument]>([:])
+
+    private func resourceDocument(_ text: String) -> PolicyDocument? {
+        if let doc = resourceDocuments.withLock({ $0[text] }) { return doc }
+        guard let doc = try? PolicyDocument(parsing: text, kind: .resource) else { return nil }
+        resourceDocuments.withLock { cache in
+            if cache.count >= IAM.parsedDocumentLimit { cache.removeAll(keepingCapacity: true) }
+            cache[text] = doc
+        }
+        return doc
     }
 
     /// Why a decision was made, in one sentence.
@@ -189,6 +207,13 @@ extension IAM {
             if let p = policies[arn.description], let doc = parsed(p.document) { result.append(NamedPolicy(name: p.name, document: doc)) }
         }
         return result
+    }
+
+    /// A principal's identity-based policies and what caps them, in one visit to the actor.
+    func policies(for principal: Principal) -> (identity: [NamedPolicy], boundary: NamedPolicy?, session: [NamedPolicy]) {
+        if case .root = principal { return ([], nil, []) }
+        let (boundary, session) = limits(for: principal)
+        return (identityPolicies(for: principal), boundary, session)
     }
 
     /// What caps a principal's identity-based permissions: its permissions boundary, and for a

@@ -170,7 +170,7 @@ extension Lambda {
     /// Lambda's timestamp format: `2026-11-27T19:59:00.000+0000`.
     static func timestamp(_ date: Date) -> String {
         let c = CivilTime(date)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03d+0000", c.year, c.month, c.day, c.hour, c.minute, c.second, c.millisecond)
+        return c.isoDateTime + "." + Digits.padded(c.millisecond, 3) + "+0000"
     }
 
     /// A function's environment variables take at most 4 KB, measured as Lambda measures them.

@@ -321,12 +321,12 @@ extension Lambda {
 
     static func streamDate(_ date: Date) -> String {
         let c = CivilTime(date)
-        return String(format: "%04d/%02d/%02d", c.year, c.month, c.day)
+        return "\(Digits.padded(c.year, 4))/\(Digits.padded(c.month, 2))/\(Digits.padded(c.day, 2))"
     }
 
     /// `2026-11-28T20:00:03.020Z`, as the runtime stamps its own lines.
     static func logTimestamp(_ date: Date) -> String {
         let c = CivilTime(date)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", c.year, c.month, c.day, c.hour, c.minute, c.second, c.millisecond)
+        return c.isoDateTime + "." + Digits.padded(c.millisecond, 3) + "Z"
     }
 }

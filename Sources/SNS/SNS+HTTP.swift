@@ -1,11 +1,8 @@
 import CloudCafeCore
 import Foundation
 import Logging
+import PlainHTTP
 import SNSAPI
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// One POST to an HTTP(S) subscriber, as a value the Agenda can hold for a retry.
 struct HTTPDelivery: Codable, Sendable {
@@ -117,16 +114,12 @@ extension SNS {
     /// One POST; true when the endpoint answered 2xx.
     static func send(_ delivery: HTTPDelivery) async -> Bool {
         guard let url = URL(string: delivery.url) else { return false }
-        var request = URLRequest(url: url, timeoutInterval: 15)
-        request.httpMethod = "POST"
-        request.httpBody = Data(delivery.body.utf8)
-        request.setValue("text/plain; charset=UTF-8", forHTTPHeaderField: "Content-Type")
-        request.setValue("Amazon Simple Notification Service Agent", forHTTPHeaderField: "User-Agent")
-        for (name, value) in delivery.headers { request.setValue(value, forHTTPHeaderField: name) }
+        let headers = [("Content-Type", "text/plain; charset=UTF-8"), ("User-Agent", "Amazon Simple Notification Service Agent")] + delivery.headers.map { ($0.key, $0.value) }
         do {
-            let (_, response) = try await URLSession.shared.data(for: request)
-            return ((response as? HTTPURLResponse)?.statusCode).map { (200..<300).contains($0) } ?? false
+            let response = try await PlainHTTP.send("POST", url, headers: headers, body: Data(delivery.body.utf8), timeout: .seconds(15))
+            return (200..<300).contains(response.status)
         } catch {
+            Logger(label: "cloudcafe.sns").notice("http delivery failed", metadata: ["endpoint": "\(delivery.url)", "error": "\(error)"])
             return false
         }
     }

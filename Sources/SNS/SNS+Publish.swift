@@ -33,7 +33,7 @@ extension SNS {
             _ = group
             deduplicationID = input.messageDeduplicationId
             if deduplicationID == nil, t.contentBasedDeduplication {
-                deduplicationID = SHA256.hash(data: Data(input.message.utf8)).map { String(format: "%02x", $0) }.joined()
+                deduplicationID = Digits.hex(SHA256.hash(data: Data(input.message.utf8)))
             }
             guard let id = deduplicationID else {
                 throw .invalidParameter(
@@ -47,7 +47,7 @@ extension SNS {
                 return PublishResponse(messageId: seen.messageID, sequenceNumber: seen.sequence)
             }
             topic.sequence += 1
-            sequence = String(format: "%020llu", topic.sequence)
+            sequence = Digits.padded(topic.sequence, 20)
             topics[t.arn] = topic
         }
         let messageID = dispatcher.ids.uuid()

@@ -52,7 +52,7 @@ extension SQS {
             }
             dedup = m.deduplicationID
             if dedup == nil, queue.attributes["ContentBasedDeduplication"] == "true" {
-                dedup = SHA256.hash(data: Data(m.body.utf8)).map { String(format: "%02x", $0) }.joined()
+                dedup = Digits.hex(SHA256.hash(data: Data(m.body.utf8)))
             }
             guard let id = dedup else {
                 throw .invalid("The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly")
@@ -66,7 +66,7 @@ extension SQS {
                 return result
             }
             queue.sequence += 1
-            sequence = String(format: "%020llu", queue.sequence)
+            sequence = Digits.padded(queue.sequence, 20)
         }
         let message = QueuedMessage(
             id: ids.uuid(), body: m.body, md5: result.md5OfMessageBody ?? "", attributes: attributes, attributesMD5: result.md5OfMessageAttributes,

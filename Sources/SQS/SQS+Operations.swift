@@ -74,7 +74,7 @@ extension SQS {
         return GetQueueAttributesResult(attributes: names.contains("All") ? all : all.filter { names.contains($0.key) })
     }
 
-    static func md5(_ data: Data) -> String { Insecure.MD5.hash(data: data).map { String(format: "%02x", $0) }.joined() }
+    static func md5(_ data: Data) -> String { Digits.hex(Insecure.MD5.hash(data: data)) }
 
     /// SQS's digest of message attributes: each, by name, as length-prefixed name, type and
     /// value with a transport byte (1 string/number, 2 binary).

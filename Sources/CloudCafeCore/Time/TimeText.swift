@@ -78,13 +78,24 @@ public enum TimeText {
     /// `2026-11-28T20:00:00Z`, or with milliseconds when the instant has them.
     public static func iso8601(_ date: Date) -> String {
         let c = CivilTime(date)
-        let base = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", c.year, c.month, c.day, c.hour, c.minute, c.second)
-        return c.millisecond == 0 ? base + "Z" : base + String(format: ".%03dZ", c.millisecond)
+        return c.millisecond == 0 ? c.isoDateTime + "Z" : c.isoDateTime + "." + Digits.padded(c.millisecond, 3) + "Z"
     }
 
-    /// `YYYY-MM-DDTHH:MM:SS[.fff]Z` without a formatter: the form every client and policy uses.
+    /// `YYYY-MM-DDTHH:MM:SS[.fff]` then `Z` or `±HH:MM`, without a formatter: the forms every
+    /// client, policy and botocore document uses.
     static func fastInstant(_ text: String) -> Date? {
-        let b = Array(text.utf8)
+        var b = Array(text.utf8)
+        var offset = 0
+        if b.count >= 25, b[b.count - 6] == 43 || b[b.count - 6] == 45, b[b.count - 3] == 58 {
+            let sign = b[b.count - 6] == 45 ? -1 : 1
+            let digits = [b[b.count - 5], b[b.count - 4], b[b.count - 2], b[b.count - 1]]
+            guard digits.allSatisfy({ (48...57).contains($0) }) else { return nil }
+            let hours = Int(digits[0] - 48) * 10 + Int(digits[1] - 48), minutes = Int(digits[2] - 48) * 10 + Int(digits[3] - 48)
+            guard hours < 24, minutes < 60 else { return nil }
+            offset = sign * (hours * 3600 + minutes * 60)
+            b.removeLast(6)
+            b.append(90)
+        }
         guard b.count >= 20, b[4] == 45, b[7] == 45, b[10] == 84 || b[10] == 116, b[13] == 58, b[16] == 58, b.last == 90 || b.last == 122 else { return nil }
         func number(_ r: Range<Int>) -> Int? {
             var v = 0
@@ -109,7 +120,7 @@ public enum TimeText {
         } else if b.count != 20 {
             return nil
         }
-        return CivilTime.date(year: y, month: mo, day: d, hour: h, minute: mi, second: s).addingTimeInterval(fraction)
+        return CivilTime.date(year: y, month: mo, day: d, hour: h, minute: mi, second: s).addingTimeInterval(fraction - Double(offset))
     }
 }
 

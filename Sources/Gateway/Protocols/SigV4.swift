@@ -122,5 +122,5 @@ struct SigV4Verifier {
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 
-    static func hex(_ digest: some Sequence<UInt8>) -> String { digest.map { String(format: "%02x", $0) }.joined() }
+    static func hex(_ digest: some Sequence<UInt8>) -> String { Digits.hex(digest) }
 }

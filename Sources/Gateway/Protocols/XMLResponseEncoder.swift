@@ -12,7 +12,7 @@ struct XMLResponseEncoder {
     func response(_ output: (any Encodable)?, operation: OperationModel, requestID: String) throws -> String {
         let root = XMLNode(name: operation.resultWrapper ?? "\(operation.name)Result")
         if let output, let shape = operation.output {
-            write(try JSONValue(parsing: AWSProtocols.jsonData(output)), shape: shape, into: root)
+            write(try AWSProtocols.jsonTree(output), shape: shape, into: root)
         }
         var out = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
         out += #"<\#(operation.name)Response xmlns="\#(model.xmlNamespace ?? "")">"#

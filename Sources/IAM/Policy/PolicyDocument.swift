@@ -7,6 +7,13 @@ public struct PolicyDocument: Sendable, Equatable {
     public let version: String
     public let statements: [Statement]
 
+    /// Whether evaluating it reads the request's context keys: a condition, or a policy variable.
+    public var readsContext: Bool {
+        statements.contains { s in
+            !s.conditions.isEmpty || [s.actions, s.resources].contains { $0?.values.contains { $0.contains("${") } == true }
+        }
+    }
+
     /// One statement.
     public struct Statement: Sendable, Equatable {
         public enum Effect: String, Sendable { case allow = "Allow", deny = "Deny" }

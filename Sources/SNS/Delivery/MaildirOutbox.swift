@@ -34,7 +34,7 @@ public final class MaildirOutbox: Sendable {
             s += 1
             return s
         }
-        let name = "\(Self.nameStamp(email.date)).\(String(format: "%06d", n)).eml"
+        let name = "\(Self.nameStamp(email.date)).\(Digits.padded(n, 6)).eml"
         let tmp = directory.appendingPathComponent("tmp").appendingPathComponent(name)
         let new = directory.appendingPathComponent("new").appendingPathComponent(name)
         do {
@@ -114,7 +114,8 @@ public final class MaildirOutbox: Sendable {
 
     static func nameStamp(_ date: Date) -> String {
         let c = CivilTime(date)
-        return String(format: "%04d%02d%02dT%02d%02d%02d.%03dZ", c.year, c.month, c.day, c.hour, c.minute, c.second, c.millisecond)
+        return Digits.padded(c.year, 4) + Digits.padded(c.month, 2) + Digits.padded(c.day, 2) + "T" + Digits.padded(c.hour, 2) + Digits.padded(c.minute, 2)
+            + Digits.padded(c.second, 2) + "." + Digits.padded(c.millisecond, 3) + "Z"
     }
 }
 
@@ -187,7 +188,7 @@ public struct Email: Sendable {
         let c = CivilTime(date)
         let weekday = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][CivilTime.weekday(year: c.year, month: c.month, day: c.day) - 1]
         let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][c.month - 1]
-        return "\(weekday), " + String(format: "%02d", c.day) + " \(month) " + String(format: "%04d %02d:%02d:%02d +0000", c.year, c.hour, c.minute, c.second)
+        return "\(weekday), \(Digits.padded(c.day, 2)) \(month) \(Digits.padded(c.year, 4)) \(Digits.padded(c.hour, 2)):\(Digits.padded(c.minute, 2)):\(Digits.padded(c.second, 2)) +0000"
     }
 
     static func headers(of text: String) -> [String: String] {

@@ -5,10 +5,11 @@ import Foundation
 /// `cloudcafe clock`: show, advance or set the virtual clock.
 struct Clock: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "clock",
         abstract: "Show or move the virtual clock.", subcommands: [Show.self, Advance.self, Set.self, Rate.self], defaultSubcommand: Show.self)
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the virtual time and rate.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Print the virtual time and rate.")
         @OptionGroup var endpoint: EndpointOptions
 
         func run() async throws {
@@ -19,6 +20,7 @@ struct Clock: AsyncParsableCommand {
 
     struct Advance: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "advance",
             abstract: "Move the clock forward, running every firing in between.",
             discussion: "DURATION is 90s, 2m, 3h, 1d, 1w, 1y or ISO 8601 such as PT2M.")
         @OptionGroup var endpoint: EndpointOptions
@@ -68,7 +70,7 @@ struct Clock: AsyncParsableCommand {
     }
 
     struct Set: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Set the clock to an instant; forward runs every firing in between.")
+        static let configuration = CommandConfiguration(commandName: "set", abstract: "Set the clock to an instant; forward runs every firing in between.")
         @OptionGroup var endpoint: EndpointOptions
         @Argument(help: "An ISO 8601 instant such as 2026-11-28T19:59:00Z.") var instant: String
 
@@ -82,7 +84,7 @@ struct Clock: AsyncParsableCommand {
     }
 
     struct Rate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Set the clock's speed: 0 frozen, 1 real time, N faster.")
+        static let configuration = CommandConfiguration(commandName: "rate", abstract: "Set the clock's speed: 0 frozen, 1 real time, N faster.")
         @OptionGroup var endpoint: EndpointOptions
         @Argument var rate: Double
 

@@ -2,9 +2,7 @@ import ArgumentParser
 import CloudCafeCore
 import Foundation
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+import PlainHTTP
 
 /// Where the daemon is: shared by every verb that talks to it.
 struct EndpointOptions: ParsableArguments {
@@ -20,21 +18,19 @@ struct EndpointOptions: ParsableArguments {
     /// Calls the admin API and returns the body; a non-2xx answer is an error with its text.
     func call(_ method: String, _ path: String, body: Data? = nil) async throws -> Data {
         guard let url = URL(string: endpoint + path) else { throw ValidationError("bad endpoint \(endpoint)") }
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        request.httpBody = body
-        request.timeoutInterval = 24 * 3600
-        if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+        var headers: [(String, String)] = []
+        if body != nil { headers.append(("Content-Type", "application/json")) }
         if let token = try? String(contentsOfFile: adminTokenFile, encoding: .utf8) {
-            request.setValue("Bearer \(token.trimmingCharacters(in: .whitespacesAndNewlines))", forHTTPHeaderField: "Authorization")
+            headers.append(("Authorization", "Bearer \(token.trimmingCharacters(in: .whitespacesAndNewlines))"))
         }
-        let (data, response): (Data, URLResponse)
+        let response: PlainHTTP.Response
         do {
-            (data, response) = try await URLSession.shared.data(for: request)
+            // A clock move of a simulated year can take a while: the daemon answers when it is done.
+            response = try await PlainHTTP.send(method, url, headers: headers, body: body, timeout: .seconds(24 * 3600))
         } catch {
-            throw CLIError("cannot reach the daemon at \(endpoint): \(error.localizedDescription)")
+            throw CLIError("cannot reach the daemon at \(endpoint): \(error)")
         }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let (data, status) = (response.body, response.status)
         guard (200..<300).contains(status) else {
             let json = try? JSONValue(parsing: data)
             let text = [json?["error"]?.stringValue, json?["message"]?.stringValue].compactMap { $0 }.joined(separator: ": ")

@@ -7,6 +7,7 @@ struct IAMCommand: AsyncParsableCommand {
 
     struct Explain: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "explain",
             abstract: "Show recent IAM decisions (denials only unless --all), with the statements that decided them.")
         @OptionGroup var endpoint: EndpointOptions
         @Flag(help: "Include allowed calls.") var all = false

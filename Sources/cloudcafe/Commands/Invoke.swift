@@ -4,7 +4,7 @@ import Foundation
 
 /// `cloudcafe invoke`: run a function synchronously and print its result.
 struct Invoke: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Invoke a function synchronously and print what it returned.")
+    static let configuration = CommandConfiguration(commandName: "invoke", abstract: "Invoke a function synchronously and print what it returned.")
     @OptionGroup var endpoint: EndpointOptions
     @Argument(help: "Function name or ARN.") var function: String
     @Argument(help: "The event, as JSON.") var payload = "{}"

@@ -4,7 +4,7 @@ import Foundation
 
 /// `cloudcafe logs`: a function's log lines.
 struct Logs: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print a function's (or a log group's) events in time order.")
+    static let configuration = CommandConfiguration(commandName: "logs", abstract: "Print a function's (or a log group's) events in time order.")
     @OptionGroup var endpoint: EndpointOptions
     @Argument(help: "A function name, or a log group name starting with '/'.") var name: String
     @Option(help: "Only events at or after this virtual instant (ISO 8601).") var since: String?

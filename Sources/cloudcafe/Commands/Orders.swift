@@ -5,10 +5,11 @@ import Foundation
 
 /// `cloudcafe orders`: place café orders in cafe_db directly, as the café application does.
 struct Orders: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Place or generate café orders in cafe_db.", subcommands: [Add.self, Generate.self])
+    static let configuration = CommandConfiguration(commandName: "orders", abstract: "Place or generate café orders in cafe_db.", subcommands: [Add.self, Generate.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Place one order, in the running daemon's cafe_db (or in --cafe-db's file).",
             discussion: "Example: cloudcafe orders add --at 2026-11-27T14:05:00 \"Croissant=1\" \"Hot Chocolate=2\"")
         @OptionGroup var endpoint: EndpointOptions
@@ -41,6 +42,7 @@ struct Orders: AsyncParsableCommand {
 
     struct Generate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "generate",
             abstract: "Fill days of realistic, reproducible café traffic (in the daemon's cafe_db, or --cafe-db's file).")
         @OptionGroup var endpoint: EndpointOptions
         @Option(name: .customLong("cafe-db"), help: "Write this database file directly instead of the daemon's.") var cafeDB: String?

@@ -5,10 +5,11 @@ import Foundation
 /// `cloudcafe outbox`: the emails SNS delivered.
 struct Outbox: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "outbox",
         abstract: "List and read delivered emails.", subcommands: [List.self, Show.self], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One line per email: file, time, recipient, subject.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "One line per email: file, time, recipient, subject.")
         @OptionGroup var endpoint: EndpointOptions
 
         func run() async throws {
@@ -20,7 +21,7 @@ struct Outbox: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print an email's headers and decoded body.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Print an email's headers and decoded body.")
         @OptionGroup var endpoint: EndpointOptions
         @Argument(help: "'latest' or a file name from 'outbox list'.") var name = "latest"
         @Flag(help: "Print the raw message file instead.") var raw = false

@@ -5,6 +5,7 @@ import Foundation
 /// `cloudcafe reset`: back to the freshly deployed stack, for the next test.
 struct Reset: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "reset",
         abstract: "Return everything to the freshly deployed stack: resources, emails, orders, IAM decisions, the timeline and the clock.")
     @OptionGroup var endpoint: EndpointOptions
     @Option(help: "Where to put the clock (ISO 8601); default: where the daemon started.") var clock: String?

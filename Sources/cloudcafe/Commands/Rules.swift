@@ -3,10 +3,10 @@ import CloudCafeCore
 
 /// `cloudcafe rules`: scheduled rules.
 struct Rules: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Inspect scheduled rules.", subcommands: [Next.self])
+    static let configuration = CommandConfiguration(commandName: "rules", abstract: "Inspect scheduled rules.", subcommands: [Next.self])
 
     struct Next: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List a rule's upcoming fire times after the clock's now.")
+        static let configuration = CommandConfiguration(commandName: "next", abstract: "List a rule's upcoming fire times after the clock's now.")
         @OptionGroup var endpoint: EndpointOptions
         @Argument var rule: String
         @Option var count = 5
@@ -21,10 +21,10 @@ struct Rules: AsyncParsableCommand {
 
 /// `cloudcafe schedules`: EventBridge Scheduler schedules.
 struct Schedules: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Inspect EventBridge Scheduler schedules.", subcommands: [Next.self])
+    static let configuration = CommandConfiguration(commandName: "schedules", abstract: "Inspect EventBridge Scheduler schedules.", subcommands: [Next.self])
 
     struct Next: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List a schedule's upcoming delivery times after the clock's now.")
+        static let configuration = CommandConfiguration(commandName: "next", abstract: "List a schedule's upcoming delivery times after the clock's now.")
         @OptionGroup var endpoint: EndpointOptions
         @Argument var schedule: String
         @Option var group = "default"

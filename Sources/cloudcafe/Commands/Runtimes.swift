@@ -10,6 +10,7 @@ struct RuntimesCommand: ParsableCommand {
 
     struct Install: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "install",
             abstract: "Install AWS's Python runtime interface client with boto3, and the virtual-clock shim, into the runtimes cache.",
             discussion: "The cache is ~/.cache/cloudcafe/runtimes (or $CLOUDCAFE_RUNTIMES_DIR), shared by every daemon of this user; installing twice is quick."
         )

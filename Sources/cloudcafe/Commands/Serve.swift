@@ -10,7 +10,7 @@ import UnixSignals
 
 /// `cloudcafe serve`: the daemon.
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Start the daemon with the café stack deployed.")
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Start the daemon with the café stack deployed.")
 
     @Option(help: "Port to listen on; 0 picks a free one.") var port = 4566
     @Option(help: "Folder emails are written to (a Maildir).") var outbox = "outbox"
@@ -117,25 +117,35 @@ struct Serve: AsyncParsableCommand {
                 throw CLIError("--state-dir \(store.directory.path): \(error)")
             }
         }
-        if restored {
-            logger.info("state restored", metadata: ["dir": "\(store?.directory.path ?? "")", "clock": "\(TimeText.iso8601(engine.clock.now))"])
-        } else {
-            do {
-                try await engine.start()
-            } catch {
-                logger.critical("could not deploy the stack: \(error)")
-                throw ExitCode.failure
+        // The HTTP server starts while the stack deploys (its requests, and the clock, wait for
+        // it); the port is announced once both are done.
+        let ready = Gate()
+        let stackName = stack
+        let persisting = store != nil
+        let deployment = Task {
+            if restored {
+                logger.info("state restored", metadata: ["dir": "\(store?.directory.path ?? "")", "clock": "\(TimeText.iso8601(engine.clock.now))"])
+            } else {
+                do {
+                    try await engine.start()
+                } catch {
+                    logger.critical("could not deploy the stack: \(error)")
+                    return false
+                }
+                await engine.persistAll()
             }
-            await engine.persistAll()
-        }
-        if store != nil { engine.startPersisting() }
-        switch restored ? "restored" : stack {
-        case "restored": break
-        case "none": logger.info("no stack deployed (--stack none)", metadata: ["clock": "\(TimeText.iso8601(engine.clock.now))"])
-        case "cafe": logger.info("café stack deployed", metadata: ["clock": "\(TimeText.iso8601(engine.clock.now))"])
-        default: logger.info("stack deployed", metadata: ["stack": "\(stack)", "clock": "\(TimeText.iso8601(engine.clock.now))"])
+            if persisting { engine.startPersisting() }
+            switch restored ? "restored" : stackName {
+            case "restored": break
+            case "none": logger.info("no stack deployed (--stack none)", metadata: ["clock": "\(TimeText.iso8601(engine.clock.now))"])
+            case "cafe": logger.info("café stack deployed", metadata: ["clock": "\(TimeText.iso8601(engine.clock.now))"])
+            default: logger.info("stack deployed", metadata: ["stack": "\(stackName)", "clock": "\(TimeText.iso8601(engine.clock.now))"])
+            }
+            ready.open()
+            return true
         }
         var gateway = GatewayConfiguration(port: bound, strictAuth: strictAuth)
+        gateway.ready = ready
         (gateway.rootAccessKey, gateway.rootSecretKey) = (pair[0], pair[1])
         if strictAuth {
             // The admin API is closed too: its token goes to a file only this user can read.
@@ -148,13 +158,18 @@ struct Serve: AsyncParsableCommand {
             logger.info("admin API token written", metadata: ["file": "\(url.path)"])
         }
         let app = buildApplication(engine: engine, configuration: gateway) { _ in
+            guard await deployment.value else {
+                // Nothing was served: the port was never announced.
+                await engine.shutdown()
+                Foundation.exit(EXIT_FAILURE)
+            }
             // Unbuffered, so a parent process reading the pipe sees the line at once.
             FileHandle.standardOutput.write(Data("cloudcafe listening on http://127.0.0.1:\(bound)\n".utf8))
         }
         // One lifecycle: SIGTERM or SIGINT stops the Agenda first (a clock move in progress
         // answers with what fired so far; started work may finish), then the server, whose
         // requests in flight finish. Services stop in reverse order.
-        var services: [any Service] = [app, AgendaService(engine: engine)]
+        var services: [any Service] = [app, AgendaService(engine: engine, ready: ready)]
         if let otlpEndpoint, let url = URL(string: otlpEndpoint) {
             services.append(TraceExportService(TraceExporter(endpoint: url, timeline: engine.dispatcher.timeline)))
             logger.info("exporting traces", metadata: ["otlp": "\(url)"])

@@ -8,7 +8,7 @@ struct StateCommand: AsyncParsableCommand {
         commandName: "state", abstract: "Save, load and list snapshots of the daemon's whole state.", subcommands: [Save.self, Load.self, List.self, Export.self, Import.self])
 
     struct Save: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Take a snapshot named NAME (replacing one of that name).")
+        static let configuration = CommandConfiguration(commandName: "save", abstract: "Take a snapshot named NAME (replacing one of that name).")
         @OptionGroup var endpoint: EndpointOptions
         @Argument(help: "1 to 64 letters, digits, '.', '_' or '-'.") var name: String
 
@@ -19,7 +19,7 @@ struct StateCommand: AsyncParsableCommand {
     }
 
     struct Load: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Put the whole state back as snapshot NAME had it.")
+        static let configuration = CommandConfiguration(commandName: "load", abstract: "Put the whole state back as snapshot NAME had it.")
         @OptionGroup var endpoint: EndpointOptions
         @Argument var name: String
 
@@ -30,7 +30,7 @@ struct StateCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The snapshots there are.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "The snapshots there are.")
         @OptionGroup var endpoint: EndpointOptions
 
         func run() async throws {
@@ -40,7 +40,7 @@ struct StateCommand: AsyncParsableCommand {
     }
 
     struct Export: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write snapshot NAME to FILE, to load on another machine.")
+        static let configuration = CommandConfiguration(commandName: "export", abstract: "Write snapshot NAME to FILE, to load on another machine.")
         @OptionGroup var endpoint: EndpointOptions
         @Argument var name: String
         @Argument var file: String
@@ -53,7 +53,7 @@ struct StateCommand: AsyncParsableCommand {
     }
 
     struct Import: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add the snapshot in FILE, under NAME or the name it was saved with.")
+        static let configuration = CommandConfiguration(commandName: "import", abstract: "Add the snapshot in FILE, under NAME or the name it was saved with.")
         @OptionGroup var endpoint: EndpointOptions
         @Argument var file: String
         @Argument var name: String?

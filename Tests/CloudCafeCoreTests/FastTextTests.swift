@@ -1,0 +1,91 @@
+import CloudCafeCore
+import Foundation
+import Testing
+
+/// The hand-written encoders on the request path must say what Foundation's would.
+struct FastTextTests {
+    struct Inner: Codable, Equatable {
+        var name: String
+        var tags: [String: String]?
+        var sizes: [Int64]
+    }
+
+    struct Sample: Codable, Equatable {
+        var text: String
+        var count: Int
+        var small: Int8
+        var big: UInt64
+        var ratio: Double
+        var whole: Double
+        var single: Float
+        var flag: Bool
+        var missing: String?
+        var when: Date
+        var blob: Data
+        var link: URL
+        var inner: Inner
+        var list: [Inner]
+        var nested: [[Bool]]
+        var optionals: [String?]
+    }
+
+    static let sample = Sample(
+        text: "a/b \"q\" é\n", count: -42, small: -8, big: UInt64.max, ratio: 0.1, whole: 3, single: 0.1, flag: true, missing: nil,
+        when: Date(timeIntervalSince1970: 1_796_033_710.4209552), blob: Data([0, 1, 2, 250]), link: URL(string: "http://127.0.0.1:4566/x?y=1")!,
+        inner: Inner(name: "i", tags: ["k": "v"], sizes: [1, -2]), list: [Inner(name: "j", tags: nil, sizes: [])], nested: [[true], []],
+        optionals: ["x", nil])
+
+    @Test func encodesWhatJSONEncoderEncodes() throws {
+        let foundation = JSONEncoder()
+        foundation.dateEncodingStrategy = .secondsSince1970
+        foundation.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        let expected = try JSONValue(parsing: foundation.encode(Self.sample))
+        let ours = try JSONValueEncoder().encode(Self.sample)
+        #expect(Self.sortingMembers(ours) == expected)
+        // Members come in the order the type encodes them; the text reads back to the same value.
+        #expect(ours.compact.hasPrefix(#"{"text":"a/b \"q\" é\n","count":-42,"small":-8,"big":18446744073709551615,"ratio":0.1,"whole":3,"single":0.1,"#))
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        #expect(try decoder.decode(Sample.self, from: Data(ours.compact.utf8)) == Self.sample)
+    }
+
+    /// Foundation sorts keys here (`.sortedKeys`); ours keep the order the type encodes.
+    static func sortingMembers(_ v: JSONValue) -> JSONValue {
+        switch v {
+        case .object(let members): .object(members.map { ($0.0, sortingMembers($0.1)) }.sorted { $0.0 < $1.0 })
+        case .array(let items): .array(items.map(sortingMembers))
+        default: v
+        }
+    }
+
+    @Test func quotesAsJSONSerializationDoes() throws {
+        let text = "plain \"quoted\" back\\slash \u{01}\u{1F} tab\t é 😀 /"
+        #expect(JSONValue.string(text).compact == #""plain \"quoted\" back\\slash \u0001\u001f tab\t é 😀 /""#)
+        #expect(JSONValue.string(text).pythonDumps == #""plain \"quoted\" back\\slash \u0001\u001f tab\t \u00e9 \ud83d\ude00 /""#)
+        #expect(try JSONValue(parsing: JSONValue.string(text).compact) == .string(text))
+    }
+
+    @Test func refusesWhatJSONCannotHold() {
+        #expect(throws: EncodingError.self) { try JSONValueEncoder().encode(Double.nan) }
+        #expect(throws: EncodingError.self) { try JSONValueEncoder().encode([Double.infinity]) }
+    }
+
+    @Test func padsAndHexesAsPrintfDoes() {
+        for (value, width) in [(0, 3), (7, 3), (1234, 2), (-5, 4), (59, 2), (2026, 4), (123_456_789, 20)] {
+            #expect(Digits.padded(value, width) == String(format: "%0\(width)d", value))
+        }
+        #expect(Digits.padded(UInt64.max, 20) == "18446744073709551615")
+        #expect(Digits.hex([0x00, 0x0f, 0xa0, 0xff]) == "000fa0ff")
+        #expect(CivilTime(Date(timeIntervalSince1970: 1_796_033_710.4209552)).isoDateTime == "2026-11-30T10:15:10")
+        #expect(TimeText.iso8601(Date(timeIntervalSince1970: 1_796_033_710.421)) == "2026-11-30T10:15:10.421Z")
+    }
+
+    @Test func readsInstantsWithOffsets() {
+        let utc = TimeText.instant("2015-04-09T15:03:43Z")
+        #expect(utc != nil)
+        #expect(TimeText.instant("2015-04-09T15:03:43+00:00") == utc)
+        #expect(TimeText.instant("2015-04-09T17:03:43+02:00") == utc)
+        #expect(TimeText.instant("2015-04-09T12:33:43-02:30") == utc)
+        #expect(TimeText.instant("2015-04-09T15:03:43.500+00:00") == utc?.addingTimeInterval(0.5))
+    }
+}
