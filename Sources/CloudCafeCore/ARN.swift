@@ -20,11 +20,12 @@ public struct ARN: Sendable, Hashable, CustomStringConvertible, Codable {
 
     /// Parses `text`; nil when it is not an ARN.
     public init?(_ text: String) {
-        let parts = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0] == "arn", !parts[1].isEmpty, !parts[2].isEmpty else { return nil }
+        // Split as bytes: ARNs are parsed on every call and every firing, and `:` is ASCII.
+        let parts = text.utf8.split(separator: UInt8(ascii: ":"), maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0].elementsEqual("arn".utf8), !parts[1].isEmpty, !parts[2].isEmpty else { return nil }
         self.init(
-            partition: String(parts[1]), service: String(parts[2]), region: String(parts[3]),
-            account: String(parts[4]), resource: String(parts[5]))
+            partition: String(Substring(parts[1])), service: String(Substring(parts[2])), region: String(Substring(parts[3])),
+            account: String(Substring(parts[4])), resource: String(Substring(parts[5])))
     }
 
     /// The canonical string form.

@@ -13,21 +13,19 @@ public struct JSONValueEncoder {
         try Self.box(value, codingPath: [])
     }
 
-    static func box(_ value: some Encodable, codingPath: [any CodingKey]) throws -> JSONValue {
-        switch value {
-        case let v as String: return .string(v)
-        case let v as Int: return .number(String(v))
-        case let v as Bool: return .bool(v)
-        case let v as Double: return try number(v, codingPath)
-        case let v as Date: return try number(v.timeIntervalSince1970, codingPath)
-        case let v as Data: return .string(v.base64EncodedString())
-        case let v as URL: return .string(v.absoluteString)
-        case let v as Decimal: return .number(v.description)
-        default:
-            let encoder = ValueEncoder(codingPath: codingPath)
-            try value.encode(to: encoder)
-            return encoder.node.value
-        }
+    static func box<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws -> JSONValue {
+        // Compared as types, not cast: a failed dynamic cast per candidate cost more than the encoding.
+        if T.self == String.self { return .string(unsafeBitCast(value, to: String.self)) }
+        if T.self == Int.self { return .number(String(unsafeBitCast(value, to: Int.self))) }
+        if T.self == Bool.self { return .bool(unsafeBitCast(value, to: Bool.self)) }
+        if T.self == Double.self { return try number(unsafeBitCast(value, to: Double.self), codingPath) }
+        if T.self == Date.self { return try number(unsafeBitCast(value, to: Date.self).timeIntervalSince1970, codingPath) }
+        if T.self == Data.self { return .string(unsafeBitCast(value, to: Data.self).base64EncodedString()) }
+        if T.self == URL.self, let url = value as? URL { return .string(url.absoluteString) }
+        if T.self == Decimal.self, let decimal = value as? Decimal { return .number(decimal.description) }
+        let encoder = ValueEncoder(codingPath: codingPath)
+        try value.encode(to: encoder)
+        return encoder.node.value
     }
 
     /// Foundation's spelling of a finite number: the shortest text that reads back, without `.0`.
@@ -45,7 +43,7 @@ public struct JSONValueEncoder {
         enum Content {
             case empty
             case value(JSONValue)
-            case object([String], [String: Node])
+            case object([(key: String, node: Node)])
             case array([Node])
         }
         var content = Content.empty
@@ -54,23 +52,25 @@ public struct JSONValueEncoder {
             switch content {
             case .empty: .object([])
             case .value(let v): v
-            case .object(let keys, let members): .object(keys.map { ($0, members[$0]!.value) })
+            case .object(let members): .object(members.map { ($0.key, $0.node.value) })
             case .array(let items): .array(items.map(\.value))
             }
         }
 
+        /// The member `key`, added at the end when new. A shape's members are few, and a scan
+        /// costs less than hashing each key; past 32 members the object is a map (a
+        /// dictionary's keys, each written once), so no scan.
         func member(_ key: String) -> Node {
-            if case .object(var keys, var members) = content {
-                if let existing = members[key] { return existing }
+            guard case .object(var members) = content else {
                 let node = Node()
-                keys.append(key)
-                members[key] = node
-                content = .empty
-                content = .object(keys, members)
+                content = .object([(key, node)])
                 return node
             }
+            if members.count <= 32, let existing = members.first(where: { $0.key == key }) { return existing.node }
             let node = Node()
-            content = .object([key], [key: node])
+            content = .empty
+            members.append((key, node))
+            content = .object(members)
             return node
         }
 
@@ -86,7 +86,7 @@ public struct JSONValueEncoder {
             return node
         }
 
-        func makeObject() { if case .object = content {} else { content = .object([], [:]) } }
+        func makeObject() { if case .object = content {} else { content = .object([]) } }
         func makeArray() { if case .array = content {} else { content = .array([]) } }
     }
 

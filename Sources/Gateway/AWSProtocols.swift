@@ -42,7 +42,8 @@ struct AWSProtocols {
         let target = request.headers[.amzTarget]
         let region = signed?.region ?? engine.configuration.region
         // A user's key acts as the user, a session's as the assumed role; any other key as the account root.
-        let known = await signed.asyncMap { await engine.iam.principal(forAccessKey: $0.accessKey, at: engine.clock.now) } ?? nil
+        let signer = await signed.asyncMap { await engine.iam.signer(ofAccessKey: $0.accessKey, at: engine.clock.now) }
+        let known = signer?.principal
         // A function process's SDK signs with its environment's session key: its calls are its invocation's.
         let cause = signed.flatMap { engine.dispatcher.cause(forAccessKey: $0.accessKey) }
         let caller = Caller(
@@ -70,7 +71,7 @@ struct AWSProtocols {
                 WireError(errorCode: "UnrecognizedClientException", message: "CloudCafe does not emulate the service '\(name)'.", httpStatus: 400))
         }
         // Credentials from a session that has ended never act as anyone, strict or not.
-        if let signed, known == nil, await engine.iam.sessionExpired(accessKey: signed.accessKey, at: engine.clock.now) {
+        if signer?.expired == true {
             return errorResponse(Self.authError(.tokenExpired, protocol: service.wireProtocol), service: service, requestID: requestID)
         }
         if configuration.strictAuth {

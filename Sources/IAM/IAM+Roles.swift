@@ -134,11 +134,7 @@ extension IAM {
     }
 
     /// IAM returns policy documents URL-encoded (RFC 3986); botocore decodes them.
-    static func urlEncoded(_ document: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return document.addingPercentEncoding(withAllowedCharacters: allowed) ?? document
-    }
+    static func urlEncoded(_ document: String) -> String { PercentEncoding.encode(document) }
 
     /// Validates a permissions policy (no Principal, Resource required).
     static func checkPermissionsPolicy(_ document: String) throws(IAMError) {

@@ -157,6 +157,12 @@ extension IAM {
         sessions[accessKey].map { $0.expiration <= now } ?? false
     }
 
+    /// `principal(forAccessKey:at:)` and `sessionExpired(accessKey:at:)` in one visit to the actor.
+    public func signer(ofAccessKey accessKey: String, at now: Date) -> (principal: Principal?, expired: Bool) {
+        let principal = principal(forAccessKey: accessKey, at: now)
+        return (principal, principal == nil && sessionExpired(accessKey: accessKey, at: now))
+    }
+
     /// Who a request signed with `accessKey` acts as: a user's key, a live session of an
     /// assumed role, or (any other key) nil, which the Gateway takes as the account root.
     public func principal(forAccessKey accessKey: String, at now: Date) -> Principal? {

@@ -35,9 +35,11 @@ extension Lambda {
 
     /// Said once per function in its log: it runs a built-in though its package holds code.
     func builtinNotice(_ f: Function) -> String? {
-        guard codeRuntime != nil, let entry = Self.packagedEntry(for: f), builtinNoticed.insert(Key(region: f.arn.region, name: f.name)).inserted else {
-            return nil
-        }
+        let key = Key(region: f.arn.region, name: f.name)
+        guard codeRuntime != nil, !builtinNoticed.contains(key), builtinChecked.updateValue(f.codeSha256, forKey: key) != f.codeSha256,
+            let entry = Self.packagedEntry(for: f)
+        else { return nil }
+        builtinNoticed.insert(key)
         return
             "CloudCafe: \(f.name) runs its built-in handler \(f.handler), not the \(entry) in its package. To run the package's code, tag the function \(Self.runtimeTag)=code: `aws lambda tag-resource --resource \(f.arn) --tags \(Self.runtimeTag)=code` or `cloudcafe use-code \(f.name)`."
     }

@@ -22,6 +22,9 @@ public actor Lambda {
     let codeRuntime: (any CodeRuntime)?
     /// Functions whose log has said that they run a built-in although their package holds code.
     var builtinNoticed: Set<Key> = []
+    /// The package each function's was last looked into for that (its CodeSha256): opening
+    /// the archive on every invocation cost more than the invocation.
+    var builtinChecked: [Key: String] = [:]
     /// The account's concurrency limit, and the invocations running now (per function and in all).
     let accountConcurrency: Int
     var inFlight: [Key: Int] = [:]
@@ -79,6 +82,7 @@ public actor Lambda {
         layers = [:]
         idleEnvironments = [:]
         builtinNoticed = []
+        builtinChecked = [:]
         await codeRuntime?.retireAll()
     }
 
@@ -338,6 +342,7 @@ extension Lambda: StatefulService {
         (functions, layers, mappings) = (s.functions, s.layers, s.mappings)
         idleEnvironments = [:]
         builtinNoticed = []
+        builtinChecked = [:]
         await codeRuntime?.retireAll()
     }
 }

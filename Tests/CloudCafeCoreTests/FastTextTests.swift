@@ -89,3 +89,13 @@ struct FastTextTests {
         #expect(TimeText.instant("2015-04-09T15:03:43.500+00:00") == utc?.addingTimeInterval(0.5))
     }
 }
+
+struct PercentEncodingTests {
+    @Test func encodesAsRFC3986() {
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
+        for text in [#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow"}]}"#, "a b+c/d?e=f&g", "café ☕", ""] {
+            #expect(PercentEncoding.encode(text) == text.addingPercentEncoding(withAllowedCharacters: allowed))
+        }
+        #expect(PercentEncoding.encode("/a b/", keeping: "/") == "/a%20b/")
+    }
+}

@@ -60,7 +60,8 @@ public final class CafeDatabase: Sendable {
     /// Totals per product for the orders of one café-local day (`YYYY-MM-DD`).
     public func sales(on day: LocalDay) throws -> [SalesRow] {
         try writer.read { db in
-            try SalesRow.fetchAll(db, sql: Self.reportQuery, arguments: [day.start, day.next.start])
+            // Prepared once per connection: parsing the report query was a fifth of an extractor invocation.
+            try SalesRow.fetchAll(db.cachedStatement(sql: Self.reportQuery), arguments: [day.start, day.next.start])
         }
     }
 

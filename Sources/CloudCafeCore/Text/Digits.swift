@@ -29,3 +29,31 @@ extension CivilTime {
         "\(Digits.padded(year, 4))-\(Digits.padded(month, 2))-\(Digits.padded(day, 2))T\(Digits.padded(hour, 2)):\(Digits.padded(minute, 2)):\(Digits.padded(second, 2))"
     }
 }
+
+/// RFC 3986 percent-encoding over bytes: unreserved ASCII (and `extra`) stay, every other
+/// byte of the UTF-8 text is `%XX`. `addingPercentEncoding` bridges through NSString.
+public enum PercentEncoding {
+    public static func encode(_ text: String, keeping extra: String = "") -> String {
+        let kept = Set(extra.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        for b in text.utf8 {
+            switch b {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.append(b)
+            default:
+                if kept.contains(b) {
+                    out.append(b)
+                } else {
+                    out.append(UInt8(ascii: "%"))
+                    out.append(upperHex[Int(b >> 4)])
+                    out.append(upperHex[Int(b & 0x0f)])
+                }
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static let upperHex = Array("0123456789ABCDEF".utf8)
+}

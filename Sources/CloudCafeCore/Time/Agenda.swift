@@ -30,9 +30,9 @@ public struct AgendaItem: Sendable, Codable, Equatable {
         self.id = id
         self.kind = kind
         self.due = due
-        var quoted = ""
+        var quoted: [UInt8] = []
         JSONValue.quote(text, into: &quoted, asciiOnly: false)
-        self.payload = Data(quoted.utf8)
+        self.payload = Data(quoted)
         self.cause = cause
     }
 
@@ -41,6 +41,12 @@ public struct AgendaItem: Sendable, Codable, Equatable {
 
     /// A one-string payload (see `init(id:kind:due:text:)`).
     public var text: String? {
+        // A rule's ARN needs no escape: read between the quotes without parsing (every firing does this).
+        let plain: String? = payload.withUnsafeBytes { bytes in
+            guard bytes.count >= 2, bytes.first == 0x22, bytes.last == 0x22, !bytes.contains(0x5C) else { return nil }
+            return String(decoding: bytes[1..<(bytes.count - 1)], as: UTF8.self)
+        }
+        if let plain { return plain }
         if case .string(let s)? = try? JSONValue(parsing: payload) { return s }
         return nil
     }

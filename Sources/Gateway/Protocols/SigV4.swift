@@ -116,11 +116,7 @@ struct SigV4Verifier {
     }
 
     /// RFC 3986 encoding, as SigV4 requires.
-    static func encode(_ text: String, keepSlash: Bool) -> String {
-        var allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
-        if keepSlash { allowed.insert("/") }
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
-    }
+    static func encode(_ text: String, keepSlash: Bool) -> String { PercentEncoding.encode(text, keeping: keepSlash ? "/" : "") }
 
     static func hex(_ digest: some Sequence<UInt8>) -> String { Digits.hex(digest) }
 }

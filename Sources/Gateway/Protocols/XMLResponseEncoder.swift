@@ -14,11 +14,12 @@ struct XMLResponseEncoder {
         if let output, let shape = operation.output {
             write(try AWSProtocols.jsonTree(output), shape: shape, into: root)
         }
-        var out = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
-        out += #"<\#(operation.name)Response xmlns="\#(model.xmlNamespace ?? "")">"#
+        var out: [UInt8] = []
+        out.reserveCapacity(1024)
+        out.append(contentsOf: (#"<?xml version="1.0" encoding="UTF-8"?>"# + "\n" + #"<\#(operation.name)Response xmlns="\#(model.xmlNamespace ?? "")">"#).utf8)
         root.write(to: &out)
-        out += "<ResponseMetadata><RequestId>\(requestID)</RequestId></ResponseMetadata></\(operation.name)Response>\n"
-        return out
+        out.append(contentsOf: "<ResponseMetadata><RequestId>\(requestID)</RequestId></ResponseMetadata></\(operation.name)Response>\n".utf8)
+        return String(decoding: out, as: UTF8.self)
     }
 
     func write(_ value: JSONValue, shape name: String, into node: XMLNode) {
@@ -63,11 +64,8 @@ struct XMLResponseEncoder {
         }
     }
 
-    static func iso8601(_ d: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.string(from: d)
-    }
+    /// Whole seconds, as `ISO8601DateFormatter`'s internet date-time writes them (without its cost on every answer).
+    static func iso8601(_ d: Date) -> String { CivilTime(d).isoDateTime + "Z" }
 
     /// The query protocol's error body.
     static func error(code: String, message: String, senderFault: Bool, requestID: String) -> String {
@@ -77,19 +75,33 @@ struct XMLResponseEncoder {
     }
 
     static func escape(_ text: String) -> String {
-        var out = ""
-        for c in text.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\r": out += "&#xD;"
-            default: out.unicodeScalars.append(c)
+        var out: [UInt8] = []
+        escape(text, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `text` with XML's five entities (and CR) escaped; runs without them are copied whole.
+    static func escape(_ text: String, into out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes in
+            var start = 0
+            for (i, b) in bytes.enumerated() {
+                let entity: StaticString
+                switch b {
+                case UInt8(ascii: "&"): entity = "&amp;"
+                case UInt8(ascii: "<"): entity = "&lt;"
+                case UInt8(ascii: ">"): entity = "&gt;"
+                case UInt8(ascii: "\""): entity = "&quot;"
+                case UInt8(ascii: "'"): entity = "&apos;"
+                case UInt8(ascii: "\r"): entity = "&#xD;"
+                default: continue
+                }
+                out.append(contentsOf: bytes[start..<i])
+                entity.withUTF8Buffer { out.append(contentsOf: $0) }
+                start = i + 1
             }
+            out.append(contentsOf: bytes[start...])
         }
-        return out
     }
 }
 
@@ -107,10 +119,14 @@ final class XMLNode {
         return node
     }
 
-    func write(to out: inout String) {
-        out += "<\(name)>"
-        if let text { out += XMLResponseEncoder.escape(text) }
+    func write(to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "<"))
+        out.append(contentsOf: name.utf8)
+        out.append(UInt8(ascii: ">"))
+        if let text { XMLResponseEncoder.escape(text, into: &out) }
         for c in children { c.write(to: &out) }
-        out += "</\(name)>"
+        out.append(contentsOf: "</".utf8)
+        out.append(contentsOf: name.utf8)
+        out.append(UInt8(ascii: ">"))
     }
 }

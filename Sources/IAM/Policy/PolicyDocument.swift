@@ -10,7 +10,7 @@ public struct PolicyDocument: Sendable, Equatable {
     /// Whether evaluating it reads the request's context keys: a condition, or a policy variable.
     public var readsContext: Bool {
         statements.contains { s in
-            !s.conditions.isEmpty || [s.actions, s.resources].contains { $0?.values.contains { $0.contains("${") } == true }
+            !s.conditions.isEmpty || [s.actions, s.resources].contains { $0?.values.contains(where: PolicyEvaluator.hasVariable) == true }
         }
     }
 

@@ -215,8 +215,19 @@ public enum PolicyEvaluator {
     /// `${$}` with the character itself; nil when a key is missing without a default, so the
     /// pattern matches nothing. `escaping`: the result is a pattern, in which what was
     /// substituted matches only itself.
+    /// Whether `text` holds a `${…}`: checked for every pattern of every statement of every
+    /// call, so over bytes (Foundation's `contains` goes through NSString).
+    static func hasVariable(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for b in text.utf8 {
+            if previous == UInt8(ascii: "$"), b == UInt8(ascii: "{") { return true }
+            previous = b
+        }
+        return false
+    }
+
     static func variables(_ text: String, _ request: EvaluationRequest, escaping: Bool = false) -> String? {
-        guard text.contains("${") else { return text }
+        guard hasVariable(text) else { return text }
         var out = ""
         func literal(_ value: some StringProtocol) {
             guard escaping else { return out += value }
