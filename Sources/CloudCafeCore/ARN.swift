@@ -20,12 +20,27 @@ public struct ARN: Sendable, Hashable, CustomStringConvertible, Codable {
 
     /// Parses `text`; nil when it is not an ARN.
     public init?(_ text: String) {
-        // Split as bytes: ARNs are parsed on every call and every firing, and `:` is ASCII.
-        let parts = text.utf8.split(separator: UInt8(ascii: ":"), maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0].elementsEqual("arn".utf8), !parts[1].isEmpty, !parts[2].isEmpty else { return nil }
-        self.init(
-            partition: String(Substring(parts[1])), service: String(Substring(parts[2])), region: String(Substring(parts[3])),
-            account: String(Substring(parts[4])), resource: String(Substring(parts[5])))
+        // Scanned as bytes for the first five `:` (ASCII): ARNs are parsed on every call and every firing.
+        let utf8 = text.utf8
+        var cuts: [String.Index] = []
+        cuts.reserveCapacity(5)
+        var i = utf8.startIndex
+        while cuts.count < 5, let colon = utf8[i...].firstIndex(of: UInt8(ascii: ":")) {
+            cuts.append(colon)
+            i = utf8.index(after: colon)
+        }
+        guard cuts.count == 5, utf8[..<cuts[0]].elementsEqual("arn".utf8) else { return nil }
+        func field(_ n: Int) -> String { String(text[utf8.index(after: cuts[n - 1])..<(n < 5 ? cuts[n] : text.endIndex)]) }
+        let (partition, service) = (field(1), field(2))
+        guard !partition.isEmpty, !service.isEmpty else { return nil }
+        self.init(partition: partition, service: service, region: field(3), account: field(4), resource: field(5))
+    }
+
+    /// Equal ARNs have equal resources and accounts: hashing those two (not all five fields)
+    /// halves the cost of every lookup by ARN.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(resource)
+        hasher.combine(account)
     }
 
     /// The canonical string form.

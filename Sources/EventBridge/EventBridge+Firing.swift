@@ -24,7 +24,7 @@ extension EventBridge {
     /// and sends it to every target as EventBridge does, Lambda asynchronously.
     func fire(_ item: AgendaItem) async -> Firing? {
         let instant = item.due
-        guard let arn = item.text.flatMap(ARN.init), var rule = rules[arn] else { return nil }
+        guard let text = item.text, let arn = firingArn(text), var rule = rules[arn] else { return nil }
         rule.cursor = instant
         store(rule)
         // A rule without targets fires into nothing; skip building its event.
@@ -38,6 +38,15 @@ extension EventBridge {
             }
         }
         return Firing(rule: rule.name, time: instant)
+    }
+
+    /// The ARN a firing names, parsed once per text (bounded: texts of deleted rules go in bulk).
+    private func firingArn(_ text: String) -> ARN? {
+        if let known = firingArns[text] { return known }
+        guard let arn = ARN(text) else { return nil }
+        if firingArns.count >= 100_000 { firingArns.removeAll(keepingCapacity: true) }
+        firingArns[text] = arn
+        return arn
     }
 
     /// The scheduled-event payload of a rule (docs/cafe-report.md).

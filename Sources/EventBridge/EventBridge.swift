@@ -8,6 +8,8 @@ public actor EventBridge {
     let dispatcher: Dispatcher
     /// Written only through `store` and `remove`, which keep each rule's next firing on the Agenda.
     private(set) var rules: [ARN: StoredRule] = [:]
+    /// Rule ARNs as firings carry them, parsed once (a text always parses to the same ARN).
+    var firingArns: [String: ARN] = [:]
     /// Custom event buses (the default bus is implicit).
     var buses: [ARN: StoredBus] = [:]
 

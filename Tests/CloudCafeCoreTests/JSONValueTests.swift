@@ -104,6 +104,16 @@ struct ARNTests {
         #expect(arn?.resource == "function:salesAnalysisReport:$LATEST")
         #expect(ARN("arn:aws:iam::000000000000:role/service-role/r")?.lastComponent == "r")
         #expect(ARN("not:an:arn") == nil)
+        #expect(ARN("arn::sns:us-east-1:1:t") == nil)
+        #expect(ARN("arn:aws::us-east-1:1:t") == nil)
+        #expect(ARN("arn:aws:s3:::bucket")?.resource == "bucket")
+        #expect(ARN("arn:aws:sns:us-east-1:000000000000") == nil)
+        #expect(ARN("arn:aws:sns:us-east-1:000000000000:")?.resource == "")
+        let text = "arn:aws:events:us-east-1:000000000000:rule/é:x"
+        #expect(ARN(text)?.description == text)
+        // Equal ARNs hash alike; ARNs differing in any field are not equal.
+        #expect(Set([ARN(text)!, ARN(text)!]).count == 1)
+        #expect(ARN("arn:aws:events:us-east-2:000000000000:rule/r") != ARN("arn:aws:events:us-east-1:000000000000:rule/r"))
     }
 }
 
