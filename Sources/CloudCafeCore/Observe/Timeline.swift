@@ -38,10 +38,20 @@ public final class Timeline: Sendable {
         var entries: [TimelineEntry] = []
         /// Index of the oldest live entry in `entries` (a ring kept as an array with a head).
         var head = 0
-        var byID: [String: TimelineEntry] = [:]
+        /// Each live entry's sequence: an entry is kept once, in `entries` (at head + its
+        /// sequence - the head's), not copied into an index too.
+        var byID: [String: Int] = [:]
         var sequence = 0
         var listeners: [Int: @Sendable (TimelineEntry) -> Void] = [:]
         var nextListener = 0
+
+        func index(of id: String) -> Int? {
+            guard let sequence = byID[id], head < entries.count else { return nil }
+            let i = head + sequence - entries[head].sequence
+            return i >= head && i < entries.count && entries[i].id == id ? i : nil
+        }
+
+        func entry(_ id: String) -> TimelineEntry? { index(of: id).map { entries[$0] } }
     }
 
     public let capacity: Int
@@ -58,7 +68,7 @@ public final class Timeline: Sendable {
         guard capacity > 0 else { return id ?? "" }
         let (entry, listeners) = state.withLock { s -> (TimelineEntry, [@Sendable (TimelineEntry) -> Void]) in
             s.sequence += 1
-            let parent = cause.flatMap { s.byID[$0] }
+            let parent = cause.flatMap { s.entry($0) }
             var rule = parent?.rule
             var function = parent?.function
             for (key, value) in details {
@@ -70,7 +80,7 @@ public final class Timeline: Sendable {
                 id: entryID, sequence: s.sequence, time: time, kind: kind, cause: cause, details: details, rule: rule, function: function,
                 root: parent?.root ?? cause ?? entryID)
             s.entries.append(entry)
-            s.byID[entry.id] = entry
+            s.byID[entry.id] = entry.sequence
             if s.entries.count - s.head > capacity {
                 s.byID[s.entries[s.head].id] = nil
                 s.head += 1
@@ -113,19 +123,18 @@ public final class Timeline: Sendable {
         }
     }
 
-    public func entry(_ id: String) -> TimelineEntry? { state.withLock { $0.byID[id] } }
+    public func entry(_ id: String) -> TimelineEntry? { state.withLock { $0.entry(id) } }
 
     /// Adds details to an entry once its outcome is known (an invocation's duration, a call's error).
     /// Listeners hear the entry again, complete.
     public func annotate(_ id: String, _ more: [(String, JSONValue)]) {
         let (updated, listeners) = state.withLock { s -> (TimelineEntry?, [@Sendable (TimelineEntry) -> Void]) in
-            guard let old = s.byID[id], let first = s.entries[s.head...].first?.sequence else { return (nil, []) }
+            guard let index = s.index(of: id) else { return (nil, []) }
+            let old = s.entries[index]
             let updated = TimelineEntry(
                 id: old.id, sequence: old.sequence, time: old.time, kind: old.kind, cause: old.cause, details: old.details + more, rule: old.rule,
                 function: old.function, root: old.root)
-            s.byID[id] = updated
-            let index = s.head + old.sequence - first
-            if index < s.entries.count, s.entries[index].id == id { s.entries[index] = updated }
+            s.entries[index] = updated
             return (updated, Array(s.listeners.values))
         }
         if let updated { for listener in listeners { listener(updated) } }
@@ -153,7 +162,7 @@ public final class Timeline: Sendable {
     public struct Saved: Sendable {
         fileprivate let entries: [TimelineEntry]
         fileprivate let head: Int
-        fileprivate let byID: [String: TimelineEntry]
+        fileprivate let byID: [String: Int]
         fileprivate let sequence: Int
     }
 
