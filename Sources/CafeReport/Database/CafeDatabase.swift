@@ -16,7 +16,11 @@ public final class CafeDatabase: Sendable {
 
     init(writer: any DatabaseWriter) throws {
         self.writer = writer
+        // A new database is filled in three transactions: without a sync after each (a
+        // process that dies meanwhile still leaves its journal), start-up is a few ms shorter.
+        try writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = OFF") }
         try Self.migrator.migrate(writer)
+        try writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
     }
 
     /// Another café database, read only: never migrated, never written. Nil unless it is one.
