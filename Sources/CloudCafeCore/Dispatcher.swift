@@ -23,10 +23,13 @@ public final class Dispatcher: Sendable {
     private let causesByKey = Mutex<[String: String]>([:])
     /// Called once a call has been performed (or refused), before its answer goes out: with
     /// `--state-dir`, the service's state is written then, so what was acknowledged lasts.
-    private let afterCall = Mutex<(@Sendable (OperationKey) async -> Void)?>(nil)
+    /// Held in a struct: a bare function value read out of a `Mutex` by `{ $0 }` was
+    /// re-abstracted on each access, each thunk wrapping the last, so every call went through
+    /// a chain as long as the number of calls before it.
+    private let afterCall = Mutex<Hook<OperationKey>?>(nil)
 
     public func setAfterCall(_ hook: (@Sendable (OperationKey) async -> Void)?) {
-        afterCall.withLock { $0 = hook }
+        afterCall.withLock { $0 = hook.map(Hook.init) }
     }
     private let table = Mutex<[OperationKey: Installed]>([:])
     private let logger = Logger(label: "cloudcafe.dispatcher")
@@ -147,7 +150,7 @@ public final class Dispatcher: Sendable {
         logger.debug("call", metadata: ["aws.operation": "\(key)", "aws.request_id": "\(ctx.requestID)", "aws.caller": "\(ctx.caller.arn)"])
         // Recorded before it runs, so what it causes (an invocation, a delivery) can name it.
         let recorded = record(key, ctx, outcome, error: nil)
-        let hook = afterCall.withLock { $0 }
+        let hook = afterCall.withLock { $0 }?.run
         do {
             let output = try await operation.perform(input, ctx)
             await hook?(key)

@@ -246,15 +246,15 @@ public final class Agenda: Sendable {
         }
         let firing = await kind.run(item)
         state.withLock { _ = $0.running.removeValue(forKey: item.id) }
-        await afterItem.withLock({ $0 })?(item)
+        await afterItem.withLock({ $0 })?.run(item)
         return firing
     }
 
     /// Called after each item has run (with `--state-dir`, what it changed is written then).
-    private let afterItem = Mutex<(@Sendable (AgendaItem) async -> Void)?>(nil)
+    private let afterItem = Mutex<Hook<AgendaItem>?>(nil)
 
     public func setAfterItem(_ hook: (@Sendable (AgendaItem) async -> Void)?) {
-        afterItem.withLock { $0 = hook }
+        afterItem.withLock { $0 = hook.map(Hook.init) }
     }
 
     /// Removes and returns the earliest live item due at or before `limit`.
@@ -314,4 +314,9 @@ public final class Agenda: Sendable {
         }
         c?.resume()
     }
+}
+
+/// A callback kept behind a lock (see `Dispatcher.afterCall`).
+struct Hook<Argument>: Sendable {
+    let run: @Sendable (Argument) async -> Void
 }
