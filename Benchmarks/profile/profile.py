@@ -11,6 +11,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -93,11 +94,13 @@ def main():
         profiles.append((name, dump(), count))
     proc.send_signal(signal.SIGINT)
     proc.wait()
-    for name, path, count in profiles:
-        print(f"== {name}: {total(path) / count:,.0f} instructions per call ({count} calls)")
-    for name, path, count in profiles:
+    results = [(name, total(path) / count, annotate(path, inclusive=False, lines=25), count) for name, path, count in profiles]
+    shutil.rmtree(work, ignore_errors=True)
+    for name, per_call, _, count in results:
+        print(f"== {name}: {per_call:,.0f} instructions per call ({count} calls)")
+    for name, _, top, count in results:
         print(f"\n== {name}, top functions by own instructions (all {count} calls)")
-        print(annotate(path, inclusive=False, lines=25))
+        print(top)
 
 
 if __name__ == "__main__":

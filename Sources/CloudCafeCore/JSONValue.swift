@@ -338,13 +338,6 @@ extension JSONValue {
         text.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
-    /// Writes `s` as a JSON string literal.
-    public static func quote(_ s: String, into out: inout String, asciiOnly: Bool) {
-        var bytes: [UInt8] = []
-        quote(s, into: &bytes, asciiOnly: asciiOnly)
-        out += String(decoding: bytes, as: UTF8.self)
-    }
-
     /// Writes `s` as a JSON string literal: runs that need no escape are copied whole.
     public static func quote(_ s: String, into out: inout [UInt8], asciiOnly: Bool) {
         out.append(UInt8(ascii: "\""))
@@ -393,11 +386,9 @@ extension JSONValue {
         out.append(UInt8(ascii: "\""))
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
     private static func hex4(_ v: UInt32, into out: inout [UInt8]) {
         out.append(contentsOf: [0x5C, UInt8(ascii: "u")])
-        for shift in stride(from: 12, through: 0, by: -4) { out.append(hexDigits[Int((v >> UInt32(shift)) & 0xF)]) }
+        for shift in stride(from: 12, through: 0, by: -4) { out.append(Digits.hexDigits[Int((v >> UInt32(shift)) & 0xF)]) }
     }
 
     /// The compact UTF-8 bytes.

@@ -116,7 +116,7 @@ public final class TraceExporter: Sendable {
 
     /// A stable id for a timeline id: the first bytes of its SHA-256, in hex.
     static func hex(_ text: String, bytes: Int) -> String {
-        SHA256.hash(data: Data(text.utf8)).prefix(bytes).map { String(format: "%02x", $0) }.joined()
+        Digits.hex(SHA256.hash(data: Data(text.utf8)).prefix(bytes))
     }
 }
 

@@ -9,7 +9,7 @@ public enum Digits {
         return (value < 0 ? "-" : "") + String(repeating: "0", count: pad) + digits
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
+    static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Two lower-case hex digits per byte.
     public static func hex(_ bytes: some Sequence<UInt8>) -> String {

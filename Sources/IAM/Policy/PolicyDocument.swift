@@ -7,8 +7,11 @@ public struct PolicyDocument: Sendable, Equatable {
     public let version: String
     public let statements: [Statement]
 
-    /// Whether evaluating it reads the request's context keys: a condition, or a policy variable.
-    public var readsContext: Bool {
+    /// Whether evaluating it reads the request's context keys: a condition, or a policy
+    /// variable. Found once, when parsed: every call asks it of every policy that applies.
+    public let readsContext: Bool
+
+    static func readsContext(_ statements: [Statement]) -> Bool {
         statements.contains { s in
             !s.conditions.isEmpty || [s.actions, s.resources].contains { $0?.values.contains(where: PolicyEvaluator.hasVariable) == true }
         }
@@ -96,6 +99,7 @@ public struct PolicyDocument: Sendable, Equatable {
     init(version: String, statements: [Statement]) {
         self.version = version
         self.statements = statements
+        readsContext = Self.readsContext(statements)
     }
 
     /// Parses `text` as IAM does, throwing IAM's MalformedPolicyDocument messages.
@@ -125,6 +129,7 @@ public struct PolicyDocument: Sendable, Equatable {
         guard !raw.isEmpty else { throw PolicyError("Syntax errors in policy.") }
         self.version = version
         statements = try raw.map { (s: JSONValue) throws(PolicyError) -> Statement in try Self.statement(s, kind: kind) }
+        readsContext = Self.readsContext(statements)
         var sids = Set<String>()
         for s in statements {
             if let sid = s.sid, !sid.isEmpty, !sids.insert(sid).inserted { throw PolicyError("Statement IDs (SID) in a single policy must be unique.") }
