@@ -300,6 +300,11 @@ extension JSONValue {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Appends the compact JSON (as `compact` spells it) to `out`.
+    public func writeCompact(to out: inout [UInt8]) {
+        write(to: &out, itemSeparator: ",", keySeparator: ":", asciiOnly: false)
+    }
+
     /// JSON as Python's `json.dumps` writes it by default (`, ` and `: `, non-ASCII escaped):
     /// the bytes a Python Lambda function's return value becomes.
     public var pythonDumps: String {

@@ -57,6 +57,31 @@ struct TimelineTests {
         #expect(timeline.entries().entries.first?["result"]?.stringValue == "ok")
     }
 
+    @Test func anEntryGivesBackEveryFieldAsRecorded() {
+        let timeline = Timeline()
+        let long = String(repeating: "é", count: 200)  // a length past one varint byte
+        let details: [(String, JSONValue)] = [
+            ("subject", .string("Café \"report\"\n")), ("count", .int(3)), ("ratio", .number("0.50")), ("ok", .bool(true)),
+            ("none", .null), ("list", .array([.string("a"), .int(1)])), ("nested", .object([("k", .string(long))])),
+        ]
+        timeline.record("firing", id: "r-\(long)", cause: nil, time: t0, details: [("rule", .string(long))])
+        timeline.record("invocation", id: "i", cause: "r-\(long)", time: t0, details: [("function", .string("f"))])
+        timeline.record("call", id: "c", cause: "i", time: t0, details: details)
+        timeline.record("call", id: "bare", cause: nil, time: t0, details: [])
+        let c = timeline.entry("c")
+        #expect(c?.id == "c" && c?.kind == "call" && c?.cause == "i" && c?.rule == long && c?.function == "f" && c?.root == "r-\(long)")
+        #expect(c.map { JSONValue.object($0.details) } == .object(details))
+        #expect(c?.json.compact == JSONValue.object([("id", .string("c")), ("time", .string("2026-11-27T20:00:00Z")), ("kind", .string("call")),
+                                                      ("cause", .string("i"))] + details).compact)
+        let bare = timeline.entry("bare")
+        #expect(bare?.cause == nil && bare?.rule == nil && bare?.function == nil && bare?.root == "bare" && bare?.details.isEmpty == true)
+        // Annotations append to empty and non-empty details alike.
+        timeline.annotate("bare", [("result", .string("ok"))])
+        timeline.annotate("c", [("durationMs", .number("1.25"))])
+        #expect(timeline.entry("bare").map { JSONValue.object($0.details) } == .object([("result", .string("ok"))]))
+        #expect(timeline.entry("c")?.details.last?.1 == .number("1.25") && timeline.entry("c")?.details.count == details.count + 1)
+    }
+
     @Test func capacityZeroRecordsNothing() {
         let timeline = Timeline(capacity: 0)
         #expect(timeline.record("call", id: "x", cause: nil, time: t0, details: []) == "x")

@@ -2,23 +2,59 @@ public import Foundation
 import Synchronization
 
 /// One thing that happened, on the virtual clock, with the id of what caused it.
+///
+/// Its text is packed into one byte array — the timeline holds tens of thousands of entries,
+/// and a String plus a JSONValue per field cost about 630 bytes an entry. The fields are read
+/// back when asked for (the admin API, the console, the exporter), not on the request path.
 public struct TimelineEntry: Sendable {
-    /// Unique; an effect names it as its `cause`.
-    public let id: String
     /// The order entries were recorded in (pagination follows it).
     public let sequence: Int
     public let time: Date
+    /// id, kind, cause, rule, function, root, each a varint length then its UTF-8 (optional
+    /// fields store length + 1, 0 for none); then the details as a compact JSON object.
+    private let packed: [UInt8]
+
+    private enum Field: Int { case id, kind, cause, rule, function, root, details }
+
+    init(
+        id: String, sequence: Int, time: Date, kind: String, cause: String?, details: [(String, JSONValue)], rule: String?, function: String?,
+        root: String
+    ) {
+        self.sequence = sequence
+        self.time = time
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        Self.append(id, to: &out)
+        Self.append(kind, to: &out)
+        Self.append(optional: cause, to: &out)
+        Self.append(optional: rule, to: &out)
+        Self.append(optional: function, to: &out)
+        Self.append(root, to: &out)
+        JSONValue.object(details).writeCompact(to: &out)
+        packed = Self.exact(out)
+    }
+
+    private init(sequence: Int, time: Date, packed: [UInt8]) {
+        (self.sequence, self.time, self.packed) = (sequence, time, packed)
+    }
+
+    /// Unique; an effect names it as its `cause`.
+    public var id: String { text(.id) ?? "" }
     /// `firing`, `invocation`, `call`, `delivery`, `retry`, `deadletter`, …
-    public let kind: String
+    public var kind: String { text(.kind) ?? "" }
     /// The id of the entry that caused this one; nil for a root.
-    public let cause: String?
-    /// What the kind says: function, operation, decision, file, …
-    public let details: [(String, JSONValue)]
+    public var cause: String? { text(.cause) }
     /// Inherited down the chain: the rule or schedule that started it, the function it ran in,
     /// the root of its chain (a trace).
-    public let rule: String?
-    public let function: String?
-    public let root: String
+    public var rule: String? { text(.rule) }
+    public var function: String? { text(.function) }
+    public var root: String { text(.root) ?? "" }
+
+    /// What the kind says: function, operation, decision, file, …
+    public var details: [(String, JSONValue)] {
+        guard let range = range(.details), case .object(let members)? = try? JSONValue(parsing: packed[range]) else { return [] }
+        return members
+    }
 
     public subscript(_ key: String) -> JSONValue? { details.first { $0.0 == key }?.1 }
 
@@ -28,6 +64,100 @@ public struct TimelineEntry: Sendable {
         if let cause { members.append(("cause", .string(cause))) }
         return .object(members + details)
     }
+
+    /// Whether the entry's id is `id`, read in place.
+    func hasID(_ id: String) -> Bool {
+        guard let range = range(.id) else { return false }
+        var id = id
+        return id.withUTF8 { $0.elementsEqual(packed[range]) }
+    }
+
+    /// The hash the timeline's index keeps for `id`: of its UTF-8, as `idHash` reads it in place.
+    static func hash(_ id: String) -> Int {
+        var id = id
+        return id.withUTF8 { hash(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    var idHash: Int {
+        let range = range(.id) ?? 0..<0
+        return packed.withUnsafeBytes { Self.hash(bytes: UnsafeRawBufferPointer(rebasing: $0[range])) }
+    }
+
+    private static func hash(bytes: UnsafeRawBufferPointer) -> Int {
+        var hasher = Hasher()
+        hasher.combine(bytes: bytes)
+        return hasher.finalize()
+    }
+
+    /// The entry with `more` details after its own.
+    func adding(_ more: [(String, JSONValue)]) -> TimelineEntry {
+        guard !more.isEmpty, let range = range(.details) else { return self }
+        var out = Array(packed[..<(range.upperBound - 1)])  // without the closing brace
+        var tail: [UInt8] = []
+        JSONValue.object(more).writeCompact(to: &tail)
+        if packed[range.upperBound - 2] != UInt8(ascii: "{") { out.append(UInt8(ascii: ",")) }
+        out.append(contentsOf: tail.dropFirst())
+        return TimelineEntry(sequence: sequence, time: time, packed: Self.exact(out))
+    }
+
+    /// A copy without spare capacity: it is kept for as long as the entry lives.
+    private static func exact(_ bytes: [UInt8]) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+            count = buffer.initialize(fromContentsOf: bytes)
+        }
+    }
+
+    private func text(_ field: Field) -> String? {
+        range(field).map { String(decoding: packed[$0], as: UTF8.self) }
+    }
+
+    /// Where `field`'s bytes are; nil for an absent optional field.
+    private func range(_ field: Field) -> Range<Int>? {
+        var i = 0
+        for f in 0...Field.root.rawValue {
+            var length = 0
+            var shift = 0
+            while true {
+                let b = packed[i]
+                i += 1
+                length |= Int(b & 0x7F) << shift
+                if b < 0x80 { break }
+                shift += 7
+            }
+            let optional = f == Field.cause.rawValue || f == Field.rule.rawValue || f == Field.function.rawValue
+            if optional { length -= 1 }
+            if f == field.rawValue { return length < 0 ? nil : i..<(i + length) }
+            i += max(length, 0)
+        }
+        return i..<packed.count
+    }
+
+    private static func append(_ text: String, to out: inout [UInt8]) {
+        appendLength(text.utf8.count, to: &out)
+        out.append(contentsOf: text.utf8)
+    }
+
+    private static func append(optional text: String?, to out: inout [UInt8]) {
+        guard let text else { return out.append(0) }
+        appendLength(text.utf8.count + 1, to: &out)
+        out.append(contentsOf: text.utf8)
+    }
+
+    private static func appendLength(_ length: Int, to out: inout [UInt8]) {
+        var n = length
+        while n >= 0x80 {
+            out.append(UInt8(n & 0x7F) | 0x80)
+            n >>= 7
+        }
+        out.append(UInt8(n))
+    }
+}
+
+/// Live entries' sequences by their id's hash; ids whose hash another live entry has are
+/// kept whole in `collided`.
+struct IDIndex: Sendable {
+    var hashed: [Int: Int] = [:]
+    var collided: [String: Int] = [:]
 }
 
 /// Every effect with its cause, bounded: the oldest entries go first once `capacity` is
@@ -38,17 +168,41 @@ public final class Timeline: Sendable {
         var entries: [TimelineEntry] = []
         /// Index of the oldest live entry in `entries` (a ring kept as an array with a head).
         var head = 0
-        /// Each live entry's sequence: an entry is kept once, in `entries` (at head + its
-        /// sequence - the head's), not copied into an index too.
-        var byID: [String: Int] = [:]
+        /// Each live entry's sequence by a hash of its id: an entry is kept once, in `entries`
+        /// (at head + its sequence - the head's), and the index holds no strings.
+        var byID = IDIndex()
         var sequence = 0
         var listeners: [Int: @Sendable (TimelineEntry) -> Void] = [:]
         var nextListener = 0
 
         func index(of id: String) -> Int? {
-            guard let sequence = byID[id], head < entries.count else { return nil }
+            let hash = TimelineEntry.hash(id)
+            if let i = byID.hashed[hash].flatMap(position), entries[i].hasID(id) { return i }
+            return byID.collided[id].flatMap(position)
+        }
+
+        func position(of sequence: Int) -> Int? {
+            guard head < entries.count else { return nil }
             let i = head + sequence - entries[head].sequence
-            return i >= head && i < entries.count && entries[i].id == id ? i : nil
+            return i >= head && i < entries.count ? i : nil
+        }
+
+        mutating func index(_ entry: TimelineEntry, id: String) {
+            let hash = TimelineEntry.hash(id)
+            if let other = byID.hashed[hash].flatMap(position), !entries[other].hasID(id) {
+                byID.collided[id] = entry.sequence
+            } else {
+                byID.hashed[hash] = entry.sequence
+            }
+        }
+
+        mutating func unindex(_ entry: TimelineEntry) {
+            let hash = entry.idHash
+            if byID.hashed[hash] == entry.sequence {
+                byID.hashed[hash] = nil
+            } else {
+                byID.collided[entry.id] = nil
+            }
         }
 
         func entry(_ id: String) -> TimelineEntry? { index(of: id).map { entries[$0] } }
@@ -80,9 +234,9 @@ public final class Timeline: Sendable {
                 id: entryID, sequence: s.sequence, time: time, kind: kind, cause: cause, details: details, rule: rule, function: function,
                 root: parent?.root ?? cause ?? entryID)
             s.entries.append(entry)
-            s.byID[entry.id] = entry.sequence
+            s.index(entry, id: entryID)
             if s.entries.count - s.head > capacity {
-                s.byID[s.entries[s.head].id] = nil
+                s.unindex(s.entries[s.head])
                 s.head += 1
                 // Compact now and then, so the array does not hold what it dropped.
                 if s.head > capacity / 4 + 1 {
@@ -130,10 +284,7 @@ public final class Timeline: Sendable {
     public func annotate(_ id: String, _ more: [(String, JSONValue)]) {
         let (updated, listeners) = state.withLock { s -> (TimelineEntry?, [@Sendable (TimelineEntry) -> Void]) in
             guard let index = s.index(of: id) else { return (nil, []) }
-            let old = s.entries[index]
-            let updated = TimelineEntry(
-                id: old.id, sequence: old.sequence, time: old.time, kind: old.kind, cause: old.cause, details: old.details + more, rule: old.rule,
-                function: old.function, root: old.root)
+            let updated = s.entries[index].adding(more)
             s.entries[index] = updated
             return (updated, Array(s.listeners.values))
         }
@@ -162,7 +313,7 @@ public final class Timeline: Sendable {
     public struct Saved: Sendable {
         fileprivate let entries: [TimelineEntry]
         fileprivate let head: Int
-        fileprivate let byID: [String: Int]
+        fileprivate let byID: IDIndex
         fileprivate let sequence: Int
     }
 
@@ -183,7 +334,7 @@ public final class Timeline: Sendable {
         state.withLock { s in
             s.entries = []
             s.head = 0
-            s.byID = [:]
+            s.byID = IDIndex()
         }
     }
 }
