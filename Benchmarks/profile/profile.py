@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Instruction counts of the request path under valgrind's callgrind (they do not move with
 machine noise): start-up to the first answered call, then N calls of each operation after 20
-to warm up. Prints instructions per call and each profile's top functions.
+to warm up (the operations of Benchmarks/compare.py; PutRule+PutTargets counts the pair
+as one call). Prints instructions per call and each profile's top functions.
 
-    python3 Benchmarks/profile/profile.py .build/release/cloudcafe
+    .venv/bin/python Benchmarks/profile/profile.py .build/release/cloudcafe
 
 The binary is copied without its debug sections (valgrind 3.19 cannot read Swift's), and
 sigsuspend_shim.c is preloaded (see there)."""
@@ -19,7 +20,9 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).parent
-CALLS = {"ssm GetParameter": 1000, "sns Publish": 500, "iam GetRole": 300, "lambda Invoke (built-in)": 200}
+sys.path.insert(0, str(HERE.parent))
+import compare  # noqa: E402  (the benchmarked operations)
+CALLS = {"ssm GetParameter": 1000, "sns Publish": 500, "lambda Invoke (built-in)": 200}  # others: 300
 
 
 def auth(service):
@@ -74,27 +77,28 @@ def main():
 
     call("POST", "/", "Action=GetCallerIdentity&Version=2011-06-15", "sts", "application/x-www-form-urlencoded")
     profiles = [("start-up to the first answered call", dump(), 1)]
-    json11 = "application/x-amz-json-1.1"
-    call("POST", "/", json.dumps({"Name": "/bench/p", "Value": "v", "Type": "String"}), "ssm", json11, "AmazonSSM.PutParameter")
-    topic = re.search(rb"<TopicArn>(.*?)</TopicArn>", call("POST", "/", "Action=CreateTopic&Version=2010-03-31&Name=bench", "sns",
-                                                            "application/x-www-form-urlencoded")[1]).group(1).decode()
-    payload = json.dumps({"dbUrl": "localhost", "dbName": "cafe_db", "dbUser": "root", "dbPassword": "Re:Start!9", "reportDate": "2026-11-27"})
-    operations = {
-        "ssm GetParameter": lambda: call("POST", "/", json.dumps({"Name": "/bench/p"}), "ssm", json11, "AmazonSSM.GetParameter"),
-        "sns Publish": lambda: call("POST", "/", f"Action=Publish&Version=2010-03-31&TopicArn={topic}&Message=hello", "sns", "application/x-www-form-urlencoded"),
-        "iam GetRole": lambda: call("POST", "/", "Action=GetRole&Version=2010-05-08&RoleName=salesAnalysisReportRole", "iam", "application/x-www-form-urlencoded"),
-        "lambda Invoke (built-in)": lambda: call("POST", "/2015-03-31/functions/salesAnalysisReportDataExtractor/invocations", payload, "lambda", "application/json"),
-    }
-    for name, count in CALLS.items():
+    # The side-by-side bench's operations, set up as it sets them up.
+    for name, requests in compare.operations(port, moto=False):
+        count = CALLS.get(name, 300)
+
+        def once():
+            for method, path, body, headers in requests:
+                conn.request(method, path, body=body or None, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                assert response.status == 200, (name, response.status)
         for _ in range(20):
-            assert operations[name]()[0] == 200, name
+            once()
         zero()
         for _ in range(count):
-            operations[name]()
+            once()
         profiles.append((name, dump(), count))
     proc.send_signal(signal.SIGINT)
     proc.wait()
     results = [(name, total(path) / count, annotate(path, inclusive=False, lines=25), count) for name, path, count in profiles]
+    if keep := os.environ.get("PROFILE_KEEP"):  # the callgrind files, for callgrind_annotate --tree=caller
+        for i, (name, path, _) in enumerate(profiles):
+            shutil.copy(path, Path(keep) / f"{i}-{re.sub(r'[^a-zA-Z]+', '-', name).strip('-')}.out")
     shutil.rmtree(work, ignore_errors=True)
     for name, per_call, _, count in results:
         print(f"== {name}: {per_call:,.0f} instructions per call ({count} calls)")

@@ -123,10 +123,10 @@ struct ServiceCatalog: Sendable {
             case .variable(let name, let greedy):
                 guard i < parts.count, !parts[i].isEmpty else { return nil }
                 if greedy, n == segments.count - 1 {
-                    bound[name] = parts[i...].joined(separator: "/").removingPercentEncoding ?? parts[i...].joined(separator: "/")
+                    bound[name] = PercentEncoding.decode(parts[i...].joined(separator: "/")) ?? parts[i...].joined(separator: "/")
                     i = parts.count
                 } else {
-                    bound[name] = parts[i].removingPercentEncoding ?? parts[i]
+                    bound[name] = PercentEncoding.decode(parts[i]) ?? String(parts[i])
                     i += 1
                 }
             }

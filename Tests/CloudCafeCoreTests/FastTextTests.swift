@@ -98,4 +98,16 @@ struct PercentEncodingTests {
         }
         #expect(PercentEncoding.encode("/a b/", keeping: "/") == "/a%20b/")
     }
+
+    @Test func decodesAsFoundationDoes() {
+        let samples = [
+            "plain", "a%20b", "caf%C3%A9+%E2%98%95", "%2B+%2b", "100%", "%4", "%zz", "%C3", "%FF%FE", "a+b", "", "%",
+            "Message=hello%0Aworld&Subject=%F0%9F%98%80",
+        ]
+        for text in samples {
+            #expect(PercentEncoding.decode(text) == text.removingPercentEncoding, "\(text)")
+            #expect(PercentEncoding.decode(text, plusAsSpace: true) == text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding, "\(text)")
+        }
+        #expect(PercentEncoding.decode("a+b%2Bc", plusAsSpace: true) == "a b+c")
+    }
 }

@@ -55,5 +55,41 @@ public enum PercentEncoding {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The text `%XX` escapes stand for, as Foundation's `removingPercentEncoding` gives it
+    /// (nil for an escape without two hex digits, or bytes that are not UTF-8), read as bytes.
+    /// With `plusAsSpace`, a `+` is a space (HTML forms, query strings); `%2B` stays a `+`.
+    public static func decode(_ text: some StringProtocol, plusAsSpace: Bool = false) -> String? {
+        let utf8 = text.utf8
+        guard utf8.contains(UInt8(ascii: "%")) || (plusAsSpace && utf8.contains(UInt8(ascii: "+"))) else { return String(text) }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count)
+        var i = utf8.startIndex
+        while i != utf8.endIndex {
+            let b = utf8[i]
+            utf8.formIndex(after: &i)
+            if b == UInt8(ascii: "+"), plusAsSpace {
+                out.append(UInt8(ascii: " "))
+            } else if b == UInt8(ascii: "%") {
+                guard i != utf8.endIndex, let high = hexValue(utf8[i]) else { return nil }
+                utf8.formIndex(after: &i)
+                guard i != utf8.endIndex, let low = hexValue(utf8[i]) else { return nil }
+                utf8.formIndex(after: &i)
+                out.append(high << 4 | low)
+            } else {
+                out.append(b)
+            }
+        }
+        return String(validating: out, as: UTF8.self)
+    }
+
+    private static func hexValue(_ b: UInt8) -> UInt8? {
+        switch b {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): b - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): b - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): b - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
     private static let upperHex = Array("0123456789ABCDEF".utf8)
 }

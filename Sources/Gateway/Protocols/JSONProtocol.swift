@@ -32,7 +32,7 @@ enum QueryCodec {
         var result: [String: String] = [:]
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let decode = { (s: Substring) in s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s) }
+            let decode = { (s: Substring) in PercentEncoding.decode(s, plusAsSpace: true) ?? String(s) }
             result[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
         }
         return result

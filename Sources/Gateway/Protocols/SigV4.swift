@@ -95,9 +95,9 @@ struct SigV4Verifier {
         let canonicalURI = encode(path, keepSlash: true)
         let query = (request.uri.query ?? "").split(separator: "&").compactMap { pair -> (String, String)? in
             let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = String(kv[0]).removingPercentEncoding ?? String(kv[0])
+            let key = PercentEncoding.decode(kv[0]) ?? String(kv[0])
             if s.presigned && key == "X-Amz-Signature" { return nil }
-            let value = kv.count > 1 ? (String(kv[1]).replacingOccurrences(of: "+", with: "%20").removingPercentEncoding ?? String(kv[1])) : ""
+            let value = kv.count > 1 ? (PercentEncoding.decode(kv[1], plusAsSpace: true) ?? String(kv[1])) : ""
             return (encode(key, keepSlash: false), encode(value, keepSlash: false))
         }
         .sorted { $0 < $1 }
