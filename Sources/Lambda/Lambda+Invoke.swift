@@ -288,21 +288,38 @@ extension Lambda {
 
     /// Writes the invocation's lines to CloudWatch Logs as the execution role. Without the
     /// logs permissions AWS drops them silently, and so does CloudCafe.
-    static func ship(_ lines: [LogLine], group: String, stream: String, createStream: Bool, as role: AWSClient) async {
-        do {
-            _ = try await role.send(CloudWatchLogsOperations.createLogGroup, CreateLogGroupRequest(logGroupName: group))
-        } catch let e as AWSClientError where e.error.errorCode == "ResourceAlreadyExistsException" {
-        } catch { return }
-        if createStream {
-            do {
-                _ = try await role.send(CloudWatchLogsOperations.createLogStream, CreateLogStreamRequest(logGroupName: group, logStreamName: stream))
-            } catch let e as AWSClientError where e.error.errorCode == "ResourceAlreadyExistsException" {
-            } catch { return }
+    /// Writes an invocation's lines to the function's log group, as the Lambda service does with
+    /// the function's role: a new execution environment (`cold`) creates the group if need be
+    /// and its stream; a warm one only puts events, and makes both again should they have been
+    /// deleted meanwhile. A group that exists needs no logs:CreateLogGroup.
+    static func ship(_ lines: [LogLine], group: String, stream: String, createStream cold: Bool, as role: AWSClient) async {
+        let put = {
+            try await role.send(
+                CloudWatchLogsOperations.putLogEvents,
+                PutLogEventsRequest(
+                    logGroupName: group, logStreamName: stream, logEvents: lines.map { InputLogEvent(timestamp: $0.timestamp, message: $0.message) }))
         }
-        _ = try? await role.send(
-            CloudWatchLogsOperations.putLogEvents,
-            PutLogEventsRequest(
-                logGroupName: group, logStreamName: stream, logEvents: lines.map { InputLogEvent(timestamp: $0.timestamp, message: $0.message) }))
+        if cold {
+            guard await createLogStream(group: group, stream: stream, as: role) else { return }
+        }
+        do {
+            _ = try await put()
+        } catch let e as AWSClientError where e.error.errorCode == "ResourceNotFoundException" && !cold {
+            guard await createLogStream(group: group, stream: stream, as: role) else { return }
+            _ = try? await put()
+        } catch {}
+    }
+
+    /// Creates the group (unless it exists) and the stream; false when the stream cannot be had.
+    private static func createLogStream(group: String, stream: String, as role: AWSClient) async -> Bool {
+        _ = try? await role.send(CloudWatchLogsOperations.createLogGroup, CreateLogGroupRequest(logGroupName: group))
+        do {
+            _ = try await role.send(CloudWatchLogsOperations.createLogStream, CreateLogStreamRequest(logGroupName: group, logStreamName: stream))
+        } catch let e as AWSClientError where e.error.errorCode == "ResourceAlreadyExistsException" {
+        } catch {
+            return false
+        }
+        return true
     }
 
     static func milliseconds(_ d: Duration) -> Double {

@@ -26,6 +26,23 @@ struct GeneratedModelTests {
         #expect(Set(uncompilablePatterns(model)) == Set(Self.knownUncompilable[name] ?? []))
     }
 
+    /// The byte-by-byte check of one-class patterns answers as the Regex does.
+    @Test(arguments: models.map(\.name))
+    func classPatternsCheckedAsBytesAgreeWithTheRegex(_ name: String) throws {
+        let model = try #require(Self.models.first { $0.name == name })
+        let printable = (0x20..<0x7F).map { String(UnicodeScalar(UInt8($0))) }
+        let samples =
+            [""] + printable + printable.map { $0 + $0 + "a" } + printable.map { "A9" + $0 }
+            + ["/aws/lambda/f", "arn:aws:iam::123456789012:role/x", "a b", "a:b", "Hello World!", "x*y", "2026/11/28/[$LATEST]0a", "{\"k\":1}"]
+        #expect(byteClassDisagreements(model, samples: samples) == [])
+    }
+
+    @Test func logsIAMAndLambdaNamesAreCheckedAsBytes() {
+        for model in [CloudWatchLogsOperations.service, IAMOperations.service, LambdaOperations.service] {
+            #expect(byteClassPatternCount(model) >= 5, "\(model.name)")
+        }
+    }
+
     @Test(arguments: models.map(\.name))
     func everyShapeAnOperationNamesIsModelled(_ name: String) throws {
         let model = try #require(Self.models.first { $0.name == name })

@@ -222,3 +222,26 @@ def test_a_filter_drops_what_it_does_not_match(friday):
         "ApproximateNumberOfMessages": "0", "ApproximateNumberOfMessagesNotVisible": "0"}
     code, _, _ = error_of(lambda: lam.create_event_source_mapping(EventSourceArn=arn, FunctionName="keeper"))
     assert code == "ResourceConflictException"
+
+
+def test_logs_go_to_a_group_deleted_while_warm_and_to_one_the_role_may_not_create(friday):
+    extractor = "salesAnalysisReportDataExtractor"
+    lam, logs = client(friday, "lambda"), client(friday, "logs")
+    event = {"dbUrl": "localhost", "dbName": "cafe_db", "dbUser": "root", "dbPassword": "Re:Start!9", "reportDate": "2026-11-27"}
+    assert invoke(lam, extractor, event)[0] is None
+    logs.delete_log_group(logGroupName=f"/aws/lambda/{extractor}")
+    # Warm: the environment finds its group gone and makes it again, with its stream.
+    assert invoke(lam, extractor, event)[0] is None
+    assert [m.split(" RequestId")[0] for m in log_messages(friday, extractor)] == ["START", "END", "REPORT"]
+
+    # A role with no logs:CreateLogGroup still logs to a group that exists, as in AWS.
+    iam = client(friday, "iam")
+    arn = iam.create_role(RoleName="streams-only", AssumeRolePolicyDocument=json.dumps(TRUST))["Role"]["Arn"]
+    iam.put_role_policy(RoleName="streams-only", PolicyName="logs", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}]}))
+    for name in ("pre-created", "no-group"):
+        deploy(friday, name, "def handler(event, context):\n    print('hello from', context.function_name)\n", role=arn)
+    logs.create_log_group(logGroupName="/aws/lambda/pre-created")
+    assert invoke(lam, "pre-created")[0] is None and invoke(lam, "no-group")[0] is None
+    assert "hello from pre-created" in "".join(log_messages(friday, "pre-created"))
+    assert logs.describe_log_groups(logGroupNamePrefix="/aws/lambda/no-group")["logGroups"] == []

@@ -64,44 +64,72 @@ public struct ShapeValidator: Sendable {
     /// Every violation in `value`, an instance of the shape `name`.
     public func violations(of value: JSONValue, shape name: String) -> [ConstraintViolation] {
         var out: [ConstraintViolation] = []
-        check(value, shape: name, path: "", into: &out, depth: 0)
+        var path: [Step] = []
+        check(value, shape: name, path: &path, into: &out, depth: 0)
         return out
     }
 
-    private func check(_ value: JSONValue, shape name: String, path: String, into out: inout [ConstraintViolation], depth: Int) {
+    /// Where a value sits; spelled out (`logEvents.1.member.message`) only for a violation, as
+    /// most requests have none.
+    private enum Step {
+        case member(String)
+        case index(Int)
+        case key(String)
+    }
+
+    private static func render(_ steps: [Step]) -> String {
+        var path = ""
+        for step in steps {
+            switch step {
+            case .member(let name): path = path.isEmpty ? lowerFirst(name) : path + "." + lowerFirst(name)
+            case .index(let i): path += ".\(i + 1).member"
+            case .key(let k): path += "." + k
+            }
+        }
+        return path
+    }
+
+    private func check(_ value: JSONValue, shape name: String, path: inout [Step], into out: inout [ConstraintViolation], depth: Int) {
         guard let shape = shapes[name], depth < 32 else { return }
         switch (shape.kind, value) {
         case (.structure, .object):
             for member in shape.members {
-                let memberPath = path.isEmpty ? Self.lowerFirst(member.name) : "\(path).\(Self.lowerFirst(member.name))"
                 guard let v = value[member.name], v != .null else {
-                    if shape.required.contains(member.name) { out.append(.notNull(memberPath)) }
+                    if shape.required.contains(member.name) { out.append(.notNull(Self.render(path + [.member(member.name)]))) }
                     continue
                 }
-                if unenforced.contains("\(name).\(member.name)") { continue }
-                check(v, shape: member.shape, path: memberPath, into: &out, depth: depth + 1)
+                if !unenforced.isEmpty, unenforced.contains("\(name).\(member.name)") { continue }
+                path.append(.member(member.name))
+                check(v, shape: member.shape, path: &path, into: &out, depth: depth + 1)
+                path.removeLast()
             }
         case (.string, .string(let s)):
-            let shown = shape.sensitive ? nil : "'\(s)'"
-            length(s.utf16.count, shape, path, shown, &out)
-            if let pattern = shape.pattern, !PatternCache.shared.matches(s, pattern) { out.append(.pattern(path, shown, pattern)) }
-            if let values = shape.enumValues, !values.contains(s) { out.append(.enumValue(path, shown, values)) }
+            let shown = { shape.sensitive ? nil : "'\(s)'" }
+            length(s.utf16.count, shape, path, shown(), &out)
+            if let pattern = shape.pattern, !PatternCache.shared.matches(s, pattern) { out.append(.pattern(Self.render(path), shown(), pattern)) }
+            if let values = shape.enumValues, !values.contains(s) { out.append(.enumValue(Self.render(path), shown(), values)) }
         case (.integer, .number(let n)), (.long, .number(let n)), (.double, .number(let n)):
             guard let d = Double(n) else { return }
             let shown = shape.sensitive ? nil : "'\(n)'"
-            if let min = shape.min, d < min { out.append(.minValue(path, shown, Self.number(min))) }
-            if let max = shape.max, d > max { out.append(.maxValue(path, shown, Self.number(max))) }
+            if let min = shape.min, d < min { out.append(.minValue(Self.render(path), shown, Self.number(min))) }
+            if let max = shape.max, d > max { out.append(.maxValue(Self.render(path), shown, Self.number(max))) }
         case (.list, .array(let items)):
             length(items.count, shape, path, shape.sensitive ? nil : "'\(Self.javaText(value))'", &out)
             guard let member = shape.member else { return }
             for (i, item) in items.enumerated() where item != .null {
-                check(item, shape: member, path: "\(path).\(i + 1).member", into: &out, depth: depth + 1)
+                path.append(.index(i))
+                check(item, shape: member, path: &path, into: &out, depth: depth + 1)
+                path.removeLast()
             }
         case (.map, .object(let entries)):
             length(entries.count, shape, path, "'\(Self.javaText(value))'", &out)
             for (k, v) in entries {
-                if let key = shape.key { check(.string(k), shape: key, path: path, into: &out, depth: depth + 1) }
-                if let valueShape = shape.value, v != .null { check(v, shape: valueShape, path: "\(path).\(k)", into: &out, depth: depth + 1) }
+                if let key = shape.key { check(.string(k), shape: key, path: &path, into: &out, depth: depth + 1) }
+                if let valueShape = shape.value, v != .null {
+                    path.append(.key(k))
+                    check(v, shape: valueShape, path: &path, into: &out, depth: depth + 1)
+                    path.removeLast()
+                }
             }
         case (.blob, .string(let s)):
             guard shape.min != nil || shape.max != nil else { return }
@@ -111,9 +139,10 @@ public struct ShapeValidator: Sendable {
         }
     }
 
-    private func length(_ n: Int, _ shape: ShapeModel, _ path: String, _ shown: String?, _ out: inout [ConstraintViolation]) {
-        if let min = shape.min, Double(n) < min { out.append(.minLength(path, shown, Int(min))) }
-        if let max = shape.max, Double(n) > max { out.append(.maxLength(path, shown, Int(max))) }
+    /// `shown` (the value as the message quotes it) is only worked out for a violation.
+    private func length(_ n: Int, _ shape: ShapeModel, _ path: [Step], _ shown: @autoclosure () -> String?, _ out: inout [ConstraintViolation]) {
+        if let min = shape.min, Double(n) < min { out.append(.minLength(Self.render(path), shown(), Int(min))) }
+        if let max = shape.max, Double(n) > max { out.append(.maxLength(Self.render(path), shown(), Int(max))) }
     }
 
     static func lowerFirst(_ s: String) -> String { s.prefix(1).lowercased() + s.dropFirst() }
@@ -138,17 +167,21 @@ public struct ShapeValidator: Sendable {
 final class PatternCache: Sendable {
     static let shared = PatternCache()
 
-    private struct Compiled: @unchecked Sendable { let regex: Regex<AnyRegexOutput>? }
+    private struct Compiled: @unchecked Sendable {
+        let regex: Regex<AnyRegexOutput>?
+        let byteClass: ByteClass?
+    }
     private let cache = Mutex<[String: Compiled]>([:])
 
     func matches(_ text: String, _ pattern: String) -> Bool {
         let compiled =
             cache.withLock { $0[pattern] }
             ?? {
-                let c = Compiled(regex: try? Regex(Self.swiftSyntax(pattern)))
+                let c = Compiled(regex: try? Regex(Self.swiftSyntax(pattern)), byteClass: ByteClass(pattern))
                 cache.withLock { $0[pattern] = c }
                 return c
             }()
+        if let byteClass = compiled.byteClass, let answer = byteClass.matches(text) { return answer }
         // A pattern Swift cannot compile is not enforced rather than refusing every value.
         guard let regex = compiled.regex else { return true }
         return (try? regex.wholeMatch(in: text)) != nil
@@ -178,7 +211,141 @@ final class PatternCache: Sendable {
     }
 }
 
+/// Most model patterns are one character class repeated (`[\.\-_/#A-Za-z0-9]+`, `[^:*]*`): those
+/// are checked byte by byte, for printable ASCII text, as the Regex would decide (a Regex match
+/// cost tens of thousands of instructions, on every request naming a log group or a role).
+struct ByteClass: Sendable {
+    private var bits: (UInt64, UInt64) = (0, 0)
+    private var negated = false
+    private var allowsEmpty = false
+
+    /// nil unless `pattern` is `^?[class](+|*)$?` with a class of ASCII characters, ranges,
+    /// escaped punctuation, `\w`, `\d` or `\s`.
+    init?(_ pattern: String) {
+        var p = Array(pattern.utf8)
+        if p.first == UInt8(ascii: "^") { p.removeFirst() }
+        if p.last == UInt8(ascii: "$") { p.removeLast() }
+        // `.*` and `.+`: any text without a line break, which printable ASCII is.
+        if p.count == 2, p[0] == UInt8(ascii: "."), p[1] == UInt8(ascii: "*") || p[1] == UInt8(ascii: "+") {
+            allowsEmpty = p[1] == UInt8(ascii: "*")
+            for b in UInt8(0x20)..<0x7F { add([b]) }
+            return
+        }
+        guard p.count >= 4, p.first == UInt8(ascii: "["), let quantifier = p.last, quantifier == UInt8(ascii: "+") || quantifier == UInt8(ascii: "*"),
+            p[p.count - 2] == UInt8(ascii: "]")
+        else { return nil }
+        allowsEmpty = quantifier == UInt8(ascii: "*")
+        var body = p[1..<(p.count - 2)]
+        if body.first == UInt8(ascii: "^") {
+            negated = true
+            body = body.dropFirst()
+        }
+        // Items: a literal or escaped character, or a range of two.
+        var i = body.startIndex
+        while i < body.endIndex {
+            var c = body[i]
+            guard c >= 0x20, c < 0x7F, c != UInt8(ascii: "["), c != UInt8(ascii: "&") else { return nil }
+            if c == UInt8(ascii: "]") { return nil }
+            if c == UInt8(ascii: "\\") {
+                guard i + 1 < body.endIndex else { return nil }
+                let e = body[i + 1]
+                i += 2
+                switch e {
+                case UInt8(ascii: "w"): add(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_".utf8))
+                case UInt8(ascii: "d"): add(Array("0123456789".utf8))
+                case UInt8(ascii: "s"): add([0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D])
+                case UInt8(ascii: "u"), UInt8(ascii: "x"):
+                    // \uXXXX or \xHH, alone or as a range's ends: only its ASCII part matters to
+                    // printable ASCII text (the rest is left to the Regex).
+                    let digits = e == UInt8(ascii: "u") ? 4 : 2
+                    guard let low = Self.code(body, at: i, digits: digits) else { return nil }
+                    i += digits
+                    var high = low
+                    if i + 1 < body.endIndex, body[i] == UInt8(ascii: "-") {
+                        guard i + 2 < body.endIndex, body[i + 1] == UInt8(ascii: "\\"), body[i + 2] == e,
+                            let end = Self.code(body, at: i + 3, digits: digits), end >= low
+                        else { return nil }
+                        high = end
+                        i += 3 + digits
+                    }
+                    if low < 0x80 { for b in low...min(high, 0x7F) { add([UInt8(b)]) } }
+                    continue
+                default:
+                    // Escaped punctuation stands for itself; a letter or digit escape (\u, \p, \S) does not.
+                    guard e >= 0x21, e < 0x7F, !(e >= UInt8(ascii: "0") && e <= UInt8(ascii: "9")),
+                        !(e | 0x20 >= UInt8(ascii: "a") && e | 0x20 <= UInt8(ascii: "z"))
+                    else { return nil }
+                    add([e])
+                }
+                // An escape starting a range (`\.-z`) is left to the Regex.
+                if i + 1 < body.endIndex, body[i] == UInt8(ascii: "-") { return nil }
+                continue
+            }
+            i += 1
+            if i + 1 < body.endIndex, body[i] == UInt8(ascii: "-") {
+                let high = body[i + 1]
+                guard high >= c, high < 0x7F, high != UInt8(ascii: "\\"), high != UInt8(ascii: "[") else { return nil }
+                while c <= high {
+                    add([c])
+                    if c == high { break }
+                    c += 1
+                }
+                i += 2
+                continue
+            }
+            add([c])
+        }
+    }
+
+    private static func code(_ body: ArraySlice<UInt8>, at start: Int, digits: Int) -> UInt32? {
+        guard start + digits <= body.endIndex else { return nil }
+        var value: UInt32 = 0
+        for b in body[start..<(start + digits)] {
+            guard let d = UInt32(String(UnicodeScalar(b)), radix: 16) else { return nil }
+            value = value << 4 | d
+        }
+        return value
+    }
+
+    private mutating func add(_ bytes: [UInt8]) {
+        for b in bytes where b < 0x80 {
+            if b < 64 { bits.0 |= 1 << UInt64(b) } else { bits.1 |= 1 << UInt64(b - 64) }
+        }
+    }
+
+    private func contains(_ b: UInt8) -> Bool {
+        b < 64 ? bits.0 & (1 << UInt64(b)) != 0 : bits.1 & (1 << UInt64(b - 64)) != 0
+    }
+
+    /// Whether `text` matches; nil when it is not all printable ASCII (the Regex decides those).
+    func matches(_ text: String) -> Bool? {
+        var text = text
+        return text.withUTF8 { bytes -> Bool? in
+            if bytes.isEmpty { return allowsEmpty }
+            var all = true
+            for b in bytes {
+                guard b >= 0x20, b < 0x7F else { return nil }
+                if contains(b) == negated { all = false }
+            }
+            return all
+        }
+    }
+}
+
 /// Whether every pattern of `model` compiles as Swift Regex.
 public func uncompilablePatterns(_ model: ServiceModel) -> [String] {
     model.shapes.values.compactMap(\.pattern).filter { !PatternCache.compiles($0) }
+}
+
+/// The patterns of `model` whose byte-class check answers `samples` otherwise than the Regex.
+public func byteClassDisagreements(_ model: ServiceModel, samples: [String]) -> [String] {
+    Set(model.shapes.values.compactMap(\.pattern)).sorted().filter { pattern in
+        guard let byteClass = ByteClass(pattern), let regex = try? Regex(PatternCache.swiftSyntax(pattern)) else { return false }
+        return samples.contains { text in byteClass.matches(text).map { $0 != ((try? regex.wholeMatch(in: text)) != nil) } ?? false }
+    }
+}
+
+/// How many patterns of `model` are checked as byte classes.
+public func byteClassPatternCount(_ model: ServiceModel) -> Int {
+    Set(model.shapes.values.compactMap(\.pattern)).filter { ByteClass($0) != nil }.count
 }
