@@ -60,7 +60,8 @@ public struct ARN: Sendable, Hashable, CustomStringConvertible, Codable {
 
     /// The last path component of the resource (`role/service-role/r` → `r`).
     public var lastComponent: String {
-        String(resource.split(whereSeparator: { $0 == "/" || $0 == ":" }).last ?? Substring(resource))
+        // Split as bytes: String's split walks Characters.
+        resource.utf8.split(whereSeparator: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: ":") }).last.map { String(Substring($0)) } ?? resource
     }
 
     public init(from decoder: any Decoder) throws {

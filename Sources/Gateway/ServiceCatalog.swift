@@ -102,7 +102,7 @@ struct ServiceCatalog: Sendable {
     /// The route a rest-json request takes, with its path variables; the route with the most
     /// literal segments wins when several match.
     func match(_ method: HTTPRequest.Method, _ path: String, service: String? = nil) -> (route: Route, bound: [String: String])? {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        let parts = path.pieces("/").map(String.init)
         var best: (route: Route, bound: [String: String])?
         for route in routes where route.method == method && (service == nil || route.service == service) {
             guard let bound = Self.bind(route.segments, parts) else { continue }
@@ -113,6 +113,14 @@ struct ServiceCatalog: Sendable {
     }
 
     static func bind(_ segments: [Route.Segment], _ parts: [String]) -> [String: String]? {
+        // The count and the literals first: most routes fail there, before anything is allocated.
+        // Every segment takes one part, but a last greedy variable takes the rest.
+        let greedy: Bool
+        if case .variable(_, true)? = segments.last { greedy = true } else { greedy = false }
+        guard greedy ? parts.count >= segments.count : parts.count == segments.count else { return nil }
+        for (n, segment) in segments.enumerated() {
+            if case .literal(let text) = segment, parts[n] != text { return nil }
+        }
         var bound: [String: String] = [:]
         var i = 0
         for (n, segment) in segments.enumerated() {

@@ -21,7 +21,7 @@ extension Lambda {
     static func packagedEntry(for f: Function) -> String? {
         guard let archive = try? Archive(data: f.code, accessMode: .read, pathEncoding: nil) else { return nil }
         if f.runtime?.hasPrefix("provided") == true { return archive["bootstrap"] == nil ? nil : "bootstrap" }
-        let parts = f.handler.split(separator: ".")
+        let parts = f.handler.pieces(".")
         guard parts.count >= 2, let function = parts.last else { return nil }
         let module = parts.dropLast().joined(separator: "/")
         for name in ["\(module).py", "\(module)/__init__.py"] {

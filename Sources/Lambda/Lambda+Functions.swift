@@ -93,7 +93,7 @@ extension Lambda {
     }
 
     func layerVersion(_ arn: ARN) -> LayerVersion? {
-        let parts = arn.resource.split(separator: ":")
+        let parts = arn.resource.pieces(":")
         guard parts.count == 3, parts[0] == "layer", let n = Int(parts[2]) else { return nil }
         return layers[Key(region: arn.region, name: String(parts[1]))]?.first { $0.version == n }
     }

@@ -244,7 +244,7 @@ extension Lambda {
     /// Finds the handler a function's `Handler` string names, and checks its imports
     /// against the function's layers, failing as the Python runtime fails.
     func resolveHandler(_ f: Function) -> Result<any LambdaHandler, HandlerFailure> {
-        let module = f.handler.split(separator: ".", maxSplits: 1).first.map(String.init) ?? f.handler
+        let module = f.handler.pieces(".", maxSplits: 1).first.map(String.init) ?? f.handler
         guard let handler = handlers[f.handler] else {
             if f.handler.contains("."), handlers.keys.contains(where: { $0.hasPrefix(module + ".") }) {
                 let name = String(f.handler.dropFirst(module.count + 1))
@@ -331,7 +331,7 @@ extension Lambda {
     /// figure for handlers that share one process.
     static func memoryUsed(limit: Int) -> Int {
         guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
-            let pages = statm.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+            let pages = statm.pieces(" ").dropFirst().first.flatMap({ Int($0) })
         else { return 0 }
         return min(limit, pages * 4096 / 1_048_576)
     }

@@ -7,10 +7,10 @@ extension Lambda {
     /// The qualifier a name or ARN carries (`name:prod`, `…:function:name:3`), if any.
     static func qualifier(in text: String) -> String? {
         if let arn = ARN(text), arn.service == "lambda" {
-            let parts = arn.resource.split(separator: ":", omittingEmptySubsequences: false)
+            let parts = arn.resource.pieces(":", omittingEmpty: false)
             return parts.count >= 3 ? String(parts[2]) : nil
         }
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        let parts = text.pieces(":", omittingEmpty: false)
         if parts.count >= 3, parts[1] == "function" { return parts.count >= 4 ? String(parts[3]) : nil }
         return parts.count == 2 ? String(parts[1]) : nil
     }

@@ -56,10 +56,10 @@ public actor Lambda {
     /// A function name from a name (`name`, `name:alias`), a full ARN or a partial ARN (`account:function:name`).
     static func functionName(from text: String) -> String {
         if let arn = ARN(text), arn.service == "lambda" {
-            let parts = arn.resource.split(separator: ":")
+            let parts = arn.resource.pieces(":")
             return parts.count >= 2 ? String(parts[1]) : arn.resource
         }
-        let parts = text.split(separator: ":")
+        let parts = text.pieces(":")
         if parts.count >= 3, parts[1] == "function" { return String(parts[2]) }
         // `name:qualifier`
         if parts.count == 2 { return String(parts[0]) }

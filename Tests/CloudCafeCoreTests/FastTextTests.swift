@@ -111,3 +111,22 @@ struct PercentEncodingTests {
         #expect(PercentEncoding.decode("a+b%2Bc", plusAsSpace: true) == "a b+c")
     }
 }
+
+struct PiecesTests {
+    @Test func splitsAsStringSplitDoes() {
+        let samples = [
+            "", ":", "::", "a", "a:b", ":a:b:", "arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST", "café:☕::x", "a::b:::c", "/2015-03-31/functions/f/invocations",
+        ]
+        for text in samples {
+            for omitting in [true, false] {
+                for maxSplits in [0, 1, 2, 5, Int.max] {
+                    #expect(
+                        text.pieces(":", omittingEmpty: omitting, maxSplits: maxSplits)
+                            == text.split(separator: ":", maxSplits: maxSplits, omittingEmptySubsequences: omitting), "\(text) \(omitting) \(maxSplits)")
+                }
+            }
+            #expect(text.pieces("/") == text.split(separator: "/"))
+            #expect(text.dropFirst().pieces(":") == text.dropFirst().split(separator: ":"))
+        }
+    }
+}

@@ -30,8 +30,8 @@ enum QueryCodec {
     /// `a=1&b=%2F` into a dictionary; `+` is a space, as in HTML forms.
     static func parseForm(_ text: String) -> [String: String] {
         var result: [String: String] = [:]
-        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        for pair in text.pieces("&") {
+            let parts = pair.pieces("=", omittingEmpty: false, maxSplits: 1)
             let decode = { (s: Substring) in PercentEncoding.decode(s, plusAsSpace: true) ?? String(s) }
             result[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
         }

@@ -93,8 +93,8 @@ struct SigV4Verifier {
     static func canonicalRequest(_ request: Request, method: String, body: Data, signature s: Signature, payload fixedPayload: String?) -> String {
         let path = request.uri.path.isEmpty ? "/" : request.uri.path
         let canonicalURI = encode(path, keepSlash: true)
-        let query = (request.uri.query ?? "").split(separator: "&").compactMap { pair -> (String, String)? in
-            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        let query = (request.uri.query ?? "").pieces("&").compactMap { pair -> (String, String)? in
+            let kv = pair.pieces("=", omittingEmpty: false, maxSplits: 1)
             let key = PercentEncoding.decode(kv[0]) ?? String(kv[0])
             if s.presigned && key == "X-Amz-Signature" { return nil }
             let value = kv.count > 1 ? (PercentEncoding.decode(kv[1], plusAsSpace: true) ?? String(kv[1])) : ""
