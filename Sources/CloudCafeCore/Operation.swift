@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// One operation a service implements: the generated descriptor, the IAM action it needs,
 /// the resources it acts on, and the code that performs it, bound to the service's instance.
@@ -16,7 +16,7 @@ public struct ServiceOperation: Sendable {
     let resourcePolicy: (@Sendable (any Sendable, CallContext) async -> String?)?
     let perform: @Sendable (any Sendable, CallContext) async throws -> any Sendable
     /// Decodes the input from JSON whose members carry AWS's names.
-    public let decodeInput: @Sendable (JSONDecoder, Data) throws -> any Sendable
+    public let decodeInput: @Sendable (JSONValue) throws -> any Sendable
     /// The output as the codecs encode it.
     public let encodable: @Sendable (any Sendable) -> (any Encodable)?
 }
@@ -61,7 +61,7 @@ extension AWSService {
         return ServiceOperation(
             key: key, action: action ?? "\(descriptor.service):\(descriptor.name)", needsNoPermission: needsNoPermission,
             resources: resources, resourcePolicy: policy, perform: run,
-            decodeInput: { decoder, data in try decoder.decode(I.self, from: data) },
+            decodeInput: { tree in try JSONValueDecoder().decode(I.self, from: tree) },
             encodable: { $0 as? O })
     }
 }

@@ -96,11 +96,8 @@ struct AWSProtocols {
 
     // MARK: - One call
 
-    /// Validates `tree` against the operation's input shape, decodes it (or `body`, when it
-    /// is already the JSON the shape decodes from), and performs the operation.
-    func call(
-        _ service: ServiceCatalog.Service, _ operation: OperationModel, tree: JSONValue, body: Data? = nil, caller: Caller
-    ) async throws -> (any Encodable)? {
+    /// Validates `tree` against the operation's input shape, decodes it, and performs the operation.
+    func call(_ service: ServiceCatalog.Service, _ operation: OperationModel, tree: JSONValue, caller: Caller) async throws -> (any Encodable)? {
         let key = OperationKey(service: service.model.name, name: operation.name)
         guard let implementation = engine.dispatcher.operation(key) else { throw WireError.unknownOperation(operation.name) }
         if let shape = operation.input {
@@ -109,9 +106,7 @@ struct AWSProtocols {
                 throw WireError(errorCode: service.declaration.validationErrorCode, message: ConstraintViolation.message(violations), httpStatus: 400)
             }
         }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
-        let input = try implementation.decodeInput(decoder, body ?? tree.data)
+        let input = try implementation.decodeInput(tree)
         let output = try await engine.dispatcher.perform(key, input, context: engine.dispatcher.context(for: caller))
         return implementation.encodable(output)
     }
@@ -141,7 +136,7 @@ struct AWSProtocols {
             return JSONCodec.error(WireError.malformed("Start of structure or map found where not expected."), version: version)
         }
         do {
-            let output = try await call(service, operation, tree: tree, body: body.isEmpty ? nil : body, caller: caller)
+            let output = try await call(service, operation, tree: tree, caller: caller)
             return .body(try Self.jsonTree(output).compact, contentType: JSONCodec.contentType(version))
         } catch {
             return JSONCodec.error(Self.awsError(error, validationCode: service.declaration.validationErrorCode), version: version)

@@ -58,7 +58,12 @@ public enum PercentEncoding {
     /// The text `%XX` escapes stand for, as Foundation's `removingPercentEncoding` gives it
     /// (nil for an escape without two hex digits, or bytes that are not UTF-8), read as bytes.
     /// With `plusAsSpace`, a `+` is a space (HTML forms, query strings); `%2B` stays a `+`.
-    public static func decode(_ text: some StringProtocol, plusAsSpace: Bool = false) -> String? {
+    public static func decode(_ text: String, plusAsSpace: Bool = false) -> String? {
+        decode(Substring(text), plusAsSpace: plusAsSpace)
+    }
+
+    /// As `decode(_:plusAsSpace:)`, on a concrete type (a generic one is not specialized across modules).
+    public static func decode(_ text: Substring, plusAsSpace: Bool = false) -> String? {
         let utf8 = text.utf8
         guard utf8.contains(UInt8(ascii: "%")) || (plusAsSpace && utf8.contains(UInt8(ascii: "+"))) else { return String(text) }
         var out: [UInt8] = []

@@ -1,4 +1,13 @@
-extension StringProtocol where SubSequence == Substring {
+extension String {
+    /// As `Substring.pieces`.
+    public func pieces(_ separator: Unicode.Scalar, omittingEmpty: Bool = true, maxSplits: Int = .max) -> [Substring] {
+        Substring(self).pieces(separator, omittingEmpty: omittingEmpty, maxSplits: maxSplits)
+    }
+}
+
+// On concrete types: a generic StringProtocol version is not specialized across modules, and
+// its protocol-witness calls per byte cost more than the Character walk it replaces.
+extension Substring {
     /// `split(separator:)` for an ASCII separator, read as UTF-8: String's own walks Characters,
     /// breaking graphemes at every step, which cost an ARN's parse tens of thousands of
     /// instructions. The same pieces for any text a separator (`:`, `/`, `&`) is not combined in.
