@@ -296,7 +296,7 @@ struct AdminAPI {
         return Self.json(
             .object([
                 ("name", .string(name)), ("status", .string(load ? "loaded" : "saved")), ("now", .string(TimeText.iso8601(engine.clock.now))),
-                ("milliseconds", .number(String(format: "%.2f", ms))),
+                ("milliseconds", .number(Digits.twoDecimals(ms))),
             ]))
     }
 

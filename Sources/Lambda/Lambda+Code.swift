@@ -96,7 +96,7 @@ extension Lambda {
             log.append(LogLine(timestamp: log.last, message: "\(message)\nRuntime.ExitError"))
             payload = Self.errorPayload("Runtime.ExitError", message)
         case .timedOut:
-            let seconds = String(format: "%.2f", Double(f.timeout))
+            let seconds = Digits.twoDecimals(Double(f.timeout))
             let at = startMs + Int(Self.milliseconds(result.duration))
             log.append(
                 LogLine(
@@ -115,12 +115,12 @@ extension Lambda {
         let end = startMs + Int(Self.milliseconds(result.duration))
         log.append(LogLine(timestamp: end, message: "END RequestId: \(requestID)"))
         let ms = Self.milliseconds(result.duration)
-        let initText = result.initDuration.map { "\tInit Duration: \(String(format: "%.2f", Self.milliseconds($0))) ms" } ?? ""
+        let initText = result.initDuration.map { "\tInit Duration: \(Digits.twoDecimals(Self.milliseconds($0))) ms" } ?? ""
         log.append(
             LogLine(
                 timestamp: end,
                 message:
-                    "REPORT RequestId: \(requestID)\tDuration: \(String(format: "%.2f", ms)) ms\tBilled Duration: \(max(1, Int(ms.rounded(.up)))) ms\tMemory Size: \(f.memorySize) MB\tMax Memory Used: \(min(f.memorySize, result.maxMemoryMB ?? 0)) MB\(initText)\(status)"
+                    "REPORT RequestId: \(requestID)\tDuration: \(Digits.twoDecimals(ms)) ms\tBilled Duration: \(max(1, Int(ms.rounded(.up)))) ms\tMemory Size: \(f.memorySize) MB\tMax Memory Used: \(min(f.memorySize, result.maxMemoryMB ?? 0)) MB\(initText)\(status)"
             ))
         let runtime = dispatcher.client(as: .assumedRole(role: f.role, session: f.name), region: f.arn.region)
         await Self.ship(log.lines, group: "/aws/lambda/\(f.name)", stream: result.logStream, createStream: result.cold, as: runtime)

@@ -97,7 +97,7 @@ extension Lambda {
         dispatcher.timeline.annotate(
             entry,
             [
-                ("cold", .bool(result.cold)), ("durationMs", .number(String(format: "%.2f", Self.milliseconds(result.duration)))),
+                ("cold", .bool(result.cold)), ("durationMs", .number(Digits.twoDecimals(Self.milliseconds(result.duration)))),
                 ("result", .string(errorType ?? "ok")),
             ])
         return result
@@ -149,7 +149,7 @@ extension Lambda {
             payload = Self.errorPayload("Runtime.ExitError", message)
             keepEnvironment = false
         case .timedOut:
-            let seconds = String(format: "%.2f", Double(f.timeout))
+            let seconds = Digits.twoDecimals(Double(f.timeout))
             logger.log("\(Self.logTimestamp(clock.now)) \(requestID) Task timed out after \(seconds) seconds")
             payload = Self.errorPayload("Sandbox.Timedout", "RequestId: \(requestID) Error: Task timed out after \(seconds) seconds")
             keepEnvironment = false
@@ -158,9 +158,9 @@ extension Lambda {
         logger.log("END RequestId: \(requestID)")
         let ms = Self.milliseconds(duration)
         let billed = max(1, Int(ms.rounded(.up)))
-        let initText = initDuration.map { "\tInit Duration: \(String(format: "%.2f", Self.milliseconds($0))) ms" } ?? ""
+        let initText = initDuration.map { "\tInit Duration: \(Digits.twoDecimals(Self.milliseconds($0))) ms" } ?? ""
         logger.log(
-            "REPORT RequestId: \(requestID)\tDuration: \(String(format: "%.2f", ms)) ms\tBilled Duration: \(billed) ms\tMemory Size: \(f.memorySize) MB\tMax Memory Used: \(Self.memoryUsed(limit: f.memorySize)) MB\(initText)\(status)"
+            "REPORT RequestId: \(requestID)\tDuration: \(Digits.twoDecimals(ms)) ms\tBilled Duration: \(billed) ms\tMemory Size: \(f.memorySize) MB\tMax Memory Used: \(Self.memoryUsed(limit: f.memorySize)) MB\(initText)\(status)"
         )
         // Warm environments are kept up to a bound per function, as Lambda reclaims idle ones.
         if keepEnvironment, idleEnvironments[key, default: []].count < Self.idleEnvironmentLimit { idleEnvironments[key, default: []].append(env) }

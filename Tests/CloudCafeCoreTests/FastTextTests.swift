@@ -130,3 +130,13 @@ struct PiecesTests {
         }
     }
 }
+
+struct TwoDecimalsTests {
+    @Test func writesAsPrintfDoes() {
+        var generator = SystemRandomNumberGenerator()
+        var values: [Double] = [0, 3, 900, 0.004, 0.005, 0.015, 1.005, 12.344999, 99.995, 123_456.789, -0.001, -2.5, 1e14 + 0.25]
+        for _ in 0..<2_000 { values.append(Double.random(in: 0..<100_000, using: &generator)) }
+        for _ in 0..<2_000 { values.append(Double(Int.random(in: 0..<10_000_000, using: &generator)) / 1000) }  // many near a half
+        for v in values { #expect(Digits.twoDecimals(v) == String(format: "%.2f", v), "\(v)") }
+    }
+}

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Zero-padded decimals and lower-case hex, for the fixed-width text AWS's timestamps,
 /// sequence numbers and digests use. `String(format:)` goes through Foundation's CFString
 /// formatter (some 10 µs a call), and these run on every request.
@@ -7,6 +9,23 @@ public enum Digits {
         let digits = String(value.magnitude)
         let pad = max(0, width - digits.utf8.count - (value < 0 ? 1 : 0))
         return (value < 0 ? "-" : "") + String(repeating: "0", count: pad) + digits
+    }
+
+    /// `value` with two decimals, exactly as `String(format: "%.2f")` writes a duration or a
+    /// timeout: rounded from the double's exact value, a true tie to even (beyond ±1e13 it
+    /// defers to the formatter).
+    public static func twoDecimals(_ value: Double) -> String {
+        guard value.isFinite, abs(value) < 1e13 else { return String(format: "%.2f", value) }
+        let x = abs(value)
+        let product = x * 100
+        // The product's rounding error, exactly: it decides a product that landed on a half.
+        let error = (-product).addingProduct(x, 100)
+        var n = product.rounded(.toNearestOrEven)
+        if abs(product - n) == 0.5 {
+            n = error > 0 ? product.rounded(.up) : error < 0 ? product.rounded(.down) : n
+        }
+        let hundredths = Int64(n)
+        return "\(value.sign == .minus ? "-" : "")\(hundredths / 100).\(padded(hundredths % 100, 2))"
     }
 
     static let hexDigits = Array("0123456789abcdef".utf8)

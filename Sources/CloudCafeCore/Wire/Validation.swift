@@ -52,20 +52,67 @@ public struct ConstraintViolation: Sendable, Equatable {
 /// Checks a request, as the wire carried it, against its input shape's constraints:
 /// required, lengths, patterns, ranges and enums, every violation reported in model order.
 public struct ShapeValidator: Sendable {
-    let shapes: [String: ShapeModel]
-    /// `Shape.Member`s whose constraints AWS does not enforce although the model states them.
-    let unenforced: Set<String>
+    /// The model as a graph: each shape once, its members' shapes by position, so a check
+    /// neither hashes shape names nor copies shapes as it walks a request.
+    final class Node: Sendable {
+        let shape: ShapeModel
+        let name: String
+        let members: [(name: String, node: Int, required: Bool, enforced: Bool)]
+        let member: Int?
+        let key: Int?
+        let value: Int?
+
+        init(_ name: String, _ shape: ShapeModel, index: [String: Int], unenforced: Set<String>) {
+            self.name = name
+            self.shape = shape
+            // A member whose shape the model lacks (-1) is still required, never checked further.
+            members = shape.members.map { m in
+                (m.name, index[m.shape] ?? -1, shape.required.contains(m.name), unenforced.isEmpty || !unenforced.contains("\(name).\(m.name)"))
+            }
+            member = shape.member.flatMap { index[$0] }
+            key = shape.key.flatMap { index[$0] }
+            value = shape.value.flatMap { index[$0] }
+        }
+    }
+
+    struct Graph: Sendable {
+        let index: [String: Int]
+        let nodes: [Node]
+    }
+
+    private let model: ServiceModel
+    private let unenforced: Set<String>
+    /// Built when the service's first request is checked, not at start-up: a daemon starts
+    /// every service, and a test suite may call only a few.
+    private let built = Built()
+
+    final class Built: Sendable {
+        let graph = Mutex<Graph?>(nil)
+    }
 
     public init(_ model: ServiceModel, unenforced: Set<String> = []) {
-        shapes = model.shapes
+        self.model = model
         self.unenforced = unenforced
+    }
+
+    private var graph: Graph {
+        built.graph.withLock { graph in
+            if let graph { return graph }
+            let names = Array(model.shapes.keys)
+            let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+            let made = Graph(index: index, nodes: names.map { Node($0, model.shapes[$0]!, index: index, unenforced: unenforced) })
+            graph = made
+            return made
+        }
     }
 
     /// Every violation in `value`, an instance of the shape `name`.
     public func violations(of value: JSONValue, shape name: String) -> [ConstraintViolation] {
+        let graph = graph
+        guard let node = graph.index[name] else { return [] }
         var out: [ConstraintViolation] = []
         var path: [Step] = []
-        check(value, shape: name, path: &path, into: &out, depth: 0)
+        check(value, node: node, in: graph.nodes, path: &path, into: &out, depth: 0)
         return out
     }
 
@@ -89,45 +136,47 @@ public struct ShapeValidator: Sendable {
         return path
     }
 
-    private func check(_ value: JSONValue, shape name: String, path: inout [Step], into out: inout [ConstraintViolation], depth: Int) {
-        guard let shape = shapes[name], depth < 32 else { return }
+    private func check(_ value: JSONValue, node n: Int, in nodes: [Node], path: inout [Step], into out: inout [ConstraintViolation], depth: Int) {
+        guard depth < 32, n >= 0 else { return }
+        let node = nodes[n]
+        let shape = node.shape
         switch (shape.kind, value) {
         case (.structure, .object):
-            for member in shape.members {
+            for member in node.members {
                 guard let v = value[member.name], v != .null else {
-                    if shape.required.contains(member.name) { out.append(.notNull(Self.render(path + [.member(member.name)]))) }
+                    if member.required { out.append(.notNull(Self.render(path + [.member(member.name)]))) }
                     continue
                 }
-                if !unenforced.isEmpty, unenforced.contains("\(name).\(member.name)") { continue }
+                guard member.enforced else { continue }
                 path.append(.member(member.name))
-                check(v, shape: member.shape, path: &path, into: &out, depth: depth + 1)
+                check(v, node: member.node, in: nodes, path: &path, into: &out, depth: depth + 1)
                 path.removeLast()
             }
         case (.string, .string(let s)):
             let shown = { shape.sensitive ? nil : "'\(s)'" }
-            length(s.utf16.count, shape, path, shown(), &out)
+            if shape.min != nil || shape.max != nil { length(s.utf16.count, shape, path, shown(), &out) }
             if let pattern = shape.pattern, !PatternCache.shared.matches(s, pattern) { out.append(.pattern(Self.render(path), shown(), pattern)) }
             if let values = shape.enumValues, !values.contains(s) { out.append(.enumValue(Self.render(path), shown(), values)) }
         case (.integer, .number(let n)), (.long, .number(let n)), (.double, .number(let n)):
-            guard let d = Double(n) else { return }
+            guard shape.min != nil || shape.max != nil, let d = Double(n) else { return }
             let shown = shape.sensitive ? nil : "'\(n)'"
             if let min = shape.min, d < min { out.append(.minValue(Self.render(path), shown, Self.number(min))) }
             if let max = shape.max, d > max { out.append(.maxValue(Self.render(path), shown, Self.number(max))) }
         case (.list, .array(let items)):
             length(items.count, shape, path, shape.sensitive ? nil : "'\(Self.javaText(value))'", &out)
-            guard let member = shape.member else { return }
+            guard let member = node.member else { return }
             for (i, item) in items.enumerated() where item != .null {
                 path.append(.index(i))
-                check(item, shape: member, path: &path, into: &out, depth: depth + 1)
+                check(item, node: member, in: nodes, path: &path, into: &out, depth: depth + 1)
                 path.removeLast()
             }
         case (.map, .object(let entries)):
             length(entries.count, shape, path, "'\(Self.javaText(value))'", &out)
             for (k, v) in entries {
-                if let key = shape.key { check(.string(k), shape: key, path: &path, into: &out, depth: depth + 1) }
-                if let valueShape = shape.value, v != .null {
+                if let key = node.key { check(.string(k), node: key, in: nodes, path: &path, into: &out, depth: depth + 1) }
+                if let valueNode = node.value, v != .null {
                     path.append(.key(k))
-                    check(v, shape: valueShape, path: &path, into: &out, depth: depth + 1)
+                    check(v, node: valueNode, in: nodes, path: &path, into: &out, depth: depth + 1)
                     path.removeLast()
                 }
             }

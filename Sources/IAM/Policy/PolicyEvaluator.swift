@@ -171,13 +171,15 @@ public enum PolicyEvaluator {
 
     /// The account field of an ARN (the fifth), without parsing the rest: every call asks.
     static func accountField(_ arn: String) -> Substring? {
+        // Read as UTF-8: Character steps cost a request path more than the field was worth.
+        let utf8 = arn.utf8
         guard arn.hasPrefix("arn:") else { return nil }
-        var start = arn.startIndex
+        var start = utf8.startIndex
         for _ in 0..<4 {
-            guard let colon = arn[start...].firstIndex(of: ":") else { return nil }
-            start = arn.index(after: colon)
+            guard let colon = utf8[start...].firstIndex(of: UInt8(ascii: ":")) else { return nil }
+            start = utf8.index(after: colon)
         }
-        guard let end = arn[start...].firstIndex(of: ":") else { return nil }
+        guard let end = utf8[start...].firstIndex(of: UInt8(ascii: ":")) else { return nil }
         return arn[start..<end]
     }
 
