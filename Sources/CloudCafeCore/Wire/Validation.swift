@@ -61,10 +61,12 @@ public struct ShapeValidator: Sendable {
         let member: Int?
         let key: Int?
         let value: Int?
+        let pattern: PatternCache.Compiled?
 
         init(_ name: String, _ shape: ShapeModel, index: [String: Int], unenforced: Set<String>) {
             self.name = name
             self.shape = shape
+            pattern = shape.pattern.map(PatternCache.shared.compiled)
             // A member whose shape the model lacks (-1) is still required, never checked further.
             members = shape.members.map { m in
                 (m.name, index[m.shape] ?? -1, shape.required.contains(m.name), unenforced.isEmpty || !unenforced.contains("\(name).\(m.name)"))
@@ -155,7 +157,7 @@ public struct ShapeValidator: Sendable {
         case (.string, .string(let s)):
             let shown = { shape.sensitive ? nil : "'\(s)'" }
             if shape.min != nil || shape.max != nil { length(s.utf16.count, shape, path, shown(), &out) }
-            if let pattern = shape.pattern, !PatternCache.shared.matches(s, pattern) { out.append(.pattern(Self.render(path), shown(), pattern)) }
+            if let pattern = node.pattern, !pattern.matches(s) { out.append(.pattern(Self.render(path), shown(), shape.pattern ?? "")) }
             if let values = shape.enumValues, !values.contains(s) { out.append(.enumValue(Self.render(path), shown(), values)) }
         case (.integer, .number(let n)), (.long, .number(let n)), (.double, .number(let n)):
             guard shape.min != nil || shape.max != nil, let d = Double(n) else { return }
@@ -216,25 +218,59 @@ public struct ShapeValidator: Sendable {
 final class PatternCache: Sendable {
     static let shared = PatternCache()
 
-    private struct Compiled: @unchecked Sendable {
-        let regex: Regex<AnyRegexOutput>?
+    /// One model pattern, compiled once, with the answers it gave.
+    final class Compiled: Sendable {
+        let pattern: String
         let byteClass: ByteClass?
+        /// Compiled at its first value that needs it (most are byte classes, many never come).
+        private let compiled = Mutex<CompiledRegex?>(nil)
+        /// The same few names come back on every call (a function's, its qualifier): a Regex
+        /// match costs thousands of instructions, a remembered answer a hash.
+        private let answers = Mutex<[String: Bool]>([:])
+
+        /// Regex is not Sendable; a compiled one is only read.
+        struct CompiledRegex: @unchecked Sendable { let regex: Regex<AnyRegexOutput>? }
+
+        init(_ pattern: String) {
+            self.pattern = pattern
+            byteClass = ByteClass(pattern)
+        }
+
+        func matches(_ text: String) -> Bool {
+            if let byteClass, let answer = byteClass.matches(text) { return answer }
+            if let known = answers.withLock({ $0[text] }) { return known }
+            let regex = compiled.withLock { c in
+                if let c { return c.regex }
+                let made = CompiledRegex(regex: try? Regex(PatternCache.swiftSyntax(pattern)))
+                c = made
+                return made.regex
+            }
+            // A pattern Swift cannot compile is not enforced rather than refusing every value.
+            guard let regex else { return true }
+            let answer = (try? regex.wholeMatch(in: text)) != nil
+            if text.utf8.count <= 256 {
+                answers.withLock { answers in
+                    if answers.count >= 1024 { answers.removeAll(keepingCapacity: true) }
+                    answers[text] = answer
+                }
+            }
+            return answer
+        }
     }
+
     private let cache = Mutex<[String: Compiled]>([:])
 
-    func matches(_ text: String, _ pattern: String) -> Bool {
-        let compiled =
-            cache.withLock { $0[pattern] }
-            ?? {
-                let c = Compiled(regex: try? Regex(Self.swiftSyntax(pattern)), byteClass: ByteClass(pattern))
-                cache.withLock { $0[pattern] = c }
-                return c
-            }()
-        if let byteClass = compiled.byteClass, let answer = byteClass.matches(text) { return answer }
-        // A pattern Swift cannot compile is not enforced rather than refusing every value.
-        guard let regex = compiled.regex else { return true }
-        return (try? regex.wholeMatch(in: text)) != nil
+    func compiled(_ pattern: String) -> Compiled {
+        if let c = cache.withLock({ $0[pattern] }) { return c }
+        let c = Compiled(pattern)
+        return cache.withLock { cache in
+            if let existing = cache[pattern] { return existing }
+            cache[pattern] = c
+            return c
+        }
     }
+
+    func matches(_ text: String, _ pattern: String) -> Bool { compiled(pattern).matches(text) }
 
     /// Whether Swift's Regex accepts `pattern` (a test checks every pattern of every model).
     static func compiles(_ pattern: String) -> Bool { (try? Regex(swiftSyntax(pattern))) != nil }
