@@ -169,9 +169,9 @@ struct Serve: AsyncParsableCommand {
         // One lifecycle: SIGTERM or SIGINT stops the Agenda first (a clock move in progress
         // answers with what fired so far; started work may finish), then the server, whose
         // requests in flight finish. Services stop in reverse order.
-        var services: [any Service] = [app, AgendaService(engine: engine, ready: ready)]
+        var services: [any Service] = [NamedService("http server", app), NamedService("agenda", AgendaService(engine: engine, ready: ready))]
         if let otlpEndpoint, let url = URL(string: otlpEndpoint) {
-            services.append(TraceExportService(TraceExporter(endpoint: url, timeline: engine.dispatcher.timeline)))
+            services.append(NamedService("trace export", TraceExportService(TraceExporter(endpoint: url, timeline: engine.dispatcher.timeline))))
             logger.info("exporting traces", metadata: ["otlp": "\(url)"])
         }
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "cloudcafe.lifecycle"))
@@ -186,4 +186,19 @@ struct Serve: AsyncParsableCommand {
         await engine.shutdown()
         logger.info("stopped")
     }
+}
+
+/// A service with the name the lifecycle logs it by. ServiceGroup spells each service as
+/// `"\(service)"`: for the HTTP application that was a reflection over its whole router, a
+/// tenth of start-up.
+struct NamedService: Service, CustomStringConvertible {
+    let description: String
+    let service: any Service
+
+    init(_ name: String, _ service: any Service) {
+        description = name
+        self.service = service
+    }
+
+    func run() async throws { try await service.run() }
 }
