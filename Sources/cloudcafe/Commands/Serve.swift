@@ -191,7 +191,7 @@ struct Serve: AsyncParsableCommand {
 /// A service with the name the lifecycle logs it by. ServiceGroup spells each service as
 /// `"\(service)"`: for the HTTP application that was a reflection over its whole router, a
 /// tenth of start-up.
-struct NamedService: Service, CustomStringConvertible {
+struct NamedService: Service, CustomStringConvertible, TextOutputStreamable {
     let description: String
     let service: any Service
 
@@ -201,4 +201,7 @@ struct NamedService: Service, CustomStringConvertible {
     }
 
     func run() async throws { try await service.run() }
+
+    // Found first when a service is spelled (`"\(service)"` tries this before description).
+    func write<Target: TextOutputStream>(to target: inout Target) { target.write(description) }
 }
