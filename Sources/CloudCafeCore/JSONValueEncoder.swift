@@ -38,13 +38,26 @@ public struct JSONValueEncoder {
         return .number(text)
     }
 
-    /// A value being built: containers hand out references to their children.
+    /// A value being built: containers hand out references to their children. Leaves (most
+    /// members) are kept as values, without a node of their own.
     final class Node {
+        enum Slot {
+            case leaf(JSONValue)
+            case node(Node)
+
+            var value: JSONValue {
+                switch self {
+                case .leaf(let v): v
+                case .node(let n): n.value
+                }
+            }
+        }
+
         enum Content {
             case empty
             case value(JSONValue)
-            case object([(key: String, node: Node)])
-            case array([Node])
+            case object([(key: String, slot: Slot)])
+            case array([Slot])
         }
         var content = Content.empty
 
@@ -52,37 +65,56 @@ public struct JSONValueEncoder {
             switch content {
             case .empty: .object([])
             case .value(let v): v
-            case .object(let members): .object(members.map { ($0.key, $0.node.value) })
+            case .object(let members): .object(members.map { ($0.key, $0.slot.value) })
             case .array(let items): .array(items.map(\.value))
             }
         }
 
-        /// The member `key`, added at the end when new. A shape's members are few, and a scan
+        /// Where `key` is, when it was set before. A shape's members are few, and a scan
         /// costs less than hashing each key; past 32 members the object is a map (a
         /// dictionary's keys, each written once), so no scan.
-        func member(_ key: String) -> Node {
+        private func position(of key: String, in members: [(key: String, slot: Slot)]) -> Int? {
+            members.count <= 32 ? members.firstIndex { $0.key == key } : nil
+        }
+
+        /// Sets the member `key` (added at the end when new) to `slot`.
+        private func put(_ key: String, _ slot: Slot) {
             guard case .object(var members) = content else {
-                let node = Node()
-                content = .object([(key, node)])
-                return node
+                content = .object([(key, slot)])
+                return
             }
-            if members.count <= 32, let existing = members.first(where: { $0.key == key }) { return existing.node }
-            let node = Node()
             content = .empty
-            members.append((key, node))
+            if let i = position(of: key, in: members) { members[i].slot = slot } else { members.append((key, slot)) }
             content = .object(members)
+        }
+
+        func set(_ key: String, _ value: JSONValue) { put(key, .leaf(value)) }
+
+        /// The member `key` as a node, for a nested container or encoder.
+        func member(_ key: String) -> Node {
+            if case .object(let members) = content, let i = position(of: key, in: members), case .node(let existing) = members[i].slot {
+                return existing
+            }
+            let node = Node()
+            put(key, .node(node))
             return node
         }
 
-        func append() -> Node {
-            let node = Node()
+        private func appendSlot(_ slot: Slot) {
             if case .array(var items) = content {
                 content = .empty
-                items.append(node)
+                items.append(slot)
                 content = .array(items)
             } else {
-                content = .array([node])
+                content = .array([slot])
             }
+        }
+
+        func append(_ value: JSONValue) { appendSlot(.leaf(value)) }
+
+        func append() -> Node {
+            let node = Node()
+            appendSlot(.node(node))
             return node
         }
 
@@ -117,23 +149,23 @@ public struct JSONValueEncoder {
         let node: Node
         let codingPath: [any CodingKey]
 
-        mutating func encodeNil(forKey key: Key) throws { node.member(key.stringValue).content = .value(.null) }
-        mutating func encode(_ value: String, forKey key: Key) throws { node.member(key.stringValue).content = .value(.string(value)) }
-        mutating func encode(_ value: Bool, forKey key: Key) throws { node.member(key.stringValue).content = .value(.bool(value)) }
-        mutating func encode(_ value: Int, forKey key: Key) throws { node.member(key.stringValue).content = .value(.number(String(value))) }
-        mutating func encode(_ value: Int8, forKey key: Key) throws { node.member(key.stringValue).content = .value(.number(String(value))) }
-        mutating func encode(_ value: Int16, forKey key: Key) throws { node.member(key.stringValue).content = .value(.number(String(value))) }
-        mutating func encode(_ value: Int32, forKey key: Key) throws { node.member(key.stringValue).content = .value(.number(String(value))) }
-        mutating func encode(_ value: Int64, forKey key: Key) throws { node.member(key.stringValue).content = .value(.number(String(value))) }
-        mutating func encode(_ value: UInt, forKey key: Key) throws { node.member(key.stringValue).content = .value(.number(String(value))) }
-        mutating func encode(_ value: UInt8, forKey key: Key) throws { node.member(key.stringValue).content = .value(.number(String(value))) }
-        mutating func encode(_ value: UInt16, forKey key: Key) throws { node.member(key.stringValue).content = .value(.number(String(value))) }
-        mutating func encode(_ value: UInt32, forKey key: Key) throws { node.member(key.stringValue).content = .value(.number(String(value))) }
-        mutating func encode(_ value: UInt64, forKey key: Key) throws { node.member(key.stringValue).content = .value(.number(String(value))) }
-        mutating func encode(_ value: Double, forKey key: Key) throws { node.member(key.stringValue).content = .value(try JSONValueEncoder.number(value, codingPath)) }
-        mutating func encode(_ value: Float, forKey key: Key) throws { node.member(key.stringValue).content = .value(try JSONValueEncoder.number(value, codingPath)) }
+        mutating func encodeNil(forKey key: Key) throws { node.set(key.stringValue, .null) }
+        mutating func encode(_ value: String, forKey key: Key) throws { node.set(key.stringValue, .string(value)) }
+        mutating func encode(_ value: Bool, forKey key: Key) throws { node.set(key.stringValue, .bool(value)) }
+        mutating func encode(_ value: Int, forKey key: Key) throws { node.set(key.stringValue, .number(String(value))) }
+        mutating func encode(_ value: Int8, forKey key: Key) throws { node.set(key.stringValue, .number(String(value))) }
+        mutating func encode(_ value: Int16, forKey key: Key) throws { node.set(key.stringValue, .number(String(value))) }
+        mutating func encode(_ value: Int32, forKey key: Key) throws { node.set(key.stringValue, .number(String(value))) }
+        mutating func encode(_ value: Int64, forKey key: Key) throws { node.set(key.stringValue, .number(String(value))) }
+        mutating func encode(_ value: UInt, forKey key: Key) throws { node.set(key.stringValue, .number(String(value))) }
+        mutating func encode(_ value: UInt8, forKey key: Key) throws { node.set(key.stringValue, .number(String(value))) }
+        mutating func encode(_ value: UInt16, forKey key: Key) throws { node.set(key.stringValue, .number(String(value))) }
+        mutating func encode(_ value: UInt32, forKey key: Key) throws { node.set(key.stringValue, .number(String(value))) }
+        mutating func encode(_ value: UInt64, forKey key: Key) throws { node.set(key.stringValue, .number(String(value))) }
+        mutating func encode(_ value: Double, forKey key: Key) throws { node.set(key.stringValue, try JSONValueEncoder.number(value, codingPath)) }
+        mutating func encode(_ value: Float, forKey key: Key) throws { node.set(key.stringValue, try JSONValueEncoder.number(value, codingPath)) }
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-            node.member(key.stringValue).content = .value(try JSONValueEncoder.box(value, codingPath: codingPath + [key]))
+            node.set(key.stringValue, try JSONValueEncoder.box(value, codingPath: codingPath + [key]))
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
@@ -160,23 +192,23 @@ public struct JSONValueEncoder {
             return 0
         }
 
-        mutating func encodeNil() throws { node.append().content = .value(.null) }
-        mutating func encode(_ value: String) throws { node.append().content = .value(.string(value)) }
-        mutating func encode(_ value: Bool) throws { node.append().content = .value(.bool(value)) }
-        mutating func encode(_ value: Int) throws { node.append().content = .value(.number(String(value))) }
-        mutating func encode(_ value: Int8) throws { node.append().content = .value(.number(String(value))) }
-        mutating func encode(_ value: Int16) throws { node.append().content = .value(.number(String(value))) }
-        mutating func encode(_ value: Int32) throws { node.append().content = .value(.number(String(value))) }
-        mutating func encode(_ value: Int64) throws { node.append().content = .value(.number(String(value))) }
-        mutating func encode(_ value: UInt) throws { node.append().content = .value(.number(String(value))) }
-        mutating func encode(_ value: UInt8) throws { node.append().content = .value(.number(String(value))) }
-        mutating func encode(_ value: UInt16) throws { node.append().content = .value(.number(String(value))) }
-        mutating func encode(_ value: UInt32) throws { node.append().content = .value(.number(String(value))) }
-        mutating func encode(_ value: UInt64) throws { node.append().content = .value(.number(String(value))) }
-        mutating func encode(_ value: Double) throws { node.append().content = .value(try JSONValueEncoder.number(value, codingPath)) }
-        mutating func encode(_ value: Float) throws { node.append().content = .value(try JSONValueEncoder.number(value, codingPath)) }
+        mutating func encodeNil() throws { node.append(.null) }
+        mutating func encode(_ value: String) throws { node.append(.string(value)) }
+        mutating func encode(_ value: Bool) throws { node.append(.bool(value)) }
+        mutating func encode(_ value: Int) throws { node.append(.number(String(value))) }
+        mutating func encode(_ value: Int8) throws { node.append(.number(String(value))) }
+        mutating func encode(_ value: Int16) throws { node.append(.number(String(value))) }
+        mutating func encode(_ value: Int32) throws { node.append(.number(String(value))) }
+        mutating func encode(_ value: Int64) throws { node.append(.number(String(value))) }
+        mutating func encode(_ value: UInt) throws { node.append(.number(String(value))) }
+        mutating func encode(_ value: UInt8) throws { node.append(.number(String(value))) }
+        mutating func encode(_ value: UInt16) throws { node.append(.number(String(value))) }
+        mutating func encode(_ value: UInt32) throws { node.append(.number(String(value))) }
+        mutating func encode(_ value: UInt64) throws { node.append(.number(String(value))) }
+        mutating func encode(_ value: Double) throws { node.append(try JSONValueEncoder.number(value, codingPath)) }
+        mutating func encode(_ value: Float) throws { node.append(try JSONValueEncoder.number(value, codingPath)) }
         mutating func encode<T: Encodable>(_ value: T) throws {
-            node.append().content = .value(try JSONValueEncoder.box(value, codingPath: codingPath + [Index(count)]))
+            node.append(try JSONValueEncoder.box(value, codingPath: codingPath + [Index(count)]))
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {

@@ -1,4 +1,5 @@
 public import Foundation
+import CloudCafeCore
 
 /// A calendar day in the café's time zone.
 public struct LocalDay: Sendable, Hashable, Comparable, CustomStringConvertible {
@@ -29,7 +30,7 @@ public struct LocalDay: Sendable, Hashable, Comparable, CustomStringConvertible 
         self.init(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)
     }
 
-    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    public var description: String { "\(Digits.padded(year, 4))-\(Digits.padded(month, 2))-\(Digits.padded(day, 2))" }
 
     /// The day's first instant as cafe_db writes times.
     public var start: String { "\(description) 00:00:00" }
@@ -88,7 +89,7 @@ public struct LocalDateTime: Sendable, Hashable, Comparable, CustomStringConvert
 
     /// `YYYY-MM-DD HH:MM:SS`, as cafe_db stores it.
     public var sqlText: String {
-        day.description + String(format: " %02d:%02d:%02d", secondOfDay / 3600, secondOfDay % 3600 / 60, secondOfDay % 60)
+        day.description + " \(Digits.padded(secondOfDay / 3600, 2)):\(Digits.padded(secondOfDay % 3600 / 60, 2)):\(Digits.padded(secondOfDay % 60, 2))"
     }
 
     public var description: String { sqlText }

@@ -1,4 +1,5 @@
 public import Foundation
+import CloudCafeCore
 
 /// An exact amount of money in cents. It is stored and printed as decimal text ("3.50")
 /// and never passes through floating point.
@@ -26,7 +27,7 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var decimal: Decimal { Decimal(cents) / 100 }
 
     /// Two-decimal text, as DECIMAL(10,2) prints it.
-    public var description: String { "\(cents / 100).\(String(format: "%02d", cents % 100))" }
+    public var description: String { "\(cents / 100).\(Digits.padded(cents % 100, 2))" }
 
     public static func + (a: Money, b: Money) -> Money { Money(cents: a.cents + b.cents) }
     public static func * (a: Money, n: Int) -> Money { Money(cents: a.cents * Int64(n)) }
