@@ -330,11 +330,18 @@ extension Lambda {
     /// The process's resident memory in MB, capped at the function's size: the honest
     /// figure for handlers that share one process.
     static func memoryUsed(limit: Int) -> Int {
-        guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
-            let pages = statm.pieces(" ").dropFirst().first.flatMap({ Int($0) })
-        else { return 0 }
-        return min(limit, pages * 4096 / 1_048_576)
+        // statm is read again from its start through one descriptor kept open: opening the
+        // file per invocation cost more than the rest of the REPORT line.
+        guard statm >= 0 else { return 0 }
+        var buffer = [UInt8](repeating: 0, count: 128)
+        let n = buffer.withUnsafeMutableBytes { pread(statm, $0.baseAddress, $0.count, 0) }
+        guard n > 0 else { return 0 }
+        let fields = buffer[..<n].split(separator: UInt8(ascii: " "))
+        guard fields.count > 1, let pages = Int(String(decoding: fields[1], as: UTF8.self)) else { return 0 }
+        return min(limit, pages * Int(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576)
     }
+
+    private static let statm = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)
 
     static func streamDate(_ date: Date) -> String {
         let c = CivilTime(date)

@@ -232,7 +232,10 @@ def test_logs_go_to_a_group_deleted_while_warm_and_to_one_the_role_may_not_creat
     logs.delete_log_group(logGroupName=f"/aws/lambda/{extractor}")
     # Warm: the environment finds its group gone and makes it again, with its stream.
     assert invoke(lam, extractor, event)[0] is None
-    assert [m.split(" RequestId")[0] for m in log_messages(friday, extractor)] == ["START", "END", "REPORT"]
+    messages = log_messages(friday, extractor)
+    assert [m.split(" RequestId")[0] for m in messages] == ["START", "END", "REPORT"]
+    # The daemon's resident memory, capped at the function's 128 MB.
+    assert 1 <= int(messages[2].split("Max Memory Used: ")[1].split(" MB")[0]) <= 128
 
     # A role with no logs:CreateLogGroup still logs to a group that exists, as in AWS.
     iam = client(friday, "iam")
