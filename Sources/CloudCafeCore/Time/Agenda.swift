@@ -95,21 +95,66 @@ public final class Agenda: Sendable {
     public let clock: VirtualClock
     let work: WorkTracker
 
+    /// An item's id as the tables key it: hashed by its length and its ends (an ARN's
+    /// differing part, the rule's name, is at the end), compared whole. Hashing whole ARNs
+    /// a dozen times per firing was a sixth of a simulated day.
+    struct IDKey: Hashable {
+        let id: String
+        init(_ id: String) { self.id = id }
+
+        static func == (a: IDKey, b: IDKey) -> Bool { a.id == b.id }
+
+        func hash(into hasher: inout Hasher) {
+            let utf8 = id.utf8
+            hasher.combine(utf8.count)
+            let done = utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+                let raw = UnsafeRawBufferPointer(bytes)
+                if raw.count <= 24 {
+                    hasher.combine(bytes: raw)
+                } else {
+                    hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: raw[..<8]))
+                    hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: raw[(raw.count - 16)...]))
+                }
+                return true
+            }
+            if done == nil { hasher.combine(id) }
+        }
+    }
+
     private struct Entry: Comparable {
         let due: Date
         let priority: Int
         let id: String
         let version: Int
-        static func < (a: Entry, b: Entry) -> Bool { (a.due, a.priority, a.id, a.version) < (b.due, b.priority, b.id, b.version) }
+        static func < (a: Entry, b: Entry) -> Bool {
+            if a.due != b.due { return a.due < b.due }
+            if a.priority != b.priority { return a.priority < b.priority }
+            if a.id != b.id { return Self.precedes(a.id, b.id) }
+            return a.version < b.version
+        }
+
+        /// Ids in byte order (as String orders ASCII ids: rule ARNs, schedule names), compared
+        /// in place: hundreds of rules due at one instant made the heap's string comparisons
+        /// a third of a simulated day.
+        static func precedes(_ a: String, _ b: String) -> Bool {
+            let answer = a.utf8.withContiguousStorageIfAvailable { x in
+                b.utf8.withContiguousStorageIfAvailable { y -> Bool in
+                    let n = min(x.count, y.count)
+                    let c = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
+                    return c != 0 ? c < 0 : x.count < y.count
+                }
+            }
+            return (answer ?? nil) ?? (a < b)
+        }
     }
 
     private struct State {
         /// Pending entries; stale ones (replaced or cancelled) are skipped when they surface.
         var heap = Heap<Entry>()
-        var items: [String: (item: AgendaItem, version: Int)] = [:]
+        var items: [IDKey: (item: AgendaItem, version: Int)] = [:]
         /// Items taken off to run and not finished yet: still pending for the state written
         /// meanwhile, so one interrupted by a crash runs again after the restart.
-        var running: [String: AgendaItem] = [:]
+        var running: [IDKey: AgendaItem] = [:]
         var kinds: [String: AgendaKind] = [:]
         var version = 0
         /// Wakes `run()` when something changes what is due first, or the clock's rate.
@@ -137,7 +182,7 @@ public final class Agenda: Sendable {
     public func schedule(_ item: AgendaItem) {
         state.withLock { s in
             s.version += 1
-            s.items[item.id] = (item, s.version)
+            s.items[IDKey(item.id)] = (item, s.version)
             s.heap.insert(Entry(due: item.due, priority: s.kinds[item.kind]?.priority ?? Int.max, id: item.id, version: s.version))
         }
         nudge()
@@ -145,16 +190,16 @@ public final class Agenda: Sendable {
 
     /// Cancels the pending item `id`, if any.
     public func cancel(_ id: String) {
-        state.withLock { s in _ = s.items.removeValue(forKey: id) }
+        state.withLock { s in _ = s.items.removeValue(forKey: IDKey(id)) }
     }
 
     /// The pending item `id`.
-    public func item(_ id: String) -> AgendaItem? { state.withLock { $0.items[id]?.item } }
+    public func item(_ id: String) -> AgendaItem? { state.withLock { $0.items[IDKey(id)]?.item } }
 
     /// Every pending item (running ones included), earliest first.
     public var pending: [AgendaItem] {
         state.withLock { s in
-            (s.items.values.map(\.item) + s.running.values.filter { s.items[$0.id] == nil }).sorted { ($0.due, $0.id) < ($1.due, $1.id) }
+            (s.items.values.map(\.item) + s.running.values.filter { s.items[IDKey($0.id)] == nil }).sorted { ($0.due, $0.id) < ($1.due, $1.id) }
         }
     }
 
@@ -241,11 +286,11 @@ public final class Agenda: Sendable {
 
     private func perform(_ item: AgendaItem) async -> Firing? {
         guard let kind = state.withLock({ $0.kinds[item.kind] }) else {
-            state.withLock { _ = $0.running.removeValue(forKey: item.id) }
+            state.withLock { _ = $0.running.removeValue(forKey: IDKey(item.id)) }
             return nil
         }
         let firing = await kind.run(item)
-        state.withLock { _ = $0.running.removeValue(forKey: item.id) }
+        state.withLock { _ = $0.running.removeValue(forKey: IDKey(item.id)) }
         await afterItem.withLock({ $0 })?.run(item)
         return firing
     }
@@ -262,8 +307,8 @@ public final class Agenda: Sendable {
         state.withLock { s in
             guard let top = Self.top(&s), top.due <= limit else { return nil }
             s.heap.removeMin()
-            let item = s.items.removeValue(forKey: top.id)?.item
-            if let item { s.running[item.id] = item }
+            let item = s.items.removeValue(forKey: IDKey(top.id))?.item
+            if let item { s.running[IDKey(item.id)] = item }
             return item
         }
     }
@@ -271,7 +316,7 @@ public final class Agenda: Sendable {
     /// The earliest live entry, discarding stale ones above it.
     private static func top(_ s: inout State) -> Entry? {
         while let e = s.heap.min {
-            if s.items[e.id]?.version == e.version { return e }
+            if s.items[IDKey(e.id)]?.version == e.version { return e }
             s.heap.removeMin()
         }
         return nil
