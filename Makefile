@@ -80,12 +80,18 @@ RELEASE_FLAGS := --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -disable-con
 	-Xcc -ffunction-sections -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic \
 	-Xlinker --symbol-ordering-file=$(CURDIR)/Benchmarks/profile/cloudcafe.order -Xlinker --no-warn-symbol-ordering
 
+# SwiftPM does not know the link order is an input: a newer one relinks.
+RELINK_IF_ORDER_CHANGED = bin="$$($(SWIFT) build -c release --show-bin-path)/cloudcafe"; \
+	[ ! -e "$$bin" ] || [ "$$bin" -nt Benchmarks/profile/cloudcafe.order ] || rm -f "$$bin"
+
 release: deps
+	@$(RELINK_IF_ORDER_CHANGED)
 	$(SWIFT) build -c release $(RELEASE_FLAGS)
 
 bench: deps pydeps
 	@command -v wrk >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; }
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r Benchmarks/requirements.txt
+	@$(RELINK_IF_ORDER_CHANGED)
 	$(SWIFT) build -c release $(RELEASE_FLAGS)
 	CLOUDCAFE_BIN="$$($(SWIFT) build -c release --show-bin-path)/cloudcafe" $(VENV)/bin/python Benchmarks/bench.py
 	CLOUDCAFE_BIN="$$($(SWIFT) build -c release --show-bin-path)/cloudcafe" $(VENV)/bin/python Benchmarks/compare.py
