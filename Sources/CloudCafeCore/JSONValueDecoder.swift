@@ -184,14 +184,6 @@ public struct JSONValueDecoder {
         func superDecoder(forKey key: Key) throws -> any Decoder { ValueDecoder(find(key) ?? .null, codingPath: codingPath + [key]) }
     }
 
-    struct Index: CodingKey {
-        let intValue: Int?
-        var stringValue: String { "Index \(intValue ?? 0)" }
-        init(_ i: Int) { intValue = i }
-        init?(stringValue: String) { nil }
-        init?(intValue: Int) { self.intValue = intValue }
-    }
-
     struct Unkeyed: UnkeyedDecodingContainer {
         let items: [JSONValue]
         let codingPath: [any CodingKey]
@@ -206,7 +198,7 @@ public struct JSONValueDecoder {
         var isAtEnd: Bool { currentIndex >= items.count }
 
         private mutating func next(_ type: Any.Type) throws -> (JSONValue, [any CodingKey]) {
-            let path = codingPath + [Index(currentIndex)]
+            let path = codingPath + [JSONValueEncoder.Index(currentIndex)]  // the encoder's list position key
             guard !isAtEnd else { throw DecodingError.valueNotFound(type, .init(codingPath: path, debugDescription: "Unkeyed container is at end.")) }
             defer { currentIndex += 1 }
             return (items[currentIndex], path)
