@@ -39,7 +39,7 @@ struct AWSProtocols {
 
     func route(_ request: Request, requestID: String, sourceIP: String?) async -> Response {
         let signed = SignedRequest(request)
-        let target = request.headers[.amzTarget]
+        let target = request.headers.single(.amzTarget)
         let region = signed?.region ?? engine.configuration.region
         // A user's key acts as the user, a session's as the assumed role; any other key as the account root.
         let signer = await signed.asyncMap { await engine.iam.signer(ofAccessKey: $0.accessKey, at: engine.clock.now) }
@@ -145,7 +145,7 @@ struct AWSProtocols {
 
     static func isQueryRequest(_ request: Request, body: Data) -> Bool {
         if request.uri.queryParameters.get("Action") != nil { return true }
-        return request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true
+        return request.headers.single(.contentType)?.hasPrefix("application/x-www-form-urlencoded") == true
             && QueryCodec.parseForm(String(decoding: body, as: UTF8.self))["Action"] != nil
     }
 

@@ -31,7 +31,7 @@ struct SigV4Verifier {
 
     /// Reads the signature fields from the header or the query.
     static func signature(of request: Request) -> Signature? {
-        if let auth = request.headers[.authorization], auth.hasPrefix("AWS4-HMAC-SHA256 ") {
+        if let auth = request.headers.single(.authorization), auth.hasPrefix("AWS4-HMAC-SHA256 ") {
             var fields: [String: String] = [:]
             for part in auth.dropFirst("AWS4-HMAC-SHA256 ".count).split(separator: ",") {
                 let kv = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
@@ -39,7 +39,7 @@ struct SigV4Verifier {
             }
             let scope = (fields["Credential"] ?? "").split(separator: "/", omittingEmptySubsequences: false).map(String.init)
             guard scope.count == 5, let signed = fields["SignedHeaders"], let sig = fields["Signature"] else { return nil }
-            let amzDate = request.headers[.amzDate] ?? ""
+            let amzDate = request.headers.single(.amzDate) ?? ""
             return Signature(
                 accessKey: scope[0], date: scope[1], region: scope[2], service: scope[3], signedHeaders: signed.split(separator: ";").map(String.init),
                 signature: sig, amzDate: amzDate, presigned: false, expires: nil)

@@ -51,6 +51,6 @@ struct SignedRequest: Sendable, Equatable {
     }
 
     init?(_ request: Request) {
-        self.init(authorization: request.headers[.authorization], presignedCredential: request.uri.queryParameters.get("X-Amz-Credential"))
+        self.init(authorization: request.headers.single(.authorization), presignedCredential: request.uri.queryParameters.get("X-Amz-Credential"))
     }
 }
