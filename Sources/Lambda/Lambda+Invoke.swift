@@ -286,12 +286,11 @@ extension Lambda {
         return env
     }
 
-    /// Writes the invocation's lines to CloudWatch Logs as the execution role. Without the
-    /// logs permissions AWS drops them silently, and so does CloudCafe.
     /// Writes an invocation's lines to the function's log group, as the Lambda service does with
     /// the function's role: a new execution environment (`cold`) creates the group if need be
     /// and its stream; a warm one only puts events, and makes both again should they have been
-    /// deleted meanwhile. A group that exists needs no logs:CreateLogGroup.
+    /// deleted meanwhile. A group that exists needs no logs:CreateLogGroup. Without the logs
+    /// permissions AWS drops the lines silently, and so does CloudCafe.
     static func ship(_ lines: [LogLine], group: String, stream: String, createStream cold: Bool, as role: AWSClient) async {
         let put = {
             try await role.send(
