@@ -56,7 +56,6 @@ public struct ShapeValidator: Sendable {
     /// neither hashes shape names nor copies shapes as it walks a request.
     final class Node: Sendable {
         let shape: ShapeModel
-        let name: String
         let members: [(name: String, node: Int, required: Bool, enforced: Bool)]
         let member: Int?
         let key: Int?
@@ -64,7 +63,6 @@ public struct ShapeValidator: Sendable {
         let pattern: PatternCache.Compiled?
 
         init(_ name: String, _ shape: ShapeModel, index: [String: Int], unenforced: Set<String>) {
-            self.name = name
             self.shape = shape
             pattern = shape.pattern.map(PatternCache.shared.compiled)
             // A member whose shape the model lacks (-1) is still required, never checked further.
@@ -270,7 +268,6 @@ final class PatternCache: Sendable {
         }
     }
 
-    func matches(_ text: String, _ pattern: String) -> Bool { compiled(pattern).matches(text) }
 
     /// Whether Swift's Regex accepts `pattern` (a test checks every pattern of every model).
     static func compiles(_ pattern: String) -> Bool { (try? Regex(swiftSyntax(pattern))) != nil }
