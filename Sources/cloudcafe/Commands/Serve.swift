@@ -169,12 +169,18 @@ struct Serve: AsyncParsableCommand {
         // One lifecycle: SIGTERM or SIGINT stops the Agenda first (a clock move in progress
         // answers with what fired so far; started work may finish), then the server, whose
         // requests in flight finish. Services stop in reverse order.
-        var services: [any Service] = [NamedService("http server", app), NamedService("agenda", AgendaService(engine: engine, ready: ready))]
+        // Each named: otherwise ServiceGroup spells a service as `"\(service)"`, which reflected
+        // over the whole HTTP application (a tenth of start-up).
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: app, serviceName: "http server"), .init(service: AgendaService(engine: engine, ready: ready), serviceName: "agenda"),
+        ]
         if let otlpEndpoint, let url = URL(string: otlpEndpoint) {
-            services.append(NamedService("trace export", TraceExportService(TraceExporter(endpoint: url, timeline: engine.dispatcher.timeline))))
+            services.append(.init(service: TraceExportService(TraceExporter(endpoint: url, timeline: engine.dispatcher.timeline)), serviceName: "trace export"))
             logger.info("exporting traces", metadata: ["otlp": "\(url)"])
         }
-        let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "cloudcafe.lifecycle"))
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: Logger(label: "cloudcafe.lifecycle")))
         do {
             try await group.run()
         } catch {
@@ -186,22 +192,4 @@ struct Serve: AsyncParsableCommand {
         await engine.shutdown()
         logger.info("stopped")
     }
-}
-
-/// A service with the name the lifecycle logs it by. ServiceGroup spells each service as
-/// `"\(service)"`: for the HTTP application that was a reflection over its whole router, a
-/// tenth of start-up.
-struct NamedService: Service, CustomStringConvertible, TextOutputStreamable {
-    let description: String
-    let service: any Service
-
-    init(_ name: String, _ service: any Service) {
-        description = name
-        self.service = service
-    }
-
-    func run() async throws { try await service.run() }
-
-    // Found first when a service is spelled (`"\(service)"` tries this before description).
-    func write<Target: TextOutputStream>(to target: inout Target) { target.write(description) }
 }
