@@ -279,6 +279,9 @@ def load(port: int, publishes: int = 10_000, log_events: int = 10_000):
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        if os.environ.get("BENCH_ONLY") == "bare":
+            bare_comparison(tmp)
+            return
         cafe_start, moto_start = startup(tmp)
         if os.environ.get("BENCH_ONLY") == "startup":
             print(f"start-up to first answered call, median of {STARTS} each, alternating: CloudCafe {cafe_start:.1f} ms, "
