@@ -78,6 +78,15 @@ struct FastTextTests {
         #expect(Digits.hex([0x00, 0x0f, 0xa0, 0xff]) == "000fa0ff")
         #expect(CivilTime(Date(timeIntervalSince1970: 1_796_033_710.4209552)).isoDateTime == "2026-11-30T10:15:10")
         #expect(TimeText.iso8601(Date(timeIntervalSince1970: 1_796_033_710.421)) == "2026-11-30T10:15:10.421Z")
+        // Every year from 0 to 9999 as bytes, the rest as before; each as printf pads it.
+        var generator = SystemRandomNumberGenerator()
+        let seconds = [-62_167_219_200.0, -62_167_219_201, 253_402_300_799, 253_402_300_800, 0, 951_782_400]
+            + (0..<500).map { _ in Double.random(in: -70_000_000_000...260_000_000_000, using: &generator) }
+        for t in seconds {
+            let c = CivilTime(Date(timeIntervalSince1970: t))
+            let printf = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", c.year, c.month, c.day, c.hour, c.minute, c.second)
+            #expect(c.isoDateTime == printf, "\(t)")
+        }
     }
 
     @Test func readsInstantsWithOffsets() {
