@@ -30,14 +30,14 @@ public struct JSONValueDecoder {
             return unsafeBitCast(data, to: T.self)
         }
         if T.self == URL.self {
-            guard let url = URL(string: try string(value, codingPath)) else {
+            guard let url = URL(string: try string(value, codingPath)) as? T else {
                 throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "Invalid URL string."))
             }
-            return url as! T
+            return url
         }
         if T.self == Decimal.self {
-            guard case .number(let text) = value, let decimal = Decimal(string: text) else { throw mismatch(Decimal.self, value, codingPath) }
-            return decimal as! T
+            guard case .number(let text) = value, let decimal = Decimal(string: text) as? T else { throw mismatch(Decimal.self, value, codingPath) }
+            return decimal
         }
         return try T(from: ValueDecoder(value, codingPath: codingPath))
     }

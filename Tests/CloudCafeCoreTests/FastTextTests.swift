@@ -136,6 +136,8 @@ struct PiecesTests {
             }
             #expect(text.pieces("/") == text.split(separator: "/"))
             #expect(text.dropFirst().pieces(":") == text.dropFirst().split(separator: ":"))
+            // A separator outside ASCII is String's own split.
+            #expect(text.pieces("☕") == text.split(separator: "☕"))
         }
     }
 }

@@ -12,7 +12,10 @@ extension Substring {
     /// breaking graphemes at every step, which cost an ARN's parse tens of thousands of
     /// instructions. The same pieces for any text a separator (`:`, `/`, `&`) is not combined in.
     public func pieces(_ separator: Unicode.Scalar, omittingEmpty: Bool = true, maxSplits: Int = .max) -> [Substring] {
-        precondition(separator.isASCII)
+        // A separator outside ASCII may combine with what follows: String's own split decides.
+        guard separator.isASCII else {
+            return split(separator: Character(separator), maxSplits: maxSplits, omittingEmptySubsequences: omittingEmpty)
+        }
         let byte = UInt8(separator.value)
         let utf8 = self.utf8
         var result: [Substring] = []

@@ -98,9 +98,9 @@ public struct ShapeValidator: Sendable {
     private var graph: Graph {
         built.graph.withLock { graph in
             if let graph { return graph }
-            let names = Array(model.shapes.keys)
-            let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
-            let made = Graph(index: index, nodes: names.map { Node($0, model.shapes[$0]!, index: index, unenforced: unenforced) })
+            let shapes = Array(model.shapes)
+            let index = Dictionary(uniqueKeysWithValues: shapes.enumerated().map { ($1.key, $0) })
+            let made = Graph(index: index, nodes: shapes.map { Node($0.key, $0.value, index: index, unenforced: unenforced) })
             graph = made
             return made
         }
