@@ -6,6 +6,9 @@ as one call). Prints instructions per call and each profile's top functions.
 
     .venv/bin/python Benchmarks/profile/profile.py .build/release/cloudcafe
 
+PROFILE_ONLY=Invoke,ListFunctions profiles only the operations whose names contain those;
+PROFILE_KEEP=DIR keeps the callgrind files there.
+
 The binary is copied without its debug sections (valgrind 3.19 cannot read Swift's), and
 sigsuspend_shim.c is preloaded (see there)."""
 import http.client
@@ -78,7 +81,10 @@ def main():
     call("POST", "/", "Action=GetCallerIdentity&Version=2011-06-15", "sts", "application/x-www-form-urlencoded")
     profiles = [("start-up to the first answered call", dump(), 1)]
     # The side-by-side bench's operations, set up as it sets them up.
+    only = [o for o in os.environ.get("PROFILE_ONLY", "").split(",") if o]  # e.g. PROFILE_ONLY=Invoke,ListFunctions
     for name, requests in compare.operations(port, moto=False):
+        if only and not any(o in name for o in only):
+            continue
         count = CALLS.get(name, 300)
 
         def once():

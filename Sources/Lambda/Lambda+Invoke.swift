@@ -200,20 +200,22 @@ extension Lambda {
                     race.finish(.failed(HandlerFailure(type: "Exception", message: String(describing: error))))
                 }
             }
-            race.setTimer(
-                Task {
-                    guard (try? await MachineClock.sleep(for: timeout)) != nil else { return }
+            race.setTicket(
+                watchdog.arm(at: MachineClock.now.advanced(by: timeout)) {
                     work.cancel()
                     race.finish(.timedOut)
                 })
         }
     }
 
-    /// The first of a handler and its timer to finish wins; the other is ignored.
+    /// Every built-in handler's timeout, on one timer.
+    static let watchdog = Watchdog()
+
+    /// The first of a handler and its timeout to finish wins; the other is ignored.
     final class Race: Sendable {
         private struct State {
             var continuation: CheckedContinuation<Outcome, Never>?
-            var timer: Task<Void, Never>?
+            var ticket: Watchdog.Ticket?
         }
 
         private let state: Mutex<State>
@@ -222,21 +224,21 @@ extension Lambda {
             state = Mutex(State(continuation: continuation))
         }
 
-        func setTimer(_ timer: Task<Void, Never>) {
+        func setTicket(_ ticket: Watchdog.Ticket) {
             let finished = state.withLock { s in
-                s.timer = timer
+                s.ticket = ticket
                 return s.continuation == nil
             }
-            if finished { timer.cancel() }
+            if finished { watchdog.disarm(ticket) }
         }
 
         func finish(_ outcome: Outcome) {
-            let (continuation, timer) = state.withLock { s in
+            let (continuation, ticket) = state.withLock { s in
                 defer { s.continuation = nil }
-                return (s.continuation, s.timer)
+                return (s.continuation, s.ticket)
             }
             guard let continuation else { return }
-            timer?.cancel()
+            if let ticket { watchdog.disarm(ticket) }
             continuation.resume(returning: outcome)
         }
     }

@@ -18,6 +18,25 @@ struct CafeDatabaseTests {
         #expect(menu.map(\.group) == [1, 1, 1, 1, 1, 1, 2, 2, 2])
     }
 
+    @Test func dayArithmeticAgreesWithTheGregorianCalendar() {
+        // Month ends, leap days and years, centuries, and steps either way, against Foundation.
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let start = day("1899-12-25")
+        for offset in stride(from: 0, through: 80_000, by: 13) {
+            for step in [-400, -1, 1, 29, 366] {
+                let from = start.adding(days: offset)
+                let expected = calendar.dateComponents(
+                    [.year, .month, .day, .weekday],
+                    from: calendar.date(byAdding: .day, value: offset + step, to: calendar.date(from: DateComponents(year: 1899, month: 12, day: 25))!)!)
+                let got = from.adding(days: step)
+                let want: [Int?] = [expected.year, expected.month, expected.day, expected.weekday]
+                let have: [Int?] = [got.year, got.month, got.day, got.weekday]
+                #expect(have == want, "\(from) + \(step)")
+            }
+        }
+    }
+
     @Test func ordersJustAroundMidnightLandOnTheirOwnDay() throws {
         // Given orders one second either side of midnight, café local time
         let db = try CafeDatabase.inMemory()

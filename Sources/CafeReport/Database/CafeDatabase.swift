@@ -74,9 +74,20 @@ public final class CafeDatabase: Sendable {
 
     /// Whether `user` may connect with `password`, as the database server decides.
     public func accepts(user: String, password: String) throws -> Bool {
+        try writer.unsafeRead { db in try Self.accepts(db, user: user, password: password) }
+    }
+
+    /// The extractor's visit: the day's sales if `user` may connect with `password` (nil if
+    /// not, or if the account cannot be read), both in one turn on the connection's queue.
+    public func sales(on day: LocalDay, connectingAs user: String, password: String) throws -> [SalesRow]? {
         try writer.unsafeRead { db in
-            try String.fetchOne(db.cachedStatement(sql: "SELECT password FROM server_account WHERE user_name = ?"), arguments: [user]) == password
+            guard (try? Self.accepts(db, user: user, password: password)) == true else { return nil }
+            return try SalesRow.fetchAll(db.cachedStatement(sql: Self.reportQuery), arguments: [day.start, day.next.start])
         }
+    }
+
+    private static func accepts(_ db: Database, user: String, password: String) throws -> Bool {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT password FROM server_account WHERE user_name = ?"), arguments: [user]) == password
     }
 
     /// The number of orders stored.

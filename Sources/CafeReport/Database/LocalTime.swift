@@ -24,10 +24,8 @@ public struct LocalDay: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     /// The café-local day of `instant` in `zone`.
     public init(_ instant: Date, in zone: TimeZone) {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = zone
-        let c = cal.dateComponents([.year, .month, .day], from: instant)
-        self.init(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)
+        let local = CivilTime(instant.addingTimeInterval(TimeInterval(zone.secondsFromGMT(for: instant))))
+        self.init(year: local.year, month: local.month, day: local.day)
     }
 
     public var description: String { "\(Digits.padded(year, 4))-\(Digits.padded(month, 2))-\(Digits.padded(day, 2))" }
@@ -40,20 +38,12 @@ public struct LocalDay: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     /// The day `n` days later.
     public func adding(days n: Int) -> LocalDay {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: "UTC") ?? .current
-        let date = cal.date(from: DateComponents(year: year, month: month, day: day)) ?? Date(timeIntervalSince1970: 0)
-        let c = cal.dateComponents([.year, .month, .day], from: cal.date(byAdding: .day, value: n, to: date) ?? date)
-        return LocalDay(year: c.year ?? year, month: c.month ?? month, day: c.day ?? day)
+        let (y, m, d) = CivilTime.civil(fromDays: CivilTime.daysFromCivil(year, month, day) + n)
+        return LocalDay(year: y, month: m, day: d)
     }
 
     /// 1 = Sunday … 7 = Saturday.
-    public var weekday: Int {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: "UTC") ?? .current
-        let date = cal.date(from: DateComponents(year: year, month: month, day: day)) ?? Date(timeIntervalSince1970: 0)
-        return cal.component(.weekday, from: date)
-    }
+    public var weekday: Int { CivilTime.weekday(year: year, month: month, day: day) }
 
     public static func < (a: LocalDay, b: LocalDay) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 

@@ -26,17 +26,16 @@ public struct SalesAnalysisReportDataExtractor: LambdaHandler {
             guard let v = event[key]?.stringValue else { throw HandlerFailure(type: "KeyError", message: "'\(key)'") }
             values[key] = v
         }
-        let database: CafeDatabase
-        switch connect(url: values["dbUrl"] ?? "", name: values["dbName"] ?? "", user: values["dbUser"] ?? "", password: values["dbPassword"] ?? "") {
-        case .success(let db):
-            database = db
+        let day = event["reportDate"]?.stringValue.flatMap(LocalDay.init) ?? LocalDay(context.clock.now, in: timeZone)
+        let rows: [SalesRow]
+        switch try connect(url: values["dbUrl"] ?? "", name: values["dbName"] ?? "", user: values["dbUser"] ?? "", password: values["dbPassword"] ?? "", day: day) {
+        case .success(let sales):
+            rows = sales
         case .failure(let error):
             context.logger.log("ERROR: Failed to connect to the Cafe database.")
             context.logger.log("Error Details: \(error.code) \(error.message)")
             throw RuntimeExit()
         }
-        let day = event["reportDate"]?.stringValue.flatMap(LocalDay.init) ?? LocalDay(context.clock.now, in: timeZone)
-        let rows = try database.sales(on: day)
         let body = JSONValue.array(
             rows.map { row in
                 .object([
@@ -53,8 +52,9 @@ public struct SalesAnalysisReportDataExtractor: LambdaHandler {
         let message: String
     }
 
-    /// Opens cafe_db as a MariaDB client would: host, database name, then the account.
-    func connect(url: String, name: String, user: String, password: String) -> Result<CafeDatabase, ConnectError> {
+    /// Opens cafe_db as a MariaDB client would: host, account, then the database name; and
+    /// reads `day`'s sales in the same visit to the connection (a failing query throws).
+    func connect(url: String, name: String, user: String, password: String, day: LocalDay) throws -> Result<[SalesRow], ConnectError> {
         // `localhost` is the daemon's own database; another café database file is opened read
         // only, never migrated or written; anything else is a server that does not answer.
         let own = ["localhost", "127.0.0.1"].contains(url) || url == localDatabasePath
@@ -62,13 +62,14 @@ public struct SalesAnalysisReportDataExtractor: LambdaHandler {
         guard FileManager.default.fileExists(atPath: path), let db = connections.database(at: path, own: own) else {
             return .failure(ConnectError(code: 2003, message: "Can't connect to MySQL server on '\(url)' ([Errno -2] Name or service not known)"))
         }
-        guard (try? db.accepts(user: user, password: password)) == true else {
+        // A query that fails is the handler's exception, not a connection error.
+        guard let sales = try db.sales(on: day, connectingAs: user, password: password) else {
             return .failure(ConnectError(code: 1045, message: "Access denied for user '\(user)'@'localhost' (using password: YES)"))
         }
         guard name == "cafe_db" else {
             return .failure(ConnectError(code: 1049, message: "Unknown database '\(name)'"))
         }
-        return .success(db)
+        return .success(sales)
     }
 }
 
