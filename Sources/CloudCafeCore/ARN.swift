@@ -60,8 +60,13 @@ public struct ARN: Sendable, Hashable, CustomStringConvertible, Codable {
 
     /// The last path component of the resource (`role/service-role/r` → `r`).
     public var lastComponent: String {
-        // Split as bytes: String's split walks Characters.
-        resource.utf8.split(whereSeparator: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: ":") }).last.map { String(Substring($0)) } ?? resource
+        // The last non-empty piece between `/` and `:`, found from the end as bytes.
+        let bytes = resource.utf8
+        let separator = { (b: UInt8) in b == UInt8(ascii: "/") || b == UInt8(ascii: ":") }
+        guard let last = bytes.lastIndex(where: { !separator($0) }) else { return resource }
+        let end = bytes.index(after: last)
+        let start = bytes[..<end].lastIndex(where: separator).map { bytes.index(after: $0) } ?? bytes.startIndex
+        return String(Substring(bytes[start..<end]))
     }
 
     public init(from decoder: any Decoder) throws {

@@ -343,6 +343,21 @@ extension JSONValue {
         text.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
+    /// Whether any of the eight bytes in `word` is a control character, `"`, `\\`, or (with
+    /// `asciiOnly`) not ASCII. Each test is exact for "any byte" (borrows only ever reach a
+    /// byte above one that already matched).
+    @inline(__always)
+    static func needsEscape(_ word: UInt64, asciiOnly: Bool) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+        let control = (word &- ones &* 0x20) & ~word & highs
+        let quote = hasZero(word ^ (ones &* 0x22))
+        let backslash = hasZero(word ^ (ones &* 0x5C))
+        let nonASCII = asciiOnly ? word & highs : 0
+        return control | quote | backslash | nonASCII != 0
+    }
+
     /// Writes `s` as a JSON string literal: runs that need no escape are copied whole.
     public static func quote(_ s: String, into out: inout [UInt8], asciiOnly: Bool) {
         out.append(UInt8(ascii: "\""))
@@ -351,6 +366,13 @@ extension JSONValue {
             var start = 0
             var i = 0
             while i < buf.count {
+                // Eight bytes at a time while none needs an escape: most text needs none.
+                if i + 8 <= buf.count, let base = buf.baseAddress,
+                    !needsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self), asciiOnly: asciiOnly)
+                {
+                    i += 8
+                    continue
+                }
                 let b = buf[i]
                 if b >= 0x20, b != 0x22, b != 0x5C, b < 0x80 || !asciiOnly {
                     i += 1

@@ -1,4 +1,20 @@
-import Foundation
+public import Foundation
+
+/// A value that spells itself as a `JSONValue`: the generated shapes, whose `jsonValue()`
+/// gives exactly what `JSONValueEncoder` makes of their Codable conformance (members in
+/// CodingKeys order, nil ones left out). Through Codable, every member took a container,
+/// a box and generic metadata lookups: most of the encoding of a FunctionConfiguration.
+public protocol JSONValueWritable {
+    func jsonValue() throws -> JSONValue
+}
+
+extension JSONValue {
+    /// A number as `JSONEncoder` writes a Double; throws for infinities and NaN, as it does.
+    public static func encoding(_ value: Double) throws -> JSONValue { try JSONValueEncoder.number(value, []) }
+
+    /// A date as `JSONEncoder` writes it with `.secondsSince1970`.
+    public static func encoding(_ date: Date) throws -> JSONValue { try JSONValueEncoder.number(date.timeIntervalSince1970, []) }
+}
 
 /// Encodes an `Encodable` value straight into a `JSONValue`, as Foundation's `JSONEncoder`
 /// would with `.secondsSince1970` dates (and `.withoutEscapingSlashes`, which `compact` does):
@@ -23,6 +39,7 @@ public struct JSONValueEncoder {
         if T.self == Data.self { return .string(unsafeBitCast(value, to: Data.self).base64EncodedString()) }
         if T.self == URL.self, let url = value as? URL { return .string(url.absoluteString) }
         if T.self == Decimal.self, let decimal = value as? Decimal { return .number(decimal.description) }
+        if let shape = value as? any JSONValueWritable { return try shape.jsonValue() }
         let encoder = ValueEncoder(codingPath: codingPath)
         try value.encode(to: encoder)
         return encoder.node.value

@@ -137,7 +137,7 @@ struct AWSProtocols {
         }
         do {
             let output = try await call(service, operation, tree: tree, caller: caller)
-            return .body(try Self.jsonTree(output).compact, contentType: JSONCodec.contentType(version))
+            return .body(json: try Self.jsonTree(output), contentType: JSONCodec.contentType(version))
         } catch {
             return JSONCodec.error(Self.awsError(error, validationCode: service.declaration.validationErrorCode), version: version)
         }

@@ -36,14 +36,24 @@ struct ServiceCatalog: Sendable {
         }
     }
 
-    /// A rest-json route: `/2015-03-31/functions/{FunctionName}/invocations`.
-    struct Route: Sendable {
+    /// A rest-json route: `/2015-03-31/functions/{FunctionName}/invocations`. A class: the
+    /// routes are scanned on every rest-json request, and copying each operation model cost
+    /// more than matching it.
+    final class Route: Sendable {
         let service: String
         let operation: OperationModel
         let method: HTTPRequest.Method
         let segments: [Segment]
         /// How many literal segments it has: the most specific route wins.
         let literals: Int
+
+        init(service: String, operation: OperationModel, method: HTTPRequest.Method, segments: [Segment], literals: Int) {
+            self.service = service
+            self.operation = operation
+            self.method = method
+            self.segments = segments
+            self.literals = literals
+        }
 
         enum Segment: Sendable, Equatable {
             case literal(String)
@@ -56,6 +66,8 @@ struct ServiceCatalog: Sendable {
     private var byTargetPrefix: [String: String] = [:]
     private var byQueryVersion: [String: String] = [:]
     private(set) var routes: [Route] = []
+    /// Each service's routes by method, in declaration order.
+    private var routesByService: [String: [HTTPRequest.Method: [Route]]] = [:]
 
     init(_ declarations: [ServiceDeclaration]) {
         for d in declarations {
@@ -69,7 +81,11 @@ struct ServiceCatalog: Sendable {
             case .json: if let prefix = m.targetPrefix { byTargetPrefix[prefix] = m.name }
             case .query: byQueryVersion[m.apiVersion] = m.name
             case .restJSON:
-                for op in m.operations { routes.append(Self.route(m.name, op)) }
+                for op in m.operations {
+                    let route = Self.route(m.name, op)
+                    routes.append(route)
+                    routesByService[m.name, default: [:]][route.method, default: []].append(route)
+                }
             }
         }
     }
@@ -102,9 +118,10 @@ struct ServiceCatalog: Sendable {
     /// The route a rest-json request takes, with its path variables; the route with the most
     /// literal segments wins when several match.
     func match(_ method: HTTPRequest.Method, _ path: String, service: String? = nil) -> (route: Route, bound: [String: String])? {
-        let parts = path.pieces("/").map(String.init)
+        let parts = path.pieces("/")
         var best: (route: Route, bound: [String: String])?
-        for route in routes where route.method == method && (service == nil || route.service == service) {
+        let candidates = service.map { routesByService[$0]?[method] ?? [] } ?? routes.filter { $0.method == method }
+        for route in candidates {
             guard let bound = Self.bind(route.segments, parts) else { continue }
             if let b = best, b.route.literals >= route.literals { continue }
             best = (route, bound)
@@ -112,7 +129,7 @@ struct ServiceCatalog: Sendable {
         return best
     }
 
-    static func bind(_ segments: [Route.Segment], _ parts: [String]) -> [String: String]? {
+    static func bind(_ segments: [Route.Segment], _ parts: [Substring]) -> [String: String]? {
         // The count and the literals first: most routes fail there, before anything is allocated.
         // Every segment takes one part, but a last greedy variable takes the rest.
         let greedy: Bool

@@ -6,13 +6,19 @@ import STSAPI
 /// IAM: roles, users, their inline and managed policies. IAM is global: its resources
 /// have no region.
 public actor IAM {
-    var roles: [String: StoredRole] = [:]
-    var users: [String: StoredUser] = [:]
-    var policies: [String: ManagedPolicy] = [:]
+    // Any change to what a principal's policies are made of forgets the principals' policies
+    // gathered so far.
+    var roles: [String: StoredRole] = [:] { didSet { gathered.removeAll() } }
+    var users: [String: StoredUser] = [:] { didSet { gathered.removeAll() } }
+    var policies: [String: ManagedPolicy] = [:] { didSet { gathered.removeAll() } }
     /// Temporary credentials from AssumeRole, by access key id.
     var sessions: [String: RoleSession] = [:]
     /// Session policies of live role sessions, by session ARN.
-    var sessionPolicies: [String: [String]] = [:]
+    var sessionPolicies: [String: [String]] = [:] { didSet { gathered.removeAll() } }
+    /// Each principal's policies as `policies(for:)` gathered them: every call is authorized,
+    /// and gathering (names lowered, ARNs spelled, documents looked up by their text) cost
+    /// more than the evaluation.
+    var gathered: [Principal: GatheredPolicies] = [:]
     /// Policy documents parsed once, by their text.
     var parsedDocuments: [String: PolicyDocument] = [:]
     let account: String

@@ -13,7 +13,9 @@ public final class IAMAuthorizer: Authorizer {
     /// One decision, for `cloudcafe iam explain`.
     public struct Record: Sendable {
         public let time: Date
-        public let principal: String
+        /// Who called; its ARN is spelled only when a decision is read.
+        public let caller: Principal
+        public var principal: String { caller.arn }
         public let action: String
         public let resource: String
         public let evaluation: Evaluation
@@ -51,7 +53,8 @@ public final class IAMAuthorizer: Authorizer {
     public func evaluate(_ request: AuthorizationRequest) async -> AuthorizationOutcome {
         guard mode != .off else { return AuthorizationOutcome(decision: "unchecked", statement: nil, denial: nil) }
         let ctx = request.context
-        let (identity, boundary, sessionPolicies) = await iam.policies(for: ctx.caller)
+        let gathered = await iam.policies(for: ctx.caller)
+        let (identity, boundary, sessionPolicies) = (gathered.identity, gathered.boundary, gathered.session)
         let resourcePolicy = request.resourcePolicy.flatMap(resourceDocument).map { NamedPolicy(name: "resource-based policy", document: $0) }
         // Context keys cost more than most evaluations: built only when a policy reads them.
         let readsContext =
@@ -64,7 +67,7 @@ public final class IAMAuthorizer: Authorizer {
                 identity: identity, resource: resourcePolicy,
                 request: EvaluationRequest(principal: ctx.caller, action: request.action, resource: resource, multiValuedKeys: keys),
                 resourceMustAllow: request.action == "sts:AssumeRole", boundary: boundary, sessionPolicies: sessionPolicies)
-            remember(Record(time: ctx.now, principal: ctx.caller.arn, action: request.action, resource: resource, evaluation: evaluation))
+            remember(Record(time: ctx.now, caller: ctx.caller, action: request.action, resource: resource, evaluation: evaluation))
             let deciding = evaluation.matched.first { $0.effect == (evaluation.allowed ? .allow : .deny) }
             if statement == nil { statement = deciding.map { "\($0.policy)/\($0.sid ?? "-")" } }
             guard !evaluation.allowed else { continue }
@@ -184,6 +187,13 @@ public final class IAMAuthorizer: Authorizer {
     }
 }
 
+/// A principal's identity-based policies, its permissions boundary and its session policies.
+struct GatheredPolicies: Sendable {
+    let identity: [NamedPolicy]
+    let boundary: NamedPolicy?
+    let session: [NamedPolicy]
+}
+
 extension IAM {
     /// The identity-based policies of a principal: a user's or a role's inline and attached ones.
     func identityPolicies(for principal: Principal) -> [NamedPolicy] {
@@ -210,10 +220,15 @@ extension IAM {
     }
 
     /// A principal's identity-based policies and what caps them, in one visit to the actor.
-    func policies(for principal: Principal) -> (identity: [NamedPolicy], boundary: NamedPolicy?, session: [NamedPolicy]) {
-        if case .root = principal { return ([], nil, []) }
+    func policies(for principal: Principal) -> GatheredPolicies {
+        if case .root = principal { return GatheredPolicies(identity: [], boundary: nil, session: []) }
+        if let known = gathered[principal] { return known }
         let (boundary, session) = limits(for: principal)
-        return (identityPolicies(for: principal), boundary, session)
+        let found = GatheredPolicies(identity: identityPolicies(for: principal), boundary: boundary, session: session)
+        // Bounded like the parsed documents: principals in use come back at once after a clear.
+        if gathered.count >= Self.parsedDocumentLimit { gathered.removeAll(keepingCapacity: true) }
+        gathered[principal] = found
+        return found
     }
 
     /// What caps a principal's identity-based permissions: its permissions boundary, and for a

@@ -6,6 +6,7 @@ import LambdaAPI
 extension Lambda {
     /// The qualifier a name or ARN carries (`name:prod`, `…:function:name:3`), if any.
     static func qualifier(in text: String) -> String? {
+        if !text.utf8.contains(UInt8(ascii: ":")) { return nil }
         if let arn = ARN(text), arn.service == "lambda" {
             let parts = arn.resource.pieces(":", omittingEmpty: false)
             return parts.count >= 3 ? String(parts[2]) : nil

@@ -55,6 +55,7 @@ public actor Lambda {
 
     /// A function name from a name (`name`, `name:alias`), a full ARN or a partial ARN (`account:function:name`).
     static func functionName(from text: String) -> String {
+        if !text.utf8.contains(UInt8(ascii: ":")) { return text }  // a plain name, most calls
         if let arn = ARN(text), arn.service == "lambda" {
             let parts = arn.resource.pieces(":")
             return parts.count >= 2 ? String(parts[1]) : arn.resource

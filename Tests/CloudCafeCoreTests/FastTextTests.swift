@@ -65,6 +65,45 @@ struct FastTextTests {
         #expect(try JSONValue(parsing: JSONValue.string(text).compact) == .string(text))
     }
 
+    /// JSON's escapes scalar by scalar, the plain way: what the word-at-a-time scan must match.
+    static func escaped(_ text: String, asciiOnly: Bool) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            default:
+                if scalar.value < 0x20 || (asciiOnly && scalar.value >= 0x80) {
+                    for unit in String(scalar).utf16 { out += "\\u" + String(unit, radix: 16).leftPadded(to: 4) }
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    @Test func quotesEveryLengthAndPositionAsThePlainScanDoes() {
+        // Each awkward character at each offset of strings around the eight-byte word size.
+        let awkward: [Character] = ["\"", "\\", "\n", "\u{01}", "\u{1F}", "\u{7F}", "é", "😀", " ", "~"]
+        for length in 0...20 {
+            for position in 0..<max(1, length) {
+                for c in awkward {
+                    var chars = Array(repeating: Character("a"), count: length)
+                    if length > 0 { chars[position] = c }
+                    let text = String(chars)
+                    #expect(JSONValue.string(text).compact == Self.escaped(text, asciiOnly: false), "\(text.debugDescription)")
+                    #expect(JSONValue.string(text).pythonDumps == Self.escaped(text, asciiOnly: true), "\(text.debugDescription)")
+                }
+            }
+        }
+    }
+
     @Test func refusesWhatJSONCannotHold() {
         #expect(throws: EncodingError.self) { try JSONValueEncoder().encode(Double.nan) }
         #expect(throws: EncodingError.self) { try JSONValueEncoder().encode([Double.infinity]) }
@@ -150,4 +189,8 @@ struct TwoDecimalsTests {
         for _ in 0..<2_000 { values.append(Double(Int.random(in: 0..<10_000_000, using: &generator)) / 1000) }  // many near a half
         for v in values { #expect(Digits.twoDecimals(v) == String(format: "%.2f", v), "\(v)") }
     }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

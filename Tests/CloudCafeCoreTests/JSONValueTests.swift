@@ -103,6 +103,11 @@ struct ARNTests {
         #expect(arn?.region == "us-east-1")
         #expect(arn?.resource == "function:salesAnalysisReport:$LATEST")
         #expect(ARN("arn:aws:iam::000000000000:role/service-role/r")?.lastComponent == "r")
+        // The last non-empty piece, as splitting on both separators gives it.
+        for resource in ["r", "role/a/b/", "function:f:", "a:/b//", "//", "", "x/é:ü"] {
+            let split = resource.split(whereSeparator: { $0 == "/" || $0 == ":" }).last.map(String.init) ?? resource
+            #expect(ARN("arn:aws:iam::000000000000:\(resource)")?.lastComponent == split, "\(resource)")
+        }
         #expect(ARN("not:an:arn") == nil)
         #expect(ARN("arn::sns:us-east-1:1:t") == nil)
         #expect(ARN("arn:aws::us-east-1:1:t") == nil)

@@ -129,7 +129,7 @@ struct WireBinding {
     /// payload member as the whole body, the rest as a JSON body.
     func restResponse(_ output: JSONValue, shape name: String?, status: Int) -> Response {
         guard let name, let shape = model.shapes[name] else {
-            return status == 204 ? Response(status: .noContent) : .body(output.compact, contentType: "application/json", status: .init(code: status))
+            return status == 204 ? Response(status: .noContent) : .body(json: output, contentType: "application/json", status: .init(code: status))
         }
         var code = status
         var headers: HTTPFields = [.contentType: "application/json"]
@@ -155,6 +155,6 @@ struct WireBinding {
         }
         if let raw { return Response(status: .init(code: code), headers: headers, body: .init(byteBuffer: raw)) }
         if code == 204 { return Response(status: .noContent, headers: headers) }
-        return Response(status: .init(code: code), headers: headers, body: .init(byteBuffer: ByteBuffer(string: JSONValue.object(bodyMembers).compact)))
+        return Response(status: .init(code: code), headers: headers, body: .init(byteBuffer: ByteBuffer(json: .object(bodyMembers))))
     }
 }

@@ -38,9 +38,24 @@ func describeDecodingFailure(_ error: any Error) -> (member: String, missing: Bo
 
 extension Response {
     /// A response with a body and its content type.
+    /// A JSON answer written straight into the body's bytes (not through a String, which
+    /// would check the UTF-8 it was just given and copy it once more).
+    static func body(json value: JSONValue, contentType: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(json: value)))
+    }
+
     static func body(_ text: String, contentType: String, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
         var headers: HTTPFields = [.contentType: contentType]
         headers.append(contentsOf: extra)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+extension ByteBuffer {
+    /// `value` as compact JSON.
+    init(json value: JSONValue) {
+        var bytes: [UInt8] = []
+        value.writeCompact(to: &bytes)
+        self.init(bytes: bytes)
     }
 }
