@@ -119,9 +119,9 @@ public final class Dispatcher: Sendable {
 
     /// Checks an in-process input against its model: encoded with its AWS member names, it is
     /// the tree a wire request decodes to.
-    func validate(_ input: some Encodable, of key: OperationKey) throws {
+    func validate(_ input: some JSONValueWritable, of key: OperationKey) throws {
         guard let installed = table.withLock({ $0[key] }), let shape = installed.inputShape else { return }
-        guard let tree = try? JSONValueEncoder().encode(input) else { return }
+        guard let tree = try? input.jsonValue() else { return }
         let violations = installed.validator.violations(of: tree, shape: shape)
         guard violations.isEmpty else {
             throw CommonError(code: installed.validationErrorCode, message: ConstraintViolation.message(violations), httpStatus: 400)

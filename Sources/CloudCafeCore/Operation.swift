@@ -17,8 +17,8 @@ public struct ServiceOperation: Sendable {
     let perform: @Sendable (any Sendable, CallContext) async throws -> any Sendable
     /// Decodes the input from JSON whose members carry AWS's names.
     public let decodeInput: @Sendable (JSONValue) throws -> any Sendable
-    /// The output as the codecs encode it.
-    public let encodable: @Sendable (any Sendable) -> (any Encodable)?
+    /// The output as the JSON every wire protocol starts from (nil for a value not of the output's type).
+    public let writeOutput: @Sendable (any Sendable) throws -> JSONValue?
 }
 
 /// A service implementing operations on itself. Its operations capture the instance, so
@@ -62,7 +62,7 @@ extension AWSService {
             key: key, action: action ?? "\(descriptor.service):\(descriptor.name)", needsNoPermission: needsNoPermission,
             resources: resources, resourcePolicy: policy, perform: run,
             decodeInput: { tree in try JSONValueDecoder().decode(I.self, from: tree) },
-            encodable: { $0 as? O })
+            writeOutput: { try ($0 as? O)?.jsonValue() })
     }
 }
 

@@ -97,7 +97,7 @@ struct AWSProtocols {
     // MARK: - One call
 
     /// Validates `tree` against the operation's input shape, decodes it, and performs the operation.
-    func call(_ service: ServiceCatalog.Service, _ operation: OperationModel, tree: JSONValue, caller: Caller) async throws -> (any Encodable)? {
+    func call(_ service: ServiceCatalog.Service, _ operation: OperationModel, tree: JSONValue, caller: Caller) async throws -> JSONValue? {
         let key = OperationKey(service: service.model.name, name: operation.name)
         guard let implementation = engine.dispatcher.operation(key) else { throw WireError.unknownOperation(operation.name) }
         if let shape = operation.input {
@@ -108,14 +108,11 @@ struct AWSProtocols {
         }
         let input = try implementation.decodeInput(tree)
         let output = try await engine.dispatcher.perform(key, input, context: engine.dispatcher.context(for: caller))
-        return implementation.encodable(output)
+        return try implementation.writeOutput(output)
     }
 
     /// An output as the JSON every protocol starts from (dates in epoch seconds; `/` as is, as AWS writes it).
-    static func jsonTree(_ value: (any Encodable)?) throws -> JSONValue {
-        guard let value else { return .object([]) }
-        return try JSONValueEncoder().encode(value)
-    }
+    static func jsonTree(_ value: JSONValue?) -> JSONValue { value ?? .object([]) }
 
     // MARK: - Protocols
 
@@ -137,7 +134,7 @@ struct AWSProtocols {
         }
         do {
             let output = try await call(service, operation, tree: tree, caller: caller)
-            return .body(json: try Self.jsonTree(output), contentType: JSONCodec.contentType(version))
+            return .body(json: Self.jsonTree(output), contentType: JSONCodec.contentType(version))
         } catch {
             return JSONCodec.error(Self.awsError(error, validationCode: service.declaration.validationErrorCode), version: version)
         }
@@ -185,7 +182,7 @@ struct AWSProtocols {
         do {
             let tree = try route.operation.input.map { try binding.restTree(request, body: body, shape: $0, bound: bound) } ?? .object([])
             let output = try await call(service, route.operation, tree: tree, caller: caller)
-            let json = try Self.jsonTree(output)
+            let json = Self.jsonTree(output)
             return binding.restResponse(json, shape: route.operation.output, status: route.operation.responseCode)
         } catch let e as JSONValue.SyntaxError {
             return RestJSONCodec.error(WireError.malformed("Could not parse request body into json: \(e)", code: "InvalidRequestContentException"))

@@ -11,4 +11,19 @@ struct CloudCafeCommand: AsyncParsableCommand {
             Serve.self, Clock.self, Outbox.self, Invoke.self, Logs.self, Rules.self, Schedules.self, Orders.self, IAMCommand.self, RuntimesCommand.self, TimelineCommand.self, Reset.self, StateCommand.self,
             UseCode.self, UseBuiltin.self,
         ])
+
+    /// The daemon's start skips ArgumentParser when its options read directly (ServeOptions);
+    /// every other command line is ArgumentParser's.
+    static func main() async {
+        let arguments = CommandLine.arguments.dropFirst()
+        if arguments.first == "serve", let options = ServeOptions(arguments: arguments.dropFirst()), (try? options.validate()) != nil {
+            do {
+                try await options.run()
+            } catch {
+                exit(withError: error)
+            }
+            return
+        }
+        await main(nil)
+    }
 }

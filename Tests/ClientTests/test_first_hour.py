@@ -23,6 +23,28 @@ def test_mistakes_answer_in_sentences(daemon_factory, tmp_path):
     assert "Usage: cloudcafe serve" in run("serve", "--clock-rate", "-1").stderr
 
 
+def test_serve_reads_options_either_way_and_words_every_mistake(daemon_factory, tmp_path):
+    # `--name=value` and `--name value` start the same daemon, with every option taken
+    d = daemon_factory("--clock-rate=0", "--start-time=2026-11-27T19:59:00Z", "--seed", "7", "--timeline-capacity=0", "--iam=audit",
+                       "--admin-email=ops@example.com")
+    assert d.api("GET", "/_cloudcafe/clock")["now"].startswith("2026-11-27T19:59:00")
+    assert d.api("GET", "/_cloudcafe/timeline")["entries"] == []
+    assert [e["to"] for e in d.api("GET", "/_cloudcafe/outbox")] == ["ops@example.com"]  # the subscription's confirmation
+    # Mistakes read as ArgumentParser words them, with serve's usage
+    for args, words in [
+        (["--iam", "bogus"], "Error: --iam must be enforce, audit or off"),
+        (["--port", "port"], "Error: The value 'port' is invalid for '--port <port>'"),
+        (["--bogus", "1"], "Error: Unknown option '--bogus'"),
+        (["--port"], "Error: Missing value for '--port <port>'"),
+        (["--strict-auth=yes"], "Error: "),
+        (["--clock-rate", "-1"], "Error: "),
+    ]:
+        result = run("serve", *args, "--outbox", str(tmp_path / "o"), "--cafe-db", str(tmp_path / "c.sqlite"))
+        assert result.returncode != 0, args
+        assert words in result.stderr and "Usage: cloudcafe serve" in result.stderr, (args, result.stderr)
+    assert "--strict-auth" in run("serve", "--help").stdout
+
+
 def test_stack_none_says_so(daemon_factory):
     d = daemon_factory("--stack", "none")
     log = (d.folder / "daemon.log").read_text()

@@ -9,10 +9,10 @@ struct XMLResponseEncoder {
     let model: ServiceModel
 
     /// `<OpResponse xmlns=…><OpResult>…</OpResult><ResponseMetadata><RequestId>…`.
-    func response(_ output: (any Encodable)?, operation: OperationModel, requestID: String) throws -> String {
+    func response(_ output: JSONValue?, operation: OperationModel, requestID: String) throws -> String {
         let root = XMLNode(name: operation.resultWrapper ?? "\(operation.name)Result")
         if let output, let shape = operation.output {
-            write(try AWSProtocols.jsonTree(output), shape: shape, into: root)
+            write(output, shape: shape, into: root)
         }
         var out: [UInt8] = []
         out.reserveCapacity(1024)
