@@ -12,6 +12,17 @@ struct MaildirOutboxTests {
             fromName: "SARTopic", to: "admin@example.com", subject: subject, date: Date(timeIntervalSince1970: seconds), messageID: "m-\(seconds)", body: body)
     }
 
+    @Test func listsEachMessageAtTheMillisecondItWasSent() throws {
+        // Given messages sent across a leap day, a year's end and whole seconds
+        let outbox = try MaildirOutbox(directory: tempDir())
+        let sent = [951_782_400.5, 1_709_164_799.999, 1_735_689_599.125, 1_795_896_000, 4_102_444_800.001].map { Date(timeIntervalSince1970: $0) }
+        for date in sent { _ = try outbox.deliver(email(at: date.timeIntervalSince1970)) }
+        // Then the listing tells each one's time to the millisecond
+        let listed = outbox.list().map(\.time.timeIntervalSince1970)
+        #expect(listed.count == sent.count)
+        for (time, date) in zip(listed, sent.sorted()) { #expect(abs(time - date.timeIntervalSince1970) < 0.0005, "\(time) \(date)") }
+    }
+
     @Test func deliversIntoNewWithSortableNames() throws {
         // Given an empty Maildir
         let outbox = try MaildirOutbox(directory: tempDir())
