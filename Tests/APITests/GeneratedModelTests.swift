@@ -37,6 +37,28 @@ struct GeneratedModelTests {
         #expect(byteClassDisagreements(model, samples: samples) == [])
     }
 
+    /// The automaton that checks the other patterns answers as the Regex does, on texts made
+    /// from each pattern (accepted walks and near misses) and on the samples above.
+    @Test(arguments: models.map(\.name))
+    func patternsMatchedAsAutomataAgreeWithTheRegex(_ name: String) throws {
+        let model = try #require(Self.models.first { $0.name == name })
+        let printable = (0x20..<0x7F).map { String(UnicodeScalar(UInt8($0))) }
+        let samples =
+            [""] + printable + ["/aws/lambda/f", "arn:aws:iam::123456789012:role/x", "arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST", "a b", "a:b",
+            "Hello World!", "x*y", "2026/11/28/[$LATEST]0a", "{\"k\":1}", "rate(5 minutes)", "cron(0 20 ? * MON-SAT *)", "f:1", "-", "a-b_c"]
+        for seed in [1, 2, 3] as [UInt64] {
+            #expect(bytePatternDisagreements(model, samples: samples, seed: seed) == [])
+        }
+    }
+
+    /// Only patterns with look-around (`(?!…)`, `(?<!…)`) are left to the Regex.
+    @Test func nearlyEveryPatternIsMatchedWithoutTheRegex() {
+        for model in Self.models {
+            let (bytes, all) = bytePatternCount(model)
+            #expect(all - bytes <= 3, "\(model.name): \(bytes) of \(all)")
+        }
+    }
+
     @Test func logsIAMAndLambdaNamesAreCheckedAsBytes() {
         for model in [CloudWatchLogsOperations.service, IAMOperations.service, LambdaOperations.service] {
             #expect(byteClassPatternCount(model) >= 5, "\(model.name)")

@@ -229,23 +229,32 @@ final class PatternCache: Sendable {
         /// Regex is not Sendable; a compiled one is only read.
         struct CompiledRegex: @unchecked Sendable { let regex: Regex<AnyRegexOutput>? }
 
+        /// The other patterns botocore's models use, for printable-ASCII text.
+        let bytePattern: BytePattern?
+
         init(_ pattern: String) {
             self.pattern = pattern
             byteClass = ByteClass(pattern)
+            bytePattern = byteClass == nil ? BytePattern(pattern) : nil
         }
 
         func matches(_ text: String) -> Bool {
             if let byteClass, let answer = byteClass.matches(text) { return answer }
             if let known = answers.withLock({ $0[text] }) { return known }
-            let regex = compiled.withLock { c in
-                if let c { return c.regex }
-                let made = CompiledRegex(regex: try? Regex(PatternCache.swiftSyntax(pattern)))
-                c = made
-                return made.regex
+            let answer: Bool
+            if let bytePattern, let bytes = bytePattern.matches(text) {
+                answer = bytes
+            } else {
+                let regex = compiled.withLock { c in
+                    if let c { return c.regex }
+                    let made = CompiledRegex(regex: try? Regex(PatternCache.swiftSyntax(pattern)))
+                    c = made
+                    return made.regex
+                }
+                // A pattern Swift cannot compile is not enforced rather than refusing every value.
+                guard let regex else { return true }
+                answer = (try? regex.wholeMatch(in: text)) != nil
             }
-            // A pattern Swift cannot compile is not enforced rather than refusing every value.
-            guard let regex else { return true }
-            let answer = (try? regex.wholeMatch(in: text)) != nil
             if text.utf8.count <= 256 {
                 answers.withLock { answers in
                     if answers.count >= 1024 { answers.removeAll(keepingCapacity: true) }
@@ -424,6 +433,73 @@ public func byteClassDisagreements(_ model: ServiceModel, samples: [String]) -> 
     Set(model.shapes.values.compactMap(\.pattern)).sorted().filter { pattern in
         guard let byteClass = ByteClass(pattern), let regex = try? Regex(PatternCache.swiftSyntax(pattern)) else { return false }
         return samples.contains { text in byteClass.matches(text).map { $0 != ((try? regex.wholeMatch(in: text)) != nil) } ?? false }
+    }
+}
+
+/// The patterns of `model` that `BytePattern` reads and answers differently from the Regex,
+/// on texts made from each pattern's own automaton (paths to acceptance, then each with one
+/// byte changed, dropped or doubled) and `samples`.
+public func bytePatternDisagreements(_ model: ServiceModel, samples: [String], seed: UInt64 = 1) -> [String] {
+    var random = SplitMix(seed)
+    return Set(model.shapes.values.compactMap(\.pattern)).sorted().filter { pattern in
+        guard let automaton = BytePattern(pattern), let regex = try? Regex(PatternCache.swiftSyntax(pattern)) else { return false }
+        var texts = samples
+        for _ in 0..<40 {
+            guard let walk = automaton.randomText(&random) else { continue }
+            texts.append(walk)
+            var bytes = Array(walk.utf8)
+            guard !bytes.isEmpty else { continue }
+            let i = Int(random.next() % UInt64(bytes.count))
+            switch random.next() % 3 {
+            case 0: bytes[i] = UInt8(0x20 + random.next() % 95)
+            case 1: bytes.remove(at: i)
+            default: bytes.insert(bytes[i], at: i)
+            }
+            texts.append(String(decoding: bytes, as: UTF8.self))
+        }
+        return texts.contains { text in automaton.matches(text).map { $0 != ((try? regex.wholeMatch(in: text)) != nil) } ?? false }
+    }
+}
+
+/// How many patterns of `model` are matched without the Regex, as one class or as an automaton.
+public func bytePatternCount(_ model: ServiceModel) -> (bytes: Int, all: Int) {
+    let patterns = Set(model.shapes.values.compactMap(\.pattern))
+    return (patterns.filter { ByteClass($0) != nil || BytePattern($0) != nil }.count, patterns.count)
+}
+
+/// A small seeded generator for the agreement checks.
+struct SplitMix {
+    var state: UInt64
+    init(_ seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+extension BytePattern {
+    /// A printable text the automaton accepts, from a random walk (nil if the walk strays).
+    func randomText(_ random: inout SplitMix) -> String? {
+        var state = start
+        var out: [UInt8] = []
+        for _ in 0..<400 {
+            if state == accept, random.next() % 4 == 0 || edges[state].isEmpty { return String(decoding: out, as: UTF8.self) }
+            guard !edges[state].isEmpty else { return nil }
+            switch edges[state][Int(random.next() % UInt64(edges[state].count))] {
+            case .bytes(let set, let to):
+                let choices = (UInt8(0x20)..<0x7F).filter { set.contains($0) }
+                guard !choices.isEmpty else { return nil }
+                out.append(choices[Int(random.next() % UInt64(choices.count))])
+                state = to
+            case .empty(let to): state = to
+            case .atStart(let to): guard out.isEmpty else { return nil }; state = to
+            case .atEnd(let to): state = to
+            }
+        }
+        return state == accept ? String(decoding: out, as: UTF8.self) : nil
     }
 }
 
