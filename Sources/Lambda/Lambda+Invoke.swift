@@ -124,7 +124,7 @@ extension Lambda {
         case .success(let handler):
             let context = LambdaContext(
                 requestID: requestID, functionName: f.name, functionArn: f.qualifiedArn, memoryLimitInMB: f.memorySize,
-                environment: environment(of: f, logStream: env.logStream), client: role, clock: clock, logger: logger,
+                environment: Self.environment(of: f, logStream: env.logStream), client: role, clock: clock, logger: logger,
                 deadline: handlerStart.advanced(by: .seconds(f.timeout)))
             outcome = await Self.call(handler, event, context, timeout: .seconds(f.timeout))
         }
@@ -254,15 +254,21 @@ extension Lambda {
             }
             return .failure(HandlerFailure(type: "Runtime.ImportModuleError", message: "Unable to import module '\(module)': No module named '\(module)'"))
         }
+        guard !handler.requiredModules.isEmpty else { return .success(handler) }
+        let key = f.handler + "\n" + f.layers.map(\.description).joined(separator: "\n")
+        if let known = importChecks[key] { return known.map { .failure($0) } ?? .success(handler) }
+        var failure: HandlerFailure?
         let provided = f.layers.compactMap(layerVersion).flatMap(\.entries)
         for required in handler.requiredModules {
             let found = provided.contains { $0.hasPrefix("python/\(required)/") || $0.contains("/site-packages/\(required)/") }
             if !found {
-                return .failure(
-                    HandlerFailure(type: "Runtime.ImportModuleError", message: "Unable to import module '\(module)': No module named '\(required)'"))
+                failure = HandlerFailure(type: "Runtime.ImportModuleError", message: "Unable to import module '\(module)': No module named '\(required)'")
+                break
             }
         }
-        return .success(handler)
+        if importChecks.count >= 1000 { importChecks.removeAll() }
+        importChecks[key] = .some(failure)
+        return failure.map { .failure($0) } ?? .success(handler)
     }
 
     func takeEnvironment(_ key: Key, version: String, _ now: Date) -> (ExecutionEnvironment, cold: Bool) {
@@ -275,7 +281,7 @@ extension Lambda {
         return (ExecutionEnvironment(logStream: "\(day)/[\(version)]\(dispatcher.ids.hex(32))"), true)
     }
 
-    func environment(of f: Function, logStream: String) -> [String: String] {
+    static func environment(of f: Function, logStream: String) -> [String: String] {
         var env = f.environment
         env["AWS_REGION"] = f.arn.region
         env["AWS_DEFAULT_REGION"] = f.arn.region

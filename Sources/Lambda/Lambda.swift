@@ -13,7 +13,11 @@ public actor Lambda {
     let dispatcher: Dispatcher
     let handlers: [String: any LambdaHandler]
     var functions: [Key: Function] = [:]
-    var layers: [Key: [LayerVersion]] = [:]
+    var layers: [Key: [LayerVersion]] = [:] { didSet { importChecks.removeAll() } }
+    /// Whether a handler's imports are found in a list of layers, by handler and layer ARNs:
+    /// looking through the layers' file lists on every invocation cost more than running
+    /// the extractor's query. Any change to the layers forgets the answers.
+    var importChecks: [String: HandlerFailure?] = [:]
     /// Warm execution environments per function, reused as AWS reuses them.
     var idleEnvironments: [Key: [ExecutionEnvironment]] = [:]
     /// Where code download links (`GetFunction`'s `Code.Location`) point: the daemon itself.

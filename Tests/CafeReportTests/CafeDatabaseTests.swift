@@ -33,8 +33,19 @@ struct CafeDatabaseTests {
                 let want: [Int?] = [expected.year, expected.month, expected.day, expected.weekday]
                 let have: [Int?] = [got.year, got.month, got.day, got.weekday]
                 #expect(have == want, "\(from) + \(step)")
+                if step == 1 {
+                    // Its text reads back, and is what printf writes.
+                    #expect(from.description == String(format: "%04d-%02d-%02d", from.year, from.month, from.day))
+                    #expect(from.start == from.description + " 00:00:00")
+                    #expect(LocalDay(from.description) == from)
+                }
             }
         }
+    }
+
+    @Test func dayTextIsReadStrictly() {
+        for bad in ["2026-13-01", "2026-02-29", "2026-2-01", "2026/02/01", "20260201", "2026-02-0x", "", "2024-02-29x"] { #expect(LocalDay(bad) == nil, "\(bad)") }
+        #expect(LocalDay("2024-02-29") == LocalDay(year: 2024, month: 2, day: 29))
     }
 
     @Test func ordersJustAroundMidnightLandOnTheirOwnDay() throws {

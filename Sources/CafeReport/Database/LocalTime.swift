@@ -15,8 +15,17 @@ public struct LocalDay: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     /// Parses `YYYY-MM-DD`.
     public init?(_ text: String) {
-        let p = text.split(separator: "-")
-        guard p.count == 3, p[0].count == 4, p[1].count == 2, p[2].count == 2, let y = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]),
+        // As bytes: every extractor invocation reads its report day.
+        let b = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int? {
+            var n = 0
+            for i in range {
+                guard b[i] >= UInt8(ascii: "0"), b[i] <= UInt8(ascii: "9") else { return nil }
+                n = n * 10 + Int(b[i] - UInt8(ascii: "0"))
+            }
+            return n
+        }
+        guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), let y = number(0..<4), let m = number(5..<7), let d = number(8..<10),
             (1...12).contains(m), (1...LocalDay.daysIn(y, m)).contains(d)
         else { return nil }
         self.init(year: y, month: m, day: d)
@@ -28,10 +37,25 @@ public struct LocalDay: Sendable, Hashable, Comparable, CustomStringConvertible 
         self.init(year: local.year, month: local.month, day: local.day)
     }
 
-    public var description: String { "\(Digits.padded(year, 4))-\(Digits.padded(month, 2))-\(Digits.padded(day, 2))" }
+    public var description: String { text(time: false) }
 
     /// The day's first instant as cafe_db writes times.
-    public var start: String { "\(description) 00:00:00" }
+    public var start: String { text(time: true) }
+
+    /// `YYYY-MM-DD`, and ` 00:00:00` after it with `time`, written as bytes.
+    private func text(time: Bool) -> String {
+        guard (0...9999).contains(year) else {
+            let date = "\(Digits.padded(year, 4))-\(Digits.padded(month, 2))-\(Digits.padded(day, 2))"
+            return time ? date + " 00:00:00" : date
+        }
+        let digit = { (n: Int) in UInt8(ascii: "0") + UInt8(n % 10) }
+        var b: [UInt8] = [
+            digit(year / 1000), digit(year / 100), digit(year / 10), digit(year), UInt8(ascii: "-"), digit(month / 10), digit(month), UInt8(ascii: "-"),
+            digit(day / 10), digit(day),
+        ]
+        if time { b += Array(" 00:00:00".utf8) }
+        return String(decoding: b, as: UTF8.self)
+    }
 
     /// The following day.
     public var next: LocalDay { adding(days: 1) }

@@ -65,4 +65,14 @@ public struct SalesRow: Sendable, Equatable, Codable, FetchableRecord {
         self.productName = productName
         self.quantity = quantity
     }
+
+    /// A row of the report query, by position (its columns in CodingKeys order): decoding by
+    /// name through Codable looked each column up by its name, in every row, on every report.
+    public init(row: Row) throws {
+        productGroupNumber = try row.decode(atIndex: 0)
+        productGroupName = try row.decode(atIndex: 1)
+        productID = try row.decode(atIndex: 2)
+        productName = try row.decode(atIndex: 3)
+        quantity = try row.decode(atIndex: 4)
+    }
 }

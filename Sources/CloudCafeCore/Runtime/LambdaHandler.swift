@@ -28,8 +28,11 @@ public struct LambdaContext: Sendable {
     public let functionArn: String
     /// The function's memory size in MB.
     public let memoryLimitInMB: Int
-    /// The function's environment, including `AWS_REGION` and `AWS_LAMBDA_FUNCTION_NAME`.
-    public let environment: [String: String]
+    /// The function's environment, including `AWS_REGION` and `AWS_LAMBDA_FUNCTION_NAME`:
+    /// made when read (the extractor never reads it; a dictionary of ten built per
+    /// invocation was a twentieth of one).
+    public var environment: [String: String] { makeEnvironment() }
+    private let makeEnvironment: @Sendable () -> [String: String]
     /// An AWS client that calls as the function's execution role session.
     public let client: AWSClient
     /// The clock; handlers take "now" from it, never from the machine.
@@ -40,14 +43,15 @@ public struct LambdaContext: Sendable {
     public let deadline: MachineClock.Instant
 
     public init(
-        requestID: String, functionName: String, functionArn: String, memoryLimitInMB: Int, environment: [String: String], client: AWSClient,
+        requestID: String, functionName: String, functionArn: String, memoryLimitInMB: Int, environment: @autoclosure @escaping @Sendable () -> [String: String],
+        client: AWSClient,
         clock: VirtualClock, logger: FunctionLogger, deadline: MachineClock.Instant
     ) {
         self.requestID = requestID
         self.functionName = functionName
         self.functionArn = functionArn
         self.memoryLimitInMB = memoryLimitInMB
-        self.environment = environment
+        self.makeEnvironment = environment
         self.client = client
         self.clock = clock
         self.logger = logger
