@@ -123,9 +123,13 @@ public final class CloudCafeEngine: Sendable {
         try dispatcher.install(declarations)
     }
 
-    /// Deploys the configured stack.
+    /// Deploys the configured stack, while the café database gets its schema and menu on
+    /// another thread (a new database is a few milliseconds of start-up).
     public func start() async throws {
+        let database = cafeDatabase
+        let preparing = Task.detached { try database.prepare() }
         if let stack = configuration.stack { try await deploy(stack) }
+        try await preparing.value
     }
 
     /// Deploys `stack` as the account's root user, through the services' own operations.

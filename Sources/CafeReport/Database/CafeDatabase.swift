@@ -1,26 +1,52 @@
 import Foundation
 public import GRDB
+import Synchronization
 
 /// The café's database: schema, menu, orders and the report query, over SQLite.
 public final class CafeDatabase: Sendable {
-    /// The connection (a queue for files and for memory).
-    public let writer: any DatabaseWriter
+    private let connection: any DatabaseWriter
+    /// Whether the schema and menu are known to be in place (always, read only).
+    private let prepared: Mutex<Bool>
 
-    /// Opens the database at `path`, creating it with the schema and menu when absent.
+    /// The connection (a queue for files and for memory), with the schema and menu in place.
+    public var writer: any DatabaseWriter {
+        get throws {
+            try prepare()
+            return connection
+        }
+    }
+
+    /// Opens the database at `path`; the schema and menu are created when absent, at the
+    /// first use or `prepare()`.
     public convenience init(path: String) throws {
-        try self.init(writer: DatabaseQueue(path: path))
+        self.init(writer: try DatabaseQueue(path: path))
     }
 
     /// An in-memory database with the schema and menu, for tests.
-    public static func inMemory() throws -> CafeDatabase { try CafeDatabase(writer: DatabaseQueue()) }
+    public static func inMemory() throws -> CafeDatabase {
+        let db = CafeDatabase(writer: try DatabaseQueue())
+        try db.prepare()
+        return db
+    }
 
-    init(writer: any DatabaseWriter) throws {
-        self.writer = writer
-        // A new database is filled in three transactions: without a sync after each (a
-        // process that dies meanwhile still leaves its journal), start-up is a few ms shorter.
-        try writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = OFF") }
-        try Self.migrator.migrate(writer)
-        try writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+    init(writer: any DatabaseWriter) {
+        connection = writer
+        prepared = Mutex(false)
+    }
+
+    /// Creates the schema and menu unless they are there. The daemon calls it while its stack
+    /// deploys (a new database takes a few milliseconds of start-up); every other use calls
+    /// it first, and waits while it runs.
+    public func prepare() throws {
+        try prepared.withLock { done in
+            guard !done else { return }
+            // A new database is filled in three transactions: without a sync after each (a
+            // process that dies meanwhile still leaves its journal), start-up is a few ms shorter.
+            try connection.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = OFF") }
+            try Self.migrator.migrate(connection)
+            try connection.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+            done = true
+        }
     }
 
     /// Another café database, read only: never migrated, never written. Nil unless it is one.
@@ -33,7 +59,10 @@ public final class CafeDatabase: Sendable {
         return CafeDatabase(reading: queue)
     }
 
-    private init(reading queue: DatabaseQueue) { writer = queue }
+    private init(reading queue: DatabaseQueue) {
+        connection = queue
+        prepared = Mutex(true)
+    }
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
