@@ -23,8 +23,13 @@ struct AWSProtocols {
         self.configuration = configuration
     }
 
+    /// The methods AWS requests come with.
+    static let methods: [HTTPRequest.Method] = [.get, .post, .put, .delete, .patch, .head]
+
+    /// Catch-all routes: the AWS requests `AWSRoutingMiddleware` does not take (paths under
+    /// the admin API that name nothing there) still reach the protocols through them.
     func register(on router: Router<GatewayRequestContext>) {
-        for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch, .head] {
+        for method in Self.methods {
             router.on("/", method: method) { request, context in await handle(request, sourceIP: context.remoteIP) }
             router.on("/**", method: method) { request, context in await handle(request, sourceIP: context.remoteIP) }
         }

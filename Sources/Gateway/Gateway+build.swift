@@ -40,9 +40,11 @@ public func buildApplication(
     let router = Router(context: GatewayRequestContext.self)
     if !configuration.ready.isOpen { router.add(middleware: ReadinessMiddleware(ready: configuration.ready)) }
     router.add(middleware: RequestIDMiddleware(ids: engine.dispatcher.ids))
+    let aws = AWSProtocols(engine: engine, configuration: configuration)
+    router.add(middleware: AWSRoutingMiddleware(aws: aws))
     AdminAPI(engine: engine, adminToken: configuration.adminToken).register(on: router)
     EmailLinks(engine: engine).register(on: router)
-    AWSProtocols(engine: engine, configuration: configuration).register(on: router)
+    aws.register(on: router)
     var logger = Logger(label: "cloudcafe.gateway")
     logger.logLevel = .warning
     return Application(

@@ -436,29 +436,27 @@ public func byteClassDisagreements(_ model: ServiceModel, samples: [String]) -> 
     }
 }
 
-/// The patterns of `model` that `BytePattern` reads and answers differently from the Regex,
-/// on texts made from each pattern's own automaton (paths to acceptance, then each with one
-/// byte changed, dropped or doubled) and `samples`.
-public func bytePatternDisagreements(_ model: ServiceModel, samples: [String], seed: UInt64 = 1) -> [String] {
+/// Whether `BytePattern` reads `pattern` and answers differently from the Regex, on texts
+/// made from the pattern's own automaton (paths to acceptance, then each with one byte
+/// changed, dropped or doubled) and `samples`.
+public func bytePatternDisagrees(_ pattern: String, samples: [String], seed: UInt64 = 1, walks: Int = 40) -> Bool {
+    guard let automaton = BytePattern(pattern), let regex = try? Regex(PatternCache.swiftSyntax(pattern)) else { return false }
     var random = SplitMix(seed)
-    return Set(model.shapes.values.compactMap(\.pattern)).sorted().filter { pattern in
-        guard let automaton = BytePattern(pattern), let regex = try? Regex(PatternCache.swiftSyntax(pattern)) else { return false }
-        var texts = samples
-        for _ in 0..<40 {
-            guard let walk = automaton.randomText(&random) else { continue }
-            texts.append(walk)
-            var bytes = Array(walk.utf8)
-            guard !bytes.isEmpty else { continue }
-            let i = Int(random.next() % UInt64(bytes.count))
-            switch random.next() % 3 {
-            case 0: bytes[i] = UInt8(0x20 + random.next() % 95)
-            case 1: bytes.remove(at: i)
-            default: bytes.insert(bytes[i], at: i)
-            }
-            texts.append(String(decoding: bytes, as: UTF8.self))
+    var texts = samples
+    for _ in 0..<walks {
+        guard let walk = automaton.randomText(&random) else { continue }
+        texts.append(walk)
+        var bytes = Array(walk.utf8)
+        guard !bytes.isEmpty else { continue }
+        let i = Int(random.next() % UInt64(bytes.count))
+        switch random.next() % 3 {
+        case 0: bytes[i] = UInt8(0x20 + random.next() % 95)
+        case 1: bytes.remove(at: i)
+        default: bytes.insert(bytes[i], at: i)
         }
-        return texts.contains { text in automaton.matches(text).map { $0 != ((try? regex.wholeMatch(in: text)) != nil) } ?? false }
+        texts.append(String(decoding: bytes, as: UTF8.self))
     }
+    return texts.contains { text in automaton.matches(text).map { $0 != ((try? regex.wholeMatch(in: text)) != nil) } ?? false }
 }
 
 /// How many patterns of `model` are matched without the Regex, as one class or as an automaton.

@@ -17,35 +17,41 @@ struct SignedRequest: Sendable, Equatable {
     }
 
     /// Reads the scope from the `Authorization` header or the presigned query; nil when unsigned.
-    init?(authorization: String?, presignedCredential: String?) {
-        // On every request: read as bytes, without Foundation's string search.
-        let credential: Substring.UTF8View
-        if let auth = authorization, auth.utf8.starts(with: "AWS4-HMAC-SHA256".utf8), let scope = Self.credential(in: auth) {
-            credential = scope
-        } else if let presigned = presignedCredential {
-            credential = Substring(presigned).utf8
+    /// The query is read only when the header does not give a scope.
+    init?(authorization: String?, presignedCredential: @autoclosure () -> String?) {
+        // On every request: read as bytes, without Foundation's string search or Substring indices.
+        if var auth = authorization, auth.utf8.starts(with: "AWS4-HMAC-SHA256".utf8),
+            let found = auth.withUTF8({ buffer in Self.credential(in: buffer).map { Self.scope(buffer[$0]) } })
+        {
+            guard let (accessKey, region, service) = found else { return nil }
+            self.init(accessKey: accessKey, region: region, service: service)
+        } else if var presigned = presignedCredential() {
+            guard let (accessKey, region, service) = presigned.withUTF8({ Self.scope($0[...]) }) else { return nil }
+            self.init(accessKey: accessKey, region: region, service: service)
         } else {
             return nil
         }
-        let parts = credential.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-        guard parts.count == 5, parts[4].elementsEqual("aws4_request".utf8), !parts[0].isEmpty, !parts[2].isEmpty, !parts[3].isEmpty,
-            let accessKey = String(parts[0]), let region = String(parts[2]), let service = String(parts[3])
-        else { return nil }
-        self.init(accessKey: accessKey, region: region, service: service)
     }
 
-    /// The value of `Credential=` in an Authorization header, up to the next `,` or space.
-    private static func credential(in header: String) -> Substring.UTF8View? {
-        let bytes = Substring(header).utf8
-        let key = "Credential=".utf8
-        var i = bytes.startIndex
-        while i < bytes.endIndex {
-            if bytes[i] == UInt8(ascii: "C"), bytes[i...].starts(with: key) {
-                let start = bytes.index(i, offsetBy: key.count)
-                let end = bytes[start...].firstIndex { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: " ") } ?? bytes.endIndex
-                return bytes[start..<end]
+    /// `AKID/20261127/us-east-1/sns/aws4_request` as its access key, region and service.
+    private static func scope(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> (String, String, String)? {
+        let parts = bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        guard parts.count == 5, parts[4].elementsEqual("aws4_request".utf8), !parts[0].isEmpty, !parts[2].isEmpty, !parts[3].isEmpty else { return nil }
+        let text = { (part: Slice<UnsafeBufferPointer<UInt8>>) in String(decoding: UnsafeBufferPointer(rebasing: part), as: UTF8.self) }
+        return (text(parts[0]), text(parts[2]), text(parts[3]))
+    }
+
+    /// Where the value of `Credential=` is in an Authorization header: up to the next `,` or space.
+    private static func credential(in header: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        let key = Array("Credential=".utf8)
+        var i = 0
+        while i + key.count <= header.count {
+            if header[i] == UInt8(ascii: "C"), header[i..<(i + key.count)].elementsEqual(key) {
+                let start = i + key.count
+                let end = header[start...].firstIndex { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: " ") } ?? header.count
+                return start..<end
             }
-            i = bytes.index(after: i)
+            i += 1
         }
         return nil
     }

@@ -55,6 +55,7 @@ extension ByteBuffer {
     /// `value` as compact JSON.
     init(json value: JSONValue) {
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(1024)  // most answers fit: no regrowing as it is written
         value.writeCompact(to: &bytes)
         self.init(bytes: bytes)
     }
