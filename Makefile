@@ -75,8 +75,9 @@ client-test: runtimes pydeps $(VENV)/.plugin-installed
 # in it), and the functions a running daemon touches placed side by side in the order
 # Benchmarks/profile/order.py recorded (Swift emits one section per function; C targets are
 # asked to), so they fill a few MB of pages rather than most of the 30 MB text segment.
-# docs/benchmarks.md.
-RELEASE_FLAGS := --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors \
+# Exclusive-access checks stay in debug builds (every test runs with them) and are left out
+# of the release: they were 4% of every request's instructions. docs/benchmarks.md.
+RELEASE_FLAGS := --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors -Xswiftc -enforce-exclusivity=unchecked \
 	-Xcc -ffunction-sections -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic \
 	-Xlinker --symbol-ordering-file=$(CURDIR)/Benchmarks/profile/cloudcafe.order -Xlinker --no-warn-symbol-ordering
 
