@@ -17,14 +17,7 @@ public struct LocalDay: Sendable, Hashable, Comparable, CustomStringConvertible 
     public init?(_ text: String) {
         // As bytes: every extractor invocation reads its report day.
         let b = Array(text.utf8)
-        func number(_ range: Range<Int>) -> Int? {
-            var n = 0
-            for i in range {
-                guard b[i] >= UInt8(ascii: "0"), b[i] <= UInt8(ascii: "9") else { return nil }
-                n = n * 10 + Int(b[i] - UInt8(ascii: "0"))
-            }
-            return n
-        }
+        let number = { (range: Range<Int>) in Digits.number(b, range) }
         guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), let y = number(0..<4), let m = number(5..<7), let d = number(8..<10),
             (1...12).contains(m), (1...LocalDay.daysIn(y, m)).contains(d)
         else { return nil }

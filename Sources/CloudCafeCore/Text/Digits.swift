@@ -5,6 +5,17 @@ import Foundation
 /// formatter (some 10 µs a call), and these run on every request.
 public enum Digits {
     /// `value` in decimal, at least `width` digits (`padded(7, 3)` is `"007"`); negatives keep their sign.
+    /// The decimal number `bytes[range]` spells, digits only (nil for anything else).
+    public static func number(_ bytes: [UInt8], _ range: Range<Int>) -> Int? {
+        guard range.upperBound <= bytes.count, !range.isEmpty else { return nil }
+        var n = 0
+        for i in range {
+            guard bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") else { return nil }
+            n = n * 10 + Int(bytes[i] - UInt8(ascii: "0"))
+        }
+        return n
+    }
+
     public static func padded(_ value: some BinaryInteger, _ width: Int) -> String {
         let digits = String(value.magnitude)
         let pad = max(0, width - digits.utf8.count - (value < 0 ? 1 : 0))

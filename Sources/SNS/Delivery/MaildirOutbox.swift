@@ -109,14 +109,7 @@ public final class MaildirOutbox: Sendable {
     /// made listing the outbox cost 10 M instructions for one email.
     static func sendTime(_ name: String) -> Date {
         let b = Array(name.utf8.prefix(19))
-        func number(_ range: Range<Int>) -> Int? {
-            var n = 0
-            for i in range {
-                guard b[i] >= UInt8(ascii: "0"), b[i] <= UInt8(ascii: "9") else { return nil }
-                n = n * 10 + Int(b[i] - UInt8(ascii: "0"))
-            }
-            return n
-        }
+        let number = { (range: Range<Int>) in Digits.number(b, range) }
         guard b.count == 19, b[8] == UInt8(ascii: "T"), b[15] == UInt8(ascii: "."), let year = number(0..<4), let month = number(4..<6),
             let day = number(6..<8), let hour = number(9..<11), let minute = number(11..<13), let second = number(13..<15),
             let millisecond = number(16..<19), (1...12).contains(month), (1...CivilTime.daysIn(year: year, month: month)).contains(day), hour < 24,
