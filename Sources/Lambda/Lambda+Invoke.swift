@@ -183,15 +183,11 @@ extension Lambda {
     }
 
     /// Runs the handler, racing it against its timeout. A handler that overruns is abandoned,
-    /// as AWS stops the sandbox; its late result is ignored. The handler starts at once on this
-    /// thread and runs here until it first waits (the extractor never does): a task of its own
-    /// cost a hand-off to another thread on every invocation. Its deadline counts from the
-    /// start; the timer is armed when it first waits (at once if it is already late).
+    /// as AWS stops the sandbox; its late result is ignored.
     static func call(_ handler: any LambdaHandler, _ event: JSONValue, _ context: LambdaContext, timeout: Duration) async -> Outcome {
-        let deadline = MachineClock.now.advanced(by: timeout)
-        return await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
+        await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
             let race = Race(continuation)
-            let work = Task.immediate {
+            let work = Task {
                 do {
                     race.finish(.returned(try await handler.handle(event, context: context)))
                 } catch let failure as HandlerFailure {
@@ -205,7 +201,7 @@ extension Lambda {
                 }
             }
             race.setTicket(
-                watchdog.arm(at: deadline) {
+                watchdog.arm(at: MachineClock.now.advanced(by: timeout)) {
                     work.cancel()
                     race.finish(.timedOut)
                 })
