@@ -116,9 +116,6 @@ struct AWSProtocols {
         return try implementation.writeOutput(output)
     }
 
-    /// An output as the JSON every protocol starts from (dates in epoch seconds; `/` as is, as AWS writes it).
-    static func jsonTree(_ value: JSONValue?) -> JSONValue { value ?? .object([]) }
-
     // MARK: - Protocols
 
     func json(_ service: ServiceCatalog.Service, target: String?, body: Data, caller: Caller) async -> Response {
@@ -139,7 +136,7 @@ struct AWSProtocols {
         }
         do {
             let output = try await call(service, operation, tree: tree, caller: caller)
-            return .body(json: Self.jsonTree(output), contentType: JSONCodec.contentType(version))
+            return .body(json: output ?? .object([]), contentType: JSONCodec.contentType(version))
         } catch {
             return JSONCodec.error(Self.awsError(error, validationCode: service.declaration.validationErrorCode), version: version)
         }
@@ -187,7 +184,7 @@ struct AWSProtocols {
         do {
             let tree = try route.operation.input.map { try binding.restTree(request, body: body, shape: $0, bound: bound) } ?? .object([])
             let output = try await call(service, route.operation, tree: tree, caller: caller)
-            let json = Self.jsonTree(output)
+            let json = output ?? .object([])
             return binding.restResponse(json, shape: route.operation.output, status: route.operation.responseCode)
         } catch let e as JSONValue.SyntaxError {
             return RestJSONCodec.error(WireError.malformed("Could not parse request body into json: \(e)", code: "InvalidRequestContentException"))

@@ -19,7 +19,7 @@ public struct LocalDay: Sendable, Hashable, Comparable, CustomStringConvertible 
         let b = Array(text.utf8)
         let number = { (range: Range<Int>) in Digits.number(b, range) }
         guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), let y = number(0..<4), let m = number(5..<7), let d = number(8..<10),
-            (1...12).contains(m), (1...LocalDay.daysIn(y, m)).contains(d)
+            (1...12).contains(m), (1...CivilTime.daysIn(year: y, month: m)).contains(d)
         else { return nil }
         self.init(year: y, month: m, day: d)
     }
@@ -35,19 +35,9 @@ public struct LocalDay: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// The day's first instant as cafe_db writes times.
     public var start: String { text(time: true) }
 
-    /// `YYYY-MM-DD`, and ` 00:00:00` after it with `time`, written as bytes.
     private func text(time: Bool) -> String {
-        guard (0...9999).contains(year) else {
-            let date = "\(Digits.padded(year, 4))-\(Digits.padded(month, 2))-\(Digits.padded(day, 2))"
-            return time ? date + " 00:00:00" : date
-        }
-        let digit = { (n: Int) in UInt8(ascii: "0") + UInt8(n % 10) }
-        var b: [UInt8] = [
-            digit(year / 1000), digit(year / 100), digit(year / 10), digit(year), UInt8(ascii: "-"), digit(month / 10), digit(month), UInt8(ascii: "-"),
-            digit(day / 10), digit(day),
-        ]
-        if time { b += Array(" 00:00:00".utf8) }
-        return String(decoding: b, as: UTF8.self)
+        let date = Digits.isoDate(year: year, month: month, day: day)
+        return time ? date + " 00:00:00" : date
     }
 
     /// The following day.
@@ -63,14 +53,6 @@ public struct LocalDay: Sendable, Hashable, Comparable, CustomStringConvertible 
     public var weekday: Int { CivilTime.weekday(year: year, month: month, day: day) }
 
     public static func < (a: LocalDay, b: LocalDay) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
-
-    static func daysIn(_ y: Int, _ m: Int) -> Int {
-        switch m {
-        case 2: (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
 }
 
 /// A wall-clock time in the café's time zone, as orders are stamped.

@@ -53,14 +53,15 @@ public enum Digits {
     }
 }
 
-extension CivilTime {
-    /// `YYYY-MM-DDTHH:MM:SS`, the part every ISO 8601 form here shares. Written as bytes:
-    /// every timeline entry, answer and log line stamps one.
-    public var isoDateTime: String {
+extension Digits {
+    /// `YYYY-MM-DD`, and `THH:MM:SS` after it when `time` is given. Written as bytes: every
+    /// timeline entry, answer and log line stamps one, every report names its day.
+    public static func isoDate(year: Int, month: Int, day: Int, time: (hour: Int, minute: Int, second: Int)? = nil) -> String {
         guard (0...9999).contains(year) else {
-            return "\(Digits.padded(year, 4))-\(Digits.padded(month, 2))-\(Digits.padded(day, 2))T\(Digits.padded(hour, 2)):\(Digits.padded(minute, 2)):\(Digits.padded(second, 2))"
+            let date = "\(padded(year, 4))-\(padded(month, 2))-\(padded(day, 2))"
+            return time.map { date + "T\(padded($0.hour, 2)):\(padded($0.minute, 2)):\(padded($0.second, 2))" } ?? date
         }
-        return String(unsafeUninitializedCapacity: 19) { out in
+        return String(unsafeUninitializedCapacity: time == nil ? 10 : 19) { out in
             func put(_ value: Int, _ width: Int, at start: Int) {
                 var v = value
                 for i in stride(from: start + width - 1, through: start, by: -1) {
@@ -73,15 +74,21 @@ extension CivilTime {
             put(month, 2, at: 5)
             out[7] = UInt8(ascii: "-")
             put(day, 2, at: 8)
+            guard let time else { return 10 }
             out[10] = UInt8(ascii: "T")
-            put(hour, 2, at: 11)
+            put(time.hour, 2, at: 11)
             out[13] = UInt8(ascii: ":")
-            put(minute, 2, at: 14)
+            put(time.minute, 2, at: 14)
             out[16] = UInt8(ascii: ":")
-            put(second, 2, at: 17)
+            put(time.second, 2, at: 17)
             return 19
         }
     }
+}
+
+extension CivilTime {
+    /// `YYYY-MM-DDTHH:MM:SS`, the part every ISO 8601 form here shares.
+    public var isoDateTime: String { Digits.isoDate(year: year, month: month, day: day, time: (hour, minute, second)) }
 }
 
 /// RFC 3986 percent-encoding over bytes: unreserved ASCII (and `extra`) stay, every other

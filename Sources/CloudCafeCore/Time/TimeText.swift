@@ -97,14 +97,8 @@ public enum TimeText {
             b.append(90)
         }
         guard b.count >= 20, b[4] == 45, b[7] == 45, b[10] == 84 || b[10] == 116, b[13] == 58, b[16] == 58, b.last == 90 || b.last == 122 else { return nil }
-        func number(_ r: Range<Int>) -> Int? {
-            var v = 0
-            for i in r {
-                guard (48...57).contains(b[i]) else { return nil }
-                v = v * 10 + Int(b[i] - 48)
-            }
-            return v
-        }
+        let digits = b
+        let number = { (r: Range<Int>) in Digits.number(digits, r) }
         guard let y = number(0..<4), let mo = number(5..<7), let d = number(8..<10), let h = number(11..<13), let mi = number(14..<16), let s = number(17..<19),
             (1...12).contains(mo), (1...CivilTime.daysIn(year: y, month: mo)).contains(d), h < 24, mi < 60, s < 60
         else { return nil }

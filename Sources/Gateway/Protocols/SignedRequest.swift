@@ -41,9 +41,11 @@ struct SignedRequest: Sendable, Equatable {
         return (text(parts[0]), text(parts[2]), text(parts[3]))
     }
 
+    private static let credentialKey = Array("Credential=".utf8)
+
     /// Where the value of `Credential=` is in an Authorization header: up to the next `,` or space.
     private static func credential(in header: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
-        let key = Array("Credential=".utf8)
+        let key = credentialKey
         var i = 0
         while i + key.count <= header.count {
             if header[i] == UInt8(ascii: "C"), header[i..<(i + key.count)].elementsEqual(key) {

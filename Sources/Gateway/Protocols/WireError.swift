@@ -37,13 +37,13 @@ func describeDecodingFailure(_ error: any Error) -> (member: String, missing: Bo
 }
 
 extension Response {
-    /// A response with a body and its content type.
     /// A JSON answer written straight into the body's bytes (not through a String, which
     /// would check the UTF-8 it was just given and copy it once more).
     static func body(json value: JSONValue, contentType: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(json: value)))
     }
 
+    /// A response with a body and its content type.
     static func body(_ text: String, contentType: String, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
         var headers: HTTPFields = [.contentType: contentType]
         headers.append(contentsOf: extra)

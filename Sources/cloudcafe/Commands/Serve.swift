@@ -12,8 +12,8 @@ import UnixSignals
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Start the daemon with the café stack deployed.")
 
-    @Option(help: "Port to listen on; 0 picks a free one.") var port = 4566
-    @Option(help: "Folder emails are written to (a Maildir).") var outbox = "outbox"
+    @Option(help: "Port to listen on; 0 picks a free one.") var port = ServeOptions.defaults.port
+    @Option(help: "Folder emails are written to (a Maildir).") var outbox = ServeOptions.defaults.outbox
     @Option(name: .customLong("cafe-db"), help: "The café's SQLite database; created when absent (default: cafe_db.sqlite, or in --state-dir).")
     var cafeDB: String?
     @Option(name: .customLong("state-dir"), help: "Keep every service's state in this folder, across restarts (default: in memory only).")
@@ -21,20 +21,20 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("start-time"), help: "The virtual clock's first instant (ISO 8601); default: now.") var startTime: String?
     @Option(name: .customLong("clock-rate"), help: "1 is real time, N runs N times faster, 0 freezes the clock (default 1; a restored state keeps its own).")
     var clockRate: Double?
-    @Option(help: "Stack to deploy: 'cafe' (default), 'none', or a stack file.") var stack = "cafe"
-    @Option(name: .customLong("admin-email"), help: "Where the café stack's report emails go.") var adminEmail = "admin@example.com"
+    @Option(help: "Stack to deploy: 'cafe' (default), 'none', or a stack file.") var stack = ServeOptions.defaults.stack
+    @Option(name: .customLong("admin-email"), help: "Where the café stack's report emails go.") var adminEmail = ServeOptions.defaults.adminEmail
     @Option(help: "Seed for generated ids, for reproducible runs.") var seed: UInt64?
-    @Option(help: "IAM: enforce (deny what AWS denies), audit (allow, log would-be denials) or off.") var iam = "enforce"
-    @Flag(name: .customLong("strict-auth"), help: "Verify every SigV4 signature; accept only keys IAM issued and the root pair.") var strictAuth = false
-    @Option(name: .customLong("root-credentials"), help: "The root user's KEY:SECRET under --strict-auth.") var rootCredentials = "test:test"
+    @Option(help: "IAM: enforce (deny what AWS denies), audit (allow, log would-be denials) or off.") var iam = ServeOptions.defaults.iam
+    @Flag(name: .customLong("strict-auth"), help: "Verify every SigV4 signature; accept only keys IAM issued and the root pair.") var strictAuth = ServeOptions.defaults.strictAuth
+    @Option(name: .customLong("root-credentials"), help: "The root user's KEY:SECRET under --strict-auth.") var rootCredentials = ServeOptions.defaults.rootCredentials
     @Option(name: .customLong("admin-token-file"), help: "Where --strict-auth writes the admin API's token.")
-    var adminTokenFile = EndpointOptions.defaultTokenFile
+    var adminTokenFile = ServeOptions.defaults.adminTokenFile
     @Option(name: .customLong("max-runtime-processes"), help: "Most function processes alive at once; invocations beyond wait.")
-    var maxRuntimeProcesses = 32
+    var maxRuntimeProcesses = ServeOptions.defaults.maxRuntimeProcesses
     @Option(name: .customLong("account-concurrency"), help: "Lambda's account concurrency limit (AWS's default: 1000).")
-    var accountConcurrency = 1000
+    var accountConcurrency = ServeOptions.defaults.accountConcurrency
     @Option(name: .customLong("timeline-capacity"), help: "Timeline entries kept, the newest first; 0 records none.")
-    var timelineCapacity = 20_000
+    var timelineCapacity = ServeOptions.defaults.timelineCapacity
     @Option(name: .customLong("otlp-endpoint"), help: "Send the timeline as OpenTelemetry traces to this OTLP/HTTP endpoint (http://localhost:4318).")
     var otlpEndpoint: String?
 
@@ -74,6 +74,11 @@ struct ServeOptions {
     var accountConcurrency = 1000
     var timelineCapacity = 20_000
     var otlpEndpoint: String?
+
+    /// Every option at its default: `Serve` declares its options with these.
+    static let defaults = ServeOptions()
+
+    init() {}
 
     /// The options of `arguments` (what follows `serve`), or nil unless each is a known
     /// `--name value`, `--name=value` or `--strict-auth`, given once, with a value that reads.
