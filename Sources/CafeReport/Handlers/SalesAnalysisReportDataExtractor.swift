@@ -59,11 +59,13 @@ public struct SalesAnalysisReportDataExtractor: LambdaHandler {
         // only, never migrated or written; anything else is a server that does not answer.
         let own = ["localhost", "127.0.0.1"].contains(url) || url == localDatabasePath
         let path = own ? localDatabasePath : url
-        guard FileManager.default.fileExists(atPath: path), let db = connections.database(at: path, own: own) else {
+        // A query that fails is the handler's exception, not a connection error.
+        let visit = FileManager.default.fileExists(atPath: path)
+            ? try connections.withDatabase(at: path, own: own) { db in try db.sales(on: day, connectingAs: user, password: password) } : nil
+        guard let visit else {
             return .failure(ConnectError(code: 2003, message: "Can't connect to MySQL server on '\(url)' ([Errno -2] Name or service not known)"))
         }
-        // A query that fails is the handler's exception, not a connection error.
-        guard let sales = try db.sales(on: day, connectingAs: user, password: password) else {
+        guard let sales = visit else {
             return .failure(ConnectError(code: 1045, message: "Access denied for user '\(user)'@'localhost' (using password: YES)"))
         }
         guard name == "cafe_db" else {
@@ -73,18 +75,31 @@ public struct SalesAnalysisReportDataExtractor: LambdaHandler {
     }
 }
 
-/// Databases opened by the extractor, kept open between invocations.
+/// Databases opened by the extractor, kept open between invocations. Each file has a few
+/// connections, one per invocation running at the same time: on one connection, concurrent
+/// invocations queued behind each other on its serial queue, a thread parked and woken per call.
 final class ConnectionCache: Sendable {
-    private let open = Mutex<[String: CafeDatabase]>([:])
+    /// Idle connections kept per file; more are opened while that many are busy.
+    static let idleLimit = 4
 
-    /// The database at `path`, opened once: the daemon's own read-write, any other read only.
-    func database(at path: String, own: Bool) -> CafeDatabase? {
-        if let db = open.withLock({ $0[path] }) { return db }
-        guard let db = own ? try? CafeDatabase(path: path) : CafeDatabase.readOnly(path: path) else { return nil }
-        return open.withLock { cached in
-            if let existing = cached[path] { return existing }
-            cached[path] = db
-            return db
+    private let idle = Mutex<[String: [CafeDatabase]]>([:])
+
+    /// Runs `body` on a connection of the database at `path` that no other invocation is
+    /// using: the daemon's own read-write, any other read only. Nil when it cannot be opened.
+    func withDatabase<T>(at path: String, own: Bool, _ body: (CafeDatabase) throws -> T) rethrows -> T? {
+        let db: CafeDatabase
+        if let free = idle.withLock({ $0[path]?.popLast() }) {
+            db = free
+        } else if let opened = own ? try? CafeDatabase(path: path) : CafeDatabase.readOnly(path: path) {
+            db = opened
+        } else {
+            return nil
         }
+        defer {
+            idle.withLock { idle in
+                if idle[path, default: []].count < Self.idleLimit { idle[path, default: []].append(db) }
+            }
+        }
+        return try body(db)
     }
 }
