@@ -123,13 +123,21 @@ public final class CloudCafeEngine: Sendable {
         try dispatcher.install(declarations)
     }
 
-    /// Deploys the configured stack, while the café database gets its schema and menu on
-    /// another thread (a new database is a few milliseconds of start-up).
+    /// Deploys the configured stack, while the café database gets its schema and menu on a
+    /// thread of its own (a new database is a few milliseconds of start-up); waits for both.
+    /// Not on a task: the blocking work held one of the few cooperative threads, and the HTTP
+    /// server, starting meanwhile, waited for it to bind its port.
     public func start() async throws {
         let database = cafeDatabase
-        let preparing = Task.detached { try database.prepare() }
+        async let preparing: Void = Self.onThread { try database.prepare() }
         if let stack = configuration.stack { try await deploy(stack) }
-        try await preparing.value
+        try await preparing
+    }
+
+    private static func onThread(_ work: @escaping @Sendable () throws -> Void) async throws {
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+            Thread { done.resume(with: Result { try work() }) }.start()
+        }
     }
 
     /// Deploys `stack` as the account's root user, through the services' own operations.

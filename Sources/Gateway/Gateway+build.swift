@@ -45,7 +45,8 @@ public func buildApplication(
     AdminAPI(engine: engine, adminToken: configuration.adminToken).register(on: router)
     EmailLinks(engine: engine).register(on: router)
     aws.register(on: router)
-    var logger = Logger(label: "cloudcafe.gateway")
+    let stream = Logger(label: "cloudcafe.gateway").handler
+    var logger = Logger(label: "cloudcafe.gateway") { _ in RequestLogHandler(wrapping: stream) }
     logger.logLevel = .warning
     return Application(
         router: router,
