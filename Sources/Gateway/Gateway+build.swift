@@ -1,6 +1,7 @@
 public import CloudCafeCore
 public import Engine
 public import Hummingbird
+public import ServiceLifecycle
 import Logging
 
 /// The HTTP front of CloudCafe.
@@ -36,7 +37,7 @@ public struct GatewayConfiguration: Sendable {
 /// Builds the server for `engine`. `onReady` receives the bound port once it is listening.
 public func buildApplication(
     engine: CloudCafeEngine, configuration: GatewayConfiguration, onReady: @escaping @Sendable (Int) async -> Void = { _ in }
-) -> some ApplicationProtocol {
+) -> some Service {
     let router = Router(context: GatewayRequestContext.self)
     if !configuration.ready.isOpen { router.add(middleware: ReadinessMiddleware(ready: configuration.ready)) }
     router.add(middleware: RequestIDMiddleware(ids: engine.dispatcher.ids))
@@ -45,12 +46,9 @@ public func buildApplication(
     AdminAPI(engine: engine, adminToken: configuration.adminToken).register(on: router)
     EmailLinks(engine: engine).register(on: router)
     aws.register(on: router)
-    let stream = Logger(label: "cloudcafe.gateway").handler
-    var logger = Logger(label: "cloudcafe.gateway") { _ in RequestLogHandler(wrapping: stream) }
+    var logger = Logger(label: "cloudcafe.gateway")
     logger.logLevel = .warning
-    return Application(
-        router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "CloudCafe"),
-        onServerRunning: { channel in await onReady(channel.localAddress?.port ?? configuration.port) },
-        logger: logger)
+    return GatewayServer(
+        responder: router.buildResponder(), address: .hostname(configuration.host, port: configuration.port), serverName: "CloudCafe", logger: logger,
+        onServerRunning: onReady)
 }

@@ -13,11 +13,10 @@ public struct RuntimeInstallation: Sendable {
     }
 
     public static var defaultRoot: URL {
-        let env = ProcessInfo.processInfo.environment
-        if let dir = env["CLOUDCAFE_RUNTIMES_DIR"], !dir.isEmpty { return URL(fileURLWithPath: dir) }
-        let cache =
-            env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
-            ?? URL(fileURLWithPath: NSHomeDirectory()).appendingPathComponent(".cache")
+        // getenv: ProcessInfo's environment is the whole environment made into a dictionary.
+        func variable(_ name: String) -> String? { getenv(name).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } }
+        if let dir = variable("CLOUDCAFE_RUNTIMES_DIR") { return URL(fileURLWithPath: dir) }
+        let cache = variable("XDG_CACHE_HOME").map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: NSHomeDirectory()).appendingPathComponent(".cache")
         return cache.appendingPathComponent("cloudcafe/runtimes")
     }
 

@@ -192,9 +192,12 @@ struct ServeOptions {
     }
 
     func run() async throws {
+        // Read once: the factory runs for every Logger made, and the environment is made into a
+        // dictionary on each read (a few million instructions of start-up, a dozen loggers).
+        let level = getenv("LOG_LEVEL").flatMap { Logger.Level(rawValue: String(cString: $0)) } ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+            handler.logLevel = level
             return handler
         }
         var config = EngineConfiguration()
