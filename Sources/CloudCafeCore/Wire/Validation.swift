@@ -75,19 +75,20 @@ public struct ShapeValidator: Sendable {
         }
     }
 
+    /// A shape and those it reaches, each once; the shape itself is the first.
     struct Graph: Sendable {
-        let index: [String: Int]
         let nodes: [Node]
     }
 
     private let model: ServiceModel
     private let unenforced: Set<String>
-    /// Built when the service's first request is checked, not at start-up: a daemon starts
-    /// every service, and a test suite may call only a few.
+    /// Each checked shape's graph (it and the shapes it reaches), built when first checked:
+    /// a daemon starts every service, a request reaches a few shapes of its model, and a
+    /// service's whole model (SSM's has thousands of shapes) was a tenth of start-up.
     private let built = Built()
 
     final class Built: Sendable {
-        let graph = Mutex<Graph?>(nil)
+        let graphs = Mutex<[String: Graph]>([:])
     }
 
     public init(_ model: ServiceModel, unenforced: Set<String> = []) {
@@ -95,24 +96,32 @@ public struct ShapeValidator: Sendable {
         self.unenforced = unenforced
     }
 
-    private var graph: Graph {
-        built.graph.withLock { graph in
-            if let graph { return graph }
-            let shapes = Array(model.shapes)
-            let index = Dictionary(uniqueKeysWithValues: shapes.enumerated().map { ($1.key, $0) })
-            let made = Graph(index: index, nodes: shapes.map { Node($0.key, $0.value, index: index, unenforced: unenforced) })
-            graph = made
+    private func graph(of root: String) -> Graph? {
+        built.graphs.withLock { graphs in
+            if let graph = graphs[root] { return graph }
+            var index: [String: Int] = [:]
+            var reached: [(String, ShapeModel)] = []
+            var pending = [root]
+            while let name = pending.popLast() {
+                guard index[name] == nil, let shape = model.shapes[name] else { continue }
+                index[name] = reached.count
+                reached.append((name, shape))
+                pending += shape.members.map(\.shape)
+                pending += [shape.member, shape.key, shape.value].compactMap { $0 }
+            }
+            guard !reached.isEmpty else { return nil }
+            let made = Graph(nodes: reached.map { Node($0.0, $0.1, index: index, unenforced: unenforced) })
+            graphs[root] = made
             return made
         }
     }
 
     /// Every violation in `value`, an instance of the shape `name`.
     public func violations(of value: JSONValue, shape name: String) -> [ConstraintViolation] {
-        let graph = graph
-        guard let node = graph.index[name] else { return [] }
+        guard let graph = graph(of: name) else { return [] }
         var out: [ConstraintViolation] = []
         var path: [Step] = []
-        check(value, node: node, in: graph.nodes, path: &path, into: &out, depth: 0)
+        check(value, node: 0, in: graph.nodes, path: &path, into: &out, depth: 0)
         return out
     }
 
