@@ -50,6 +50,9 @@ def main():
     work = Path(tempfile.mkdtemp())
     stripped = work / "cloudcafe"
     subprocess.run(["objcopy", "--strip-debug", binary, str(stripped)], check=True)
+    # The resource folders beside it, where the daemon looks for them first (ShippedResource).
+    for resources in Path(binary).resolve().parent.glob("*.resources"):
+        (work / resources.name).symlink_to(resources)
     shim = work / "shim.so"
     subprocess.run(["gcc", "-shared", "-fPIC", "-O2", str(HERE / "sigsuspend_shim.c"), "-o", str(shim)], check=True)
     env = dict(os.environ, LD_PRELOAD=str(shim))

@@ -105,7 +105,7 @@ public struct StackFile: Sendable {
 
     /// The café stack that ships with CloudCafe.
     public static func cafe() throws -> StackFile {
-        guard let url = Bundle.module.url(forResource: "stacks/cafe.json", withExtension: nil) else {
+        guard let url = ShippedResource.url(target: "Engine", "stacks/cafe.json") ?? Bundle.module.url(forResource: "stacks/cafe.json", withExtension: nil) else {
             throw EngineError.missingResource("stacks/cafe.json")
         }
         return try load(url)

@@ -124,7 +124,7 @@ struct ManagedPolicy: Sendable, Codable {
 
     /// The AWS managed policies shipped with CloudCafe (reference copies of AWS's documents).
     static func awsManaged() -> [ManagedPolicy] {
-        guard let folder = Bundle.module.url(forResource: "aws-managed-policies", withExtension: nil),
+        guard let folder = ShippedResource.url(target: "IAM", "aws-managed-policies", isDirectory: true) ?? Bundle.module.url(forResource: "aws-managed-policies", withExtension: nil),
             let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path)
         else { return [] }
         return names.sorted().compactMap { name in

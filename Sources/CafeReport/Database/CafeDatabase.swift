@@ -1,3 +1,4 @@
+import CloudCafeCore
 import Foundation
 public import GRDB
 import Synchronization
@@ -75,7 +76,7 @@ public final class CafeDatabase: Sendable {
 
     /// A SQL file of fixtures/cafe_db, which travels with the binary.
     static func fixture(_ name: String) throws -> String {
-        guard let url = Bundle.module.url(forResource: "cafe_db/\(name)", withExtension: nil) else {
+        guard let url = ShippedResource.url(target: "CafeReport", "cafe_db/\(name)") ?? Bundle.module.url(forResource: "cafe_db/\(name)", withExtension: nil) else {
             throw CafeDatabaseError.missingFixture(name)
         }
         return try String(contentsOf: url, encoding: .utf8)
