@@ -125,7 +125,7 @@ extension Lambda {
         let runtime = dispatcher.client(as: .assumedRole(role: f.role, session: f.name), region: f.arn.region)
         await Self.ship(log.lines, group: "/aws/lambda/\(f.name)", stream: result.logStream, createStream: result.cold, as: runtime)
         return InvocationResult(
-            payload: payload, failed: failed, logTail: log.lines.map { $0.message + "\n" }.joined(), cold: result.cold, duration: result.duration)
+            payload: payload, failed: failed, lines: log.lines, cold: result.cold, duration: result.duration)
     }
 
     static func errorPayload(_ type: String, _ message: String) -> Data {

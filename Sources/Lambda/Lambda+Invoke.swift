@@ -66,7 +66,9 @@ struct ExecutionEnvironment: Sendable {
 struct InvocationResult: Sendable {
     let payload: Data
     let failed: Bool
-    let logTail: String
+    /// The invocation's log lines; their text is made only for `LogType: Tail`.
+    let lines: [LogLine]
+    var logTail: String { lines.map { $0.message + "\n" }.joined() }
     var cold = false
     var duration: Duration = .zero
 }
@@ -172,7 +174,13 @@ extension Lambda {
         let failed: Bool
         if case .returned = outcome { failed = false } else { failed = true }
         return InvocationResult(
-            payload: payload, failed: failed, logTail: lines.map { $0.message + "\n" }.joined(), cold: cold, duration: duration)
+            payload: payload, failed: failed, lines: lines, cold: cold, duration: duration)
+    }
+
+    /// A handler and the layers its imports are looked for in.
+    struct ImportCheck: Hashable {
+        let handler: String
+        let layers: [ARN]
     }
 
     enum Outcome: Sendable {
@@ -255,7 +263,7 @@ extension Lambda {
             return .failure(HandlerFailure(type: "Runtime.ImportModuleError", message: "Unable to import module '\(module)': No module named '\(module)'"))
         }
         guard !handler.requiredModules.isEmpty else { return .success(handler) }
-        let key = f.handler + "\n" + f.layers.map(\.description).joined(separator: "\n")
+        let key = ImportCheck(handler: f.handler, layers: f.layers)
         if let known = importChecks[key] { return known.map { .failure($0) } ?? .success(handler) }
         var failure: HandlerFailure?
         let provided = f.layers.compactMap(layerVersion).flatMap(\.entries)
@@ -340,15 +348,27 @@ extension Lambda {
         // statm is read again from its start through one descriptor kept open: opening the
         // file per invocation cost more than the rest of the REPORT line.
         guard statm >= 0 else { return 0 }
-        var buffer = [UInt8](repeating: 0, count: 128)
-        let n = buffer.withUnsafeMutableBytes { pread(statm, $0.baseAddress, $0.count, 0) }
-        guard n > 0 else { return 0 }
-        let fields = buffer[..<n].split(separator: UInt8(ascii: " "))
-        guard fields.count > 1, let pages = Int(String(decoding: fields[1], as: UTF8.self)) else { return 0 }
-        return min(limit, pages * Int(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { buffer in
+            let n = pread(statm, buffer.baseAddress, buffer.count, 0)
+            guard n > 0 else { return 0 }
+            // The second field: resident pages.
+            var i = 0
+            while i < n, buffer[i] != UInt8(ascii: " ") { i += 1 }
+            i += 1
+            var pages = 0
+            var digits = 0
+            while i < n, buffer[i] >= UInt8(ascii: "0"), buffer[i] <= UInt8(ascii: "9"), digits < 18 {
+                pages = pages * 10 + Int(buffer[i] - UInt8(ascii: "0"))
+                i += 1
+                digits += 1
+            }
+            guard digits > 0 else { return 0 }
+            return min(limit, pages * Self.pageSize / 1_048_576)
+        }
     }
 
     private static let statm = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)
+    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
     static func streamDate(_ date: Date) -> String {
         let c = CivilTime(date)

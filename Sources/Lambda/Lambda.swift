@@ -17,7 +17,7 @@ public actor Lambda {
     /// Whether a handler's imports are found in a list of layers, by handler and layer ARNs:
     /// looking through the layers' file lists on every invocation cost more than running
     /// the extractor's query. Any change to the layers forgets the answers.
-    var importChecks: [String: HandlerFailure?] = [:]
+    var importChecks: [ImportCheck: HandlerFailure?] = [:]
     /// Warm execution environments per function, reused as AWS reuses them.
     var idleEnvironments: [Key: [ExecutionEnvironment]] = [:]
     /// Where code download links (`GetFunction`'s `Code.Location`) point: the daemon itself.

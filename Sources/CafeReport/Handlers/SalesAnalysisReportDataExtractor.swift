@@ -21,14 +21,15 @@ public struct SalesAnalysisReportDataExtractor: LambdaHandler {
     public var requiredModules: [String] { ["pymysql"] }
 
     public func handle(_ event: JSONValue, context: LambdaContext) async throws -> JSONValue {
-        var values: [String: String] = [:]
-        for key in ["dbUrl", "dbName", "dbUser", "dbPassword"] {
+        // Read in this order, as the lab's function does: the first missing key is the KeyError.
+        func value(_ key: String) throws -> String {
             guard let v = event[key]?.stringValue else { throw HandlerFailure(type: "KeyError", message: "'\(key)'") }
-            values[key] = v
+            return v
         }
+        let (url, name, user, password) = (try value("dbUrl"), try value("dbName"), try value("dbUser"), try value("dbPassword"))
         let day = event["reportDate"]?.stringValue.flatMap(LocalDay.init) ?? LocalDay(context.clock.now, in: timeZone)
         let rows: [SalesRow]
-        switch try connect(url: values["dbUrl"] ?? "", name: values["dbName"] ?? "", user: values["dbUser"] ?? "", password: values["dbPassword"] ?? "", day: day) {
+        switch try connect(url: url, name: name, user: user, password: password, day: day) {
         case .success(let sales):
             rows = sales
         case .failure(let error):
