@@ -53,7 +53,10 @@ public final class IAMAuthorizer: Authorizer {
     public func evaluate(_ request: AuthorizationRequest) async -> AuthorizationOutcome {
         guard mode != .off else { return AuthorizationOutcome(decision: "unchecked", statement: nil, denial: nil) }
         let ctx = request.context
-        let gathered = await iam.policies(for: ctx.caller)
+        // The account's root has no identity policies: no visit to the IAM actor, which every
+        // call's authorization would otherwise queue on.
+        let gathered: GatheredPolicies
+        if case .root = ctx.caller { gathered = GatheredPolicies(identity: [], boundary: nil, session: []) } else { gathered = await iam.policies(for: ctx.caller) }
         let (identity, boundary, sessionPolicies) = (gathered.identity, gathered.boundary, gathered.session)
         let resourcePolicy = request.resourcePolicy.flatMap(resourceDocument).map { NamedPolicy(name: "resource-based policy", document: $0) }
         // Context keys cost more than most evaluations: built only when a policy reads them.
