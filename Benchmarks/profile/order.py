@@ -44,6 +44,9 @@ def main():
         work = Path(tmp)
         stripped = work / "cloudcafe"
         subprocess.run(["objcopy", "--strip-debug", binary, str(stripped)], check=True)
+        # The resource folders beside it, as installed (ShippedResource looks there first).
+        for resources in Path(binary).resolve().parent.glob("*.resources"):
+            (work / resources.name).symlink_to(resources)
         shim = work / "shim.so"
         subprocess.run(["gcc", "-shared", "-fPIC", "-O2", str(HERE / "sigsuspend_shim.c"), "-o", str(shim)], check=True)
         out = work / "cg.out"
