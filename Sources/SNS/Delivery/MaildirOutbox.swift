@@ -38,7 +38,7 @@ public final class MaildirOutbox: Sendable {
         let tmp = directory.appendingPathComponent("tmp").appendingPathComponent(name)
         let new = directory.appendingPathComponent("new").appendingPathComponent(name)
         do {
-            try Data(email.rfc5322.utf8).write(to: tmp)
+            try Self.write(Array(email.rfc5322.utf8), to: tmp.path)
             try FileManager.default.moveItem(at: tmp, to: new)
         } catch {
             // A full disk or a read-only folder fails this delivery; nothing half-written stays.
@@ -46,6 +46,24 @@ public final class MaildirOutbox: Sendable {
             throw error
         }
         return name
+    }
+
+    /// Writes `bytes` to a new file at `path`, without the fsync Foundation's `Data.write`
+    /// makes: that was 3 ms of every email (the first one in start-up), more while the disk is
+    /// busy. Like the state store, the outbox survives the daemon's death, not power loss.
+    static func write(_ bytes: [UInt8], to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(fd) }
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + done, $0.count - done) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+            }
+            done += n
+        }
     }
 
     /// The delivered messages in sending order.
