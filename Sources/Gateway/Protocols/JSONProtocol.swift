@@ -28,14 +28,61 @@ enum QueryCodec {
     }
 
     /// `a=1&b=%2F` into a dictionary; `+` is a space, as in HTML forms.
+    /// A key or value that does not decode (a bad `%` escape, or bytes that are not UTF-8) is
+    /// kept as written. Read as bytes: through Substrings, a Publish's form was 32 K instructions.
     static func parseForm(_ text: String) -> [String: String] {
-        var result: [String: String] = [:]
-        for pair in text.pieces("&") {
-            let parts = pair.pieces("=", omittingEmpty: false, maxSplits: 1)
-            let decode = { (s: Substring) in PercentEncoding.decode(s, plusAsSpace: true) ?? String(s) }
-            result[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
+        var text = text
+        return text.withUTF8 { bytes in
+            var result: [String: String] = [:]
+            result.reserveCapacity(8)
+            var start = 0
+            while start < bytes.count {
+                let end = bytes[start...].firstIndex(of: UInt8(ascii: "&")) ?? bytes.count
+                if end > start {
+                    let pair = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                    if let eq = pair.firstIndex(of: UInt8(ascii: "=")) {
+                        result[formText(UnsafeBufferPointer(rebasing: pair[..<eq]))] = formText(UnsafeBufferPointer(rebasing: pair[(eq + 1)...]))
+                    } else {
+                        result[formText(pair)] = ""
+                    }
+                }
+                start = end + 1
+            }
+            return result
         }
-        return result
+    }
+
+    private static func formText(_ raw: UnsafeBufferPointer<UInt8>) -> String {
+        guard raw.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else { return String(decoding: raw, as: UTF8.self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        var i = 0
+        while i < raw.count {
+            let b = raw[i]
+            if b == UInt8(ascii: "+") {
+                out.append(UInt8(ascii: " "))
+                i += 1
+            } else if b == UInt8(ascii: "%") {
+                guard i + 2 < raw.count, let high = hexValue(raw[i + 1]), let low = hexValue(raw[i + 2]) else {
+                    return String(decoding: raw, as: UTF8.self)
+                }
+                out.append(high << 4 | low)
+                i += 3
+            } else {
+                out.append(b)
+                i += 1
+            }
+        }
+        return String(validating: out, as: UTF8.self) ?? String(decoding: raw, as: UTF8.self)
+    }
+
+    private static func hexValue(_ b: UInt8) -> UInt8? {
+        switch b {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): b - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): b - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): b - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }
 
