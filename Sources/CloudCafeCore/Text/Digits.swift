@@ -125,24 +125,30 @@ public enum PercentEncoding {
 
     /// As `decode(_:plusAsSpace:)`, on a concrete type (a generic one is not specialized across modules).
     public static func decode(_ text: Substring, plusAsSpace: Bool = false) -> String? {
-        let utf8 = text.utf8
-        guard utf8.contains(UInt8(ascii: "%")) || (plusAsSpace && utf8.contains(UInt8(ascii: "+"))) else { return String(text) }
+        var text = text
+        return text.withUTF8 { decode(bytes: $0, plusAsSpace: plusAsSpace) }
+    }
+
+    /// As `decode(_:plusAsSpace:)`, on UTF-8 text's bytes (a form read as bytes).
+    public static func decode(bytes: UnsafeBufferPointer<UInt8>, plusAsSpace: Bool = false) -> String? {
+        guard bytes.contains(where: { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }) else {
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var out: [UInt8] = []
-        out.reserveCapacity(utf8.count)
-        var i = utf8.startIndex
-        while i != utf8.endIndex {
-            let b = utf8[i]
-            utf8.formIndex(after: &i)
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
             if b == UInt8(ascii: "+"), plusAsSpace {
                 out.append(UInt8(ascii: " "))
+                i += 1
             } else if b == UInt8(ascii: "%") {
-                guard i != utf8.endIndex, let high = hexValue(utf8[i]) else { return nil }
-                utf8.formIndex(after: &i)
-                guard i != utf8.endIndex, let low = hexValue(utf8[i]) else { return nil }
-                utf8.formIndex(after: &i)
+                guard i + 2 < bytes.count, let high = hexValue(bytes[i + 1]), let low = hexValue(bytes[i + 2]) else { return nil }
                 out.append(high << 4 | low)
+                i += 3
             } else {
                 out.append(b)
+                i += 1
             }
         }
         return String(validating: out, as: UTF8.self)

@@ -53,36 +53,7 @@ enum QueryCodec {
     }
 
     private static func formText(_ raw: UnsafeBufferPointer<UInt8>) -> String {
-        guard raw.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else { return String(decoding: raw, as: UTF8.self) }
-        var out: [UInt8] = []
-        out.reserveCapacity(raw.count)
-        var i = 0
-        while i < raw.count {
-            let b = raw[i]
-            if b == UInt8(ascii: "+") {
-                out.append(UInt8(ascii: " "))
-                i += 1
-            } else if b == UInt8(ascii: "%") {
-                guard i + 2 < raw.count, let high = hexValue(raw[i + 1]), let low = hexValue(raw[i + 2]) else {
-                    return String(decoding: raw, as: UTF8.self)
-                }
-                out.append(high << 4 | low)
-                i += 3
-            } else {
-                out.append(b)
-                i += 1
-            }
-        }
-        return String(validating: out, as: UTF8.self) ?? String(decoding: raw, as: UTF8.self)
-    }
-
-    private static func hexValue(_ b: UInt8) -> UInt8? {
-        switch b {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): b - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): b - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): b - UInt8(ascii: "A") + 10
-        default: nil
-        }
+        PercentEncoding.decode(bytes: raw, plusAsSpace: true) ?? String(decoding: raw, as: UTF8.self)
     }
 }
 
