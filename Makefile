@@ -53,9 +53,13 @@ run: runtimes
 
 test: check-generated unit-test client-test
 
+# Tests make their engines' folders under TMPDIR: one folder per run, removed when they pass.
+TEST_TMP = $(CURDIR)/.build/test-tmp
 unit-test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	rm -rf $(TEST_TMP) && mkdir -p $(TEST_TMP)
+	TMPDIR=$(TEST_TMP) $(SWIFT) test --skip-build
+	rm -rf $(TEST_TMP)
 
 # The pytest plugin (clients/python) into the same environment, reinstalled when it changes.
 $(VENV)/.plugin-installed: $(VENV)/.installed clients/python/pyproject.toml $(wildcard clients/python/pytest_cloudcafe/*.py)

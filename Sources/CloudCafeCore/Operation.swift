@@ -61,7 +61,7 @@ extension AWSService {
         return ServiceOperation(
             key: key, action: action ?? "\(descriptor.service):\(descriptor.name)", needsNoPermission: needsNoPermission,
             resources: resources, resourcePolicy: policy, perform: run,
-            decodeInput: { tree in try JSONValueDecoder().decode(I.self, from: tree) },
+            decodeInput: { tree in try I.decode(from: tree) },
             writeOutput: { try ($0 as? O)?.jsonValue() })
     }
 }

@@ -26,13 +26,28 @@ struct AWSProtocols {
     /// The methods AWS requests come with.
     static let methods: [HTTPRequest.Method] = [.get, .post, .put, .delete, .patch, .head]
 
-    /// Catch-all routes: the AWS requests `AWSRoutingMiddleware` does not take (paths under
+    /// Catch-all routes: the AWS requests `handleUnlessRouted` leaves to the router (paths under
     /// the admin API that name nothing there) still reach the protocols through them.
     func register(on router: Router<GatewayRequestContext>) {
         for method in Self.methods {
             router.on("/", method: method) { request, context in await handle(request, sourceIP: context.remoteIP) }
             router.on("/**", method: method) { request, context in await handle(request, sourceIP: context.remoteIP) }
         }
+    }
+
+    /// Answers every AWS request before the router looks at it: every path but the admin API's
+    /// and the email links' pages (nil for those). The router's trie resolved each rest-json
+    /// path (a `/**` route) component by component, a twentieth of a Lambda Invoke.
+    func handleUnlessRouted(_ request: Request, sourceIP: String?) async -> Response? {
+        guard Self.methods.contains(request.method), !Self.isRouted(request) else { return nil }
+        return await handle(request, sourceIP: sourceIP)
+    }
+
+    /// The requests the router's own routes answer.
+    static func isRouted(_ request: Request) -> Bool {
+        let path = request.uri.path
+        if path.utf8.starts(with: "/_cloudcafe".utf8) { return true }
+        return request.method == .get && (path == "/SimpleNotificationService-cloudcafe.pem" || path == "/confirmation.html" || path == "/unsubscribe.html")
     }
 
     func handle(_ request: Request, sourceIP: String?) async -> Response {
@@ -120,7 +135,7 @@ struct AWSProtocols {
 
     func json(_ service: ServiceCatalog.Service, target: String?, body: Data, caller: Caller) async -> Response {
         let version = service.model.jsonVersion
-        guard let target, let dot = target.lastIndex(of: ".") else {
+        guard let target, let dot = target.utf8.lastIndex(of: UInt8(ascii: ".")) else {
             return JSONCodec.error(WireError(errorCode: "UnknownOperationException", message: "Missing X-Amz-Target.", httpStatus: 400), version: version)
         }
         let name = String(target[target.index(after: dot)...])

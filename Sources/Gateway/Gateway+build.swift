@@ -1,6 +1,6 @@
 public import CloudCafeCore
 public import Engine
-public import Hummingbird
+import Hummingbird
 public import ServiceLifecycle
 import Logging
 
@@ -39,16 +39,15 @@ public func buildApplication(
     engine: CloudCafeEngine, configuration: GatewayConfiguration, onReady: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some Service {
     let router = Router(context: GatewayRequestContext.self)
-    if !configuration.ready.isOpen { router.add(middleware: ReadinessMiddleware(ready: configuration.ready)) }
     router.add(middleware: RequestIDMiddleware(ids: engine.dispatcher.ids))
     let aws = AWSProtocols(engine: engine, configuration: configuration)
-    router.add(middleware: AWSRoutingMiddleware(aws: aws))
     AdminAPI(engine: engine, adminToken: configuration.adminToken).register(on: router)
     EmailLinks(engine: engine).register(on: router)
     aws.register(on: router)
     var logger = Logger(label: "cloudcafe.gateway")
     logger.logLevel = .warning
     return GatewayServer(
+        ready: configuration.ready, direct: { request, channel in await aws.handleUnlessRouted(request, sourceIP: channel.remoteAddress?.ipText) },
         responder: router.buildResponder(), address: .hostname(configuration.host, port: configuration.port), serverName: "CloudCafe", logger: logger,
         onServerRunning: onReady)
 }

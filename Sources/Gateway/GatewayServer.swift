@@ -1,3 +1,4 @@
+import CloudCafeCore
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -8,13 +9,20 @@ import NIOPosix
 import ServiceLifecycle
 import Synchronization
 
-/// The HTTP server as one service: Hummingbird's HTTP/1 server answering through the router.
+/// The HTTP server as one service: Hummingbird's HTTP/1 server answering through `direct`,
+/// then the router.
 ///
 /// Hummingbird's `Application` does the same, and more that the daemon does not use, at a cost
 /// paid on every start and every request: its own service group spells each service it runs
 /// by reflection (a tenth of start-up, before the port is bound), and it tags each request's
 /// logger with a fresh id and runs the request inside a task-local logger scope.
 struct GatewayServer<Responder: HTTPResponder>: Service where Responder.Context == GatewayRequestContext {
+    /// Requests wait here until it opens.
+    let ready: Gate
+    /// Answers the requests it takes (nil: not its own) before the router sees them. The AWS
+    /// protocols take nearly every request: through the router's middleware chain and its
+    /// request context each cost a tenth of a GetParameter.
+    let direct: @Sendable (Request, any Channel) async -> Response?
     let responder: Responder
     let address: BindAddress
     let serverName: String
@@ -23,20 +31,25 @@ struct GatewayServer<Responder: HTTPResponder>: Service where Responder.Context 
 
     func run() async throws {
         let dates = HTTPDates()
-        let responder = responder
+        let (ready, direct, responder) = (ready, direct, responder)
         let logger = logger
         let serverName = serverName
         let server = try HTTPServerBuilder.http1().buildServer(
             configuration: .init(address: address, serverName: serverName), eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger
         ) { request, writer, channel in
+            if !ready.isOpen { await ready.wait() }
             var response: Response
-            do {
-                response = try await responder.respond(to: request, context: GatewayRequestContext(source: .init(channel: channel, logger: logger)))
-            } catch let error as HTTPParserError {
-                throw error
-            } catch {
-                logger.debug("unanswered error", metadata: ["error": "\(error)"])
-                response = Response(status: .internalServerError)
+            if let answer = await direct(request, channel) {
+                response = answer
+            } else {
+                do {
+                    response = try await responder.respond(to: request, context: GatewayRequestContext(source: .init(channel: channel, logger: logger)))
+                } catch let error as HTTPParserError {
+                    throw error
+                } catch {
+                    logger.debug("unanswered error", metadata: ["error": "\(error)"])
+                    response = Response(status: .internalServerError)
+                }
             }
             response.headers[.date] = dates.current
             response.headers[.server] = serverName

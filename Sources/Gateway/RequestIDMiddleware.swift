@@ -14,37 +14,6 @@ struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// Sends AWS requests to the protocols before the router looks at them: every path but the
-/// admin API's and the email links' pages. The router's trie resolved each rest-json path
-/// (a `/**` route) component by component, a twentieth of a Lambda Invoke.
-struct AWSRoutingMiddleware: RouterMiddleware {
-    let aws: AWSProtocols
-
-    func handle(
-        _ request: Request, context: GatewayRequestContext, next: (Request, GatewayRequestContext) async throws -> Response
-    ) async throws -> Response {
-        guard AWSProtocols.methods.contains(request.method), !Self.isRouted(request) else { return try await next(request, context) }
-        return await aws.handle(request, sourceIP: context.remoteIP)
-    }
-
-    /// The requests the router's own routes answer.
-    static func isRouted(_ request: Request) -> Bool {
-        let path = request.uri.path
-        if path.utf8.starts(with: "/_cloudcafe".utf8) { return true }
-        return request.method == .get && (path == "/SimpleNotificationService-cloudcafe.pem" || path == "/confirmation.html" || path == "/unsubscribe.html")
-    }
-}
-
-/// Holds requests that arrive before the stack is deployed.
-struct ReadinessMiddleware<Context: RequestContext>: RouterMiddleware {
-    let ready: Gate
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        await ready.wait()
-        return try await next(request, context)
-    }
-}
-
 /// Under `--strict-auth`, the admin API answers only a caller holding the token the daemon
 /// wrote at start (`Authorization: Bearer <token>`); `/_cloudcafe/health` stays open.
 struct AdminTokenMiddleware<Context: RequestContext>: RouterMiddleware {

@@ -6,33 +6,31 @@ import HTTPTypes
 /// credential scope, by `X-Amz-Target` prefix, by the query protocol's `Version`, or by a
 /// rest-json route. Built from the running services' declarations; nothing here names a service.
 struct ServiceCatalog: Sendable {
-    /// One served service: its declaration and the validator of its model.
-    struct Service: Sendable {
+    /// One served service: its declaration and the validator of its model. A class: every
+    /// request looks its service up, and copying the declaration out retained each of its members.
+    final class Service: Sendable {
         let declaration: ServiceDeclaration
         let validator: ShapeValidator
-        /// For a service that also answers its former query protocol: that model and its validator.
-        var query: (model: ServiceModel, validator: ShapeValidator)?
+        /// For a service that also answers its former query protocol (SQS): the service as a
+        /// query request reaches it, with that model and its validator.
+        let asQuery: Service?
+        /// The model the request's protocol reads (the query model for a query request to SQS).
+        let wireModel: ServiceModel
         var model: ServiceModel { declaration.model }
         var wireProtocol: ServiceModel.WireProtocol { declaration.model.wireProtocol }
-
-        /// The service as a query-protocol request reaches it.
-        var asQuery: Service? {
-            query.map { Service(declaration: declaration, validator: $0.validator, queryModelOverride: $0.model) }
-        }
-        private var queryModelOverride: ServiceModel?
-        /// The model the request's protocol reads (the query model for a query request to SQS).
-        var wireModel: ServiceModel { queryModelOverride ?? model }
 
         init(declaration: ServiceDeclaration, validator: ShapeValidator, query: (model: ServiceModel, validator: ShapeValidator)? = nil) {
             self.declaration = declaration
             self.validator = validator
-            self.query = query
+            self.wireModel = declaration.model
+            self.asQuery = query.map { Service(declaration: declaration, validator: $0.validator, wireModel: $0.model) }
         }
 
-        private init(declaration: ServiceDeclaration, validator: ShapeValidator, queryModelOverride: ServiceModel) {
+        private init(declaration: ServiceDeclaration, validator: ShapeValidator, wireModel: ServiceModel) {
             self.declaration = declaration
             self.validator = validator
-            self.queryModelOverride = queryModelOverride
+            self.wireModel = wireModel
+            self.asQuery = nil
         }
     }
 
@@ -110,7 +108,7 @@ struct ServiceCatalog: Sendable {
 
     /// The service of an unsigned request, from what its protocol puts on the wire.
     func unsignedService(target: String?, method: HTTPRequest.Method, path: String, version: () -> String?) -> Service? {
-        if let target, let dot = target.lastIndex(of: "."), let name = byTargetPrefix[String(target[..<dot])] { return services[name] }
+        if let target, let dot = target.utf8.lastIndex(of: UInt8(ascii: ".")), let name = byTargetPrefix[String(target[..<dot])] { return services[name] }
         if let route = match(method, path) { return services[route.route.service] }
         return version().flatMap { byQueryVersion[$0] }.flatMap { services[$0] }
     }

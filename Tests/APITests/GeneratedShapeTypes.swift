@@ -12,7 +12,7 @@ import STSAPI
 import SchedulerAPI
 
 enum GeneratedShapeTypes {
-    typealias Shape = any (Codable & JSONValueWritable & Sendable).Type
+    typealias Shape = any (Codable & JSONValueWritable & JSONValueReadable & Sendable).Type
 
     /// Keyed by the service model's name.
     static let all: [String: [String: Shape]] = [

@@ -33,6 +33,29 @@ extension CreateLogGroupRequest: JSONValueWritable {
     }
 }
 
+extension CreateLogGroupRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: [String: String]?
+        var m3: String?
+        var m4: Bool?
+        for (key, v) in members {
+            switch key {
+            case "logGroupName": guard let x = v.readString else { return nil }; m0 = x
+            case "kmsKeyId": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "tags": if case .null = v { m2 = nil } else { guard let x = v.readMap({ e0 in e0.readString }) else { return nil }; m2 = x }
+            case "logGroupClass": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "deletionProtectionEnabled": if case .null = v { m4 = nil } else { guard let x = v.readBool else { return nil }; m4 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(logGroupName: m0, kmsKeyId: m1, tags: m2, logGroupClass: m3, deletionProtectionEnabled: m4)
+    }
+}
+
 /// botocore `CreateLogStreamRequest`.
 public struct CreateLogStreamRequest: Sendable, Codable, Equatable {
     public var logGroupName: String
@@ -53,6 +76,23 @@ extension CreateLogStreamRequest: JSONValueWritable {
         members.append(("logGroupName", .string(self.logGroupName)))
         members.append(("logStreamName", .string(self.logStreamName)))
         return .object(members)
+    }
+}
+
+extension CreateLogStreamRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "logGroupName": guard let x = v.readString else { return nil }; m0 = x
+            case "logStreamName": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(logGroupName: m0, logStreamName: m1)
     }
 }
 
@@ -88,6 +128,29 @@ extension PutLogEventsRequest: JSONValueWritable {
     }
 }
 
+extension PutLogEventsRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: [InputLogEvent]?
+        var m3: String?
+        var m4: Entity?
+        for (key, v) in members {
+            switch key {
+            case "logGroupName": guard let x = v.readString else { return nil }; m0 = x
+            case "logStreamName": guard let x = v.readString else { return nil }; m1 = x
+            case "logEvents": guard let x = v.readArray({ e0 in InputLogEvent(reading: e0) }) else { return nil }; m2 = x
+            case "sequenceToken": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "entity": if case .null = v { m4 = nil } else { guard let x = Entity(reading: v) else { return nil }; m4 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m1, let m2 else { return nil }
+        self.init(logGroupName: m0, logStreamName: m1, logEvents: m2, sequenceToken: m3, entity: m4)
+    }
+}
+
 /// botocore `InputLogEvent`.
 public struct InputLogEvent: Sendable, Codable, Equatable {
     public var timestamp: Int
@@ -111,6 +174,23 @@ extension InputLogEvent: JSONValueWritable {
     }
 }
 
+extension InputLogEvent: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Int?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "timestamp": guard let x = v.readInt else { return nil }; m0 = x
+            case "message": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(timestamp: m0, message: m1)
+    }
+}
+
 /// botocore `Entity`.
 public struct Entity: Sendable, Codable, Equatable {
     public var keyAttributes: [String: String]?
@@ -131,6 +211,22 @@ extension Entity: JSONValueWritable {
         if let v = self.keyAttributes { members.append(("keyAttributes", .object(v.map { e0 in (e0.key, .string(e0.value)) }))) }
         if let v = self.attributes { members.append(("attributes", .object(v.map { e0 in (e0.key, .string(e0.value)) }))) }
         return .object(members)
+    }
+}
+
+extension Entity: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [String: String]?
+        var m1: [String: String]?
+        for (key, v) in members {
+            switch key {
+            case "keyAttributes": if case .null = v { m0 = nil } else { guard let x = v.readMap({ e0 in e0.readString }) else { return nil }; m0 = x }
+            case "attributes": if case .null = v { m1 = nil } else { guard let x = v.readMap({ e0 in e0.readString }) else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(keyAttributes: m0, attributes: m1)
     }
 }
 
@@ -160,6 +256,24 @@ extension PutLogEventsResponse: JSONValueWritable {
     }
 }
 
+extension PutLogEventsResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: RejectedLogEventsInfo?
+        var m2: RejectedEntityInfo?
+        for (key, v) in members {
+            switch key {
+            case "nextSequenceToken": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "rejectedLogEventsInfo": if case .null = v { m1 = nil } else { guard let x = RejectedLogEventsInfo(reading: v) else { return nil }; m1 = x }
+            case "rejectedEntityInfo": if case .null = v { m2 = nil } else { guard let x = RejectedEntityInfo(reading: v) else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        self.init(nextSequenceToken: m0, rejectedLogEventsInfo: m1, rejectedEntityInfo: m2)
+    }
+}
+
 /// botocore `RejectedLogEventsInfo`.
 public struct RejectedLogEventsInfo: Sendable, Codable, Equatable {
     public var tooNewLogEventStartIndex: Int?
@@ -186,6 +300,24 @@ extension RejectedLogEventsInfo: JSONValueWritable {
     }
 }
 
+extension RejectedLogEventsInfo: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Int?
+        var m1: Int?
+        var m2: Int?
+        for (key, v) in members {
+            switch key {
+            case "tooNewLogEventStartIndex": if case .null = v { m0 = nil } else { guard let x = v.readInt else { return nil }; m0 = x }
+            case "tooOldLogEventEndIndex": if case .null = v { m1 = nil } else { guard let x = v.readInt else { return nil }; m1 = x }
+            case "expiredLogEventEndIndex": if case .null = v { m2 = nil } else { guard let x = v.readInt else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        self.init(tooNewLogEventStartIndex: m0, tooOldLogEventEndIndex: m1, expiredLogEventEndIndex: m2)
+    }
+}
+
 /// botocore `RejectedEntityInfo`.
 public struct RejectedEntityInfo: Sendable, Codable, Equatable {
     public var errorType: String
@@ -203,6 +335,21 @@ extension RejectedEntityInfo: JSONValueWritable {
         members.reserveCapacity(1)
         members.append(("errorType", .string(self.errorType)))
         return .object(members)
+    }
+}
+
+extension RejectedEntityInfo: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "errorType": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(errorType: m0)
     }
 }
 
@@ -250,6 +397,37 @@ extension GetLogEventsRequest: JSONValueWritable {
     }
 }
 
+extension GetLogEventsRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: Int?
+        var m4: Int?
+        var m5: String?
+        var m6: Int?
+        var m7: Bool?
+        var m8: Bool?
+        for (key, v) in members {
+            switch key {
+            case "logGroupName": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "logGroupIdentifier": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "logStreamName": guard let x = v.readString else { return nil }; m2 = x
+            case "startTime": if case .null = v { m3 = nil } else { guard let x = v.readInt else { return nil }; m3 = x }
+            case "endTime": if case .null = v { m4 = nil } else { guard let x = v.readInt else { return nil }; m4 = x }
+            case "nextToken": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "limit": if case .null = v { m6 = nil } else { guard let x = v.readInt else { return nil }; m6 = x }
+            case "startFromHead": if case .null = v { m7 = nil } else { guard let x = v.readBool else { return nil }; m7 = x }
+            case "unmask": if case .null = v { m8 = nil } else { guard let x = v.readBool else { return nil }; m8 = x }
+            default: continue
+            }
+        }
+        guard let m2 else { return nil }
+        self.init(logGroupName: m0, logGroupIdentifier: m1, logStreamName: m2, startTime: m3, endTime: m4, nextToken: m5, limit: m6, startFromHead: m7, unmask: m8)
+    }
+}
+
 /// botocore `GetLogEventsResponse`.
 public struct GetLogEventsResponse: Sendable, Codable, Equatable {
     public var events: [OutputLogEvent]?
@@ -276,6 +454,24 @@ extension GetLogEventsResponse: JSONValueWritable {
     }
 }
 
+extension GetLogEventsResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [OutputLogEvent]?
+        var m1: String?
+        var m2: String?
+        for (key, v) in members {
+            switch key {
+            case "events": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in OutputLogEvent(reading: e0) }) else { return nil }; m0 = x }
+            case "nextForwardToken": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "nextBackwardToken": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        self.init(events: m0, nextForwardToken: m1, nextBackwardToken: m2)
+    }
+}
+
 /// botocore `OutputLogEvent`.
 public struct OutputLogEvent: Sendable, Codable, Equatable {
     public var timestamp: Int?
@@ -299,6 +495,24 @@ extension OutputLogEvent: JSONValueWritable {
         if let v = self.message { members.append(("message", .string(v))) }
         if let v = self.ingestionTime { members.append(("ingestionTime", .number(String(v)))) }
         return .object(members)
+    }
+}
+
+extension OutputLogEvent: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Int?
+        var m1: String?
+        var m2: Int?
+        for (key, v) in members {
+            switch key {
+            case "timestamp": if case .null = v { m0 = nil } else { guard let x = v.readInt else { return nil }; m0 = x }
+            case "message": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "ingestionTime": if case .null = v { m2 = nil } else { guard let x = v.readInt else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        self.init(timestamp: m0, message: m1, ingestionTime: m2)
     }
 }
 
@@ -343,6 +557,34 @@ extension DescribeLogGroupsRequest: JSONValueWritable {
     }
 }
 
+extension DescribeLogGroupsRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [String]?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: Int?
+        var m5: Bool?
+        var m6: String?
+        var m7: [String]?
+        for (key, v) in members {
+            switch key {
+            case "accountIdentifiers": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m0 = x }
+            case "logGroupNamePrefix": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "logGroupNamePattern": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "nextToken": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "limit": if case .null = v { m4 = nil } else { guard let x = v.readInt else { return nil }; m4 = x }
+            case "includeLinkedAccounts": if case .null = v { m5 = nil } else { guard let x = v.readBool else { return nil }; m5 = x }
+            case "logGroupClass": if case .null = v { m6 = nil } else { guard let x = v.readString else { return nil }; m6 = x }
+            case "logGroupIdentifiers": if case .null = v { m7 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m7 = x }
+            default: continue
+            }
+        }
+        self.init(accountIdentifiers: m0, logGroupNamePrefix: m1, logGroupNamePattern: m2, nextToken: m3, limit: m4, includeLinkedAccounts: m5, logGroupClass: m6, logGroupIdentifiers: m7)
+    }
+}
+
 /// botocore `DescribeLogGroupsResponse`.
 public struct DescribeLogGroupsResponse: Sendable, Codable, Equatable {
     public var logGroups: [LogGroup]?
@@ -363,6 +605,22 @@ extension DescribeLogGroupsResponse: JSONValueWritable {
         if let v = self.logGroups { members.append(("logGroups", .array(try v.map { e0 in try e0.jsonValue() }))) }
         if let v = self.nextToken { members.append(("nextToken", .string(v))) }
         return .object(members)
+    }
+}
+
+extension DescribeLogGroupsResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [LogGroup]?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "logGroups": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in LogGroup(reading: e0) }) else { return nil }; m0 = x }
+            case "nextToken": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(logGroups: m0, nextToken: m1)
     }
 }
 
@@ -422,6 +680,44 @@ extension LogGroup: JSONValueWritable {
     }
 }
 
+extension LogGroup: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: Int?
+        var m2: Int?
+        var m3: Int?
+        var m4: String?
+        var m5: Int?
+        var m6: String?
+        var m7: String?
+        var m8: [String]?
+        var m9: String?
+        var m10: String?
+        var m11: Bool?
+        var m12: Bool?
+        for (key, v) in members {
+            switch key {
+            case "logGroupName": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "creationTime": if case .null = v { m1 = nil } else { guard let x = v.readInt else { return nil }; m1 = x }
+            case "retentionInDays": if case .null = v { m2 = nil } else { guard let x = v.readInt else { return nil }; m2 = x }
+            case "metricFilterCount": if case .null = v { m3 = nil } else { guard let x = v.readInt else { return nil }; m3 = x }
+            case "arn": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "storedBytes": if case .null = v { m5 = nil } else { guard let x = v.readInt else { return nil }; m5 = x }
+            case "kmsKeyId": if case .null = v { m6 = nil } else { guard let x = v.readString else { return nil }; m6 = x }
+            case "dataProtectionStatus": if case .null = v { m7 = nil } else { guard let x = v.readString else { return nil }; m7 = x }
+            case "inheritedProperties": if case .null = v { m8 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m8 = x }
+            case "logGroupClass": if case .null = v { m9 = nil } else { guard let x = v.readString else { return nil }; m9 = x }
+            case "logGroupArn": if case .null = v { m10 = nil } else { guard let x = v.readString else { return nil }; m10 = x }
+            case "deletionProtectionEnabled": if case .null = v { m11 = nil } else { guard let x = v.readBool else { return nil }; m11 = x }
+            case "bearerTokenAuthenticationEnabled": if case .null = v { m12 = nil } else { guard let x = v.readBool else { return nil }; m12 = x }
+            default: continue
+            }
+        }
+        self.init(logGroupName: m0, creationTime: m1, retentionInDays: m2, metricFilterCount: m3, arn: m4, storedBytes: m5, kmsKeyId: m6, dataProtectionStatus: m7, inheritedProperties: m8, logGroupClass: m9, logGroupArn: m10, deletionProtectionEnabled: m11, bearerTokenAuthenticationEnabled: m12)
+    }
+}
+
 /// botocore `DescribeLogStreamsRequest`.
 public struct DescribeLogStreamsRequest: Sendable, Codable, Equatable {
     public var logGroupName: String?
@@ -460,6 +756,32 @@ extension DescribeLogStreamsRequest: JSONValueWritable {
     }
 }
 
+extension DescribeLogStreamsRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: Bool?
+        var m5: String?
+        var m6: Int?
+        for (key, v) in members {
+            switch key {
+            case "logGroupName": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "logGroupIdentifier": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "logStreamNamePrefix": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "orderBy": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "descending": if case .null = v { m4 = nil } else { guard let x = v.readBool else { return nil }; m4 = x }
+            case "nextToken": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "limit": if case .null = v { m6 = nil } else { guard let x = v.readInt else { return nil }; m6 = x }
+            default: continue
+            }
+        }
+        self.init(logGroupName: m0, logGroupIdentifier: m1, logStreamNamePrefix: m2, orderBy: m3, descending: m4, nextToken: m5, limit: m6)
+    }
+}
+
 /// botocore `DescribeLogStreamsResponse`.
 public struct DescribeLogStreamsResponse: Sendable, Codable, Equatable {
     public var logStreams: [LogStream]?
@@ -480,6 +802,22 @@ extension DescribeLogStreamsResponse: JSONValueWritable {
         if let v = self.logStreams { members.append(("logStreams", .array(try v.map { e0 in try e0.jsonValue() }))) }
         if let v = self.nextToken { members.append(("nextToken", .string(v))) }
         return .object(members)
+    }
+}
+
+extension DescribeLogStreamsResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [LogStream]?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "logStreams": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in LogStream(reading: e0) }) else { return nil }; m0 = x }
+            case "nextToken": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(logStreams: m0, nextToken: m1)
     }
 }
 
@@ -524,6 +862,34 @@ extension LogStream: JSONValueWritable {
     }
 }
 
+extension LogStream: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: Int?
+        var m2: Int?
+        var m3: Int?
+        var m4: Int?
+        var m5: String?
+        var m6: String?
+        var m7: Int?
+        for (key, v) in members {
+            switch key {
+            case "logStreamName": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "creationTime": if case .null = v { m1 = nil } else { guard let x = v.readInt else { return nil }; m1 = x }
+            case "firstEventTimestamp": if case .null = v { m2 = nil } else { guard let x = v.readInt else { return nil }; m2 = x }
+            case "lastEventTimestamp": if case .null = v { m3 = nil } else { guard let x = v.readInt else { return nil }; m3 = x }
+            case "lastIngestionTime": if case .null = v { m4 = nil } else { guard let x = v.readInt else { return nil }; m4 = x }
+            case "uploadSequenceToken": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "arn": if case .null = v { m6 = nil } else { guard let x = v.readString else { return nil }; m6 = x }
+            case "storedBytes": if case .null = v { m7 = nil } else { guard let x = v.readInt else { return nil }; m7 = x }
+            default: continue
+            }
+        }
+        self.init(logStreamName: m0, creationTime: m1, firstEventTimestamp: m2, lastEventTimestamp: m3, lastIngestionTime: m4, uploadSequenceToken: m5, arn: m6, storedBytes: m7)
+    }
+}
+
 /// botocore `DeleteLogGroupRequest`.
 public struct DeleteLogGroupRequest: Sendable, Codable, Equatable {
     public var logGroupName: String
@@ -541,6 +907,21 @@ extension DeleteLogGroupRequest: JSONValueWritable {
         members.reserveCapacity(1)
         members.append(("logGroupName", .string(self.logGroupName)))
         return .object(members)
+    }
+}
+
+extension DeleteLogGroupRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "logGroupName": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(logGroupName: m0)
     }
 }
 
@@ -567,6 +948,23 @@ extension DeleteLogStreamRequest: JSONValueWritable {
     }
 }
 
+extension DeleteLogStreamRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "logGroupName": guard let x = v.readString else { return nil }; m0 = x
+            case "logStreamName": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(logGroupName: m0, logStreamName: m1)
+    }
+}
+
 /// botocore `PutRetentionPolicyRequest`.
 public struct PutRetentionPolicyRequest: Sendable, Codable, Equatable {
     public var logGroupName: String
@@ -590,6 +988,23 @@ extension PutRetentionPolicyRequest: JSONValueWritable {
     }
 }
 
+extension PutRetentionPolicyRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: Int?
+        for (key, v) in members {
+            switch key {
+            case "logGroupName": guard let x = v.readString else { return nil }; m0 = x
+            case "retentionInDays": guard let x = v.readInt else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(logGroupName: m0, retentionInDays: m1)
+    }
+}
+
 /// botocore `DeleteRetentionPolicyRequest`.
 public struct DeleteRetentionPolicyRequest: Sendable, Codable, Equatable {
     public var logGroupName: String
@@ -607,6 +1022,21 @@ extension DeleteRetentionPolicyRequest: JSONValueWritable {
         members.reserveCapacity(1)
         members.append(("logGroupName", .string(self.logGroupName)))
         return .object(members)
+    }
+}
+
+extension DeleteRetentionPolicyRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "logGroupName": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(logGroupName: m0)
     }
 }
 
@@ -660,6 +1090,40 @@ extension FilterLogEventsRequest: JSONValueWritable {
     }
 }
 
+extension FilterLogEventsRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: [String]?
+        var m3: String?
+        var m4: Int?
+        var m5: Int?
+        var m6: String?
+        var m7: String?
+        var m8: Int?
+        var m9: Bool?
+        var m10: Bool?
+        for (key, v) in members {
+            switch key {
+            case "logGroupName": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "logGroupIdentifier": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "logStreamNames": if case .null = v { m2 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m2 = x }
+            case "logStreamNamePrefix": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "startTime": if case .null = v { m4 = nil } else { guard let x = v.readInt else { return nil }; m4 = x }
+            case "endTime": if case .null = v { m5 = nil } else { guard let x = v.readInt else { return nil }; m5 = x }
+            case "filterPattern": if case .null = v { m6 = nil } else { guard let x = v.readString else { return nil }; m6 = x }
+            case "nextToken": if case .null = v { m7 = nil } else { guard let x = v.readString else { return nil }; m7 = x }
+            case "limit": if case .null = v { m8 = nil } else { guard let x = v.readInt else { return nil }; m8 = x }
+            case "interleaved": if case .null = v { m9 = nil } else { guard let x = v.readBool else { return nil }; m9 = x }
+            case "unmask": if case .null = v { m10 = nil } else { guard let x = v.readBool else { return nil }; m10 = x }
+            default: continue
+            }
+        }
+        self.init(logGroupName: m0, logGroupIdentifier: m1, logStreamNames: m2, logStreamNamePrefix: m3, startTime: m4, endTime: m5, filterPattern: m6, nextToken: m7, limit: m8, interleaved: m9, unmask: m10)
+    }
+}
+
 /// botocore `FilterLogEventsResponse`.
 public struct FilterLogEventsResponse: Sendable, Codable, Equatable {
     public var events: [FilteredLogEvent]?
@@ -683,6 +1147,24 @@ extension FilterLogEventsResponse: JSONValueWritable {
         if let v = self.searchedLogStreams { members.append(("searchedLogStreams", .array(try v.map { e0 in try e0.jsonValue() }))) }
         if let v = self.nextToken { members.append(("nextToken", .string(v))) }
         return .object(members)
+    }
+}
+
+extension FilterLogEventsResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [FilteredLogEvent]?
+        var m1: [SearchedLogStream]?
+        var m2: String?
+        for (key, v) in members {
+            switch key {
+            case "events": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in FilteredLogEvent(reading: e0) }) else { return nil }; m0 = x }
+            case "searchedLogStreams": if case .null = v { m1 = nil } else { guard let x = v.readArray({ e0 in SearchedLogStream(reading: e0) }) else { return nil }; m1 = x }
+            case "nextToken": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        self.init(events: m0, searchedLogStreams: m1, nextToken: m2)
     }
 }
 
@@ -718,6 +1200,28 @@ extension FilteredLogEvent: JSONValueWritable {
     }
 }
 
+extension FilteredLogEvent: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: Int?
+        var m2: String?
+        var m3: Int?
+        var m4: String?
+        for (key, v) in members {
+            switch key {
+            case "logStreamName": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "timestamp": if case .null = v { m1 = nil } else { guard let x = v.readInt else { return nil }; m1 = x }
+            case "message": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "ingestionTime": if case .null = v { m3 = nil } else { guard let x = v.readInt else { return nil }; m3 = x }
+            case "eventId": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            default: continue
+            }
+        }
+        self.init(logStreamName: m0, timestamp: m1, message: m2, ingestionTime: m3, eventId: m4)
+    }
+}
+
 /// botocore `SearchedLogStream`.
 public struct SearchedLogStream: Sendable, Codable, Equatable {
     public var logStreamName: String?
@@ -738,6 +1242,22 @@ extension SearchedLogStream: JSONValueWritable {
         if let v = self.logStreamName { members.append(("logStreamName", .string(v))) }
         if let v = self.searchedCompletely { members.append(("searchedCompletely", .bool(v))) }
         return .object(members)
+    }
+}
+
+extension SearchedLogStream: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: Bool?
+        for (key, v) in members {
+            switch key {
+            case "logStreamName": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "searchedCompletely": if case .null = v { m1 = nil } else { guard let x = v.readBool else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(logStreamName: m0, searchedCompletely: m1)
     }
 }
 
@@ -764,6 +1284,23 @@ extension TestMetricFilterRequest: JSONValueWritable {
     }
 }
 
+extension TestMetricFilterRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [String]?
+        for (key, v) in members {
+            switch key {
+            case "filterPattern": guard let x = v.readString else { return nil }; m0 = x
+            case "logEventMessages": guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(filterPattern: m0, logEventMessages: m1)
+    }
+}
+
 /// botocore `TestMetricFilterResponse`.
 public struct TestMetricFilterResponse: Sendable, Codable, Equatable {
     public var matches: [MetricFilterMatchRecord]?
@@ -781,6 +1318,20 @@ extension TestMetricFilterResponse: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.matches { members.append(("matches", .array(try v.map { e0 in try e0.jsonValue() }))) }
         return .object(members)
+    }
+}
+
+extension TestMetricFilterResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [MetricFilterMatchRecord]?
+        for (key, v) in members {
+            switch key {
+            case "matches": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in MetricFilterMatchRecord(reading: e0) }) else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(matches: m0)
     }
 }
 
@@ -807,6 +1358,24 @@ extension MetricFilterMatchRecord: JSONValueWritable {
         if let v = self.eventMessage { members.append(("eventMessage", .string(v))) }
         if let v = self.extractedValues { members.append(("extractedValues", .object(v.map { e0 in (e0.key, .string(e0.value)) }))) }
         return .object(members)
+    }
+}
+
+extension MetricFilterMatchRecord: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Int?
+        var m1: String?
+        var m2: [String: String]?
+        for (key, v) in members {
+            switch key {
+            case "eventNumber": if case .null = v { m0 = nil } else { guard let x = v.readInt else { return nil }; m0 = x }
+            case "eventMessage": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "extractedValues": if case .null = v { m2 = nil } else { guard let x = v.readMap({ e0 in e0.readString }) else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        self.init(eventNumber: m0, eventMessage: m1, extractedValues: m2)
     }
 }
 
@@ -848,6 +1417,33 @@ extension PutMetricFilterRequest: JSONValueWritable {
     }
 }
 
+extension PutMetricFilterRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: [MetricTransformation]?
+        var m4: Bool?
+        var m5: String?
+        var m6: [String]?
+        for (key, v) in members {
+            switch key {
+            case "logGroupName": guard let x = v.readString else { return nil }; m0 = x
+            case "filterName": guard let x = v.readString else { return nil }; m1 = x
+            case "filterPattern": guard let x = v.readString else { return nil }; m2 = x
+            case "metricTransformations": guard let x = v.readArray({ e0 in MetricTransformation(reading: e0) }) else { return nil }; m3 = x
+            case "applyOnTransformedLogs": if case .null = v { m4 = nil } else { guard let x = v.readBool else { return nil }; m4 = x }
+            case "fieldSelectionCriteria": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "emitSystemFieldDimensions": if case .null = v { m6 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m6 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m1, let m2, let m3 else { return nil }
+        self.init(logGroupName: m0, filterName: m1, filterPattern: m2, metricTransformations: m3, applyOnTransformedLogs: m4, fieldSelectionCriteria: m5, emitSystemFieldDimensions: m6)
+    }
+}
+
 /// botocore `MetricTransformation`.
 public struct MetricTransformation: Sendable, Codable, Equatable {
     public var metricName: String
@@ -880,6 +1476,31 @@ extension MetricTransformation: JSONValueWritable {
         if let v = self.dimensions { members.append(("dimensions", .object(v.map { e0 in (e0.key, .string(e0.value)) }))) }
         if let v = self.unit { members.append(("unit", .string(v))) }
         return .object(members)
+    }
+}
+
+extension MetricTransformation: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: Double?
+        var m4: [String: String]?
+        var m5: String?
+        for (key, v) in members {
+            switch key {
+            case "metricName": guard let x = v.readString else { return nil }; m0 = x
+            case "metricNamespace": guard let x = v.readString else { return nil }; m1 = x
+            case "metricValue": guard let x = v.readString else { return nil }; m2 = x
+            case "defaultValue": if case .null = v { m3 = nil } else { guard let x = v.readDouble else { return nil }; m3 = x }
+            case "dimensions": if case .null = v { m4 = nil } else { guard let x = v.readMap({ e0 in e0.readString }) else { return nil }; m4 = x }
+            case "unit": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m1, let m2 else { return nil }
+        self.init(metricName: m0, metricNamespace: m1, metricValue: m2, defaultValue: m3, dimensions: m4, unit: m5)
     }
 }
 
@@ -918,6 +1539,30 @@ extension DescribeMetricFiltersRequest: JSONValueWritable {
     }
 }
 
+extension DescribeMetricFiltersRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: Int?
+        var m4: String?
+        var m5: String?
+        for (key, v) in members {
+            switch key {
+            case "logGroupName": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "filterNamePrefix": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "nextToken": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "limit": if case .null = v { m3 = nil } else { guard let x = v.readInt else { return nil }; m3 = x }
+            case "metricName": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "metricNamespace": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            default: continue
+            }
+        }
+        self.init(logGroupName: m0, filterNamePrefix: m1, nextToken: m2, limit: m3, metricName: m4, metricNamespace: m5)
+    }
+}
+
 /// botocore `DescribeMetricFiltersResponse`.
 public struct DescribeMetricFiltersResponse: Sendable, Codable, Equatable {
     public var metricFilters: [MetricFilter]?
@@ -938,6 +1583,22 @@ extension DescribeMetricFiltersResponse: JSONValueWritable {
         if let v = self.metricFilters { members.append(("metricFilters", .array(try v.map { e0 in try e0.jsonValue() }))) }
         if let v = self.nextToken { members.append(("nextToken", .string(v))) }
         return .object(members)
+    }
+}
+
+extension DescribeMetricFiltersResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [MetricFilter]?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "metricFilters": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in MetricFilter(reading: e0) }) else { return nil }; m0 = x }
+            case "nextToken": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(metricFilters: m0, nextToken: m1)
     }
 }
 
@@ -982,6 +1643,34 @@ extension MetricFilter: JSONValueWritable {
     }
 }
 
+extension MetricFilter: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: [MetricTransformation]?
+        var m3: Int?
+        var m4: String?
+        var m5: Bool?
+        var m6: String?
+        var m7: [String]?
+        for (key, v) in members {
+            switch key {
+            case "filterName": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "filterPattern": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "metricTransformations": if case .null = v { m2 = nil } else { guard let x = v.readArray({ e0 in MetricTransformation(reading: e0) }) else { return nil }; m2 = x }
+            case "creationTime": if case .null = v { m3 = nil } else { guard let x = v.readInt else { return nil }; m3 = x }
+            case "logGroupName": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "applyOnTransformedLogs": if case .null = v { m5 = nil } else { guard let x = v.readBool else { return nil }; m5 = x }
+            case "fieldSelectionCriteria": if case .null = v { m6 = nil } else { guard let x = v.readString else { return nil }; m6 = x }
+            case "emitSystemFieldDimensions": if case .null = v { m7 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m7 = x }
+            default: continue
+            }
+        }
+        self.init(filterName: m0, filterPattern: m1, metricTransformations: m2, creationTime: m3, logGroupName: m4, applyOnTransformedLogs: m5, fieldSelectionCriteria: m6, emitSystemFieldDimensions: m7)
+    }
+}
+
 /// botocore `DeleteMetricFilterRequest`.
 public struct DeleteMetricFilterRequest: Sendable, Codable, Equatable {
     public var logGroupName: String
@@ -1002,6 +1691,23 @@ extension DeleteMetricFilterRequest: JSONValueWritable {
         members.append(("logGroupName", .string(self.logGroupName)))
         members.append(("filterName", .string(self.filterName)))
         return .object(members)
+    }
+}
+
+extension DeleteMetricFilterRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "logGroupName": guard let x = v.readString else { return nil }; m0 = x
+            case "filterName": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(logGroupName: m0, filterName: m1)
     }
 }
 
@@ -1049,6 +1755,37 @@ extension PutSubscriptionFilterRequest: JSONValueWritable {
     }
 }
 
+extension PutSubscriptionFilterRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        var m5: String?
+        var m6: Bool?
+        var m7: String?
+        var m8: [String]?
+        for (key, v) in members {
+            switch key {
+            case "logGroupName": guard let x = v.readString else { return nil }; m0 = x
+            case "filterName": guard let x = v.readString else { return nil }; m1 = x
+            case "filterPattern": guard let x = v.readString else { return nil }; m2 = x
+            case "destinationArn": guard let x = v.readString else { return nil }; m3 = x
+            case "roleArn": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "distribution": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "applyOnTransformedLogs": if case .null = v { m6 = nil } else { guard let x = v.readBool else { return nil }; m6 = x }
+            case "fieldSelectionCriteria": if case .null = v { m7 = nil } else { guard let x = v.readString else { return nil }; m7 = x }
+            case "emitSystemFields": if case .null = v { m8 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m8 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m1, let m2, let m3 else { return nil }
+        self.init(logGroupName: m0, filterName: m1, filterPattern: m2, destinationArn: m3, roleArn: m4, distribution: m5, applyOnTransformedLogs: m6, fieldSelectionCriteria: m7, emitSystemFields: m8)
+    }
+}
+
 /// botocore `DescribeSubscriptionFiltersRequest`.
 public struct DescribeSubscriptionFiltersRequest: Sendable, Codable, Equatable {
     public var logGroupName: String
@@ -1078,6 +1815,27 @@ extension DescribeSubscriptionFiltersRequest: JSONValueWritable {
     }
 }
 
+extension DescribeSubscriptionFiltersRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: Int?
+        for (key, v) in members {
+            switch key {
+            case "logGroupName": guard let x = v.readString else { return nil }; m0 = x
+            case "filterNamePrefix": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "nextToken": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "limit": if case .null = v { m3 = nil } else { guard let x = v.readInt else { return nil }; m3 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(logGroupName: m0, filterNamePrefix: m1, nextToken: m2, limit: m3)
+    }
+}
+
 /// botocore `DescribeSubscriptionFiltersResponse`.
 public struct DescribeSubscriptionFiltersResponse: Sendable, Codable, Equatable {
     public var subscriptionFilters: [SubscriptionFilter]?
@@ -1098,6 +1856,22 @@ extension DescribeSubscriptionFiltersResponse: JSONValueWritable {
         if let v = self.subscriptionFilters { members.append(("subscriptionFilters", .array(try v.map { e0 in try e0.jsonValue() }))) }
         if let v = self.nextToken { members.append(("nextToken", .string(v))) }
         return .object(members)
+    }
+}
+
+extension DescribeSubscriptionFiltersResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [SubscriptionFilter]?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "subscriptionFilters": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in SubscriptionFilter(reading: e0) }) else { return nil }; m0 = x }
+            case "nextToken": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(subscriptionFilters: m0, nextToken: m1)
     }
 }
 
@@ -1148,6 +1922,38 @@ extension SubscriptionFilter: JSONValueWritable {
     }
 }
 
+extension SubscriptionFilter: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        var m5: String?
+        var m6: Bool?
+        var m7: Int?
+        var m8: String?
+        var m9: [String]?
+        for (key, v) in members {
+            switch key {
+            case "filterName": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "logGroupName": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "filterPattern": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "destinationArn": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "roleArn": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "distribution": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "applyOnTransformedLogs": if case .null = v { m6 = nil } else { guard let x = v.readBool else { return nil }; m6 = x }
+            case "creationTime": if case .null = v { m7 = nil } else { guard let x = v.readInt else { return nil }; m7 = x }
+            case "fieldSelectionCriteria": if case .null = v { m8 = nil } else { guard let x = v.readString else { return nil }; m8 = x }
+            case "emitSystemFields": if case .null = v { m9 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m9 = x }
+            default: continue
+            }
+        }
+        self.init(filterName: m0, logGroupName: m1, filterPattern: m2, destinationArn: m3, roleArn: m4, distribution: m5, applyOnTransformedLogs: m6, creationTime: m7, fieldSelectionCriteria: m8, emitSystemFields: m9)
+    }
+}
+
 /// botocore `DeleteSubscriptionFilterRequest`.
 public struct DeleteSubscriptionFilterRequest: Sendable, Codable, Equatable {
     public var logGroupName: String
@@ -1168,5 +1974,22 @@ extension DeleteSubscriptionFilterRequest: JSONValueWritable {
         members.append(("logGroupName", .string(self.logGroupName)))
         members.append(("filterName", .string(self.filterName)))
         return .object(members)
+    }
+}
+
+extension DeleteSubscriptionFilterRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "logGroupName": guard let x = v.readString else { return nil }; m0 = x
+            case "filterName": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(logGroupName: m0, filterName: m1)
     }
 }

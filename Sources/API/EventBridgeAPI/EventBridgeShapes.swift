@@ -43,6 +43,35 @@ extension PutRuleRequest: JSONValueWritable {
     }
 }
 
+extension PutRuleRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        var m5: String?
+        var m6: [Tag]?
+        var m7: String?
+        for (key, v) in members {
+            switch key {
+            case "Name": guard let x = v.readString else { return nil }; m0 = x
+            case "ScheduleExpression": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "EventPattern": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "State": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "Description": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "RoleArn": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "Tags": if case .null = v { m6 = nil } else { guard let x = v.readArray({ e0 in Tag(reading: e0) }) else { return nil }; m6 = x }
+            case "EventBusName": if case .null = v { m7 = nil } else { guard let x = v.readString else { return nil }; m7 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(name: m0, scheduleExpression: m1, eventPattern: m2, state: m3, description: m4, roleArn: m5, tags: m6, eventBusName: m7)
+    }
+}
+
 /// botocore `Tag`.
 public struct Tag: Sendable, Codable, Equatable {
     public var key: String
@@ -66,6 +95,23 @@ extension Tag: JSONValueWritable {
     }
 }
 
+extension Tag: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "Key": guard let x = v.readString else { return nil }; m0 = x
+            case "Value": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(key: m0, value: m1)
+    }
+}
+
 /// botocore `PutRuleResponse`.
 public struct PutRuleResponse: Sendable, Codable, Equatable {
     public var ruleArn: String?
@@ -83,6 +129,20 @@ extension PutRuleResponse: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.ruleArn { members.append(("RuleArn", .string(v))) }
         return .object(members)
+    }
+}
+
+extension PutRuleResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "RuleArn": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(ruleArn: m0)
     }
 }
 
@@ -109,6 +169,25 @@ extension PutTargetsRequest: JSONValueWritable {
         if let v = self.eventBusName { members.append(("EventBusName", .string(v))) }
         members.append(("Targets", .array(try self.targets.map { e0 in try e0.jsonValue() })))
         return .object(members)
+    }
+}
+
+extension PutTargetsRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: [Target]?
+        for (key, v) in members {
+            switch key {
+            case "Rule": guard let x = v.readString else { return nil }; m0 = x
+            case "EventBusName": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Targets": guard let x = v.readArray({ e0 in Target(reading: e0) }) else { return nil }; m2 = x
+            default: continue
+            }
+        }
+        guard let m0, let m2 else { return nil }
+        self.init(rule: m0, eventBusName: m1, targets: m2)
     }
 }
 
@@ -180,6 +259,53 @@ extension Target: JSONValueWritable {
     }
 }
 
+extension Target: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        var m5: InputTransformer?
+        var m6: KinesisParameters?
+        var m7: RunCommandParameters?
+        var m8: EcsParameters?
+        var m9: BatchParameters?
+        var m10: SqsParameters?
+        var m11: HttpParameters?
+        var m12: RedshiftDataParameters?
+        var m13: SageMakerPipelineParameters?
+        var m14: DeadLetterConfig?
+        var m15: RetryPolicy?
+        var m16: AppSyncParameters?
+        for (key, v) in members {
+            switch key {
+            case "Id": guard let x = v.readString else { return nil }; m0 = x
+            case "Arn": guard let x = v.readString else { return nil }; m1 = x
+            case "RoleArn": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "Input": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "InputPath": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "InputTransformer": if case .null = v { m5 = nil } else { guard let x = InputTransformer(reading: v) else { return nil }; m5 = x }
+            case "KinesisParameters": if case .null = v { m6 = nil } else { guard let x = KinesisParameters(reading: v) else { return nil }; m6 = x }
+            case "RunCommandParameters": if case .null = v { m7 = nil } else { guard let x = RunCommandParameters(reading: v) else { return nil }; m7 = x }
+            case "EcsParameters": if case .null = v { m8 = nil } else { guard let x = EcsParameters(reading: v) else { return nil }; m8 = x }
+            case "BatchParameters": if case .null = v { m9 = nil } else { guard let x = BatchParameters(reading: v) else { return nil }; m9 = x }
+            case "SqsParameters": if case .null = v { m10 = nil } else { guard let x = SqsParameters(reading: v) else { return nil }; m10 = x }
+            case "HttpParameters": if case .null = v { m11 = nil } else { guard let x = HttpParameters(reading: v) else { return nil }; m11 = x }
+            case "RedshiftDataParameters": if case .null = v { m12 = nil } else { guard let x = RedshiftDataParameters(reading: v) else { return nil }; m12 = x }
+            case "SageMakerPipelineParameters": if case .null = v { m13 = nil } else { guard let x = SageMakerPipelineParameters(reading: v) else { return nil }; m13 = x }
+            case "DeadLetterConfig": if case .null = v { m14 = nil } else { guard let x = DeadLetterConfig(reading: v) else { return nil }; m14 = x }
+            case "RetryPolicy": if case .null = v { m15 = nil } else { guard let x = RetryPolicy(reading: v) else { return nil }; m15 = x }
+            case "AppSyncParameters": if case .null = v { m16 = nil } else { guard let x = AppSyncParameters(reading: v) else { return nil }; m16 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(id: m0, arn: m1, roleArn: m2, input: m3, inputPath: m4, inputTransformer: m5, kinesisParameters: m6, runCommandParameters: m7, ecsParameters: m8, batchParameters: m9, sqsParameters: m10, httpParameters: m11, redshiftDataParameters: m12, sageMakerPipelineParameters: m13, deadLetterConfig: m14, retryPolicy: m15, appSyncParameters: m16)
+    }
+}
+
 /// botocore `InputTransformer`.
 public struct InputTransformer: Sendable, Codable, Equatable {
     public var inputPathsMap: [String: String]?
@@ -203,6 +329,23 @@ extension InputTransformer: JSONValueWritable {
     }
 }
 
+extension InputTransformer: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [String: String]?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "InputPathsMap": if case .null = v { m0 = nil } else { guard let x = v.readMap({ e0 in e0.readString }) else { return nil }; m0 = x }
+            case "InputTemplate": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m1 else { return nil }
+        self.init(inputPathsMap: m0, inputTemplate: m1)
+    }
+}
+
 /// botocore `KinesisParameters`.
 public struct KinesisParameters: Sendable, Codable, Equatable {
     public var partitionKeyPath: String
@@ -220,6 +363,21 @@ extension KinesisParameters: JSONValueWritable {
         members.reserveCapacity(1)
         members.append(("PartitionKeyPath", .string(self.partitionKeyPath)))
         return .object(members)
+    }
+}
+
+extension KinesisParameters: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "PartitionKeyPath": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(partitionKeyPath: m0)
     }
 }
 
@@ -243,6 +401,21 @@ extension RunCommandParameters: JSONValueWritable {
     }
 }
 
+extension RunCommandParameters: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [RunCommandTarget]?
+        for (key, v) in members {
+            switch key {
+            case "RunCommandTargets": guard let x = v.readArray({ e0 in RunCommandTarget(reading: e0) }) else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(runCommandTargets: m0)
+    }
+}
+
 /// botocore `RunCommandTarget`.
 public struct RunCommandTarget: Sendable, Codable, Equatable {
     public var key: String
@@ -263,6 +436,23 @@ extension RunCommandTarget: JSONValueWritable {
         members.append(("Key", .string(self.key)))
         members.append(("Values", .array(self.values.map { e0 in .string(e0) })))
         return .object(members)
+    }
+}
+
+extension RunCommandTarget: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [String]?
+        for (key, v) in members {
+            switch key {
+            case "Key": guard let x = v.readString else { return nil }; m0 = x
+            case "Values": guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(key: m0, values: m1)
     }
 }
 
@@ -325,6 +515,47 @@ extension EcsParameters: JSONValueWritable {
     }
 }
 
+extension EcsParameters: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: Int?
+        var m2: String?
+        var m3: NetworkConfiguration?
+        var m4: String?
+        var m5: String?
+        var m6: [CapacityProviderStrategyItem]?
+        var m7: Bool?
+        var m8: Bool?
+        var m9: [PlacementConstraint]?
+        var m10: [PlacementStrategy]?
+        var m11: String?
+        var m12: String?
+        var m13: [Tag]?
+        for (key, v) in members {
+            switch key {
+            case "TaskDefinitionArn": guard let x = v.readString else { return nil }; m0 = x
+            case "TaskCount": if case .null = v { m1 = nil } else { guard let x = v.readInt else { return nil }; m1 = x }
+            case "LaunchType": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "NetworkConfiguration": if case .null = v { m3 = nil } else { guard let x = NetworkConfiguration(reading: v) else { return nil }; m3 = x }
+            case "PlatformVersion": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "Group": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "CapacityProviderStrategy": if case .null = v { m6 = nil } else { guard let x = v.readArray({ e0 in CapacityProviderStrategyItem(reading: e0) }) else { return nil }; m6 = x }
+            case "EnableECSManagedTags": if case .null = v { m7 = nil } else { guard let x = v.readBool else { return nil }; m7 = x }
+            case "EnableExecuteCommand": if case .null = v { m8 = nil } else { guard let x = v.readBool else { return nil }; m8 = x }
+            case "PlacementConstraints": if case .null = v { m9 = nil } else { guard let x = v.readArray({ e0 in PlacementConstraint(reading: e0) }) else { return nil }; m9 = x }
+            case "PlacementStrategy": if case .null = v { m10 = nil } else { guard let x = v.readArray({ e0 in PlacementStrategy(reading: e0) }) else { return nil }; m10 = x }
+            case "PropagateTags": if case .null = v { m11 = nil } else { guard let x = v.readString else { return nil }; m11 = x }
+            case "ReferenceId": if case .null = v { m12 = nil } else { guard let x = v.readString else { return nil }; m12 = x }
+            case "Tags": if case .null = v { m13 = nil } else { guard let x = v.readArray({ e0 in Tag(reading: e0) }) else { return nil }; m13 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(taskDefinitionArn: m0, taskCount: m1, launchType: m2, networkConfiguration: m3, platformVersion: m4, group: m5, capacityProviderStrategy: m6, enableECSManagedTags: m7, enableExecuteCommand: m8, placementConstraints: m9, placementStrategy: m10, propagateTags: m11, referenceId: m12, tags: m13)
+    }
+}
+
 /// botocore `NetworkConfiguration`.
 public struct NetworkConfiguration: Sendable, Codable, Equatable {
     public var awsvpcConfiguration: AwsVpcConfiguration?
@@ -342,6 +573,20 @@ extension NetworkConfiguration: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.awsvpcConfiguration { members.append(("awsvpcConfiguration", try v.jsonValue())) }
         return .object(members)
+    }
+}
+
+extension NetworkConfiguration: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: AwsVpcConfiguration?
+        for (key, v) in members {
+            switch key {
+            case "awsvpcConfiguration": if case .null = v { m0 = nil } else { guard let x = AwsVpcConfiguration(reading: v) else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(awsvpcConfiguration: m0)
     }
 }
 
@@ -371,6 +616,25 @@ extension AwsVpcConfiguration: JSONValueWritable {
     }
 }
 
+extension AwsVpcConfiguration: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [String]?
+        var m1: [String]?
+        var m2: String?
+        for (key, v) in members {
+            switch key {
+            case "Subnets": guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m0 = x
+            case "SecurityGroups": if case .null = v { m1 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m1 = x }
+            case "AssignPublicIp": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(subnets: m0, securityGroups: m1, assignPublicIp: m2)
+    }
+}
+
 /// botocore `CapacityProviderStrategyItem`.
 public struct CapacityProviderStrategyItem: Sendable, Codable, Equatable {
     public var capacityProvider: String
@@ -397,6 +661,25 @@ extension CapacityProviderStrategyItem: JSONValueWritable {
     }
 }
 
+extension CapacityProviderStrategyItem: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: Int?
+        var m2: Int?
+        for (key, v) in members {
+            switch key {
+            case "capacityProvider": guard let x = v.readString else { return nil }; m0 = x
+            case "weight": if case .null = v { m1 = nil } else { guard let x = v.readInt else { return nil }; m1 = x }
+            case "base": if case .null = v { m2 = nil } else { guard let x = v.readInt else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(capacityProvider: m0, weight: m1, base: m2)
+    }
+}
+
 /// botocore `PlacementConstraint`.
 public struct PlacementConstraint: Sendable, Codable, Equatable {
     public var type: String?
@@ -420,6 +703,22 @@ extension PlacementConstraint: JSONValueWritable {
     }
 }
 
+extension PlacementConstraint: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "type": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "expression": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(type: m0, expression: m1)
+    }
+}
+
 /// botocore `PlacementStrategy`.
 public struct PlacementStrategy: Sendable, Codable, Equatable {
     public var type: String?
@@ -440,6 +739,22 @@ extension PlacementStrategy: JSONValueWritable {
         if let v = self.type { members.append(("type", .string(v))) }
         if let v = self.field { members.append(("field", .string(v))) }
         return .object(members)
+    }
+}
+
+extension PlacementStrategy: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "type": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "field": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(type: m0, field: m1)
     }
 }
 
@@ -472,6 +787,27 @@ extension BatchParameters: JSONValueWritable {
     }
 }
 
+extension BatchParameters: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: BatchArrayProperties?
+        var m3: BatchRetryStrategy?
+        for (key, v) in members {
+            switch key {
+            case "JobDefinition": guard let x = v.readString else { return nil }; m0 = x
+            case "JobName": guard let x = v.readString else { return nil }; m1 = x
+            case "ArrayProperties": if case .null = v { m2 = nil } else { guard let x = BatchArrayProperties(reading: v) else { return nil }; m2 = x }
+            case "RetryStrategy": if case .null = v { m3 = nil } else { guard let x = BatchRetryStrategy(reading: v) else { return nil }; m3 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(jobDefinition: m0, jobName: m1, arrayProperties: m2, retryStrategy: m3)
+    }
+}
+
 /// botocore `BatchArrayProperties`.
 public struct BatchArrayProperties: Sendable, Codable, Equatable {
     public var size: Int?
@@ -489,6 +825,20 @@ extension BatchArrayProperties: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.size { members.append(("Size", .number(String(v)))) }
         return .object(members)
+    }
+}
+
+extension BatchArrayProperties: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Int?
+        for (key, v) in members {
+            switch key {
+            case "Size": if case .null = v { m0 = nil } else { guard let x = v.readInt else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(size: m0)
     }
 }
 
@@ -512,6 +862,20 @@ extension BatchRetryStrategy: JSONValueWritable {
     }
 }
 
+extension BatchRetryStrategy: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Int?
+        for (key, v) in members {
+            switch key {
+            case "Attempts": if case .null = v { m0 = nil } else { guard let x = v.readInt else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(attempts: m0)
+    }
+}
+
 /// botocore `SqsParameters`.
 public struct SqsParameters: Sendable, Codable, Equatable {
     public var messageGroupId: String?
@@ -529,6 +893,20 @@ extension SqsParameters: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.messageGroupId { members.append(("MessageGroupId", .string(v))) }
         return .object(members)
+    }
+}
+
+extension SqsParameters: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "MessageGroupId": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(messageGroupId: m0)
     }
 }
 
@@ -555,6 +933,24 @@ extension HttpParameters: JSONValueWritable {
         if let v = self.headerParameters { members.append(("HeaderParameters", .object(v.map { e0 in (e0.key, .string(e0.value)) }))) }
         if let v = self.queryStringParameters { members.append(("QueryStringParameters", .object(v.map { e0 in (e0.key, .string(e0.value)) }))) }
         return .object(members)
+    }
+}
+
+extension HttpParameters: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [String]?
+        var m1: [String: String]?
+        var m2: [String: String]?
+        for (key, v) in members {
+            switch key {
+            case "PathParameterValues": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m0 = x }
+            case "HeaderParameters": if case .null = v { m1 = nil } else { guard let x = v.readMap({ e0 in e0.readString }) else { return nil }; m1 = x }
+            case "QueryStringParameters": if case .null = v { m2 = nil } else { guard let x = v.readMap({ e0 in e0.readString }) else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        self.init(pathParameterValues: m0, headerParameters: m1, queryStringParameters: m2)
     }
 }
 
@@ -596,6 +992,33 @@ extension RedshiftDataParameters: JSONValueWritable {
     }
 }
 
+extension RedshiftDataParameters: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        var m5: Bool?
+        var m6: [String]?
+        for (key, v) in members {
+            switch key {
+            case "SecretManagerArn": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Database": guard let x = v.readString else { return nil }; m1 = x
+            case "DbUser": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "Sql": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "StatementName": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "WithEvent": if case .null = v { m5 = nil } else { guard let x = v.readBool else { return nil }; m5 = x }
+            case "Sqls": if case .null = v { m6 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m6 = x }
+            default: continue
+            }
+        }
+        guard let m1 else { return nil }
+        self.init(secretManagerArn: m0, database: m1, dbUser: m2, sql: m3, statementName: m4, withEvent: m5, sqls: m6)
+    }
+}
+
 /// botocore `SageMakerPipelineParameters`.
 public struct SageMakerPipelineParameters: Sendable, Codable, Equatable {
     public var pipelineParameterList: [SageMakerPipelineParameter]?
@@ -613,6 +1036,20 @@ extension SageMakerPipelineParameters: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.pipelineParameterList { members.append(("PipelineParameterList", .array(try v.map { e0 in try e0.jsonValue() }))) }
         return .object(members)
+    }
+}
+
+extension SageMakerPipelineParameters: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [SageMakerPipelineParameter]?
+        for (key, v) in members {
+            switch key {
+            case "PipelineParameterList": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in SageMakerPipelineParameter(reading: e0) }) else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(pipelineParameterList: m0)
     }
 }
 
@@ -639,6 +1076,23 @@ extension SageMakerPipelineParameter: JSONValueWritable {
     }
 }
 
+extension SageMakerPipelineParameter: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "Name": guard let x = v.readString else { return nil }; m0 = x
+            case "Value": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(name: m0, value: m1)
+    }
+}
+
 /// botocore `DeadLetterConfig`.
 public struct DeadLetterConfig: Sendable, Codable, Equatable {
     public var arn: String?
@@ -656,6 +1110,20 @@ extension DeadLetterConfig: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.arn { members.append(("Arn", .string(v))) }
         return .object(members)
+    }
+}
+
+extension DeadLetterConfig: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "Arn": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(arn: m0)
     }
 }
 
@@ -682,6 +1150,22 @@ extension RetryPolicy: JSONValueWritable {
     }
 }
 
+extension RetryPolicy: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Int?
+        var m1: Int?
+        for (key, v) in members {
+            switch key {
+            case "MaximumRetryAttempts": if case .null = v { m0 = nil } else { guard let x = v.readInt else { return nil }; m0 = x }
+            case "MaximumEventAgeInSeconds": if case .null = v { m1 = nil } else { guard let x = v.readInt else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(maximumRetryAttempts: m0, maximumEventAgeInSeconds: m1)
+    }
+}
+
 /// botocore `AppSyncParameters`.
 public struct AppSyncParameters: Sendable, Codable, Equatable {
     public var graphQLOperation: String?
@@ -699,6 +1183,20 @@ extension AppSyncParameters: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.graphQLOperation { members.append(("GraphQLOperation", .string(v))) }
         return .object(members)
+    }
+}
+
+extension AppSyncParameters: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "GraphQLOperation": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(graphQLOperation: m0)
     }
 }
 
@@ -722,6 +1220,22 @@ extension PutTargetsResponse: JSONValueWritable {
         if let v = self.failedEntryCount { members.append(("FailedEntryCount", .number(String(v)))) }
         if let v = self.failedEntries { members.append(("FailedEntries", .array(try v.map { e0 in try e0.jsonValue() }))) }
         return .object(members)
+    }
+}
+
+extension PutTargetsResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Int?
+        var m1: [PutTargetsResultEntry]?
+        for (key, v) in members {
+            switch key {
+            case "FailedEntryCount": if case .null = v { m0 = nil } else { guard let x = v.readInt else { return nil }; m0 = x }
+            case "FailedEntries": if case .null = v { m1 = nil } else { guard let x = v.readArray({ e0 in PutTargetsResultEntry(reading: e0) }) else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(failedEntryCount: m0, failedEntries: m1)
     }
 }
 
@@ -751,6 +1265,24 @@ extension PutTargetsResultEntry: JSONValueWritable {
     }
 }
 
+extension PutTargetsResultEntry: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        for (key, v) in members {
+            switch key {
+            case "TargetId": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "ErrorCode": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "ErrorMessage": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        self.init(targetId: m0, errorCode: m1, errorMessage: m2)
+    }
+}
+
 /// botocore `EnableRuleRequest`.
 public struct EnableRuleRequest: Sendable, Codable, Equatable {
     public var name: String
@@ -771,6 +1303,23 @@ extension EnableRuleRequest: JSONValueWritable {
         members.append(("Name", .string(self.name)))
         if let v = self.eventBusName { members.append(("EventBusName", .string(v))) }
         return .object(members)
+    }
+}
+
+extension EnableRuleRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "Name": guard let x = v.readString else { return nil }; m0 = x
+            case "EventBusName": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(name: m0, eventBusName: m1)
     }
 }
 
@@ -797,6 +1346,23 @@ extension DisableRuleRequest: JSONValueWritable {
     }
 }
 
+extension DisableRuleRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "Name": guard let x = v.readString else { return nil }; m0 = x
+            case "EventBusName": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(name: m0, eventBusName: m1)
+    }
+}
+
 /// botocore `DescribeRuleRequest`.
 public struct DescribeRuleRequest: Sendable, Codable, Equatable {
     public var name: String
@@ -817,6 +1383,23 @@ extension DescribeRuleRequest: JSONValueWritable {
         members.append(("Name", .string(self.name)))
         if let v = self.eventBusName { members.append(("EventBusName", .string(v))) }
         return .object(members)
+    }
+}
+
+extension DescribeRuleRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "Name": guard let x = v.readString else { return nil }; m0 = x
+            case "EventBusName": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(name: m0, eventBusName: m1)
     }
 }
 
@@ -867,6 +1450,38 @@ extension DescribeRuleResponse: JSONValueWritable {
     }
 }
 
+extension DescribeRuleResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        var m5: String?
+        var m6: String?
+        var m7: String?
+        var m8: String?
+        var m9: String?
+        for (key, v) in members {
+            switch key {
+            case "Name": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Arn": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "EventPattern": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "ScheduleExpression": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "State": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "Description": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "RoleArn": if case .null = v { m6 = nil } else { guard let x = v.readString else { return nil }; m6 = x }
+            case "ManagedBy": if case .null = v { m7 = nil } else { guard let x = v.readString else { return nil }; m7 = x }
+            case "EventBusName": if case .null = v { m8 = nil } else { guard let x = v.readString else { return nil }; m8 = x }
+            case "CreatedBy": if case .null = v { m9 = nil } else { guard let x = v.readString else { return nil }; m9 = x }
+            default: continue
+            }
+        }
+        self.init(name: m0, arn: m1, eventPattern: m2, scheduleExpression: m3, state: m4, description: m5, roleArn: m6, managedBy: m7, eventBusName: m8, createdBy: m9)
+    }
+}
+
 /// botocore `ListRulesRequest`.
 public struct ListRulesRequest: Sendable, Codable, Equatable {
     public var namePrefix: String?
@@ -896,6 +1511,26 @@ extension ListRulesRequest: JSONValueWritable {
     }
 }
 
+extension ListRulesRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: Int?
+        for (key, v) in members {
+            switch key {
+            case "NamePrefix": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "EventBusName": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "NextToken": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "Limit": if case .null = v { m3 = nil } else { guard let x = v.readInt else { return nil }; m3 = x }
+            default: continue
+            }
+        }
+        self.init(namePrefix: m0, eventBusName: m1, nextToken: m2, limit: m3)
+    }
+}
+
 /// botocore `ListRulesResponse`.
 public struct ListRulesResponse: Sendable, Codable, Equatable {
     public var rules: [Rule]?
@@ -916,6 +1551,22 @@ extension ListRulesResponse: JSONValueWritable {
         if let v = self.rules { members.append(("Rules", .array(try v.map { e0 in try e0.jsonValue() }))) }
         if let v = self.nextToken { members.append(("NextToken", .string(v))) }
         return .object(members)
+    }
+}
+
+extension ListRulesResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [Rule]?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "Rules": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in Rule(reading: e0) }) else { return nil }; m0 = x }
+            case "NextToken": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(rules: m0, nextToken: m1)
     }
 }
 
@@ -963,6 +1614,36 @@ extension Rule: JSONValueWritable {
     }
 }
 
+extension Rule: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        var m5: String?
+        var m6: String?
+        var m7: String?
+        var m8: String?
+        for (key, v) in members {
+            switch key {
+            case "Name": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Arn": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "EventPattern": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "State": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "Description": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "ScheduleExpression": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "RoleArn": if case .null = v { m6 = nil } else { guard let x = v.readString else { return nil }; m6 = x }
+            case "ManagedBy": if case .null = v { m7 = nil } else { guard let x = v.readString else { return nil }; m7 = x }
+            case "EventBusName": if case .null = v { m8 = nil } else { guard let x = v.readString else { return nil }; m8 = x }
+            default: continue
+            }
+        }
+        self.init(name: m0, arn: m1, eventPattern: m2, state: m3, description: m4, scheduleExpression: m5, roleArn: m6, managedBy: m7, eventBusName: m8)
+    }
+}
+
 /// botocore `DeleteRuleRequest`.
 public struct DeleteRuleRequest: Sendable, Codable, Equatable {
     public var name: String
@@ -986,6 +1667,25 @@ extension DeleteRuleRequest: JSONValueWritable {
         if let v = self.eventBusName { members.append(("EventBusName", .string(v))) }
         if let v = self.force { members.append(("Force", .bool(v))) }
         return .object(members)
+    }
+}
+
+extension DeleteRuleRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: Bool?
+        for (key, v) in members {
+            switch key {
+            case "Name": guard let x = v.readString else { return nil }; m0 = x
+            case "EventBusName": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Force": if case .null = v { m2 = nil } else { guard let x = v.readBool else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(name: m0, eventBusName: m1, force: m2)
     }
 }
 
@@ -1018,6 +1718,27 @@ extension ListTargetsByRuleRequest: JSONValueWritable {
     }
 }
 
+extension ListTargetsByRuleRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: Int?
+        for (key, v) in members {
+            switch key {
+            case "Rule": guard let x = v.readString else { return nil }; m0 = x
+            case "EventBusName": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "NextToken": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "Limit": if case .null = v { m3 = nil } else { guard let x = v.readInt else { return nil }; m3 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(rule: m0, eventBusName: m1, nextToken: m2, limit: m3)
+    }
+}
+
 /// botocore `ListTargetsByRuleResponse`.
 public struct ListTargetsByRuleResponse: Sendable, Codable, Equatable {
     public var targets: [Target]?
@@ -1038,6 +1759,22 @@ extension ListTargetsByRuleResponse: JSONValueWritable {
         if let v = self.targets { members.append(("Targets", .array(try v.map { e0 in try e0.jsonValue() }))) }
         if let v = self.nextToken { members.append(("NextToken", .string(v))) }
         return .object(members)
+    }
+}
+
+extension ListTargetsByRuleResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [Target]?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "Targets": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in Target(reading: e0) }) else { return nil }; m0 = x }
+            case "NextToken": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(targets: m0, nextToken: m1)
     }
 }
 
@@ -1070,6 +1807,27 @@ extension RemoveTargetsRequest: JSONValueWritable {
     }
 }
 
+extension RemoveTargetsRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: [String]?
+        var m3: Bool?
+        for (key, v) in members {
+            switch key {
+            case "Rule": guard let x = v.readString else { return nil }; m0 = x
+            case "EventBusName": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Ids": guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m2 = x
+            case "Force": if case .null = v { m3 = nil } else { guard let x = v.readBool else { return nil }; m3 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m2 else { return nil }
+        self.init(rule: m0, eventBusName: m1, ids: m2, force: m3)
+    }
+}
+
 /// botocore `RemoveTargetsResponse`.
 public struct RemoveTargetsResponse: Sendable, Codable, Equatable {
     public var failedEntryCount: Int?
@@ -1090,6 +1848,22 @@ extension RemoveTargetsResponse: JSONValueWritable {
         if let v = self.failedEntryCount { members.append(("FailedEntryCount", .number(String(v)))) }
         if let v = self.failedEntries { members.append(("FailedEntries", .array(try v.map { e0 in try e0.jsonValue() }))) }
         return .object(members)
+    }
+}
+
+extension RemoveTargetsResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Int?
+        var m1: [RemoveTargetsResultEntry]?
+        for (key, v) in members {
+            switch key {
+            case "FailedEntryCount": if case .null = v { m0 = nil } else { guard let x = v.readInt else { return nil }; m0 = x }
+            case "FailedEntries": if case .null = v { m1 = nil } else { guard let x = v.readArray({ e0 in RemoveTargetsResultEntry(reading: e0) }) else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(failedEntryCount: m0, failedEntries: m1)
     }
 }
 
@@ -1116,6 +1890,24 @@ extension RemoveTargetsResultEntry: JSONValueWritable {
         if let v = self.errorCode { members.append(("ErrorCode", .string(v))) }
         if let v = self.errorMessage { members.append(("ErrorMessage", .string(v))) }
         return .object(members)
+    }
+}
+
+extension RemoveTargetsResultEntry: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        for (key, v) in members {
+            switch key {
+            case "TargetId": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "ErrorCode": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "ErrorMessage": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        self.init(targetId: m0, errorCode: m1, errorMessage: m2)
     }
 }
 
@@ -1148,6 +1940,27 @@ extension ListRuleNamesByTargetRequest: JSONValueWritable {
     }
 }
 
+extension ListRuleNamesByTargetRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: Int?
+        for (key, v) in members {
+            switch key {
+            case "TargetArn": guard let x = v.readString else { return nil }; m0 = x
+            case "EventBusName": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "NextToken": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "Limit": if case .null = v { m3 = nil } else { guard let x = v.readInt else { return nil }; m3 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(targetArn: m0, eventBusName: m1, nextToken: m2, limit: m3)
+    }
+}
+
 /// botocore `ListRuleNamesByTargetResponse`.
 public struct ListRuleNamesByTargetResponse: Sendable, Codable, Equatable {
     public var ruleNames: [String]?
@@ -1168,6 +1981,22 @@ extension ListRuleNamesByTargetResponse: JSONValueWritable {
         if let v = self.ruleNames { members.append(("RuleNames", .array(v.map { e0 in .string(e0) }))) }
         if let v = self.nextToken { members.append(("NextToken", .string(v))) }
         return .object(members)
+    }
+}
+
+extension ListRuleNamesByTargetResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [String]?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "RuleNames": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m0 = x }
+            case "NextToken": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(ruleNames: m0, nextToken: m1)
     }
 }
 
@@ -1194,6 +2023,23 @@ extension TagResourceRequest: JSONValueWritable {
     }
 }
 
+extension TagResourceRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [Tag]?
+        for (key, v) in members {
+            switch key {
+            case "ResourceARN": guard let x = v.readString else { return nil }; m0 = x
+            case "Tags": guard let x = v.readArray({ e0 in Tag(reading: e0) }) else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(resourceARN: m0, tags: m1)
+    }
+}
+
 /// botocore `TagResourceResponse`.
 public struct TagResourceResponse: Sendable, Codable, Equatable {
     public init() {}
@@ -1202,6 +2048,13 @@ public struct TagResourceResponse: Sendable, Codable, Equatable {
 extension TagResourceResponse: JSONValueWritable {
     public func jsonValue() throws -> JSONValue {
         .object([])
+    }
+}
+
+extension TagResourceResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object = value else { return nil }
+        self.init()
     }
 }
 
@@ -1228,6 +2081,23 @@ extension UntagResourceRequest: JSONValueWritable {
     }
 }
 
+extension UntagResourceRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [String]?
+        for (key, v) in members {
+            switch key {
+            case "ResourceARN": guard let x = v.readString else { return nil }; m0 = x
+            case "TagKeys": guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(resourceARN: m0, tagKeys: m1)
+    }
+}
+
 /// botocore `UntagResourceResponse`.
 public struct UntagResourceResponse: Sendable, Codable, Equatable {
     public init() {}
@@ -1236,6 +2106,13 @@ public struct UntagResourceResponse: Sendable, Codable, Equatable {
 extension UntagResourceResponse: JSONValueWritable {
     public func jsonValue() throws -> JSONValue {
         .object([])
+    }
+}
+
+extension UntagResourceResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object = value else { return nil }
+        self.init()
     }
 }
 
@@ -1259,6 +2136,21 @@ extension ListTagsForResourceRequest: JSONValueWritable {
     }
 }
 
+extension ListTagsForResourceRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "ResourceARN": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(resourceARN: m0)
+    }
+}
+
 /// botocore `ListTagsForResourceResponse`.
 public struct ListTagsForResourceResponse: Sendable, Codable, Equatable {
     public var tags: [Tag]?
@@ -1276,6 +2168,20 @@ extension ListTagsForResourceResponse: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.tags { members.append(("Tags", .array(try v.map { e0 in try e0.jsonValue() }))) }
         return .object(members)
+    }
+}
+
+extension ListTagsForResourceResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [Tag]?
+        for (key, v) in members {
+            switch key {
+            case "Tags": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in Tag(reading: e0) }) else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(tags: m0)
     }
 }
 
@@ -1299,6 +2205,23 @@ extension PutEventsRequest: JSONValueWritable {
         members.append(("Entries", .array(try self.entries.map { e0 in try e0.jsonValue() })))
         if let v = self.endpointId { members.append(("EndpointId", .string(v))) }
         return .object(members)
+    }
+}
+
+extension PutEventsRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [PutEventsRequestEntry]?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "Entries": guard let x = v.readArray({ e0 in PutEventsRequestEntry(reading: e0) }) else { return nil }; m0 = x
+            case "EndpointId": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(entries: m0, endpointId: m1)
     }
 }
 
@@ -1340,6 +2263,32 @@ extension PutEventsRequestEntry: JSONValueWritable {
     }
 }
 
+extension PutEventsRequestEntry: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Date?
+        var m1: String?
+        var m2: [String]?
+        var m3: String?
+        var m4: String?
+        var m5: String?
+        var m6: String?
+        for (key, v) in members {
+            switch key {
+            case "Time": if case .null = v { m0 = nil } else { guard let x = v.readDate else { return nil }; m0 = x }
+            case "Source": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Resources": if case .null = v { m2 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m2 = x }
+            case "DetailType": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "Detail": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "EventBusName": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "TraceHeader": if case .null = v { m6 = nil } else { guard let x = v.readString else { return nil }; m6 = x }
+            default: continue
+            }
+        }
+        self.init(time: m0, source: m1, resources: m2, detailType: m3, detail: m4, eventBusName: m5, traceHeader: m6)
+    }
+}
+
 /// botocore `PutEventsResponse`.
 public struct PutEventsResponse: Sendable, Codable, Equatable {
     public var failedEntryCount: Int?
@@ -1360,6 +2309,22 @@ extension PutEventsResponse: JSONValueWritable {
         if let v = self.failedEntryCount { members.append(("FailedEntryCount", .number(String(v)))) }
         if let v = self.entries { members.append(("Entries", .array(try v.map { e0 in try e0.jsonValue() }))) }
         return .object(members)
+    }
+}
+
+extension PutEventsResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Int?
+        var m1: [PutEventsResultEntry]?
+        for (key, v) in members {
+            switch key {
+            case "FailedEntryCount": if case .null = v { m0 = nil } else { guard let x = v.readInt else { return nil }; m0 = x }
+            case "Entries": if case .null = v { m1 = nil } else { guard let x = v.readArray({ e0 in PutEventsResultEntry(reading: e0) }) else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(failedEntryCount: m0, entries: m1)
     }
 }
 
@@ -1389,6 +2354,24 @@ extension PutEventsResultEntry: JSONValueWritable {
     }
 }
 
+extension PutEventsResultEntry: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        for (key, v) in members {
+            switch key {
+            case "EventId": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "ErrorCode": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "ErrorMessage": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        self.init(eventId: m0, errorCode: m1, errorMessage: m2)
+    }
+}
+
 /// botocore `TestEventPatternRequest`.
 public struct TestEventPatternRequest: Sendable, Codable, Equatable {
     public var eventPattern: String
@@ -1412,6 +2395,23 @@ extension TestEventPatternRequest: JSONValueWritable {
     }
 }
 
+extension TestEventPatternRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "EventPattern": guard let x = v.readString else { return nil }; m0 = x
+            case "Event": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(eventPattern: m0, event: m1)
+    }
+}
+
 /// botocore `TestEventPatternResponse`.
 public struct TestEventPatternResponse: Sendable, Codable, Equatable {
     public var result: Bool?
@@ -1429,6 +2429,20 @@ extension TestEventPatternResponse: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.result { members.append(("Result", .bool(v))) }
         return .object(members)
+    }
+}
+
+extension TestEventPatternResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Bool?
+        for (key, v) in members {
+            switch key {
+            case "Result": if case .null = v { m0 = nil } else { guard let x = v.readBool else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(result: m0)
     }
 }
 
@@ -1470,6 +2484,33 @@ extension CreateEventBusRequest: JSONValueWritable {
     }
 }
 
+extension CreateEventBusRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: DeadLetterConfig?
+        var m5: LogConfig?
+        var m6: [Tag]?
+        for (key, v) in members {
+            switch key {
+            case "Name": guard let x = v.readString else { return nil }; m0 = x
+            case "EventSourceName": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Description": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "KmsKeyIdentifier": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "DeadLetterConfig": if case .null = v { m4 = nil } else { guard let x = DeadLetterConfig(reading: v) else { return nil }; m4 = x }
+            case "LogConfig": if case .null = v { m5 = nil } else { guard let x = LogConfig(reading: v) else { return nil }; m5 = x }
+            case "Tags": if case .null = v { m6 = nil } else { guard let x = v.readArray({ e0 in Tag(reading: e0) }) else { return nil }; m6 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(name: m0, eventSourceName: m1, description: m2, kmsKeyIdentifier: m3, deadLetterConfig: m4, logConfig: m5, tags: m6)
+    }
+}
+
 /// botocore `LogConfig`.
 public struct LogConfig: Sendable, Codable, Equatable {
     public var includeDetail: String?
@@ -1490,6 +2531,22 @@ extension LogConfig: JSONValueWritable {
         if let v = self.includeDetail { members.append(("IncludeDetail", .string(v))) }
         if let v = self.level { members.append(("Level", .string(v))) }
         return .object(members)
+    }
+}
+
+extension LogConfig: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "IncludeDetail": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Level": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(includeDetail: m0, level: m1)
     }
 }
 
@@ -1525,6 +2582,28 @@ extension CreateEventBusResponse: JSONValueWritable {
     }
 }
 
+extension CreateEventBusResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: DeadLetterConfig?
+        var m4: LogConfig?
+        for (key, v) in members {
+            switch key {
+            case "EventBusArn": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Description": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "KmsKeyIdentifier": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "DeadLetterConfig": if case .null = v { m3 = nil } else { guard let x = DeadLetterConfig(reading: v) else { return nil }; m3 = x }
+            case "LogConfig": if case .null = v { m4 = nil } else { guard let x = LogConfig(reading: v) else { return nil }; m4 = x }
+            default: continue
+            }
+        }
+        self.init(eventBusArn: m0, description: m1, kmsKeyIdentifier: m2, deadLetterConfig: m3, logConfig: m4)
+    }
+}
+
 /// botocore `DescribeEventBusRequest`.
 public struct DescribeEventBusRequest: Sendable, Codable, Equatable {
     public var name: String?
@@ -1542,6 +2621,20 @@ extension DescribeEventBusRequest: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.name { members.append(("Name", .string(v))) }
         return .object(members)
+    }
+}
+
+extension DescribeEventBusRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "Name": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(name: m0)
     }
 }
 
@@ -1589,6 +2682,36 @@ extension DescribeEventBusResponse: JSONValueWritable {
     }
 }
 
+extension DescribeEventBusResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: DeadLetterConfig?
+        var m5: String?
+        var m6: LogConfig?
+        var m7: Date?
+        var m8: Date?
+        for (key, v) in members {
+            switch key {
+            case "Name": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Arn": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Description": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "KmsKeyIdentifier": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "DeadLetterConfig": if case .null = v { m4 = nil } else { guard let x = DeadLetterConfig(reading: v) else { return nil }; m4 = x }
+            case "Policy": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "LogConfig": if case .null = v { m6 = nil } else { guard let x = LogConfig(reading: v) else { return nil }; m6 = x }
+            case "CreationTime": if case .null = v { m7 = nil } else { guard let x = v.readDate else { return nil }; m7 = x }
+            case "LastModifiedTime": if case .null = v { m8 = nil } else { guard let x = v.readDate else { return nil }; m8 = x }
+            default: continue
+            }
+        }
+        self.init(name: m0, arn: m1, description: m2, kmsKeyIdentifier: m3, deadLetterConfig: m4, policy: m5, logConfig: m6, creationTime: m7, lastModifiedTime: m8)
+    }
+}
+
 /// botocore `ListEventBusesRequest`.
 public struct ListEventBusesRequest: Sendable, Codable, Equatable {
     public var namePrefix: String?
@@ -1615,6 +2738,24 @@ extension ListEventBusesRequest: JSONValueWritable {
     }
 }
 
+extension ListEventBusesRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: Int?
+        for (key, v) in members {
+            switch key {
+            case "NamePrefix": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "NextToken": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Limit": if case .null = v { m2 = nil } else { guard let x = v.readInt else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        self.init(namePrefix: m0, nextToken: m1, limit: m2)
+    }
+}
+
 /// botocore `ListEventBusesResponse`.
 public struct ListEventBusesResponse: Sendable, Codable, Equatable {
     public var eventBuses: [EventBus]?
@@ -1635,6 +2776,22 @@ extension ListEventBusesResponse: JSONValueWritable {
         if let v = self.eventBuses { members.append(("EventBuses", .array(try v.map { e0 in try e0.jsonValue() }))) }
         if let v = self.nextToken { members.append(("NextToken", .string(v))) }
         return .object(members)
+    }
+}
+
+extension ListEventBusesResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [EventBus]?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "EventBuses": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in EventBus(reading: e0) }) else { return nil }; m0 = x }
+            case "NextToken": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(eventBuses: m0, nextToken: m1)
     }
 }
 
@@ -1673,6 +2830,30 @@ extension EventBus: JSONValueWritable {
     }
 }
 
+extension EventBus: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: Date?
+        var m5: Date?
+        for (key, v) in members {
+            switch key {
+            case "Name": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Arn": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Description": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "Policy": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "CreationTime": if case .null = v { m4 = nil } else { guard let x = v.readDate else { return nil }; m4 = x }
+            case "LastModifiedTime": if case .null = v { m5 = nil } else { guard let x = v.readDate else { return nil }; m5 = x }
+            default: continue
+            }
+        }
+        self.init(name: m0, arn: m1, description: m2, policy: m3, creationTime: m4, lastModifiedTime: m5)
+    }
+}
+
 /// botocore `DeleteEventBusRequest`.
 public struct DeleteEventBusRequest: Sendable, Codable, Equatable {
     public var name: String
@@ -1690,5 +2871,20 @@ extension DeleteEventBusRequest: JSONValueWritable {
         members.reserveCapacity(1)
         members.append(("Name", .string(self.name)))
         return .object(members)
+    }
+}
+
+extension DeleteEventBusRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "Name": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(name: m0)
     }
 }

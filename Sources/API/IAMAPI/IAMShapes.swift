@@ -40,6 +40,33 @@ extension CreateRoleRequest: JSONValueWritable {
     }
 }
 
+extension CreateRoleRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: Int?
+        var m5: String?
+        var m6: [Tag]?
+        for (key, v) in members {
+            switch key {
+            case "Path": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "RoleName": guard let x = v.readString else { return nil }; m1 = x
+            case "AssumeRolePolicyDocument": guard let x = v.readString else { return nil }; m2 = x
+            case "Description": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "MaxSessionDuration": if case .null = v { m4 = nil } else { guard let x = v.readInt else { return nil }; m4 = x }
+            case "PermissionsBoundary": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "Tags": if case .null = v { m6 = nil } else { guard let x = v.readArray({ e0 in Tag(reading: e0) }) else { return nil }; m6 = x }
+            default: continue
+            }
+        }
+        guard let m1, let m2 else { return nil }
+        self.init(path: m0, roleName: m1, assumeRolePolicyDocument: m2, description: m3, maxSessionDuration: m4, permissionsBoundary: m5, tags: m6)
+    }
+}
+
 /// botocore `Tag`.
 public struct Tag: Sendable, Codable, Equatable {
     public var key: String
@@ -63,6 +90,23 @@ extension Tag: JSONValueWritable {
     }
 }
 
+extension Tag: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "Key": guard let x = v.readString else { return nil }; m0 = x
+            case "Value": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(key: m0, value: m1)
+    }
+}
+
 /// botocore `CreateRoleResponse`.
 public struct CreateRoleResponse: Sendable, Codable, Equatable {
     public var role: Role
@@ -80,6 +124,21 @@ extension CreateRoleResponse: JSONValueWritable {
         members.reserveCapacity(1)
         members.append(("Role", try self.role.jsonValue()))
         return .object(members)
+    }
+}
+
+extension CreateRoleResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Role?
+        for (key, v) in members {
+            switch key {
+            case "Role": guard let x = Role(reading: v) else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(role: m0)
     }
 }
 
@@ -133,6 +192,41 @@ extension Role: JSONValueWritable {
     }
 }
 
+extension Role: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: Date?
+        var m5: String?
+        var m6: String?
+        var m7: Int?
+        var m8: AttachedPermissionsBoundary?
+        var m9: [Tag]?
+        var m10: RoleLastUsed?
+        for (key, v) in members {
+            switch key {
+            case "Path": guard let x = v.readString else { return nil }; m0 = x
+            case "RoleName": guard let x = v.readString else { return nil }; m1 = x
+            case "RoleId": guard let x = v.readString else { return nil }; m2 = x
+            case "Arn": guard let x = v.readString else { return nil }; m3 = x
+            case "CreateDate": guard let x = v.readDate else { return nil }; m4 = x
+            case "AssumeRolePolicyDocument": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "Description": if case .null = v { m6 = nil } else { guard let x = v.readString else { return nil }; m6 = x }
+            case "MaxSessionDuration": if case .null = v { m7 = nil } else { guard let x = v.readInt else { return nil }; m7 = x }
+            case "PermissionsBoundary": if case .null = v { m8 = nil } else { guard let x = AttachedPermissionsBoundary(reading: v) else { return nil }; m8 = x }
+            case "Tags": if case .null = v { m9 = nil } else { guard let x = v.readArray({ e0 in Tag(reading: e0) }) else { return nil }; m9 = x }
+            case "RoleLastUsed": if case .null = v { m10 = nil } else { guard let x = RoleLastUsed(reading: v) else { return nil }; m10 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m1, let m2, let m3, let m4 else { return nil }
+        self.init(path: m0, roleName: m1, roleId: m2, arn: m3, createDate: m4, assumeRolePolicyDocument: m5, description: m6, maxSessionDuration: m7, permissionsBoundary: m8, tags: m9, roleLastUsed: m10)
+    }
+}
+
 /// botocore `AttachedPermissionsBoundary`.
 public struct AttachedPermissionsBoundary: Sendable, Codable, Equatable {
     public var permissionsBoundaryType: String?
@@ -153,6 +247,22 @@ extension AttachedPermissionsBoundary: JSONValueWritable {
         if let v = self.permissionsBoundaryType { members.append(("PermissionsBoundaryType", .string(v))) }
         if let v = self.permissionsBoundaryArn { members.append(("PermissionsBoundaryArn", .string(v))) }
         return .object(members)
+    }
+}
+
+extension AttachedPermissionsBoundary: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "PermissionsBoundaryType": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "PermissionsBoundaryArn": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(permissionsBoundaryType: m0, permissionsBoundaryArn: m1)
     }
 }
 
@@ -179,6 +289,22 @@ extension RoleLastUsed: JSONValueWritable {
     }
 }
 
+extension RoleLastUsed: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Date?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "LastUsedDate": if case .null = v { m0 = nil } else { guard let x = v.readDate else { return nil }; m0 = x }
+            case "Region": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(lastUsedDate: m0, region: m1)
+    }
+}
+
 /// botocore `GetRoleRequest`.
 public struct GetRoleRequest: Sendable, Codable, Equatable {
     public var roleName: String
@@ -199,6 +325,21 @@ extension GetRoleRequest: JSONValueWritable {
     }
 }
 
+extension GetRoleRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "RoleName": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(roleName: m0)
+    }
+}
+
 /// botocore `GetRoleResponse`.
 public struct GetRoleResponse: Sendable, Codable, Equatable {
     public var role: Role
@@ -216,6 +357,21 @@ extension GetRoleResponse: JSONValueWritable {
         members.reserveCapacity(1)
         members.append(("Role", try self.role.jsonValue()))
         return .object(members)
+    }
+}
+
+extension GetRoleResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Role?
+        for (key, v) in members {
+            switch key {
+            case "Role": guard let x = Role(reading: v) else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(role: m0)
     }
 }
 
@@ -245,6 +401,24 @@ extension ListRolesRequest: JSONValueWritable {
     }
 }
 
+extension ListRolesRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: Int?
+        for (key, v) in members {
+            switch key {
+            case "PathPrefix": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Marker": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "MaxItems": if case .null = v { m2 = nil } else { guard let x = v.readInt else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        self.init(pathPrefix: m0, marker: m1, maxItems: m2)
+    }
+}
+
 /// botocore `ListRolesResponse`.
 public struct ListRolesResponse: Sendable, Codable, Equatable {
     public var roles: [Role]
@@ -271,6 +445,25 @@ extension ListRolesResponse: JSONValueWritable {
     }
 }
 
+extension ListRolesResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [Role]?
+        var m1: Bool?
+        var m2: String?
+        for (key, v) in members {
+            switch key {
+            case "Roles": guard let x = v.readArray({ e0 in Role(reading: e0) }) else { return nil }; m0 = x
+            case "IsTruncated": if case .null = v { m1 = nil } else { guard let x = v.readBool else { return nil }; m1 = x }
+            case "Marker": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(roles: m0, isTruncated: m1, marker: m2)
+    }
+}
+
 /// botocore `DeleteRoleRequest`.
 public struct DeleteRoleRequest: Sendable, Codable, Equatable {
     public var roleName: String
@@ -288,6 +481,21 @@ extension DeleteRoleRequest: JSONValueWritable {
         members.reserveCapacity(1)
         members.append(("RoleName", .string(self.roleName)))
         return .object(members)
+    }
+}
+
+extension DeleteRoleRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "RoleName": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(roleName: m0)
     }
 }
 
@@ -311,6 +519,23 @@ extension UpdateAssumeRolePolicyRequest: JSONValueWritable {
         members.append(("RoleName", .string(self.roleName)))
         members.append(("PolicyDocument", .string(self.policyDocument)))
         return .object(members)
+    }
+}
+
+extension UpdateAssumeRolePolicyRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "RoleName": guard let x = v.readString else { return nil }; m0 = x
+            case "PolicyDocument": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(roleName: m0, policyDocument: m1)
     }
 }
 
@@ -340,6 +565,25 @@ extension PutRolePolicyRequest: JSONValueWritable {
     }
 }
 
+extension PutRolePolicyRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        for (key, v) in members {
+            switch key {
+            case "RoleName": guard let x = v.readString else { return nil }; m0 = x
+            case "PolicyName": guard let x = v.readString else { return nil }; m1 = x
+            case "PolicyDocument": guard let x = v.readString else { return nil }; m2 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1, let m2 else { return nil }
+        self.init(roleName: m0, policyName: m1, policyDocument: m2)
+    }
+}
+
 /// botocore `GetRolePolicyRequest`.
 public struct GetRolePolicyRequest: Sendable, Codable, Equatable {
     public var roleName: String
@@ -360,6 +604,23 @@ extension GetRolePolicyRequest: JSONValueWritable {
         members.append(("RoleName", .string(self.roleName)))
         members.append(("PolicyName", .string(self.policyName)))
         return .object(members)
+    }
+}
+
+extension GetRolePolicyRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "RoleName": guard let x = v.readString else { return nil }; m0 = x
+            case "PolicyName": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(roleName: m0, policyName: m1)
     }
 }
 
@@ -389,6 +650,25 @@ extension GetRolePolicyResponse: JSONValueWritable {
     }
 }
 
+extension GetRolePolicyResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        for (key, v) in members {
+            switch key {
+            case "RoleName": guard let x = v.readString else { return nil }; m0 = x
+            case "PolicyName": guard let x = v.readString else { return nil }; m1 = x
+            case "PolicyDocument": guard let x = v.readString else { return nil }; m2 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1, let m2 else { return nil }
+        self.init(roleName: m0, policyName: m1, policyDocument: m2)
+    }
+}
+
 /// botocore `ListRolePoliciesRequest`.
 public struct ListRolePoliciesRequest: Sendable, Codable, Equatable {
     public var roleName: String
@@ -412,6 +692,25 @@ extension ListRolePoliciesRequest: JSONValueWritable {
         if let v = self.marker { members.append(("Marker", .string(v))) }
         if let v = self.maxItems { members.append(("MaxItems", .number(String(v)))) }
         return .object(members)
+    }
+}
+
+extension ListRolePoliciesRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: Int?
+        for (key, v) in members {
+            switch key {
+            case "RoleName": guard let x = v.readString else { return nil }; m0 = x
+            case "Marker": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "MaxItems": if case .null = v { m2 = nil } else { guard let x = v.readInt else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(roleName: m0, marker: m1, maxItems: m2)
     }
 }
 
@@ -441,6 +740,25 @@ extension ListRolePoliciesResponse: JSONValueWritable {
     }
 }
 
+extension ListRolePoliciesResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [String]?
+        var m1: Bool?
+        var m2: String?
+        for (key, v) in members {
+            switch key {
+            case "PolicyNames": guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m0 = x
+            case "IsTruncated": if case .null = v { m1 = nil } else { guard let x = v.readBool else { return nil }; m1 = x }
+            case "Marker": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(policyNames: m0, isTruncated: m1, marker: m2)
+    }
+}
+
 /// botocore `DeleteRolePolicyRequest`.
 public struct DeleteRolePolicyRequest: Sendable, Codable, Equatable {
     public var roleName: String
@@ -461,6 +779,23 @@ extension DeleteRolePolicyRequest: JSONValueWritable {
         members.append(("RoleName", .string(self.roleName)))
         members.append(("PolicyName", .string(self.policyName)))
         return .object(members)
+    }
+}
+
+extension DeleteRolePolicyRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "RoleName": guard let x = v.readString else { return nil }; m0 = x
+            case "PolicyName": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(roleName: m0, policyName: m1)
     }
 }
 
@@ -487,6 +822,23 @@ extension AttachRolePolicyRequest: JSONValueWritable {
     }
 }
 
+extension AttachRolePolicyRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "RoleName": guard let x = v.readString else { return nil }; m0 = x
+            case "PolicyArn": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(roleName: m0, policyArn: m1)
+    }
+}
+
 /// botocore `DetachRolePolicyRequest`.
 public struct DetachRolePolicyRequest: Sendable, Codable, Equatable {
     public var roleName: String
@@ -507,6 +859,23 @@ extension DetachRolePolicyRequest: JSONValueWritable {
         members.append(("RoleName", .string(self.roleName)))
         members.append(("PolicyArn", .string(self.policyArn)))
         return .object(members)
+    }
+}
+
+extension DetachRolePolicyRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "RoleName": guard let x = v.readString else { return nil }; m0 = x
+            case "PolicyArn": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(roleName: m0, policyArn: m1)
     }
 }
 
@@ -539,6 +908,27 @@ extension ListAttachedRolePoliciesRequest: JSONValueWritable {
     }
 }
 
+extension ListAttachedRolePoliciesRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: Int?
+        for (key, v) in members {
+            switch key {
+            case "RoleName": guard let x = v.readString else { return nil }; m0 = x
+            case "PathPrefix": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Marker": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "MaxItems": if case .null = v { m3 = nil } else { guard let x = v.readInt else { return nil }; m3 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(roleName: m0, pathPrefix: m1, marker: m2, maxItems: m3)
+    }
+}
+
 /// botocore `ListAttachedRolePoliciesResponse`.
 public struct ListAttachedRolePoliciesResponse: Sendable, Codable, Equatable {
     public var attachedPolicies: [AttachedPolicy]?
@@ -565,6 +955,24 @@ extension ListAttachedRolePoliciesResponse: JSONValueWritable {
     }
 }
 
+extension ListAttachedRolePoliciesResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [AttachedPolicy]?
+        var m1: Bool?
+        var m2: String?
+        for (key, v) in members {
+            switch key {
+            case "AttachedPolicies": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in AttachedPolicy(reading: e0) }) else { return nil }; m0 = x }
+            case "IsTruncated": if case .null = v { m1 = nil } else { guard let x = v.readBool else { return nil }; m1 = x }
+            case "Marker": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        self.init(attachedPolicies: m0, isTruncated: m1, marker: m2)
+    }
+}
+
 /// botocore `AttachedPolicy`.
 public struct AttachedPolicy: Sendable, Codable, Equatable {
     public var policyName: String?
@@ -585,6 +993,22 @@ extension AttachedPolicy: JSONValueWritable {
         if let v = self.policyName { members.append(("PolicyName", .string(v))) }
         if let v = self.policyArn { members.append(("PolicyArn", .string(v))) }
         return .object(members)
+    }
+}
+
+extension AttachedPolicy: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "PolicyName": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "PolicyArn": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(policyName: m0, policyArn: m1)
     }
 }
 
@@ -620,6 +1044,29 @@ extension CreatePolicyRequest: JSONValueWritable {
     }
 }
 
+extension CreatePolicyRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: [Tag]?
+        for (key, v) in members {
+            switch key {
+            case "PolicyName": guard let x = v.readString else { return nil }; m0 = x
+            case "Path": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "PolicyDocument": guard let x = v.readString else { return nil }; m2 = x
+            case "Description": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "Tags": if case .null = v { m4 = nil } else { guard let x = v.readArray({ e0 in Tag(reading: e0) }) else { return nil }; m4 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m2 else { return nil }
+        self.init(policyName: m0, path: m1, policyDocument: m2, description: m3, tags: m4)
+    }
+}
+
 /// botocore `CreatePolicyResponse`.
 public struct CreatePolicyResponse: Sendable, Codable, Equatable {
     public var policy: Policy?
@@ -637,6 +1084,20 @@ extension CreatePolicyResponse: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.policy { members.append(("Policy", try v.jsonValue())) }
         return .object(members)
+    }
+}
+
+extension CreatePolicyResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Policy?
+        for (key, v) in members {
+            switch key {
+            case "Policy": if case .null = v { m0 = nil } else { guard let x = Policy(reading: v) else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(policy: m0)
     }
 }
 
@@ -693,6 +1154,42 @@ extension Policy: JSONValueWritable {
     }
 }
 
+extension Policy: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        var m5: Int?
+        var m6: Int?
+        var m7: Bool?
+        var m8: String?
+        var m9: Date?
+        var m10: Date?
+        var m11: [Tag]?
+        for (key, v) in members {
+            switch key {
+            case "PolicyName": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "PolicyId": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Arn": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "Path": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "DefaultVersionId": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "AttachmentCount": if case .null = v { m5 = nil } else { guard let x = v.readInt else { return nil }; m5 = x }
+            case "PermissionsBoundaryUsageCount": if case .null = v { m6 = nil } else { guard let x = v.readInt else { return nil }; m6 = x }
+            case "IsAttachable": if case .null = v { m7 = nil } else { guard let x = v.readBool else { return nil }; m7 = x }
+            case "Description": if case .null = v { m8 = nil } else { guard let x = v.readString else { return nil }; m8 = x }
+            case "CreateDate": if case .null = v { m9 = nil } else { guard let x = v.readDate else { return nil }; m9 = x }
+            case "UpdateDate": if case .null = v { m10 = nil } else { guard let x = v.readDate else { return nil }; m10 = x }
+            case "Tags": if case .null = v { m11 = nil } else { guard let x = v.readArray({ e0 in Tag(reading: e0) }) else { return nil }; m11 = x }
+            default: continue
+            }
+        }
+        self.init(policyName: m0, policyId: m1, arn: m2, path: m3, defaultVersionId: m4, attachmentCount: m5, permissionsBoundaryUsageCount: m6, isAttachable: m7, description: m8, createDate: m9, updateDate: m10, tags: m11)
+    }
+}
+
 /// botocore `GetPolicyRequest`.
 public struct GetPolicyRequest: Sendable, Codable, Equatable {
     public var policyArn: String
@@ -713,6 +1210,21 @@ extension GetPolicyRequest: JSONValueWritable {
     }
 }
 
+extension GetPolicyRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "PolicyArn": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(policyArn: m0)
+    }
+}
+
 /// botocore `GetPolicyResponse`.
 public struct GetPolicyResponse: Sendable, Codable, Equatable {
     public var policy: Policy?
@@ -730,6 +1242,20 @@ extension GetPolicyResponse: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.policy { members.append(("Policy", try v.jsonValue())) }
         return .object(members)
+    }
+}
+
+extension GetPolicyResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Policy?
+        for (key, v) in members {
+            switch key {
+            case "Policy": if case .null = v { m0 = nil } else { guard let x = Policy(reading: v) else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(policy: m0)
     }
 }
 
@@ -756,6 +1282,23 @@ extension GetPolicyVersionRequest: JSONValueWritable {
     }
 }
 
+extension GetPolicyVersionRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "PolicyArn": guard let x = v.readString else { return nil }; m0 = x
+            case "VersionId": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(policyArn: m0, versionId: m1)
+    }
+}
+
 /// botocore `GetPolicyVersionResponse`.
 public struct GetPolicyVersionResponse: Sendable, Codable, Equatable {
     public var policyVersion: PolicyVersion?
@@ -773,6 +1316,20 @@ extension GetPolicyVersionResponse: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.policyVersion { members.append(("PolicyVersion", try v.jsonValue())) }
         return .object(members)
+    }
+}
+
+extension GetPolicyVersionResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: PolicyVersion?
+        for (key, v) in members {
+            switch key {
+            case "PolicyVersion": if case .null = v { m0 = nil } else { guard let x = PolicyVersion(reading: v) else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(policyVersion: m0)
     }
 }
 
@@ -802,6 +1359,26 @@ extension PolicyVersion: JSONValueWritable {
         if let v = self.isDefaultVersion { members.append(("IsDefaultVersion", .bool(v))) }
         if let v = self.createDate { members.append(("CreateDate", try .encoding(v))) }
         return .object(members)
+    }
+}
+
+extension PolicyVersion: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: Bool?
+        var m3: Date?
+        for (key, v) in members {
+            switch key {
+            case "Document": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "VersionId": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "IsDefaultVersion": if case .null = v { m2 = nil } else { guard let x = v.readBool else { return nil }; m2 = x }
+            case "CreateDate": if case .null = v { m3 = nil } else { guard let x = v.readDate else { return nil }; m3 = x }
+            default: continue
+            }
+        }
+        self.init(document: m0, versionId: m1, isDefaultVersion: m2, createDate: m3)
     }
 }
 
@@ -840,6 +1417,30 @@ extension ListPoliciesRequest: JSONValueWritable {
     }
 }
 
+extension ListPoliciesRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: Bool?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        var m5: Int?
+        for (key, v) in members {
+            switch key {
+            case "Scope": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "OnlyAttached": if case .null = v { m1 = nil } else { guard let x = v.readBool else { return nil }; m1 = x }
+            case "PathPrefix": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "PolicyUsageFilter": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "Marker": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "MaxItems": if case .null = v { m5 = nil } else { guard let x = v.readInt else { return nil }; m5 = x }
+            default: continue
+            }
+        }
+        self.init(scope: m0, onlyAttached: m1, pathPrefix: m2, policyUsageFilter: m3, marker: m4, maxItems: m5)
+    }
+}
+
 /// botocore `ListPoliciesResponse`.
 public struct ListPoliciesResponse: Sendable, Codable, Equatable {
     public var policies: [Policy]?
@@ -866,6 +1467,24 @@ extension ListPoliciesResponse: JSONValueWritable {
     }
 }
 
+extension ListPoliciesResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [Policy]?
+        var m1: Bool?
+        var m2: String?
+        for (key, v) in members {
+            switch key {
+            case "Policies": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in Policy(reading: e0) }) else { return nil }; m0 = x }
+            case "IsTruncated": if case .null = v { m1 = nil } else { guard let x = v.readBool else { return nil }; m1 = x }
+            case "Marker": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        self.init(policies: m0, isTruncated: m1, marker: m2)
+    }
+}
+
 /// botocore `DeletePolicyRequest`.
 public struct DeletePolicyRequest: Sendable, Codable, Equatable {
     public var policyArn: String
@@ -883,6 +1502,21 @@ extension DeletePolicyRequest: JSONValueWritable {
         members.reserveCapacity(1)
         members.append(("PolicyArn", .string(self.policyArn)))
         return .object(members)
+    }
+}
+
+extension DeletePolicyRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "PolicyArn": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(policyArn: m0)
     }
 }
 
@@ -915,6 +1549,27 @@ extension CreateUserRequest: JSONValueWritable {
     }
 }
 
+extension CreateUserRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: [Tag]?
+        for (key, v) in members {
+            switch key {
+            case "Path": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "UserName": guard let x = v.readString else { return nil }; m1 = x
+            case "PermissionsBoundary": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "Tags": if case .null = v { m3 = nil } else { guard let x = v.readArray({ e0 in Tag(reading: e0) }) else { return nil }; m3 = x }
+            default: continue
+            }
+        }
+        guard let m1 else { return nil }
+        self.init(path: m0, userName: m1, permissionsBoundary: m2, tags: m3)
+    }
+}
+
 /// botocore `CreateUserResponse`.
 public struct CreateUserResponse: Sendable, Codable, Equatable {
     public var user: User?
@@ -932,6 +1587,20 @@ extension CreateUserResponse: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.user { members.append(("User", try v.jsonValue())) }
         return .object(members)
+    }
+}
+
+extension CreateUserResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: User?
+        for (key, v) in members {
+            switch key {
+            case "User": if case .null = v { m0 = nil } else { guard let x = User(reading: v) else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(user: m0)
     }
 }
 
@@ -976,6 +1645,35 @@ extension User: JSONValueWritable {
     }
 }
 
+extension User: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: Date?
+        var m5: Date?
+        var m6: AttachedPermissionsBoundary?
+        var m7: [Tag]?
+        for (key, v) in members {
+            switch key {
+            case "Path": guard let x = v.readString else { return nil }; m0 = x
+            case "UserName": guard let x = v.readString else { return nil }; m1 = x
+            case "UserId": guard let x = v.readString else { return nil }; m2 = x
+            case "Arn": guard let x = v.readString else { return nil }; m3 = x
+            case "CreateDate": guard let x = v.readDate else { return nil }; m4 = x
+            case "PasswordLastUsed": if case .null = v { m5 = nil } else { guard let x = v.readDate else { return nil }; m5 = x }
+            case "PermissionsBoundary": if case .null = v { m6 = nil } else { guard let x = AttachedPermissionsBoundary(reading: v) else { return nil }; m6 = x }
+            case "Tags": if case .null = v { m7 = nil } else { guard let x = v.readArray({ e0 in Tag(reading: e0) }) else { return nil }; m7 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m1, let m2, let m3, let m4 else { return nil }
+        self.init(path: m0, userName: m1, userId: m2, arn: m3, createDate: m4, passwordLastUsed: m5, permissionsBoundary: m6, tags: m7)
+    }
+}
+
 /// botocore `GetUserRequest`.
 public struct GetUserRequest: Sendable, Codable, Equatable {
     public var userName: String?
@@ -996,6 +1694,20 @@ extension GetUserRequest: JSONValueWritable {
     }
 }
 
+extension GetUserRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "UserName": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(userName: m0)
+    }
+}
+
 /// botocore `GetUserResponse`.
 public struct GetUserResponse: Sendable, Codable, Equatable {
     public var user: User
@@ -1013,6 +1725,21 @@ extension GetUserResponse: JSONValueWritable {
         members.reserveCapacity(1)
         members.append(("User", try self.user.jsonValue()))
         return .object(members)
+    }
+}
+
+extension GetUserResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: User?
+        for (key, v) in members {
+            switch key {
+            case "User": guard let x = User(reading: v) else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(user: m0)
     }
 }
 
@@ -1042,6 +1769,24 @@ extension ListUsersRequest: JSONValueWritable {
     }
 }
 
+extension ListUsersRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: Int?
+        for (key, v) in members {
+            switch key {
+            case "PathPrefix": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Marker": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "MaxItems": if case .null = v { m2 = nil } else { guard let x = v.readInt else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        self.init(pathPrefix: m0, marker: m1, maxItems: m2)
+    }
+}
+
 /// botocore `ListUsersResponse`.
 public struct ListUsersResponse: Sendable, Codable, Equatable {
     public var users: [User]
@@ -1068,6 +1813,25 @@ extension ListUsersResponse: JSONValueWritable {
     }
 }
 
+extension ListUsersResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [User]?
+        var m1: Bool?
+        var m2: String?
+        for (key, v) in members {
+            switch key {
+            case "Users": guard let x = v.readArray({ e0 in User(reading: e0) }) else { return nil }; m0 = x
+            case "IsTruncated": if case .null = v { m1 = nil } else { guard let x = v.readBool else { return nil }; m1 = x }
+            case "Marker": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(users: m0, isTruncated: m1, marker: m2)
+    }
+}
+
 /// botocore `DeleteUserRequest`.
 public struct DeleteUserRequest: Sendable, Codable, Equatable {
     public var userName: String
@@ -1085,6 +1849,21 @@ extension DeleteUserRequest: JSONValueWritable {
         members.reserveCapacity(1)
         members.append(("UserName", .string(self.userName)))
         return .object(members)
+    }
+}
+
+extension DeleteUserRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "UserName": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(userName: m0)
     }
 }
 
@@ -1108,6 +1887,20 @@ extension CreateAccessKeyRequest: JSONValueWritable {
     }
 }
 
+extension CreateAccessKeyRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "UserName": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(userName: m0)
+    }
+}
+
 /// botocore `CreateAccessKeyResponse`.
 public struct CreateAccessKeyResponse: Sendable, Codable, Equatable {
     public var accessKey: AccessKey
@@ -1125,6 +1918,21 @@ extension CreateAccessKeyResponse: JSONValueWritable {
         members.reserveCapacity(1)
         members.append(("AccessKey", try self.accessKey.jsonValue()))
         return .object(members)
+    }
+}
+
+extension CreateAccessKeyResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: AccessKey?
+        for (key, v) in members {
+            switch key {
+            case "AccessKey": guard let x = AccessKey(reading: v) else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(accessKey: m0)
     }
 }
 
@@ -1160,6 +1968,29 @@ extension AccessKey: JSONValueWritable {
     }
 }
 
+extension AccessKey: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: Date?
+        for (key, v) in members {
+            switch key {
+            case "UserName": guard let x = v.readString else { return nil }; m0 = x
+            case "AccessKeyId": guard let x = v.readString else { return nil }; m1 = x
+            case "Status": guard let x = v.readString else { return nil }; m2 = x
+            case "SecretAccessKey": guard let x = v.readString else { return nil }; m3 = x
+            case "CreateDate": if case .null = v { m4 = nil } else { guard let x = v.readDate else { return nil }; m4 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m1, let m2, let m3 else { return nil }
+        self.init(userName: m0, accessKeyId: m1, status: m2, secretAccessKey: m3, createDate: m4)
+    }
+}
+
 /// botocore `ListAccessKeysRequest`.
 public struct ListAccessKeysRequest: Sendable, Codable, Equatable {
     public var userName: String?
@@ -1186,6 +2017,24 @@ extension ListAccessKeysRequest: JSONValueWritable {
     }
 }
 
+extension ListAccessKeysRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: Int?
+        for (key, v) in members {
+            switch key {
+            case "UserName": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Marker": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "MaxItems": if case .null = v { m2 = nil } else { guard let x = v.readInt else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        self.init(userName: m0, marker: m1, maxItems: m2)
+    }
+}
+
 /// botocore `ListAccessKeysResponse`.
 public struct ListAccessKeysResponse: Sendable, Codable, Equatable {
     public var accessKeyMetadata: [AccessKeyMetadata]
@@ -1209,6 +2058,25 @@ extension ListAccessKeysResponse: JSONValueWritable {
         if let v = self.isTruncated { members.append(("IsTruncated", .bool(v))) }
         if let v = self.marker { members.append(("Marker", .string(v))) }
         return .object(members)
+    }
+}
+
+extension ListAccessKeysResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [AccessKeyMetadata]?
+        var m1: Bool?
+        var m2: String?
+        for (key, v) in members {
+            switch key {
+            case "AccessKeyMetadata": guard let x = v.readArray({ e0 in AccessKeyMetadata(reading: e0) }) else { return nil }; m0 = x
+            case "IsTruncated": if case .null = v { m1 = nil } else { guard let x = v.readBool else { return nil }; m1 = x }
+            case "Marker": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(accessKeyMetadata: m0, isTruncated: m1, marker: m2)
     }
 }
 
@@ -1241,6 +2109,26 @@ extension AccessKeyMetadata: JSONValueWritable {
     }
 }
 
+extension AccessKeyMetadata: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: Date?
+        for (key, v) in members {
+            switch key {
+            case "UserName": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "AccessKeyId": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Status": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "CreateDate": if case .null = v { m3 = nil } else { guard let x = v.readDate else { return nil }; m3 = x }
+            default: continue
+            }
+        }
+        self.init(userName: m0, accessKeyId: m1, status: m2, createDate: m3)
+    }
+}
+
 /// botocore `DeleteAccessKeyRequest`.
 public struct DeleteAccessKeyRequest: Sendable, Codable, Equatable {
     public var userName: String?
@@ -1261,6 +2149,23 @@ extension DeleteAccessKeyRequest: JSONValueWritable {
         if let v = self.userName { members.append(("UserName", .string(v))) }
         members.append(("AccessKeyId", .string(self.accessKeyId)))
         return .object(members)
+    }
+}
+
+extension DeleteAccessKeyRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "UserName": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "AccessKeyId": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m1 else { return nil }
+        self.init(userName: m0, accessKeyId: m1)
     }
 }
 
@@ -1287,6 +2192,23 @@ extension AttachUserPolicyRequest: JSONValueWritable {
     }
 }
 
+extension AttachUserPolicyRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "UserName": guard let x = v.readString else { return nil }; m0 = x
+            case "PolicyArn": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(userName: m0, policyArn: m1)
+    }
+}
+
 /// botocore `PutUserPolicyRequest`.
 public struct PutUserPolicyRequest: Sendable, Codable, Equatable {
     public var userName: String
@@ -1310,6 +2232,25 @@ extension PutUserPolicyRequest: JSONValueWritable {
         members.append(("PolicyName", .string(self.policyName)))
         members.append(("PolicyDocument", .string(self.policyDocument)))
         return .object(members)
+    }
+}
+
+extension PutUserPolicyRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        for (key, v) in members {
+            switch key {
+            case "UserName": guard let x = v.readString else { return nil }; m0 = x
+            case "PolicyName": guard let x = v.readString else { return nil }; m1 = x
+            case "PolicyDocument": guard let x = v.readString else { return nil }; m2 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1, let m2 else { return nil }
+        self.init(userName: m0, policyName: m1, policyDocument: m2)
     }
 }
 
@@ -1366,6 +2307,43 @@ extension SimulatePrincipalPolicyRequest: JSONValueWritable {
     }
 }
 
+extension SimulatePrincipalPolicyRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [String]?
+        var m2: [String]?
+        var m3: [String]?
+        var m4: [String]?
+        var m5: String?
+        var m6: String?
+        var m7: String?
+        var m8: [ContextEntry]?
+        var m9: String?
+        var m10: Int?
+        var m11: String?
+        for (key, v) in members {
+            switch key {
+            case "PolicySourceArn": guard let x = v.readString else { return nil }; m0 = x
+            case "PolicyInputList": if case .null = v { m1 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m1 = x }
+            case "PermissionsBoundaryPolicyInputList": if case .null = v { m2 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m2 = x }
+            case "ActionNames": guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m3 = x
+            case "ResourceArns": if case .null = v { m4 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m4 = x }
+            case "ResourcePolicy": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "ResourceOwner": if case .null = v { m6 = nil } else { guard let x = v.readString else { return nil }; m6 = x }
+            case "CallerArn": if case .null = v { m7 = nil } else { guard let x = v.readString else { return nil }; m7 = x }
+            case "ContextEntries": if case .null = v { m8 = nil } else { guard let x = v.readArray({ e0 in ContextEntry(reading: e0) }) else { return nil }; m8 = x }
+            case "ResourceHandlingOption": if case .null = v { m9 = nil } else { guard let x = v.readString else { return nil }; m9 = x }
+            case "MaxItems": if case .null = v { m10 = nil } else { guard let x = v.readInt else { return nil }; m10 = x }
+            case "Marker": if case .null = v { m11 = nil } else { guard let x = v.readString else { return nil }; m11 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m3 else { return nil }
+        self.init(policySourceArn: m0, policyInputList: m1, permissionsBoundaryPolicyInputList: m2, actionNames: m3, resourceArns: m4, resourcePolicy: m5, resourceOwner: m6, callerArn: m7, contextEntries: m8, resourceHandlingOption: m9, maxItems: m10, marker: m11)
+    }
+}
+
 /// botocore `ContextEntry`.
 public struct ContextEntry: Sendable, Codable, Equatable {
     public var contextKeyName: String?
@@ -1392,6 +2370,24 @@ extension ContextEntry: JSONValueWritable {
     }
 }
 
+extension ContextEntry: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [String]?
+        var m2: String?
+        for (key, v) in members {
+            switch key {
+            case "ContextKeyName": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "ContextKeyValues": if case .null = v { m1 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m1 = x }
+            case "ContextKeyType": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        self.init(contextKeyName: m0, contextKeyValues: m1, contextKeyType: m2)
+    }
+}
+
 /// botocore `SimulatePolicyResponse`.
 public struct SimulatePolicyResponse: Sendable, Codable, Equatable {
     public var evaluationResults: [EvaluationResult]?
@@ -1415,6 +2411,24 @@ extension SimulatePolicyResponse: JSONValueWritable {
         if let v = self.isTruncated { members.append(("IsTruncated", .bool(v))) }
         if let v = self.marker { members.append(("Marker", .string(v))) }
         return .object(members)
+    }
+}
+
+extension SimulatePolicyResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [EvaluationResult]?
+        var m1: Bool?
+        var m2: String?
+        for (key, v) in members {
+            switch key {
+            case "EvaluationResults": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in EvaluationResult(reading: e0) }) else { return nil }; m0 = x }
+            case "IsTruncated": if case .null = v { m1 = nil } else { guard let x = v.readBool else { return nil }; m1 = x }
+            case "Marker": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        self.init(evaluationResults: m0, isTruncated: m1, marker: m2)
     }
 }
 
@@ -1462,6 +2476,37 @@ extension EvaluationResult: JSONValueWritable {
     }
 }
 
+extension EvaluationResult: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: [Statement]?
+        var m4: [String]?
+        var m5: OrganizationsDecisionDetail?
+        var m6: PermissionsBoundaryDecisionDetail?
+        var m7: [String: String]?
+        var m8: [ResourceSpecificResult]?
+        for (key, v) in members {
+            switch key {
+            case "EvalActionName": guard let x = v.readString else { return nil }; m0 = x
+            case "EvalResourceName": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "EvalDecision": guard let x = v.readString else { return nil }; m2 = x
+            case "MatchedStatements": if case .null = v { m3 = nil } else { guard let x = v.readArray({ e0 in Statement(reading: e0) }) else { return nil }; m3 = x }
+            case "MissingContextValues": if case .null = v { m4 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m4 = x }
+            case "OrganizationsDecisionDetail": if case .null = v { m5 = nil } else { guard let x = OrganizationsDecisionDetail(reading: v) else { return nil }; m5 = x }
+            case "PermissionsBoundaryDecisionDetail": if case .null = v { m6 = nil } else { guard let x = PermissionsBoundaryDecisionDetail(reading: v) else { return nil }; m6 = x }
+            case "EvalDecisionDetails": if case .null = v { m7 = nil } else { guard let x = v.readMap({ e0 in e0.readString }) else { return nil }; m7 = x }
+            case "ResourceSpecificResults": if case .null = v { m8 = nil } else { guard let x = v.readArray({ e0 in ResourceSpecificResult(reading: e0) }) else { return nil }; m8 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m2 else { return nil }
+        self.init(evalActionName: m0, evalResourceName: m1, evalDecision: m2, matchedStatements: m3, missingContextValues: m4, organizationsDecisionDetail: m5, permissionsBoundaryDecisionDetail: m6, evalDecisionDetails: m7, resourceSpecificResults: m8)
+    }
+}
+
 /// botocore `Statement`.
 public struct Statement: Sendable, Codable, Equatable {
     public var sourcePolicyId: String?
@@ -1491,6 +2536,26 @@ extension Statement: JSONValueWritable {
     }
 }
 
+extension Statement: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: Position?
+        var m3: Position?
+        for (key, v) in members {
+            switch key {
+            case "SourcePolicyId": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "SourcePolicyType": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "StartPosition": if case .null = v { m2 = nil } else { guard let x = Position(reading: v) else { return nil }; m2 = x }
+            case "EndPosition": if case .null = v { m3 = nil } else { guard let x = Position(reading: v) else { return nil }; m3 = x }
+            default: continue
+            }
+        }
+        self.init(sourcePolicyId: m0, sourcePolicyType: m1, startPosition: m2, endPosition: m3)
+    }
+}
+
 /// botocore `Position`.
 public struct Position: Sendable, Codable, Equatable {
     public var line: Int?
@@ -1514,6 +2579,22 @@ extension Position: JSONValueWritable {
     }
 }
 
+extension Position: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Int?
+        var m1: Int?
+        for (key, v) in members {
+            switch key {
+            case "Line": if case .null = v { m0 = nil } else { guard let x = v.readInt else { return nil }; m0 = x }
+            case "Column": if case .null = v { m1 = nil } else { guard let x = v.readInt else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(line: m0, column: m1)
+    }
+}
+
 /// botocore `OrganizationsDecisionDetail`.
 public struct OrganizationsDecisionDetail: Sendable, Codable, Equatable {
     public var allowedByOrganizations: Bool?
@@ -1534,6 +2615,20 @@ extension OrganizationsDecisionDetail: JSONValueWritable {
     }
 }
 
+extension OrganizationsDecisionDetail: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Bool?
+        for (key, v) in members {
+            switch key {
+            case "AllowedByOrganizations": if case .null = v { m0 = nil } else { guard let x = v.readBool else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(allowedByOrganizations: m0)
+    }
+}
+
 /// botocore `PermissionsBoundaryDecisionDetail`.
 public struct PermissionsBoundaryDecisionDetail: Sendable, Codable, Equatable {
     public var allowedByPermissionsBoundary: Bool?
@@ -1551,6 +2646,20 @@ extension PermissionsBoundaryDecisionDetail: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.allowedByPermissionsBoundary { members.append(("AllowedByPermissionsBoundary", .bool(v))) }
         return .object(members)
+    }
+}
+
+extension PermissionsBoundaryDecisionDetail: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Bool?
+        for (key, v) in members {
+            switch key {
+            case "AllowedByPermissionsBoundary": if case .null = v { m0 = nil } else { guard let x = v.readBool else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(allowedByPermissionsBoundary: m0)
     }
 }
 
@@ -1586,6 +2695,31 @@ extension ResourceSpecificResult: JSONValueWritable {
         if let v = self.evalDecisionDetails { members.append(("EvalDecisionDetails", .object(v.map { e0 in (e0.key, .string(e0.value)) }))) }
         if let v = self.permissionsBoundaryDecisionDetail { members.append(("PermissionsBoundaryDecisionDetail", try v.jsonValue())) }
         return .object(members)
+    }
+}
+
+extension ResourceSpecificResult: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: [Statement]?
+        var m3: [String]?
+        var m4: [String: String]?
+        var m5: PermissionsBoundaryDecisionDetail?
+        for (key, v) in members {
+            switch key {
+            case "EvalResourceName": guard let x = v.readString else { return nil }; m0 = x
+            case "EvalResourceDecision": guard let x = v.readString else { return nil }; m1 = x
+            case "MatchedStatements": if case .null = v { m2 = nil } else { guard let x = v.readArray({ e0 in Statement(reading: e0) }) else { return nil }; m2 = x }
+            case "MissingContextValues": if case .null = v { m3 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m3 = x }
+            case "EvalDecisionDetails": if case .null = v { m4 = nil } else { guard let x = v.readMap({ e0 in e0.readString }) else { return nil }; m4 = x }
+            case "PermissionsBoundaryDecisionDetail": if case .null = v { m5 = nil } else { guard let x = PermissionsBoundaryDecisionDetail(reading: v) else { return nil }; m5 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(evalResourceName: m0, evalResourceDecision: m1, matchedStatements: m2, missingContextValues: m3, evalDecisionDetails: m4, permissionsBoundaryDecisionDetail: m5)
     }
 }
 
@@ -1639,6 +2773,41 @@ extension SimulateCustomPolicyRequest: JSONValueWritable {
     }
 }
 
+extension SimulateCustomPolicyRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [String]?
+        var m1: [String]?
+        var m2: [String]?
+        var m3: [String]?
+        var m4: String?
+        var m5: String?
+        var m6: String?
+        var m7: [ContextEntry]?
+        var m8: String?
+        var m9: Int?
+        var m10: String?
+        for (key, v) in members {
+            switch key {
+            case "PolicyInputList": guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m0 = x
+            case "PermissionsBoundaryPolicyInputList": if case .null = v { m1 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m1 = x }
+            case "ActionNames": guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m2 = x
+            case "ResourceArns": if case .null = v { m3 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m3 = x }
+            case "ResourcePolicy": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "ResourceOwner": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "CallerArn": if case .null = v { m6 = nil } else { guard let x = v.readString else { return nil }; m6 = x }
+            case "ContextEntries": if case .null = v { m7 = nil } else { guard let x = v.readArray({ e0 in ContextEntry(reading: e0) }) else { return nil }; m7 = x }
+            case "ResourceHandlingOption": if case .null = v { m8 = nil } else { guard let x = v.readString else { return nil }; m8 = x }
+            case "MaxItems": if case .null = v { m9 = nil } else { guard let x = v.readInt else { return nil }; m9 = x }
+            case "Marker": if case .null = v { m10 = nil } else { guard let x = v.readString else { return nil }; m10 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m2 else { return nil }
+        self.init(policyInputList: m0, permissionsBoundaryPolicyInputList: m1, actionNames: m2, resourceArns: m3, resourcePolicy: m4, resourceOwner: m5, callerArn: m6, contextEntries: m7, resourceHandlingOption: m8, maxItems: m9, marker: m10)
+    }
+}
+
 /// botocore `PutRolePermissionsBoundaryRequest`.
 public struct PutRolePermissionsBoundaryRequest: Sendable, Codable, Equatable {
     public var roleName: String
@@ -1662,6 +2831,23 @@ extension PutRolePermissionsBoundaryRequest: JSONValueWritable {
     }
 }
 
+extension PutRolePermissionsBoundaryRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "RoleName": guard let x = v.readString else { return nil }; m0 = x
+            case "PermissionsBoundary": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(roleName: m0, permissionsBoundary: m1)
+    }
+}
+
 /// botocore `DeleteRolePermissionsBoundaryRequest`.
 public struct DeleteRolePermissionsBoundaryRequest: Sendable, Codable, Equatable {
     public var roleName: String
@@ -1679,6 +2865,21 @@ extension DeleteRolePermissionsBoundaryRequest: JSONValueWritable {
         members.reserveCapacity(1)
         members.append(("RoleName", .string(self.roleName)))
         return .object(members)
+    }
+}
+
+extension DeleteRolePermissionsBoundaryRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "RoleName": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(roleName: m0)
     }
 }
 
@@ -1705,6 +2906,23 @@ extension PutUserPermissionsBoundaryRequest: JSONValueWritable {
     }
 }
 
+extension PutUserPermissionsBoundaryRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "UserName": guard let x = v.readString else { return nil }; m0 = x
+            case "PermissionsBoundary": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(userName: m0, permissionsBoundary: m1)
+    }
+}
+
 /// botocore `DeleteUserPermissionsBoundaryRequest`.
 public struct DeleteUserPermissionsBoundaryRequest: Sendable, Codable, Equatable {
     public var userName: String
@@ -1722,5 +2940,20 @@ extension DeleteUserPermissionsBoundaryRequest: JSONValueWritable {
         members.reserveCapacity(1)
         members.append(("UserName", .string(self.userName)))
         return .object(members)
+    }
+}
+
+extension DeleteUserPermissionsBoundaryRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "UserName": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(userName: m0)
     }
 }

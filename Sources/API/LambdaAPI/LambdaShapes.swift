@@ -103,6 +103,75 @@ extension CreateFunctionRequest: JSONValueWritable {
     }
 }
 
+extension CreateFunctionRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: FunctionCode?
+        var m5: String?
+        var m6: Int?
+        var m7: Int?
+        var m8: Bool?
+        var m9: VpcConfig?
+        var m10: String?
+        var m11: DeadLetterConfig?
+        var m12: Environment?
+        var m13: String?
+        var m14: TracingConfig?
+        var m15: [String: String]?
+        var m16: [String]?
+        var m17: [FileSystemConfig]?
+        var m18: ImageConfig?
+        var m19: String?
+        var m20: [String]?
+        var m21: EphemeralStorage?
+        var m22: SnapStart?
+        var m23: LoggingConfig?
+        var m24: CapacityProviderConfig?
+        var m25: String?
+        var m26: DurableConfig?
+        var m27: TenancyConfig?
+        for (key, v) in members {
+            switch key {
+            case "FunctionName": guard let x = v.readString else { return nil }; m0 = x
+            case "Runtime": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Role": guard let x = v.readString else { return nil }; m2 = x
+            case "Handler": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "Code": guard let x = FunctionCode(reading: v) else { return nil }; m4 = x
+            case "Description": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "Timeout": if case .null = v { m6 = nil } else { guard let x = v.readInt else { return nil }; m6 = x }
+            case "MemorySize": if case .null = v { m7 = nil } else { guard let x = v.readInt else { return nil }; m7 = x }
+            case "Publish": if case .null = v { m8 = nil } else { guard let x = v.readBool else { return nil }; m8 = x }
+            case "VpcConfig": if case .null = v { m9 = nil } else { guard let x = VpcConfig(reading: v) else { return nil }; m9 = x }
+            case "PackageType": if case .null = v { m10 = nil } else { guard let x = v.readString else { return nil }; m10 = x }
+            case "DeadLetterConfig": if case .null = v { m11 = nil } else { guard let x = DeadLetterConfig(reading: v) else { return nil }; m11 = x }
+            case "Environment": if case .null = v { m12 = nil } else { guard let x = Environment(reading: v) else { return nil }; m12 = x }
+            case "KMSKeyArn": if case .null = v { m13 = nil } else { guard let x = v.readString else { return nil }; m13 = x }
+            case "TracingConfig": if case .null = v { m14 = nil } else { guard let x = TracingConfig(reading: v) else { return nil }; m14 = x }
+            case "Tags": if case .null = v { m15 = nil } else { guard let x = v.readMap({ e0 in e0.readString }) else { return nil }; m15 = x }
+            case "Layers": if case .null = v { m16 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m16 = x }
+            case "FileSystemConfigs": if case .null = v { m17 = nil } else { guard let x = v.readArray({ e0 in FileSystemConfig(reading: e0) }) else { return nil }; m17 = x }
+            case "ImageConfig": if case .null = v { m18 = nil } else { guard let x = ImageConfig(reading: v) else { return nil }; m18 = x }
+            case "CodeSigningConfigArn": if case .null = v { m19 = nil } else { guard let x = v.readString else { return nil }; m19 = x }
+            case "Architectures": if case .null = v { m20 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m20 = x }
+            case "EphemeralStorage": if case .null = v { m21 = nil } else { guard let x = EphemeralStorage(reading: v) else { return nil }; m21 = x }
+            case "SnapStart": if case .null = v { m22 = nil } else { guard let x = SnapStart(reading: v) else { return nil }; m22 = x }
+            case "LoggingConfig": if case .null = v { m23 = nil } else { guard let x = LoggingConfig(reading: v) else { return nil }; m23 = x }
+            case "CapacityProviderConfig": if case .null = v { m24 = nil } else { guard let x = CapacityProviderConfig(reading: v) else { return nil }; m24 = x }
+            case "PublishTo": if case .null = v { m25 = nil } else { guard let x = v.readString else { return nil }; m25 = x }
+            case "DurableConfig": if case .null = v { m26 = nil } else { guard let x = DurableConfig(reading: v) else { return nil }; m26 = x }
+            case "TenancyConfig": if case .null = v { m27 = nil } else { guard let x = TenancyConfig(reading: v) else { return nil }; m27 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m2, let m4 else { return nil }
+        self.init(functionName: m0, runtime: m1, role: m2, handler: m3, code: m4, description: m5, timeout: m6, memorySize: m7, publish: m8, vpcConfig: m9, packageType: m10, deadLetterConfig: m11, environment: m12, kmsKeyArn: m13, tracingConfig: m14, tags: m15, layers: m16, fileSystemConfigs: m17, imageConfig: m18, codeSigningConfigArn: m19, architectures: m20, ephemeralStorage: m21, snapStart: m22, loggingConfig: m23, capacityProviderConfig: m24, publishTo: m25, durableConfig: m26, tenancyConfig: m27)
+    }
+}
+
 /// botocore `FunctionCode`.
 public struct FunctionCode: Sendable, Codable, Equatable {
     public var zipFile: Data?
@@ -138,6 +207,30 @@ extension FunctionCode: JSONValueWritable {
     }
 }
 
+extension FunctionCode: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Data?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        var m5: String?
+        for (key, v) in members {
+            switch key {
+            case "ZipFile": if case .null = v { m0 = nil } else { guard let x = v.readData else { return nil }; m0 = x }
+            case "S3Bucket": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "S3Key": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "S3ObjectVersion": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "ImageUri": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "SourceKMSKeyArn": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            default: continue
+            }
+        }
+        self.init(zipFile: m0, s3Bucket: m1, s3Key: m2, s3ObjectVersion: m3, imageUri: m4, sourceKMSKeyArn: m5)
+    }
+}
+
 /// botocore `VpcConfig`.
 public struct VpcConfig: Sendable, Codable, Equatable {
     public var subnetIds: [String]?
@@ -164,6 +257,24 @@ extension VpcConfig: JSONValueWritable {
     }
 }
 
+extension VpcConfig: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [String]?
+        var m1: [String]?
+        var m2: Bool?
+        for (key, v) in members {
+            switch key {
+            case "SubnetIds": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m0 = x }
+            case "SecurityGroupIds": if case .null = v { m1 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m1 = x }
+            case "Ipv6AllowedForDualStack": if case .null = v { m2 = nil } else { guard let x = v.readBool else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        self.init(subnetIds: m0, securityGroupIds: m1, ipv6AllowedForDualStack: m2)
+    }
+}
+
 /// botocore `DeadLetterConfig`.
 public struct DeadLetterConfig: Sendable, Codable, Equatable {
     public var targetArn: String?
@@ -181,6 +292,20 @@ extension DeadLetterConfig: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.targetArn { members.append(("TargetArn", .string(v))) }
         return .object(members)
+    }
+}
+
+extension DeadLetterConfig: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "TargetArn": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(targetArn: m0)
     }
 }
 
@@ -204,6 +329,20 @@ extension Environment: JSONValueWritable {
     }
 }
 
+extension Environment: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [String: String]?
+        for (key, v) in members {
+            switch key {
+            case "Variables": if case .null = v { m0 = nil } else { guard let x = v.readMap({ e0 in e0.readString }) else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(variables: m0)
+    }
+}
+
 /// botocore `TracingConfig`.
 public struct TracingConfig: Sendable, Codable, Equatable {
     public var mode: String?
@@ -221,6 +360,20 @@ extension TracingConfig: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.mode { members.append(("Mode", .string(v))) }
         return .object(members)
+    }
+}
+
+extension TracingConfig: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "Mode": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(mode: m0)
     }
 }
 
@@ -244,6 +397,23 @@ extension FileSystemConfig: JSONValueWritable {
         members.append(("Arn", .string(self.arn)))
         members.append(("LocalMountPath", .string(self.localMountPath)))
         return .object(members)
+    }
+}
+
+extension FileSystemConfig: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "Arn": guard let x = v.readString else { return nil }; m0 = x
+            case "LocalMountPath": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(arn: m0, localMountPath: m1)
     }
 }
 
@@ -273,6 +443,24 @@ extension ImageConfig: JSONValueWritable {
     }
 }
 
+extension ImageConfig: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [String]?
+        var m1: [String]?
+        var m2: String?
+        for (key, v) in members {
+            switch key {
+            case "EntryPoint": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m0 = x }
+            case "Command": if case .null = v { m1 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m1 = x }
+            case "WorkingDirectory": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        self.init(entryPoint: m0, command: m1, workingDirectory: m2)
+    }
+}
+
 /// botocore `EphemeralStorage`.
 public struct EphemeralStorage: Sendable, Codable, Equatable {
     public var size: Int
@@ -293,6 +481,21 @@ extension EphemeralStorage: JSONValueWritable {
     }
 }
 
+extension EphemeralStorage: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Int?
+        for (key, v) in members {
+            switch key {
+            case "Size": guard let x = v.readInt else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(size: m0)
+    }
+}
+
 /// botocore `SnapStart`.
 public struct SnapStart: Sendable, Codable, Equatable {
     public var applyOn: String?
@@ -310,6 +513,20 @@ extension SnapStart: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.applyOn { members.append(("ApplyOn", .string(v))) }
         return .object(members)
+    }
+}
+
+extension SnapStart: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "ApplyOn": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(applyOn: m0)
     }
 }
 
@@ -342,6 +559,26 @@ extension LoggingConfig: JSONValueWritable {
     }
 }
 
+extension LoggingConfig: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        for (key, v) in members {
+            switch key {
+            case "LogFormat": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "ApplicationLogLevel": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "SystemLogLevel": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "LogGroup": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            default: continue
+            }
+        }
+        self.init(logFormat: m0, applicationLogLevel: m1, systemLogLevel: m2, logGroup: m3)
+    }
+}
+
 /// botocore `CapacityProviderConfig`.
 public struct CapacityProviderConfig: Sendable, Codable, Equatable {
     public var lambdaManagedInstancesCapacityProviderConfig: LambdaManagedInstancesCapacityProviderConfig
@@ -359,6 +596,21 @@ extension CapacityProviderConfig: JSONValueWritable {
         members.reserveCapacity(1)
         members.append(("LambdaManagedInstancesCapacityProviderConfig", try self.lambdaManagedInstancesCapacityProviderConfig.jsonValue()))
         return .object(members)
+    }
+}
+
+extension CapacityProviderConfig: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: LambdaManagedInstancesCapacityProviderConfig?
+        for (key, v) in members {
+            switch key {
+            case "LambdaManagedInstancesCapacityProviderConfig": guard let x = LambdaManagedInstancesCapacityProviderConfig(reading: v) else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(lambdaManagedInstancesCapacityProviderConfig: m0)
     }
 }
 
@@ -388,6 +640,25 @@ extension LambdaManagedInstancesCapacityProviderConfig: JSONValueWritable {
     }
 }
 
+extension LambdaManagedInstancesCapacityProviderConfig: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: Int?
+        var m2: Double?
+        for (key, v) in members {
+            switch key {
+            case "CapacityProviderArn": guard let x = v.readString else { return nil }; m0 = x
+            case "PerExecutionEnvironmentMaxConcurrency": if case .null = v { m1 = nil } else { guard let x = v.readInt else { return nil }; m1 = x }
+            case "ExecutionEnvironmentMemoryGiBPerVCpu": if case .null = v { m2 = nil } else { guard let x = v.readDouble else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(capacityProviderArn: m0, perExecutionEnvironmentMaxConcurrency: m1, executionEnvironmentMemoryGiBPerVCpu: m2)
+    }
+}
+
 /// botocore `DurableConfig`.
 public struct DurableConfig: Sendable, Codable, Equatable {
     public var retentionPeriodInDays: Int?
@@ -411,6 +682,22 @@ extension DurableConfig: JSONValueWritable {
     }
 }
 
+extension DurableConfig: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Int?
+        var m1: Int?
+        for (key, v) in members {
+            switch key {
+            case "RetentionPeriodInDays": if case .null = v { m0 = nil } else { guard let x = v.readInt else { return nil }; m0 = x }
+            case "ExecutionTimeout": if case .null = v { m1 = nil } else { guard let x = v.readInt else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(retentionPeriodInDays: m0, executionTimeout: m1)
+    }
+}
+
 /// botocore `TenancyConfig`.
 public struct TenancyConfig: Sendable, Codable, Equatable {
     public var tenantIsolationMode: String
@@ -428,6 +715,21 @@ extension TenancyConfig: JSONValueWritable {
         members.reserveCapacity(1)
         members.append(("TenantIsolationMode", .string(self.tenantIsolationMode)))
         return .object(members)
+    }
+}
+
+extension TenancyConfig: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "TenantIsolationMode": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(tenantIsolationMode: m0)
     }
 }
 
@@ -568,6 +870,98 @@ extension FunctionConfiguration: JSONValueWritable {
     }
 }
 
+extension FunctionConfiguration: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        var m5: Int?
+        var m6: String?
+        var m7: Int?
+        var m8: Int?
+        var m9: String?
+        var m10: String?
+        var m11: String?
+        var m12: VpcConfigResponse?
+        var m13: DeadLetterConfig?
+        var m14: EnvironmentResponse?
+        var m15: String?
+        var m16: TracingConfigResponse?
+        var m17: String?
+        var m18: String?
+        var m19: [Layer]?
+        var m20: String?
+        var m21: String?
+        var m22: String?
+        var m23: String?
+        var m24: String?
+        var m25: String?
+        var m26: [FileSystemConfig]?
+        var m27: String?
+        var m28: ImageConfigResponse?
+        var m29: String?
+        var m30: String?
+        var m31: [String]?
+        var m32: EphemeralStorage?
+        var m33: SnapStartResponse?
+        var m34: RuntimeVersionConfig?
+        var m35: LoggingConfig?
+        var m36: CapacityProviderConfig?
+        var m37: String?
+        var m38: DurableConfig?
+        var m39: TenancyConfig?
+        for (key, v) in members {
+            switch key {
+            case "FunctionName": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "FunctionArn": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Runtime": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "Role": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "Handler": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "CodeSize": if case .null = v { m5 = nil } else { guard let x = v.readInt else { return nil }; m5 = x }
+            case "Description": if case .null = v { m6 = nil } else { guard let x = v.readString else { return nil }; m6 = x }
+            case "Timeout": if case .null = v { m7 = nil } else { guard let x = v.readInt else { return nil }; m7 = x }
+            case "MemorySize": if case .null = v { m8 = nil } else { guard let x = v.readInt else { return nil }; m8 = x }
+            case "LastModified": if case .null = v { m9 = nil } else { guard let x = v.readString else { return nil }; m9 = x }
+            case "CodeSha256": if case .null = v { m10 = nil } else { guard let x = v.readString else { return nil }; m10 = x }
+            case "Version": if case .null = v { m11 = nil } else { guard let x = v.readString else { return nil }; m11 = x }
+            case "VpcConfig": if case .null = v { m12 = nil } else { guard let x = VpcConfigResponse(reading: v) else { return nil }; m12 = x }
+            case "DeadLetterConfig": if case .null = v { m13 = nil } else { guard let x = DeadLetterConfig(reading: v) else { return nil }; m13 = x }
+            case "Environment": if case .null = v { m14 = nil } else { guard let x = EnvironmentResponse(reading: v) else { return nil }; m14 = x }
+            case "KMSKeyArn": if case .null = v { m15 = nil } else { guard let x = v.readString else { return nil }; m15 = x }
+            case "TracingConfig": if case .null = v { m16 = nil } else { guard let x = TracingConfigResponse(reading: v) else { return nil }; m16 = x }
+            case "MasterArn": if case .null = v { m17 = nil } else { guard let x = v.readString else { return nil }; m17 = x }
+            case "RevisionId": if case .null = v { m18 = nil } else { guard let x = v.readString else { return nil }; m18 = x }
+            case "Layers": if case .null = v { m19 = nil } else { guard let x = v.readArray({ e0 in Layer(reading: e0) }) else { return nil }; m19 = x }
+            case "State": if case .null = v { m20 = nil } else { guard let x = v.readString else { return nil }; m20 = x }
+            case "StateReason": if case .null = v { m21 = nil } else { guard let x = v.readString else { return nil }; m21 = x }
+            case "StateReasonCode": if case .null = v { m22 = nil } else { guard let x = v.readString else { return nil }; m22 = x }
+            case "LastUpdateStatus": if case .null = v { m23 = nil } else { guard let x = v.readString else { return nil }; m23 = x }
+            case "LastUpdateStatusReason": if case .null = v { m24 = nil } else { guard let x = v.readString else { return nil }; m24 = x }
+            case "LastUpdateStatusReasonCode": if case .null = v { m25 = nil } else { guard let x = v.readString else { return nil }; m25 = x }
+            case "FileSystemConfigs": if case .null = v { m26 = nil } else { guard let x = v.readArray({ e0 in FileSystemConfig(reading: e0) }) else { return nil }; m26 = x }
+            case "PackageType": if case .null = v { m27 = nil } else { guard let x = v.readString else { return nil }; m27 = x }
+            case "ImageConfigResponse": if case .null = v { m28 = nil } else { guard let x = ImageConfigResponse(reading: v) else { return nil }; m28 = x }
+            case "SigningProfileVersionArn": if case .null = v { m29 = nil } else { guard let x = v.readString else { return nil }; m29 = x }
+            case "SigningJobArn": if case .null = v { m30 = nil } else { guard let x = v.readString else { return nil }; m30 = x }
+            case "Architectures": if case .null = v { m31 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m31 = x }
+            case "EphemeralStorage": if case .null = v { m32 = nil } else { guard let x = EphemeralStorage(reading: v) else { return nil }; m32 = x }
+            case "SnapStart": if case .null = v { m33 = nil } else { guard let x = SnapStartResponse(reading: v) else { return nil }; m33 = x }
+            case "RuntimeVersionConfig": if case .null = v { m34 = nil } else { guard let x = RuntimeVersionConfig(reading: v) else { return nil }; m34 = x }
+            case "LoggingConfig": if case .null = v { m35 = nil } else { guard let x = LoggingConfig(reading: v) else { return nil }; m35 = x }
+            case "CapacityProviderConfig": if case .null = v { m36 = nil } else { guard let x = CapacityProviderConfig(reading: v) else { return nil }; m36 = x }
+            case "ConfigSha256": if case .null = v { m37 = nil } else { guard let x = v.readString else { return nil }; m37 = x }
+            case "DurableConfig": if case .null = v { m38 = nil } else { guard let x = DurableConfig(reading: v) else { return nil }; m38 = x }
+            case "TenancyConfig": if case .null = v { m39 = nil } else { guard let x = TenancyConfig(reading: v) else { return nil }; m39 = x }
+            default: continue
+            }
+        }
+        self.init(functionName: m0, functionArn: m1, runtime: m2, role: m3, handler: m4, codeSize: m5, description: m6, timeout: m7, memorySize: m8, lastModified: m9, codeSha256: m10, version: m11, vpcConfig: m12, deadLetterConfig: m13, environment: m14, kmsKeyArn: m15, tracingConfig: m16, masterArn: m17, revisionId: m18, layers: m19, state: m20, stateReason: m21, stateReasonCode: m22, lastUpdateStatus: m23, lastUpdateStatusReason: m24, lastUpdateStatusReasonCode: m25, fileSystemConfigs: m26, packageType: m27, imageConfigResponse: m28, signingProfileVersionArn: m29, signingJobArn: m30, architectures: m31, ephemeralStorage: m32, snapStart: m33, runtimeVersionConfig: m34, loggingConfig: m35, capacityProviderConfig: m36, configSha256: m37, durableConfig: m38, tenancyConfig: m39)
+    }
+}
+
 /// botocore `VpcConfigResponse`.
 public struct VpcConfigResponse: Sendable, Codable, Equatable {
     public var subnetIds: [String]?
@@ -597,6 +991,26 @@ extension VpcConfigResponse: JSONValueWritable {
     }
 }
 
+extension VpcConfigResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [String]?
+        var m1: [String]?
+        var m2: String?
+        var m3: Bool?
+        for (key, v) in members {
+            switch key {
+            case "SubnetIds": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m0 = x }
+            case "SecurityGroupIds": if case .null = v { m1 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m1 = x }
+            case "VpcId": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "Ipv6AllowedForDualStack": if case .null = v { m3 = nil } else { guard let x = v.readBool else { return nil }; m3 = x }
+            default: continue
+            }
+        }
+        self.init(subnetIds: m0, securityGroupIds: m1, vpcId: m2, ipv6AllowedForDualStack: m3)
+    }
+}
+
 /// botocore `EnvironmentResponse`.
 public struct EnvironmentResponse: Sendable, Codable, Equatable {
     public var variables: [String: String]?
@@ -617,6 +1031,22 @@ extension EnvironmentResponse: JSONValueWritable {
         if let v = self.variables { members.append(("Variables", .object(v.map { e0 in (e0.key, .string(e0.value)) }))) }
         if let v = self.error { members.append(("Error", try v.jsonValue())) }
         return .object(members)
+    }
+}
+
+extension EnvironmentResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [String: String]?
+        var m1: EnvironmentError?
+        for (key, v) in members {
+            switch key {
+            case "Variables": if case .null = v { m0 = nil } else { guard let x = v.readMap({ e0 in e0.readString }) else { return nil }; m0 = x }
+            case "Error": if case .null = v { m1 = nil } else { guard let x = EnvironmentError(reading: v) else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(variables: m0, error: m1)
     }
 }
 
@@ -643,6 +1073,22 @@ extension EnvironmentError: JSONValueWritable {
     }
 }
 
+extension EnvironmentError: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "ErrorCode": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Message": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(errorCode: m0, message: m1)
+    }
+}
+
 /// botocore `TracingConfigResponse`.
 public struct TracingConfigResponse: Sendable, Codable, Equatable {
     public var mode: String?
@@ -660,6 +1106,20 @@ extension TracingConfigResponse: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.mode { members.append(("Mode", .string(v))) }
         return .object(members)
+    }
+}
+
+extension TracingConfigResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "Mode": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(mode: m0)
     }
 }
 
@@ -692,6 +1152,26 @@ extension Layer: JSONValueWritable {
     }
 }
 
+extension Layer: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: Int?
+        var m2: String?
+        var m3: String?
+        for (key, v) in members {
+            switch key {
+            case "Arn": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "CodeSize": if case .null = v { m1 = nil } else { guard let x = v.readInt else { return nil }; m1 = x }
+            case "SigningProfileVersionArn": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "SigningJobArn": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            default: continue
+            }
+        }
+        self.init(arn: m0, codeSize: m1, signingProfileVersionArn: m2, signingJobArn: m3)
+    }
+}
+
 /// botocore `ImageConfigResponse`.
 public struct ImageConfigResponse: Sendable, Codable, Equatable {
     public var imageConfig: ImageConfig?
@@ -712,6 +1192,22 @@ extension ImageConfigResponse: JSONValueWritable {
         if let v = self.imageConfig { members.append(("ImageConfig", try v.jsonValue())) }
         if let v = self.error { members.append(("Error", try v.jsonValue())) }
         return .object(members)
+    }
+}
+
+extension ImageConfigResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: ImageConfig?
+        var m1: ImageConfigError?
+        for (key, v) in members {
+            switch key {
+            case "ImageConfig": if case .null = v { m0 = nil } else { guard let x = ImageConfig(reading: v) else { return nil }; m0 = x }
+            case "Error": if case .null = v { m1 = nil } else { guard let x = ImageConfigError(reading: v) else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(imageConfig: m0, error: m1)
     }
 }
 
@@ -738,6 +1234,22 @@ extension ImageConfigError: JSONValueWritable {
     }
 }
 
+extension ImageConfigError: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "ErrorCode": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Message": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(errorCode: m0, message: m1)
+    }
+}
+
 /// botocore `SnapStartResponse`.
 public struct SnapStartResponse: Sendable, Codable, Equatable {
     public var applyOn: String?
@@ -758,6 +1270,22 @@ extension SnapStartResponse: JSONValueWritable {
         if let v = self.applyOn { members.append(("ApplyOn", .string(v))) }
         if let v = self.optimizationStatus { members.append(("OptimizationStatus", .string(v))) }
         return .object(members)
+    }
+}
+
+extension SnapStartResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "ApplyOn": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "OptimizationStatus": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(applyOn: m0, optimizationStatus: m1)
     }
 }
 
@@ -784,6 +1312,22 @@ extension RuntimeVersionConfig: JSONValueWritable {
     }
 }
 
+extension RuntimeVersionConfig: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: RuntimeVersionError?
+        for (key, v) in members {
+            switch key {
+            case "RuntimeVersionArn": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Error": if case .null = v { m1 = nil } else { guard let x = RuntimeVersionError(reading: v) else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(runtimeVersionArn: m0, error: m1)
+    }
+}
+
 /// botocore `RuntimeVersionError`.
 public struct RuntimeVersionError: Sendable, Codable, Equatable {
     public var errorCode: String?
@@ -807,6 +1351,22 @@ extension RuntimeVersionError: JSONValueWritable {
     }
 }
 
+extension RuntimeVersionError: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "ErrorCode": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Message": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(errorCode: m0, message: m1)
+    }
+}
+
 /// botocore `GetFunctionRequest`.
 public struct GetFunctionRequest: Sendable, Codable, Equatable {
     public var functionName: String
@@ -827,6 +1387,23 @@ extension GetFunctionRequest: JSONValueWritable {
         members.append(("FunctionName", .string(self.functionName)))
         if let v = self.qualifier { members.append(("Qualifier", .string(v))) }
         return .object(members)
+    }
+}
+
+extension GetFunctionRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "FunctionName": guard let x = v.readString else { return nil }; m0 = x
+            case "Qualifier": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(functionName: m0, qualifier: m1)
     }
 }
 
@@ -862,6 +1439,28 @@ extension GetFunctionResponse: JSONValueWritable {
     }
 }
 
+extension GetFunctionResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: FunctionConfiguration?
+        var m1: FunctionCodeLocation?
+        var m2: [String: String]?
+        var m3: TagsError?
+        var m4: Concurrency?
+        for (key, v) in members {
+            switch key {
+            case "Configuration": if case .null = v { m0 = nil } else { guard let x = FunctionConfiguration(reading: v) else { return nil }; m0 = x }
+            case "Code": if case .null = v { m1 = nil } else { guard let x = FunctionCodeLocation(reading: v) else { return nil }; m1 = x }
+            case "Tags": if case .null = v { m2 = nil } else { guard let x = v.readMap({ e0 in e0.readString }) else { return nil }; m2 = x }
+            case "TagsError": if case .null = v { m3 = nil } else { guard let x = TagsError(reading: v) else { return nil }; m3 = x }
+            case "Concurrency": if case .null = v { m4 = nil } else { guard let x = Concurrency(reading: v) else { return nil }; m4 = x }
+            default: continue
+            }
+        }
+        self.init(configuration: m0, code: m1, tags: m2, tagsError: m3, concurrency: m4)
+    }
+}
+
 /// botocore `FunctionCodeLocation`.
 public struct FunctionCodeLocation: Sendable, Codable, Equatable {
     public var repositoryType: String?
@@ -894,6 +1493,28 @@ extension FunctionCodeLocation: JSONValueWritable {
     }
 }
 
+extension FunctionCodeLocation: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        for (key, v) in members {
+            switch key {
+            case "RepositoryType": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Location": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "ImageUri": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "ResolvedImageUri": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "SourceKMSKeyArn": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            default: continue
+            }
+        }
+        self.init(repositoryType: m0, location: m1, imageUri: m2, resolvedImageUri: m3, sourceKMSKeyArn: m4)
+    }
+}
+
 /// botocore `TagsError`.
 public struct TagsError: Sendable, Codable, Equatable {
     public var errorCode: String
@@ -917,6 +1538,23 @@ extension TagsError: JSONValueWritable {
     }
 }
 
+extension TagsError: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "ErrorCode": guard let x = v.readString else { return nil }; m0 = x
+            case "Message": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(errorCode: m0, message: m1)
+    }
+}
+
 /// botocore `Concurrency`.
 public struct Concurrency: Sendable, Codable, Equatable {
     public var reservedConcurrentExecutions: Int?
@@ -934,6 +1572,20 @@ extension Concurrency: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.reservedConcurrentExecutions { members.append(("ReservedConcurrentExecutions", .number(String(v)))) }
         return .object(members)
+    }
+}
+
+extension Concurrency: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Int?
+        for (key, v) in members {
+            switch key {
+            case "ReservedConcurrentExecutions": if case .null = v { m0 = nil } else { guard let x = v.readInt else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(reservedConcurrentExecutions: m0)
     }
 }
 
@@ -957,6 +1609,23 @@ extension GetFunctionConfigurationRequest: JSONValueWritable {
         members.append(("FunctionName", .string(self.functionName)))
         if let v = self.qualifier { members.append(("Qualifier", .string(v))) }
         return .object(members)
+    }
+}
+
+extension GetFunctionConfigurationRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "FunctionName": guard let x = v.readString else { return nil }; m0 = x
+            case "Qualifier": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(functionName: m0, qualifier: m1)
     }
 }
 
@@ -1040,6 +1709,61 @@ extension UpdateFunctionConfigurationRequest: JSONValueWritable {
     }
 }
 
+extension UpdateFunctionConfigurationRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: Int?
+        var m5: Int?
+        var m6: VpcConfig?
+        var m7: Environment?
+        var m8: String?
+        var m9: DeadLetterConfig?
+        var m10: String?
+        var m11: TracingConfig?
+        var m12: String?
+        var m13: [String]?
+        var m14: [FileSystemConfig]?
+        var m15: ImageConfig?
+        var m16: EphemeralStorage?
+        var m17: SnapStart?
+        var m18: LoggingConfig?
+        var m19: CapacityProviderConfig?
+        var m20: DurableConfig?
+        for (key, v) in members {
+            switch key {
+            case "FunctionName": guard let x = v.readString else { return nil }; m0 = x
+            case "Role": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Handler": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "Description": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "Timeout": if case .null = v { m4 = nil } else { guard let x = v.readInt else { return nil }; m4 = x }
+            case "MemorySize": if case .null = v { m5 = nil } else { guard let x = v.readInt else { return nil }; m5 = x }
+            case "VpcConfig": if case .null = v { m6 = nil } else { guard let x = VpcConfig(reading: v) else { return nil }; m6 = x }
+            case "Environment": if case .null = v { m7 = nil } else { guard let x = Environment(reading: v) else { return nil }; m7 = x }
+            case "Runtime": if case .null = v { m8 = nil } else { guard let x = v.readString else { return nil }; m8 = x }
+            case "DeadLetterConfig": if case .null = v { m9 = nil } else { guard let x = DeadLetterConfig(reading: v) else { return nil }; m9 = x }
+            case "KMSKeyArn": if case .null = v { m10 = nil } else { guard let x = v.readString else { return nil }; m10 = x }
+            case "TracingConfig": if case .null = v { m11 = nil } else { guard let x = TracingConfig(reading: v) else { return nil }; m11 = x }
+            case "RevisionId": if case .null = v { m12 = nil } else { guard let x = v.readString else { return nil }; m12 = x }
+            case "Layers": if case .null = v { m13 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m13 = x }
+            case "FileSystemConfigs": if case .null = v { m14 = nil } else { guard let x = v.readArray({ e0 in FileSystemConfig(reading: e0) }) else { return nil }; m14 = x }
+            case "ImageConfig": if case .null = v { m15 = nil } else { guard let x = ImageConfig(reading: v) else { return nil }; m15 = x }
+            case "EphemeralStorage": if case .null = v { m16 = nil } else { guard let x = EphemeralStorage(reading: v) else { return nil }; m16 = x }
+            case "SnapStart": if case .null = v { m17 = nil } else { guard let x = SnapStart(reading: v) else { return nil }; m17 = x }
+            case "LoggingConfig": if case .null = v { m18 = nil } else { guard let x = LoggingConfig(reading: v) else { return nil }; m18 = x }
+            case "CapacityProviderConfig": if case .null = v { m19 = nil } else { guard let x = CapacityProviderConfig(reading: v) else { return nil }; m19 = x }
+            case "DurableConfig": if case .null = v { m20 = nil } else { guard let x = DurableConfig(reading: v) else { return nil }; m20 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(functionName: m0, role: m1, handler: m2, description: m3, timeout: m4, memorySize: m5, vpcConfig: m6, environment: m7, runtime: m8, deadLetterConfig: m9, kmsKeyArn: m10, tracingConfig: m11, revisionId: m12, layers: m13, fileSystemConfigs: m14, imageConfig: m15, ephemeralStorage: m16, snapStart: m17, loggingConfig: m18, capacityProviderConfig: m19, durableConfig: m20)
+    }
+}
+
 /// botocore `UpdateFunctionCodeRequest`.
 public struct UpdateFunctionCodeRequest: Sendable, Codable, Equatable {
     public var functionName: String
@@ -1093,6 +1817,43 @@ extension UpdateFunctionCodeRequest: JSONValueWritable {
     }
 }
 
+extension UpdateFunctionCodeRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: Data?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        var m5: String?
+        var m6: Bool?
+        var m7: Bool?
+        var m8: String?
+        var m9: [String]?
+        var m10: String?
+        var m11: String?
+        for (key, v) in members {
+            switch key {
+            case "FunctionName": guard let x = v.readString else { return nil }; m0 = x
+            case "ZipFile": if case .null = v { m1 = nil } else { guard let x = v.readData else { return nil }; m1 = x }
+            case "S3Bucket": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "S3Key": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "S3ObjectVersion": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "ImageUri": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "Publish": if case .null = v { m6 = nil } else { guard let x = v.readBool else { return nil }; m6 = x }
+            case "DryRun": if case .null = v { m7 = nil } else { guard let x = v.readBool else { return nil }; m7 = x }
+            case "RevisionId": if case .null = v { m8 = nil } else { guard let x = v.readString else { return nil }; m8 = x }
+            case "Architectures": if case .null = v { m9 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m9 = x }
+            case "SourceKMSKeyArn": if case .null = v { m10 = nil } else { guard let x = v.readString else { return nil }; m10 = x }
+            case "PublishTo": if case .null = v { m11 = nil } else { guard let x = v.readString else { return nil }; m11 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(functionName: m0, zipFile: m1, s3Bucket: m2, s3Key: m3, s3ObjectVersion: m4, imageUri: m5, publish: m6, dryRun: m7, revisionId: m8, architectures: m9, sourceKMSKeyArn: m10, publishTo: m11)
+    }
+}
+
 /// botocore `DeleteFunctionRequest`.
 public struct DeleteFunctionRequest: Sendable, Codable, Equatable {
     public var functionName: String
@@ -1116,6 +1877,23 @@ extension DeleteFunctionRequest: JSONValueWritable {
     }
 }
 
+extension DeleteFunctionRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "FunctionName": guard let x = v.readString else { return nil }; m0 = x
+            case "Qualifier": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(functionName: m0, qualifier: m1)
+    }
+}
+
 /// botocore `DeleteFunctionResponse`.
 public struct DeleteFunctionResponse: Sendable, Codable, Equatable {
     public var statusCode: Int?
@@ -1133,6 +1911,20 @@ extension DeleteFunctionResponse: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.statusCode { members.append(("StatusCode", .number(String(v)))) }
         return .object(members)
+    }
+}
+
+extension DeleteFunctionResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Int?
+        for (key, v) in members {
+            switch key {
+            case "StatusCode": if case .null = v { m0 = nil } else { guard let x = v.readInt else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(statusCode: m0)
     }
 }
 
@@ -1165,6 +1957,26 @@ extension ListFunctionsRequest: JSONValueWritable {
     }
 }
 
+extension ListFunctionsRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: Int?
+        for (key, v) in members {
+            switch key {
+            case "MasterRegion": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "FunctionVersion": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Marker": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "MaxItems": if case .null = v { m3 = nil } else { guard let x = v.readInt else { return nil }; m3 = x }
+            default: continue
+            }
+        }
+        self.init(masterRegion: m0, functionVersion: m1, marker: m2, maxItems: m3)
+    }
+}
+
 /// botocore `ListFunctionsResponse`.
 public struct ListFunctionsResponse: Sendable, Codable, Equatable {
     public var nextMarker: String?
@@ -1185,6 +1997,22 @@ extension ListFunctionsResponse: JSONValueWritable {
         if let v = self.nextMarker { members.append(("NextMarker", .string(v))) }
         if let v = self.functions { members.append(("Functions", .array(try v.map { e0 in try e0.jsonValue() }))) }
         return .object(members)
+    }
+}
+
+extension ListFunctionsResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [FunctionConfiguration]?
+        for (key, v) in members {
+            switch key {
+            case "NextMarker": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Functions": if case .null = v { m1 = nil } else { guard let x = v.readArray({ e0 in FunctionConfiguration(reading: e0) }) else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(nextMarker: m0, functions: m1)
     }
 }
 
@@ -1229,6 +2057,35 @@ extension InvocationRequest: JSONValueWritable {
     }
 }
 
+extension InvocationRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        var m5: Data?
+        var m6: String?
+        var m7: String?
+        for (key, v) in members {
+            switch key {
+            case "FunctionName": guard let x = v.readString else { return nil }; m0 = x
+            case "InvocationType": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "LogType": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "ClientContext": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "DurableExecutionName": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "Payload": if case .null = v { m5 = nil } else { guard let x = v.readData else { return nil }; m5 = x }
+            case "Qualifier": if case .null = v { m6 = nil } else { guard let x = v.readString else { return nil }; m6 = x }
+            case "TenantId": if case .null = v { m7 = nil } else { guard let x = v.readString else { return nil }; m7 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(functionName: m0, invocationType: m1, logType: m2, clientContext: m3, durableExecutionName: m4, payload: m5, qualifier: m6, tenantId: m7)
+    }
+}
+
 /// botocore `InvocationResponse`.
 public struct InvocationResponse: Sendable, Codable, Equatable {
     public var statusCode: Int?
@@ -1261,6 +2118,30 @@ extension InvocationResponse: JSONValueWritable {
         if let v = self.executedVersion { members.append(("ExecutedVersion", .string(v))) }
         if let v = self.durableExecutionArn { members.append(("DurableExecutionArn", .string(v))) }
         return .object(members)
+    }
+}
+
+extension InvocationResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Int?
+        var m1: String?
+        var m2: String?
+        var m3: Data?
+        var m4: String?
+        var m5: String?
+        for (key, v) in members {
+            switch key {
+            case "StatusCode": if case .null = v { m0 = nil } else { guard let x = v.readInt else { return nil }; m0 = x }
+            case "FunctionError": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "LogResult": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "Payload": if case .null = v { m3 = nil } else { guard let x = v.readData else { return nil }; m3 = x }
+            case "ExecutedVersion": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "DurableExecutionArn": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            default: continue
+            }
+        }
+        self.init(statusCode: m0, functionError: m1, logResult: m2, payload: m3, executedVersion: m4, durableExecutionArn: m5)
     }
 }
 
@@ -1317,6 +2198,43 @@ extension AddPermissionRequest: JSONValueWritable {
     }
 }
 
+extension AddPermissionRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        var m5: String?
+        var m6: String?
+        var m7: String?
+        var m8: String?
+        var m9: String?
+        var m10: String?
+        var m11: Bool?
+        for (key, v) in members {
+            switch key {
+            case "FunctionName": guard let x = v.readString else { return nil }; m0 = x
+            case "StatementId": guard let x = v.readString else { return nil }; m1 = x
+            case "Action": guard let x = v.readString else { return nil }; m2 = x
+            case "Principal": guard let x = v.readString else { return nil }; m3 = x
+            case "SourceArn": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "SourceAccount": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "EventSourceToken": if case .null = v { m6 = nil } else { guard let x = v.readString else { return nil }; m6 = x }
+            case "Qualifier": if case .null = v { m7 = nil } else { guard let x = v.readString else { return nil }; m7 = x }
+            case "RevisionId": if case .null = v { m8 = nil } else { guard let x = v.readString else { return nil }; m8 = x }
+            case "PrincipalOrgID": if case .null = v { m9 = nil } else { guard let x = v.readString else { return nil }; m9 = x }
+            case "FunctionUrlAuthType": if case .null = v { m10 = nil } else { guard let x = v.readString else { return nil }; m10 = x }
+            case "InvokedViaFunctionUrl": if case .null = v { m11 = nil } else { guard let x = v.readBool else { return nil }; m11 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m1, let m2, let m3 else { return nil }
+        self.init(functionName: m0, statementId: m1, action: m2, principal: m3, sourceArn: m4, sourceAccount: m5, eventSourceToken: m6, qualifier: m7, revisionId: m8, principalOrgID: m9, functionUrlAuthType: m10, invokedViaFunctionUrl: m11)
+    }
+}
+
 /// botocore `AddPermissionResponse`.
 public struct AddPermissionResponse: Sendable, Codable, Equatable {
     public var statement: String?
@@ -1334,6 +2252,20 @@ extension AddPermissionResponse: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.statement { members.append(("Statement", .string(v))) }
         return .object(members)
+    }
+}
+
+extension AddPermissionResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "Statement": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(statement: m0)
     }
 }
 
@@ -1360,6 +2292,23 @@ extension GetPolicyRequest: JSONValueWritable {
     }
 }
 
+extension GetPolicyRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "FunctionName": guard let x = v.readString else { return nil }; m0 = x
+            case "Qualifier": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(functionName: m0, qualifier: m1)
+    }
+}
+
 /// botocore `GetPolicyResponse`.
 public struct GetPolicyResponse: Sendable, Codable, Equatable {
     public var policy: String?
@@ -1380,6 +2329,22 @@ extension GetPolicyResponse: JSONValueWritable {
         if let v = self.policy { members.append(("Policy", .string(v))) }
         if let v = self.revisionId { members.append(("RevisionId", .string(v))) }
         return .object(members)
+    }
+}
+
+extension GetPolicyResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "Policy": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "RevisionId": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(policy: m0, revisionId: m1)
     }
 }
 
@@ -1409,6 +2374,27 @@ extension RemovePermissionRequest: JSONValueWritable {
         if let v = self.qualifier { members.append(("Qualifier", .string(v))) }
         if let v = self.revisionId { members.append(("RevisionId", .string(v))) }
         return .object(members)
+    }
+}
+
+extension RemovePermissionRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        for (key, v) in members {
+            switch key {
+            case "FunctionName": guard let x = v.readString else { return nil }; m0 = x
+            case "StatementId": guard let x = v.readString else { return nil }; m1 = x
+            case "Qualifier": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "RevisionId": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(functionName: m0, statementId: m1, qualifier: m2, revisionId: m3)
     }
 }
 
@@ -1447,6 +2433,31 @@ extension PublishLayerVersionRequest: JSONValueWritable {
     }
 }
 
+extension PublishLayerVersionRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: LayerVersionContentInput?
+        var m3: [String]?
+        var m4: String?
+        var m5: [String]?
+        for (key, v) in members {
+            switch key {
+            case "LayerName": guard let x = v.readString else { return nil }; m0 = x
+            case "Description": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Content": guard let x = LayerVersionContentInput(reading: v) else { return nil }; m2 = x
+            case "CompatibleRuntimes": if case .null = v { m3 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m3 = x }
+            case "LicenseInfo": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "CompatibleArchitectures": if case .null = v { m5 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m5 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m2 else { return nil }
+        self.init(layerName: m0, description: m1, content: m2, compatibleRuntimes: m3, licenseInfo: m4, compatibleArchitectures: m5)
+    }
+}
+
 /// botocore `LayerVersionContentInput`.
 public struct LayerVersionContentInput: Sendable, Codable, Equatable {
     public var s3Bucket: String?
@@ -1473,6 +2484,26 @@ extension LayerVersionContentInput: JSONValueWritable {
         if let v = self.s3ObjectVersion { members.append(("S3ObjectVersion", .string(v))) }
         if let v = self.zipFile { members.append(("ZipFile", .string(v.base64EncodedString()))) }
         return .object(members)
+    }
+}
+
+extension LayerVersionContentInput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: Data?
+        for (key, v) in members {
+            switch key {
+            case "S3Bucket": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "S3Key": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "S3ObjectVersion": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "ZipFile": if case .null = v { m3 = nil } else { guard let x = v.readData else { return nil }; m3 = x }
+            default: continue
+            }
+        }
+        self.init(s3Bucket: m0, s3Key: m1, s3ObjectVersion: m2, zipFile: m3)
     }
 }
 
@@ -1520,6 +2551,36 @@ extension PublishLayerVersionResponse: JSONValueWritable {
     }
 }
 
+extension PublishLayerVersionResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: LayerVersionContentOutput?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        var m5: Int?
+        var m6: [String]?
+        var m7: String?
+        var m8: [String]?
+        for (key, v) in members {
+            switch key {
+            case "Content": if case .null = v { m0 = nil } else { guard let x = LayerVersionContentOutput(reading: v) else { return nil }; m0 = x }
+            case "LayerArn": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "LayerVersionArn": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "Description": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "CreatedDate": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "Version": if case .null = v { m5 = nil } else { guard let x = v.readInt else { return nil }; m5 = x }
+            case "CompatibleRuntimes": if case .null = v { m6 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m6 = x }
+            case "LicenseInfo": if case .null = v { m7 = nil } else { guard let x = v.readString else { return nil }; m7 = x }
+            case "CompatibleArchitectures": if case .null = v { m8 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m8 = x }
+            default: continue
+            }
+        }
+        self.init(content: m0, layerArn: m1, layerVersionArn: m2, description: m3, createdDate: m4, version: m5, compatibleRuntimes: m6, licenseInfo: m7, compatibleArchitectures: m8)
+    }
+}
+
 /// botocore `LayerVersionContentOutput`.
 public struct LayerVersionContentOutput: Sendable, Codable, Equatable {
     public var location: String?
@@ -1552,6 +2613,28 @@ extension LayerVersionContentOutput: JSONValueWritable {
     }
 }
 
+extension LayerVersionContentOutput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: Int?
+        var m3: String?
+        var m4: String?
+        for (key, v) in members {
+            switch key {
+            case "Location": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "CodeSha256": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "CodeSize": if case .null = v { m2 = nil } else { guard let x = v.readInt else { return nil }; m2 = x }
+            case "SigningProfileVersionArn": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "SigningJobArn": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            default: continue
+            }
+        }
+        self.init(location: m0, codeSha256: m1, codeSize: m2, signingProfileVersionArn: m3, signingJobArn: m4)
+    }
+}
+
 /// botocore `GetLayerVersionRequest`.
 public struct GetLayerVersionRequest: Sendable, Codable, Equatable {
     public var layerName: String
@@ -1572,6 +2655,23 @@ extension GetLayerVersionRequest: JSONValueWritable {
         members.append(("LayerName", .string(self.layerName)))
         members.append(("VersionNumber", .number(String(self.versionNumber))))
         return .object(members)
+    }
+}
+
+extension GetLayerVersionRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: Int?
+        for (key, v) in members {
+            switch key {
+            case "LayerName": guard let x = v.readString else { return nil }; m0 = x
+            case "VersionNumber": guard let x = v.readInt else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(layerName: m0, versionNumber: m1)
     }
 }
 
@@ -1619,6 +2719,36 @@ extension GetLayerVersionResponse: JSONValueWritable {
     }
 }
 
+extension GetLayerVersionResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: LayerVersionContentOutput?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        var m5: Int?
+        var m6: [String]?
+        var m7: String?
+        var m8: [String]?
+        for (key, v) in members {
+            switch key {
+            case "Content": if case .null = v { m0 = nil } else { guard let x = LayerVersionContentOutput(reading: v) else { return nil }; m0 = x }
+            case "LayerArn": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "LayerVersionArn": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "Description": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "CreatedDate": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "Version": if case .null = v { m5 = nil } else { guard let x = v.readInt else { return nil }; m5 = x }
+            case "CompatibleRuntimes": if case .null = v { m6 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m6 = x }
+            case "LicenseInfo": if case .null = v { m7 = nil } else { guard let x = v.readString else { return nil }; m7 = x }
+            case "CompatibleArchitectures": if case .null = v { m8 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m8 = x }
+            default: continue
+            }
+        }
+        self.init(content: m0, layerArn: m1, layerVersionArn: m2, description: m3, createdDate: m4, version: m5, compatibleRuntimes: m6, licenseInfo: m7, compatibleArchitectures: m8)
+    }
+}
+
 /// botocore `ListLayersRequest`.
 public struct ListLayersRequest: Sendable, Codable, Equatable {
     public var compatibleRuntime: String?
@@ -1648,6 +2778,26 @@ extension ListLayersRequest: JSONValueWritable {
     }
 }
 
+extension ListLayersRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: Int?
+        var m3: String?
+        for (key, v) in members {
+            switch key {
+            case "CompatibleRuntime": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Marker": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "MaxItems": if case .null = v { m2 = nil } else { guard let x = v.readInt else { return nil }; m2 = x }
+            case "CompatibleArchitecture": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            default: continue
+            }
+        }
+        self.init(compatibleRuntime: m0, marker: m1, maxItems: m2, compatibleArchitecture: m3)
+    }
+}
+
 /// botocore `ListLayersResponse`.
 public struct ListLayersResponse: Sendable, Codable, Equatable {
     public var nextMarker: String?
@@ -1668,6 +2818,22 @@ extension ListLayersResponse: JSONValueWritable {
         if let v = self.nextMarker { members.append(("NextMarker", .string(v))) }
         if let v = self.layers { members.append(("Layers", .array(try v.map { e0 in try e0.jsonValue() }))) }
         return .object(members)
+    }
+}
+
+extension ListLayersResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [LayersListItem]?
+        for (key, v) in members {
+            switch key {
+            case "NextMarker": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Layers": if case .null = v { m1 = nil } else { guard let x = v.readArray({ e0 in LayersListItem(reading: e0) }) else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(nextMarker: m0, layers: m1)
     }
 }
 
@@ -1694,6 +2860,24 @@ extension LayersListItem: JSONValueWritable {
         if let v = self.layerArn { members.append(("LayerArn", .string(v))) }
         if let v = self.latestMatchingVersion { members.append(("LatestMatchingVersion", try v.jsonValue())) }
         return .object(members)
+    }
+}
+
+extension LayersListItem: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: LayerVersionsListItem?
+        for (key, v) in members {
+            switch key {
+            case "LayerName": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "LayerArn": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "LatestMatchingVersion": if case .null = v { m2 = nil } else { guard let x = LayerVersionsListItem(reading: v) else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        self.init(layerName: m0, layerArn: m1, latestMatchingVersion: m2)
     }
 }
 
@@ -1735,6 +2919,32 @@ extension LayerVersionsListItem: JSONValueWritable {
     }
 }
 
+extension LayerVersionsListItem: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: Int?
+        var m2: String?
+        var m3: String?
+        var m4: [String]?
+        var m5: String?
+        var m6: [String]?
+        for (key, v) in members {
+            switch key {
+            case "LayerVersionArn": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Version": if case .null = v { m1 = nil } else { guard let x = v.readInt else { return nil }; m1 = x }
+            case "Description": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "CreatedDate": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "CompatibleRuntimes": if case .null = v { m4 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m4 = x }
+            case "LicenseInfo": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "CompatibleArchitectures": if case .null = v { m6 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m6 = x }
+            default: continue
+            }
+        }
+        self.init(layerVersionArn: m0, version: m1, description: m2, createdDate: m3, compatibleRuntimes: m4, licenseInfo: m5, compatibleArchitectures: m6)
+    }
+}
+
 /// botocore `ListLayerVersionsRequest`.
 public struct ListLayerVersionsRequest: Sendable, Codable, Equatable {
     public var compatibleRuntime: String?
@@ -1767,6 +2977,29 @@ extension ListLayerVersionsRequest: JSONValueWritable {
     }
 }
 
+extension ListLayerVersionsRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: Int?
+        var m4: String?
+        for (key, v) in members {
+            switch key {
+            case "CompatibleRuntime": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "LayerName": guard let x = v.readString else { return nil }; m1 = x
+            case "Marker": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "MaxItems": if case .null = v { m3 = nil } else { guard let x = v.readInt else { return nil }; m3 = x }
+            case "CompatibleArchitecture": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            default: continue
+            }
+        }
+        guard let m1 else { return nil }
+        self.init(compatibleRuntime: m0, layerName: m1, marker: m2, maxItems: m3, compatibleArchitecture: m4)
+    }
+}
+
 /// botocore `ListLayerVersionsResponse`.
 public struct ListLayerVersionsResponse: Sendable, Codable, Equatable {
     public var nextMarker: String?
@@ -1787,6 +3020,22 @@ extension ListLayerVersionsResponse: JSONValueWritable {
         if let v = self.nextMarker { members.append(("NextMarker", .string(v))) }
         if let v = self.layerVersions { members.append(("LayerVersions", .array(try v.map { e0 in try e0.jsonValue() }))) }
         return .object(members)
+    }
+}
+
+extension ListLayerVersionsResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [LayerVersionsListItem]?
+        for (key, v) in members {
+            switch key {
+            case "NextMarker": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "LayerVersions": if case .null = v { m1 = nil } else { guard let x = v.readArray({ e0 in LayerVersionsListItem(reading: e0) }) else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(nextMarker: m0, layerVersions: m1)
     }
 }
 
@@ -1813,6 +3062,23 @@ extension DeleteLayerVersionRequest: JSONValueWritable {
     }
 }
 
+extension DeleteLayerVersionRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: Int?
+        for (key, v) in members {
+            switch key {
+            case "LayerName": guard let x = v.readString else { return nil }; m0 = x
+            case "VersionNumber": guard let x = v.readInt else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(layerName: m0, versionNumber: m1)
+    }
+}
+
 /// botocore `TagResourceRequest`.
 public struct TagResourceRequest: Sendable, Codable, Equatable {
     public var resource: String
@@ -1833,6 +3099,23 @@ extension TagResourceRequest: JSONValueWritable {
         members.append(("Resource", .string(self.resource)))
         members.append(("Tags", .object(self.tags.map { e0 in (e0.key, .string(e0.value)) })))
         return .object(members)
+    }
+}
+
+extension TagResourceRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [String: String]?
+        for (key, v) in members {
+            switch key {
+            case "Resource": guard let x = v.readString else { return nil }; m0 = x
+            case "Tags": guard let x = v.readMap({ e0 in e0.readString }) else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(resource: m0, tags: m1)
     }
 }
 
@@ -1859,6 +3142,23 @@ extension UntagResourceRequest: JSONValueWritable {
     }
 }
 
+extension UntagResourceRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [String]?
+        for (key, v) in members {
+            switch key {
+            case "Resource": guard let x = v.readString else { return nil }; m0 = x
+            case "TagKeys": guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(resource: m0, tagKeys: m1)
+    }
+}
+
 /// botocore `ListTagsRequest`.
 public struct ListTagsRequest: Sendable, Codable, Equatable {
     public var resource: String
@@ -1879,6 +3179,21 @@ extension ListTagsRequest: JSONValueWritable {
     }
 }
 
+extension ListTagsRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "Resource": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(resource: m0)
+    }
+}
+
 /// botocore `ListTagsResponse`.
 public struct ListTagsResponse: Sendable, Codable, Equatable {
     public var tags: [String: String]?
@@ -1896,6 +3211,20 @@ extension ListTagsResponse: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.tags { members.append(("Tags", .object(v.map { e0 in (e0.key, .string(e0.value)) }))) }
         return .object(members)
+    }
+}
+
+extension ListTagsResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [String: String]?
+        for (key, v) in members {
+            switch key {
+            case "Tags": if case .null = v { m0 = nil } else { guard let x = v.readMap({ e0 in e0.readString }) else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(tags: m0)
     }
 }
 
@@ -1931,6 +3260,29 @@ extension PublishVersionRequest: JSONValueWritable {
     }
 }
 
+extension PublishVersionRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        for (key, v) in members {
+            switch key {
+            case "FunctionName": guard let x = v.readString else { return nil }; m0 = x
+            case "CodeSha256": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Description": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "RevisionId": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "PublishTo": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(functionName: m0, codeSha256: m1, description: m2, revisionId: m3, publishTo: m4)
+    }
+}
+
 /// botocore `ListVersionsByFunctionRequest`.
 public struct ListVersionsByFunctionRequest: Sendable, Codable, Equatable {
     public var functionName: String
@@ -1957,6 +3309,25 @@ extension ListVersionsByFunctionRequest: JSONValueWritable {
     }
 }
 
+extension ListVersionsByFunctionRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: Int?
+        for (key, v) in members {
+            switch key {
+            case "FunctionName": guard let x = v.readString else { return nil }; m0 = x
+            case "Marker": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "MaxItems": if case .null = v { m2 = nil } else { guard let x = v.readInt else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(functionName: m0, marker: m1, maxItems: m2)
+    }
+}
+
 /// botocore `ListVersionsByFunctionResponse`.
 public struct ListVersionsByFunctionResponse: Sendable, Codable, Equatable {
     public var nextMarker: String?
@@ -1977,6 +3348,22 @@ extension ListVersionsByFunctionResponse: JSONValueWritable {
         if let v = self.nextMarker { members.append(("NextMarker", .string(v))) }
         if let v = self.versions { members.append(("Versions", .array(try v.map { e0 in try e0.jsonValue() }))) }
         return .object(members)
+    }
+}
+
+extension ListVersionsByFunctionResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [FunctionConfiguration]?
+        for (key, v) in members {
+            switch key {
+            case "NextMarker": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Versions": if case .null = v { m1 = nil } else { guard let x = v.readArray({ e0 in FunctionConfiguration(reading: e0) }) else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(nextMarker: m0, versions: m1)
     }
 }
 
@@ -2012,6 +3399,29 @@ extension CreateAliasRequest: JSONValueWritable {
     }
 }
 
+extension CreateAliasRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: AliasRoutingConfiguration?
+        for (key, v) in members {
+            switch key {
+            case "FunctionName": guard let x = v.readString else { return nil }; m0 = x
+            case "Name": guard let x = v.readString else { return nil }; m1 = x
+            case "FunctionVersion": guard let x = v.readString else { return nil }; m2 = x
+            case "Description": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "RoutingConfig": if case .null = v { m4 = nil } else { guard let x = AliasRoutingConfiguration(reading: v) else { return nil }; m4 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m1, let m2 else { return nil }
+        self.init(functionName: m0, name: m1, functionVersion: m2, description: m3, routingConfig: m4)
+    }
+}
+
 /// botocore `AliasRoutingConfiguration`.
 public struct AliasRoutingConfiguration: Sendable, Codable, Equatable {
     public var additionalVersionWeights: [String: Double]?
@@ -2029,6 +3439,20 @@ extension AliasRoutingConfiguration: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.additionalVersionWeights { members.append(("AdditionalVersionWeights", .object(try v.map { e0 in (e0.key, try .encoding(e0.value)) }))) }
         return .object(members)
+    }
+}
+
+extension AliasRoutingConfiguration: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [String: Double]?
+        for (key, v) in members {
+            switch key {
+            case "AdditionalVersionWeights": if case .null = v { m0 = nil } else { guard let x = v.readMap({ e0 in e0.readDouble }) else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(additionalVersionWeights: m0)
     }
 }
 
@@ -2067,6 +3491,30 @@ extension AliasConfiguration: JSONValueWritable {
     }
 }
 
+extension AliasConfiguration: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: AliasRoutingConfiguration?
+        var m5: String?
+        for (key, v) in members {
+            switch key {
+            case "AliasArn": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Name": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "FunctionVersion": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "Description": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "RoutingConfig": if case .null = v { m4 = nil } else { guard let x = AliasRoutingConfiguration(reading: v) else { return nil }; m4 = x }
+            case "RevisionId": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            default: continue
+            }
+        }
+        self.init(aliasArn: m0, name: m1, functionVersion: m2, description: m3, routingConfig: m4, revisionId: m5)
+    }
+}
+
 /// botocore `GetAliasRequest`.
 public struct GetAliasRequest: Sendable, Codable, Equatable {
     public var functionName: String
@@ -2087,6 +3535,23 @@ extension GetAliasRequest: JSONValueWritable {
         members.append(("FunctionName", .string(self.functionName)))
         members.append(("Name", .string(self.name)))
         return .object(members)
+    }
+}
+
+extension GetAliasRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "FunctionName": guard let x = v.readString else { return nil }; m0 = x
+            case "Name": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(functionName: m0, name: m1)
     }
 }
 
@@ -2125,6 +3590,31 @@ extension UpdateAliasRequest: JSONValueWritable {
     }
 }
 
+extension UpdateAliasRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: AliasRoutingConfiguration?
+        var m5: String?
+        for (key, v) in members {
+            switch key {
+            case "FunctionName": guard let x = v.readString else { return nil }; m0 = x
+            case "Name": guard let x = v.readString else { return nil }; m1 = x
+            case "FunctionVersion": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "Description": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "RoutingConfig": if case .null = v { m4 = nil } else { guard let x = AliasRoutingConfiguration(reading: v) else { return nil }; m4 = x }
+            case "RevisionId": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(functionName: m0, name: m1, functionVersion: m2, description: m3, routingConfig: m4, revisionId: m5)
+    }
+}
+
 /// botocore `DeleteAliasRequest`.
 public struct DeleteAliasRequest: Sendable, Codable, Equatable {
     public var functionName: String
@@ -2145,6 +3635,23 @@ extension DeleteAliasRequest: JSONValueWritable {
         members.append(("FunctionName", .string(self.functionName)))
         members.append(("Name", .string(self.name)))
         return .object(members)
+    }
+}
+
+extension DeleteAliasRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "FunctionName": guard let x = v.readString else { return nil }; m0 = x
+            case "Name": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(functionName: m0, name: m1)
     }
 }
 
@@ -2177,6 +3684,27 @@ extension ListAliasesRequest: JSONValueWritable {
     }
 }
 
+extension ListAliasesRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: Int?
+        for (key, v) in members {
+            switch key {
+            case "FunctionName": guard let x = v.readString else { return nil }; m0 = x
+            case "FunctionVersion": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Marker": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "MaxItems": if case .null = v { m3 = nil } else { guard let x = v.readInt else { return nil }; m3 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(functionName: m0, functionVersion: m1, marker: m2, maxItems: m3)
+    }
+}
+
 /// botocore `ListAliasesResponse`.
 public struct ListAliasesResponse: Sendable, Codable, Equatable {
     public var nextMarker: String?
@@ -2197,6 +3725,22 @@ extension ListAliasesResponse: JSONValueWritable {
         if let v = self.nextMarker { members.append(("NextMarker", .string(v))) }
         if let v = self.aliases { members.append(("Aliases", .array(try v.map { e0 in try e0.jsonValue() }))) }
         return .object(members)
+    }
+}
+
+extension ListAliasesResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [AliasConfiguration]?
+        for (key, v) in members {
+            switch key {
+            case "NextMarker": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Aliases": if case .null = v { m1 = nil } else { guard let x = v.readArray({ e0 in AliasConfiguration(reading: e0) }) else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(nextMarker: m0, aliases: m1)
     }
 }
 
@@ -2223,6 +3767,23 @@ extension PutFunctionConcurrencyRequest: JSONValueWritable {
     }
 }
 
+extension PutFunctionConcurrencyRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: Int?
+        for (key, v) in members {
+            switch key {
+            case "FunctionName": guard let x = v.readString else { return nil }; m0 = x
+            case "ReservedConcurrentExecutions": guard let x = v.readInt else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(functionName: m0, reservedConcurrentExecutions: m1)
+    }
+}
+
 /// botocore `GetFunctionConcurrencyRequest`.
 public struct GetFunctionConcurrencyRequest: Sendable, Codable, Equatable {
     public var functionName: String
@@ -2240,6 +3801,21 @@ extension GetFunctionConcurrencyRequest: JSONValueWritable {
         members.reserveCapacity(1)
         members.append(("FunctionName", .string(self.functionName)))
         return .object(members)
+    }
+}
+
+extension GetFunctionConcurrencyRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "FunctionName": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(functionName: m0)
     }
 }
 
@@ -2263,6 +3839,20 @@ extension GetFunctionConcurrencyResponse: JSONValueWritable {
     }
 }
 
+extension GetFunctionConcurrencyResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Int?
+        for (key, v) in members {
+            switch key {
+            case "ReservedConcurrentExecutions": if case .null = v { m0 = nil } else { guard let x = v.readInt else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(reservedConcurrentExecutions: m0)
+    }
+}
+
 /// botocore `DeleteFunctionConcurrencyRequest`.
 public struct DeleteFunctionConcurrencyRequest: Sendable, Codable, Equatable {
     public var functionName: String
@@ -2283,6 +3873,21 @@ extension DeleteFunctionConcurrencyRequest: JSONValueWritable {
     }
 }
 
+extension DeleteFunctionConcurrencyRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "FunctionName": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(functionName: m0)
+    }
+}
+
 /// botocore `GetAccountSettingsRequest`.
 public struct GetAccountSettingsRequest: Sendable, Codable, Equatable {
     public init() {}
@@ -2291,6 +3896,13 @@ public struct GetAccountSettingsRequest: Sendable, Codable, Equatable {
 extension GetAccountSettingsRequest: JSONValueWritable {
     public func jsonValue() throws -> JSONValue {
         .object([])
+    }
+}
+
+extension GetAccountSettingsRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object = value else { return nil }
+        self.init()
     }
 }
 
@@ -2314,6 +3926,22 @@ extension GetAccountSettingsResponse: JSONValueWritable {
         if let v = self.accountLimit { members.append(("AccountLimit", try v.jsonValue())) }
         if let v = self.accountUsage { members.append(("AccountUsage", try v.jsonValue())) }
         return .object(members)
+    }
+}
+
+extension GetAccountSettingsResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: AccountLimit?
+        var m1: AccountUsage?
+        for (key, v) in members {
+            switch key {
+            case "AccountLimit": if case .null = v { m0 = nil } else { guard let x = AccountLimit(reading: v) else { return nil }; m0 = x }
+            case "AccountUsage": if case .null = v { m1 = nil } else { guard let x = AccountUsage(reading: v) else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(accountLimit: m0, accountUsage: m1)
     }
 }
 
@@ -2349,6 +3977,28 @@ extension AccountLimit: JSONValueWritable {
     }
 }
 
+extension AccountLimit: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Int?
+        var m1: Int?
+        var m2: Int?
+        var m3: Int?
+        var m4: Int?
+        for (key, v) in members {
+            switch key {
+            case "TotalCodeSize": if case .null = v { m0 = nil } else { guard let x = v.readInt else { return nil }; m0 = x }
+            case "CodeSizeUnzipped": if case .null = v { m1 = nil } else { guard let x = v.readInt else { return nil }; m1 = x }
+            case "CodeSizeZipped": if case .null = v { m2 = nil } else { guard let x = v.readInt else { return nil }; m2 = x }
+            case "ConcurrentExecutions": if case .null = v { m3 = nil } else { guard let x = v.readInt else { return nil }; m3 = x }
+            case "UnreservedConcurrentExecutions": if case .null = v { m4 = nil } else { guard let x = v.readInt else { return nil }; m4 = x }
+            default: continue
+            }
+        }
+        self.init(totalCodeSize: m0, codeSizeUnzipped: m1, codeSizeZipped: m2, concurrentExecutions: m3, unreservedConcurrentExecutions: m4)
+    }
+}
+
 /// botocore `AccountUsage`.
 public struct AccountUsage: Sendable, Codable, Equatable {
     public var totalCodeSize: Int?
@@ -2369,6 +4019,22 @@ extension AccountUsage: JSONValueWritable {
         if let v = self.totalCodeSize { members.append(("TotalCodeSize", .number(String(v)))) }
         if let v = self.functionCount { members.append(("FunctionCount", .number(String(v)))) }
         return .object(members)
+    }
+}
+
+extension AccountUsage: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Int?
+        var m1: Int?
+        for (key, v) in members {
+            switch key {
+            case "TotalCodeSize": if case .null = v { m0 = nil } else { guard let x = v.readInt else { return nil }; m0 = x }
+            case "FunctionCount": if case .null = v { m1 = nil } else { guard let x = v.readInt else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(totalCodeSize: m0, functionCount: m1)
     }
 }
 
@@ -2404,6 +4070,29 @@ extension PutFunctionEventInvokeConfigRequest: JSONValueWritable {
     }
 }
 
+extension PutFunctionEventInvokeConfigRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: Int?
+        var m3: Int?
+        var m4: DestinationConfig?
+        for (key, v) in members {
+            switch key {
+            case "FunctionName": guard let x = v.readString else { return nil }; m0 = x
+            case "Qualifier": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "MaximumRetryAttempts": if case .null = v { m2 = nil } else { guard let x = v.readInt else { return nil }; m2 = x }
+            case "MaximumEventAgeInSeconds": if case .null = v { m3 = nil } else { guard let x = v.readInt else { return nil }; m3 = x }
+            case "DestinationConfig": if case .null = v { m4 = nil } else { guard let x = DestinationConfig(reading: v) else { return nil }; m4 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(functionName: m0, qualifier: m1, maximumRetryAttempts: m2, maximumEventAgeInSeconds: m3, destinationConfig: m4)
+    }
+}
+
 /// botocore `DestinationConfig`.
 public struct DestinationConfig: Sendable, Codable, Equatable {
     public var onSuccess: OnSuccess?
@@ -2427,6 +4116,22 @@ extension DestinationConfig: JSONValueWritable {
     }
 }
 
+extension DestinationConfig: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: OnSuccess?
+        var m1: OnFailure?
+        for (key, v) in members {
+            switch key {
+            case "OnSuccess": if case .null = v { m0 = nil } else { guard let x = OnSuccess(reading: v) else { return nil }; m0 = x }
+            case "OnFailure": if case .null = v { m1 = nil } else { guard let x = OnFailure(reading: v) else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(onSuccess: m0, onFailure: m1)
+    }
+}
+
 /// botocore `OnSuccess`.
 public struct OnSuccess: Sendable, Codable, Equatable {
     public var destination: String?
@@ -2447,6 +4152,20 @@ extension OnSuccess: JSONValueWritable {
     }
 }
 
+extension OnSuccess: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "Destination": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(destination: m0)
+    }
+}
+
 /// botocore `OnFailure`.
 public struct OnFailure: Sendable, Codable, Equatable {
     public var destination: String?
@@ -2464,6 +4183,20 @@ extension OnFailure: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.destination { members.append(("Destination", .string(v))) }
         return .object(members)
+    }
+}
+
+extension OnFailure: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "Destination": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(destination: m0)
     }
 }
 
@@ -2499,6 +4232,28 @@ extension FunctionEventInvokeConfig: JSONValueWritable {
     }
 }
 
+extension FunctionEventInvokeConfig: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Date?
+        var m1: String?
+        var m2: Int?
+        var m3: Int?
+        var m4: DestinationConfig?
+        for (key, v) in members {
+            switch key {
+            case "LastModified": if case .null = v { m0 = nil } else { guard let x = v.readDate else { return nil }; m0 = x }
+            case "FunctionArn": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "MaximumRetryAttempts": if case .null = v { m2 = nil } else { guard let x = v.readInt else { return nil }; m2 = x }
+            case "MaximumEventAgeInSeconds": if case .null = v { m3 = nil } else { guard let x = v.readInt else { return nil }; m3 = x }
+            case "DestinationConfig": if case .null = v { m4 = nil } else { guard let x = DestinationConfig(reading: v) else { return nil }; m4 = x }
+            default: continue
+            }
+        }
+        self.init(lastModified: m0, functionArn: m1, maximumRetryAttempts: m2, maximumEventAgeInSeconds: m3, destinationConfig: m4)
+    }
+}
+
 /// botocore `GetFunctionEventInvokeConfigRequest`.
 public struct GetFunctionEventInvokeConfigRequest: Sendable, Codable, Equatable {
     public var functionName: String
@@ -2519,6 +4274,23 @@ extension GetFunctionEventInvokeConfigRequest: JSONValueWritable {
         members.append(("FunctionName", .string(self.functionName)))
         if let v = self.qualifier { members.append(("Qualifier", .string(v))) }
         return .object(members)
+    }
+}
+
+extension GetFunctionEventInvokeConfigRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "FunctionName": guard let x = v.readString else { return nil }; m0 = x
+            case "Qualifier": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(functionName: m0, qualifier: m1)
     }
 }
 
@@ -2554,6 +4326,29 @@ extension UpdateFunctionEventInvokeConfigRequest: JSONValueWritable {
     }
 }
 
+extension UpdateFunctionEventInvokeConfigRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: Int?
+        var m3: Int?
+        var m4: DestinationConfig?
+        for (key, v) in members {
+            switch key {
+            case "FunctionName": guard let x = v.readString else { return nil }; m0 = x
+            case "Qualifier": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "MaximumRetryAttempts": if case .null = v { m2 = nil } else { guard let x = v.readInt else { return nil }; m2 = x }
+            case "MaximumEventAgeInSeconds": if case .null = v { m3 = nil } else { guard let x = v.readInt else { return nil }; m3 = x }
+            case "DestinationConfig": if case .null = v { m4 = nil } else { guard let x = DestinationConfig(reading: v) else { return nil }; m4 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(functionName: m0, qualifier: m1, maximumRetryAttempts: m2, maximumEventAgeInSeconds: m3, destinationConfig: m4)
+    }
+}
+
 /// botocore `DeleteFunctionEventInvokeConfigRequest`.
 public struct DeleteFunctionEventInvokeConfigRequest: Sendable, Codable, Equatable {
     public var functionName: String
@@ -2574,6 +4369,23 @@ extension DeleteFunctionEventInvokeConfigRequest: JSONValueWritable {
         members.append(("FunctionName", .string(self.functionName)))
         if let v = self.qualifier { members.append(("Qualifier", .string(v))) }
         return .object(members)
+    }
+}
+
+extension DeleteFunctionEventInvokeConfigRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "FunctionName": guard let x = v.readString else { return nil }; m0 = x
+            case "Qualifier": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(functionName: m0, qualifier: m1)
     }
 }
 
@@ -2603,6 +4415,25 @@ extension ListFunctionEventInvokeConfigsRequest: JSONValueWritable {
     }
 }
 
+extension ListFunctionEventInvokeConfigsRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: Int?
+        for (key, v) in members {
+            switch key {
+            case "FunctionName": guard let x = v.readString else { return nil }; m0 = x
+            case "Marker": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "MaxItems": if case .null = v { m2 = nil } else { guard let x = v.readInt else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(functionName: m0, marker: m1, maxItems: m2)
+    }
+}
+
 /// botocore `ListFunctionEventInvokeConfigsResponse`.
 public struct ListFunctionEventInvokeConfigsResponse: Sendable, Codable, Equatable {
     public var functionEventInvokeConfigs: [FunctionEventInvokeConfig]?
@@ -2623,6 +4454,22 @@ extension ListFunctionEventInvokeConfigsResponse: JSONValueWritable {
         if let v = self.functionEventInvokeConfigs { members.append(("FunctionEventInvokeConfigs", .array(try v.map { e0 in try e0.jsonValue() }))) }
         if let v = self.nextMarker { members.append(("NextMarker", .string(v))) }
         return .object(members)
+    }
+}
+
+extension ListFunctionEventInvokeConfigsResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [FunctionEventInvokeConfig]?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "FunctionEventInvokeConfigs": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in FunctionEventInvokeConfig(reading: e0) }) else { return nil }; m0 = x }
+            case "NextMarker": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(functionEventInvokeConfigs: m0, nextMarker: m1)
     }
 }
 
@@ -2727,6 +4574,75 @@ extension CreateEventSourceMappingRequest: JSONValueWritable {
     }
 }
 
+extension CreateEventSourceMappingRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: Bool?
+        var m3: Int?
+        var m4: FilterCriteria?
+        var m5: Int?
+        var m6: Int?
+        var m7: String?
+        var m8: Date?
+        var m9: DestinationConfig?
+        var m10: Int?
+        var m11: Bool?
+        var m12: Int?
+        var m13: [String: String]?
+        var m14: Int?
+        var m15: [String]?
+        var m16: [String]?
+        var m17: [SourceAccessConfiguration]?
+        var m18: SelfManagedEventSource?
+        var m19: [String]?
+        var m20: AmazonManagedKafkaEventSourceConfig?
+        var m21: SelfManagedKafkaEventSourceConfig?
+        var m22: ScalingConfig?
+        var m23: DocumentDBEventSourceConfig?
+        var m24: String?
+        var m25: EventSourceMappingMetricsConfig?
+        var m26: EventSourceMappingLoggingConfig?
+        var m27: ProvisionedPollerConfig?
+        for (key, v) in members {
+            switch key {
+            case "EventSourceArn": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "FunctionName": guard let x = v.readString else { return nil }; m1 = x
+            case "Enabled": if case .null = v { m2 = nil } else { guard let x = v.readBool else { return nil }; m2 = x }
+            case "BatchSize": if case .null = v { m3 = nil } else { guard let x = v.readInt else { return nil }; m3 = x }
+            case "FilterCriteria": if case .null = v { m4 = nil } else { guard let x = FilterCriteria(reading: v) else { return nil }; m4 = x }
+            case "MaximumBatchingWindowInSeconds": if case .null = v { m5 = nil } else { guard let x = v.readInt else { return nil }; m5 = x }
+            case "ParallelizationFactor": if case .null = v { m6 = nil } else { guard let x = v.readInt else { return nil }; m6 = x }
+            case "StartingPosition": if case .null = v { m7 = nil } else { guard let x = v.readString else { return nil }; m7 = x }
+            case "StartingPositionTimestamp": if case .null = v { m8 = nil } else { guard let x = v.readDate else { return nil }; m8 = x }
+            case "DestinationConfig": if case .null = v { m9 = nil } else { guard let x = DestinationConfig(reading: v) else { return nil }; m9 = x }
+            case "MaximumRecordAgeInSeconds": if case .null = v { m10 = nil } else { guard let x = v.readInt else { return nil }; m10 = x }
+            case "BisectBatchOnFunctionError": if case .null = v { m11 = nil } else { guard let x = v.readBool else { return nil }; m11 = x }
+            case "MaximumRetryAttempts": if case .null = v { m12 = nil } else { guard let x = v.readInt else { return nil }; m12 = x }
+            case "Tags": if case .null = v { m13 = nil } else { guard let x = v.readMap({ e0 in e0.readString }) else { return nil }; m13 = x }
+            case "TumblingWindowInSeconds": if case .null = v { m14 = nil } else { guard let x = v.readInt else { return nil }; m14 = x }
+            case "Topics": if case .null = v { m15 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m15 = x }
+            case "Queues": if case .null = v { m16 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m16 = x }
+            case "SourceAccessConfigurations": if case .null = v { m17 = nil } else { guard let x = v.readArray({ e0 in SourceAccessConfiguration(reading: e0) }) else { return nil }; m17 = x }
+            case "SelfManagedEventSource": if case .null = v { m18 = nil } else { guard let x = SelfManagedEventSource(reading: v) else { return nil }; m18 = x }
+            case "FunctionResponseTypes": if case .null = v { m19 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m19 = x }
+            case "AmazonManagedKafkaEventSourceConfig": if case .null = v { m20 = nil } else { guard let x = AmazonManagedKafkaEventSourceConfig(reading: v) else { return nil }; m20 = x }
+            case "SelfManagedKafkaEventSourceConfig": if case .null = v { m21 = nil } else { guard let x = SelfManagedKafkaEventSourceConfig(reading: v) else { return nil }; m21 = x }
+            case "ScalingConfig": if case .null = v { m22 = nil } else { guard let x = ScalingConfig(reading: v) else { return nil }; m22 = x }
+            case "DocumentDBEventSourceConfig": if case .null = v { m23 = nil } else { guard let x = DocumentDBEventSourceConfig(reading: v) else { return nil }; m23 = x }
+            case "KMSKeyArn": if case .null = v { m24 = nil } else { guard let x = v.readString else { return nil }; m24 = x }
+            case "MetricsConfig": if case .null = v { m25 = nil } else { guard let x = EventSourceMappingMetricsConfig(reading: v) else { return nil }; m25 = x }
+            case "LoggingConfig": if case .null = v { m26 = nil } else { guard let x = EventSourceMappingLoggingConfig(reading: v) else { return nil }; m26 = x }
+            case "ProvisionedPollerConfig": if case .null = v { m27 = nil } else { guard let x = ProvisionedPollerConfig(reading: v) else { return nil }; m27 = x }
+            default: continue
+            }
+        }
+        guard let m1 else { return nil }
+        self.init(eventSourceArn: m0, functionName: m1, enabled: m2, batchSize: m3, filterCriteria: m4, maximumBatchingWindowInSeconds: m5, parallelizationFactor: m6, startingPosition: m7, startingPositionTimestamp: m8, destinationConfig: m9, maximumRecordAgeInSeconds: m10, bisectBatchOnFunctionError: m11, maximumRetryAttempts: m12, tags: m13, tumblingWindowInSeconds: m14, topics: m15, queues: m16, sourceAccessConfigurations: m17, selfManagedEventSource: m18, functionResponseTypes: m19, amazonManagedKafkaEventSourceConfig: m20, selfManagedKafkaEventSourceConfig: m21, scalingConfig: m22, documentDBEventSourceConfig: m23, kmsKeyArn: m24, metricsConfig: m25, loggingConfig: m26, provisionedPollerConfig: m27)
+    }
+}
+
 /// botocore `FilterCriteria`.
 public struct FilterCriteria: Sendable, Codable, Equatable {
     public var filters: [Filter]?
@@ -2747,6 +4663,20 @@ extension FilterCriteria: JSONValueWritable {
     }
 }
 
+extension FilterCriteria: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [Filter]?
+        for (key, v) in members {
+            switch key {
+            case "Filters": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in Filter(reading: e0) }) else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(filters: m0)
+    }
+}
+
 /// botocore `Filter`.
 public struct Filter: Sendable, Codable, Equatable {
     public var pattern: String?
@@ -2764,6 +4694,20 @@ extension Filter: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.pattern { members.append(("Pattern", .string(v))) }
         return .object(members)
+    }
+}
+
+extension Filter: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "Pattern": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(pattern: m0)
     }
 }
 
@@ -2790,6 +4734,22 @@ extension SourceAccessConfiguration: JSONValueWritable {
     }
 }
 
+extension SourceAccessConfiguration: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "Type": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "URI": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(type: m0, uri: m1)
+    }
+}
+
 /// botocore `SelfManagedEventSource`.
 public struct SelfManagedEventSource: Sendable, Codable, Equatable {
     public var endpoints: [String: [String]]?
@@ -2807,6 +4767,20 @@ extension SelfManagedEventSource: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.endpoints { members.append(("Endpoints", .object(v.map { e0 in (e0.key, .array(e0.value.map { e1 in .string(e1) })) }))) }
         return .object(members)
+    }
+}
+
+extension SelfManagedEventSource: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [String: [String]]?
+        for (key, v) in members {
+            switch key {
+            case "Endpoints": if case .null = v { m0 = nil } else { guard let x = v.readMap({ e0 in e0.readArray({ e1 in e1.readString }) }) else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(endpoints: m0)
     }
 }
 
@@ -2830,6 +4804,22 @@ extension AmazonManagedKafkaEventSourceConfig: JSONValueWritable {
         if let v = self.consumerGroupId { members.append(("ConsumerGroupId", .string(v))) }
         if let v = self.schemaRegistryConfig { members.append(("SchemaRegistryConfig", try v.jsonValue())) }
         return .object(members)
+    }
+}
+
+extension AmazonManagedKafkaEventSourceConfig: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: KafkaSchemaRegistryConfig?
+        for (key, v) in members {
+            switch key {
+            case "ConsumerGroupId": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "SchemaRegistryConfig": if case .null = v { m1 = nil } else { guard let x = KafkaSchemaRegistryConfig(reading: v) else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(consumerGroupId: m0, schemaRegistryConfig: m1)
     }
 }
 
@@ -2862,6 +4852,26 @@ extension KafkaSchemaRegistryConfig: JSONValueWritable {
     }
 }
 
+extension KafkaSchemaRegistryConfig: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: [KafkaSchemaRegistryAccessConfig]?
+        var m3: [KafkaSchemaValidationConfig]?
+        for (key, v) in members {
+            switch key {
+            case "SchemaRegistryURI": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "EventRecordFormat": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "AccessConfigs": if case .null = v { m2 = nil } else { guard let x = v.readArray({ e0 in KafkaSchemaRegistryAccessConfig(reading: e0) }) else { return nil }; m2 = x }
+            case "SchemaValidationConfigs": if case .null = v { m3 = nil } else { guard let x = v.readArray({ e0 in KafkaSchemaValidationConfig(reading: e0) }) else { return nil }; m3 = x }
+            default: continue
+            }
+        }
+        self.init(schemaRegistryURI: m0, eventRecordFormat: m1, accessConfigs: m2, schemaValidationConfigs: m3)
+    }
+}
+
 /// botocore `KafkaSchemaRegistryAccessConfig`.
 public struct KafkaSchemaRegistryAccessConfig: Sendable, Codable, Equatable {
     public var type: String?
@@ -2885,6 +4895,22 @@ extension KafkaSchemaRegistryAccessConfig: JSONValueWritable {
     }
 }
 
+extension KafkaSchemaRegistryAccessConfig: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "Type": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "URI": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(type: m0, uri: m1)
+    }
+}
+
 /// botocore `KafkaSchemaValidationConfig`.
 public struct KafkaSchemaValidationConfig: Sendable, Codable, Equatable {
     public var attribute: String?
@@ -2902,6 +4928,20 @@ extension KafkaSchemaValidationConfig: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.attribute { members.append(("Attribute", .string(v))) }
         return .object(members)
+    }
+}
+
+extension KafkaSchemaValidationConfig: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "Attribute": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(attribute: m0)
     }
 }
 
@@ -2928,6 +4968,22 @@ extension SelfManagedKafkaEventSourceConfig: JSONValueWritable {
     }
 }
 
+extension SelfManagedKafkaEventSourceConfig: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: KafkaSchemaRegistryConfig?
+        for (key, v) in members {
+            switch key {
+            case "ConsumerGroupId": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "SchemaRegistryConfig": if case .null = v { m1 = nil } else { guard let x = KafkaSchemaRegistryConfig(reading: v) else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(consumerGroupId: m0, schemaRegistryConfig: m1)
+    }
+}
+
 /// botocore `ScalingConfig`.
 public struct ScalingConfig: Sendable, Codable, Equatable {
     public var maximumConcurrency: Int?
@@ -2945,6 +5001,20 @@ extension ScalingConfig: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.maximumConcurrency { members.append(("MaximumConcurrency", .number(String(v)))) }
         return .object(members)
+    }
+}
+
+extension ScalingConfig: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Int?
+        for (key, v) in members {
+            switch key {
+            case "MaximumConcurrency": if case .null = v { m0 = nil } else { guard let x = v.readInt else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(maximumConcurrency: m0)
     }
 }
 
@@ -2974,6 +5044,24 @@ extension DocumentDBEventSourceConfig: JSONValueWritable {
     }
 }
 
+extension DocumentDBEventSourceConfig: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        for (key, v) in members {
+            switch key {
+            case "DatabaseName": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "CollectionName": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "FullDocument": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        self.init(databaseName: m0, collectionName: m1, fullDocument: m2)
+    }
+}
+
 /// botocore `EventSourceMappingMetricsConfig`.
 public struct EventSourceMappingMetricsConfig: Sendable, Codable, Equatable {
     public var metrics: [String]?
@@ -2994,6 +5082,20 @@ extension EventSourceMappingMetricsConfig: JSONValueWritable {
     }
 }
 
+extension EventSourceMappingMetricsConfig: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [String]?
+        for (key, v) in members {
+            switch key {
+            case "Metrics": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(metrics: m0)
+    }
+}
+
 /// botocore `EventSourceMappingLoggingConfig`.
 public struct EventSourceMappingLoggingConfig: Sendable, Codable, Equatable {
     public var systemLogLevel: String?
@@ -3011,6 +5113,20 @@ extension EventSourceMappingLoggingConfig: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.systemLogLevel { members.append(("SystemLogLevel", .string(v))) }
         return .object(members)
+    }
+}
+
+extension EventSourceMappingLoggingConfig: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "SystemLogLevel": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(systemLogLevel: m0)
     }
 }
 
@@ -3037,6 +5153,24 @@ extension ProvisionedPollerConfig: JSONValueWritable {
         if let v = self.maximumPollers { members.append(("MaximumPollers", .number(String(v)))) }
         if let v = self.pollerGroupName { members.append(("PollerGroupName", .string(v))) }
         return .object(members)
+    }
+}
+
+extension ProvisionedPollerConfig: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Int?
+        var m1: Int?
+        var m2: String?
+        for (key, v) in members {
+            switch key {
+            case "MinimumPollers": if case .null = v { m0 = nil } else { guard let x = v.readInt else { return nil }; m0 = x }
+            case "MaximumPollers": if case .null = v { m1 = nil } else { guard let x = v.readInt else { return nil }; m1 = x }
+            case "PollerGroupName": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        self.init(minimumPollers: m0, maximumPollers: m1, pollerGroupName: m2)
     }
 }
 
@@ -3156,6 +5290,84 @@ extension EventSourceMappingConfiguration: JSONValueWritable {
     }
 }
 
+extension EventSourceMappingConfiguration: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: Date?
+        var m3: Int?
+        var m4: Int?
+        var m5: Int?
+        var m6: String?
+        var m7: FilterCriteria?
+        var m8: String?
+        var m9: Date?
+        var m10: String?
+        var m11: String?
+        var m12: String?
+        var m13: DestinationConfig?
+        var m14: [String]?
+        var m15: [String]?
+        var m16: [SourceAccessConfiguration]?
+        var m17: SelfManagedEventSource?
+        var m18: Int?
+        var m19: Bool?
+        var m20: Int?
+        var m21: Int?
+        var m22: [String]?
+        var m23: AmazonManagedKafkaEventSourceConfig?
+        var m24: SelfManagedKafkaEventSourceConfig?
+        var m25: ScalingConfig?
+        var m26: DocumentDBEventSourceConfig?
+        var m27: String?
+        var m28: FilterCriteriaError?
+        var m29: String?
+        var m30: EventSourceMappingMetricsConfig?
+        var m31: EventSourceMappingLoggingConfig?
+        var m32: ProvisionedPollerConfig?
+        for (key, v) in members {
+            switch key {
+            case "UUID": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "StartingPosition": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "StartingPositionTimestamp": if case .null = v { m2 = nil } else { guard let x = v.readDate else { return nil }; m2 = x }
+            case "BatchSize": if case .null = v { m3 = nil } else { guard let x = v.readInt else { return nil }; m3 = x }
+            case "MaximumBatchingWindowInSeconds": if case .null = v { m4 = nil } else { guard let x = v.readInt else { return nil }; m4 = x }
+            case "ParallelizationFactor": if case .null = v { m5 = nil } else { guard let x = v.readInt else { return nil }; m5 = x }
+            case "EventSourceArn": if case .null = v { m6 = nil } else { guard let x = v.readString else { return nil }; m6 = x }
+            case "FilterCriteria": if case .null = v { m7 = nil } else { guard let x = FilterCriteria(reading: v) else { return nil }; m7 = x }
+            case "FunctionArn": if case .null = v { m8 = nil } else { guard let x = v.readString else { return nil }; m8 = x }
+            case "LastModified": if case .null = v { m9 = nil } else { guard let x = v.readDate else { return nil }; m9 = x }
+            case "LastProcessingResult": if case .null = v { m10 = nil } else { guard let x = v.readString else { return nil }; m10 = x }
+            case "State": if case .null = v { m11 = nil } else { guard let x = v.readString else { return nil }; m11 = x }
+            case "StateTransitionReason": if case .null = v { m12 = nil } else { guard let x = v.readString else { return nil }; m12 = x }
+            case "DestinationConfig": if case .null = v { m13 = nil } else { guard let x = DestinationConfig(reading: v) else { return nil }; m13 = x }
+            case "Topics": if case .null = v { m14 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m14 = x }
+            case "Queues": if case .null = v { m15 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m15 = x }
+            case "SourceAccessConfigurations": if case .null = v { m16 = nil } else { guard let x = v.readArray({ e0 in SourceAccessConfiguration(reading: e0) }) else { return nil }; m16 = x }
+            case "SelfManagedEventSource": if case .null = v { m17 = nil } else { guard let x = SelfManagedEventSource(reading: v) else { return nil }; m17 = x }
+            case "MaximumRecordAgeInSeconds": if case .null = v { m18 = nil } else { guard let x = v.readInt else { return nil }; m18 = x }
+            case "BisectBatchOnFunctionError": if case .null = v { m19 = nil } else { guard let x = v.readBool else { return nil }; m19 = x }
+            case "MaximumRetryAttempts": if case .null = v { m20 = nil } else { guard let x = v.readInt else { return nil }; m20 = x }
+            case "TumblingWindowInSeconds": if case .null = v { m21 = nil } else { guard let x = v.readInt else { return nil }; m21 = x }
+            case "FunctionResponseTypes": if case .null = v { m22 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m22 = x }
+            case "AmazonManagedKafkaEventSourceConfig": if case .null = v { m23 = nil } else { guard let x = AmazonManagedKafkaEventSourceConfig(reading: v) else { return nil }; m23 = x }
+            case "SelfManagedKafkaEventSourceConfig": if case .null = v { m24 = nil } else { guard let x = SelfManagedKafkaEventSourceConfig(reading: v) else { return nil }; m24 = x }
+            case "ScalingConfig": if case .null = v { m25 = nil } else { guard let x = ScalingConfig(reading: v) else { return nil }; m25 = x }
+            case "DocumentDBEventSourceConfig": if case .null = v { m26 = nil } else { guard let x = DocumentDBEventSourceConfig(reading: v) else { return nil }; m26 = x }
+            case "KMSKeyArn": if case .null = v { m27 = nil } else { guard let x = v.readString else { return nil }; m27 = x }
+            case "FilterCriteriaError": if case .null = v { m28 = nil } else { guard let x = FilterCriteriaError(reading: v) else { return nil }; m28 = x }
+            case "EventSourceMappingArn": if case .null = v { m29 = nil } else { guard let x = v.readString else { return nil }; m29 = x }
+            case "MetricsConfig": if case .null = v { m30 = nil } else { guard let x = EventSourceMappingMetricsConfig(reading: v) else { return nil }; m30 = x }
+            case "LoggingConfig": if case .null = v { m31 = nil } else { guard let x = EventSourceMappingLoggingConfig(reading: v) else { return nil }; m31 = x }
+            case "ProvisionedPollerConfig": if case .null = v { m32 = nil } else { guard let x = ProvisionedPollerConfig(reading: v) else { return nil }; m32 = x }
+            default: continue
+            }
+        }
+        self.init(uuid: m0, startingPosition: m1, startingPositionTimestamp: m2, batchSize: m3, maximumBatchingWindowInSeconds: m4, parallelizationFactor: m5, eventSourceArn: m6, filterCriteria: m7, functionArn: m8, lastModified: m9, lastProcessingResult: m10, state: m11, stateTransitionReason: m12, destinationConfig: m13, topics: m14, queues: m15, sourceAccessConfigurations: m16, selfManagedEventSource: m17, maximumRecordAgeInSeconds: m18, bisectBatchOnFunctionError: m19, maximumRetryAttempts: m20, tumblingWindowInSeconds: m21, functionResponseTypes: m22, amazonManagedKafkaEventSourceConfig: m23, selfManagedKafkaEventSourceConfig: m24, scalingConfig: m25, documentDBEventSourceConfig: m26, kmsKeyArn: m27, filterCriteriaError: m28, eventSourceMappingArn: m29, metricsConfig: m30, loggingConfig: m31, provisionedPollerConfig: m32)
+    }
+}
+
 /// botocore `FilterCriteriaError`.
 public struct FilterCriteriaError: Sendable, Codable, Equatable {
     public var errorCode: String?
@@ -3179,6 +5391,22 @@ extension FilterCriteriaError: JSONValueWritable {
     }
 }
 
+extension FilterCriteriaError: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "ErrorCode": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Message": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(errorCode: m0, message: m1)
+    }
+}
+
 /// botocore `GetEventSourceMappingRequest`.
 public struct GetEventSourceMappingRequest: Sendable, Codable, Equatable {
     public var uuid: String
@@ -3196,6 +5424,21 @@ extension GetEventSourceMappingRequest: JSONValueWritable {
         members.reserveCapacity(1)
         members.append(("UUID", .string(self.uuid)))
         return .object(members)
+    }
+}
+
+extension GetEventSourceMappingRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "UUID": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(uuid: m0)
     }
 }
 
@@ -3228,6 +5471,26 @@ extension ListEventSourceMappingsRequest: JSONValueWritable {
     }
 }
 
+extension ListEventSourceMappingsRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: Int?
+        for (key, v) in members {
+            switch key {
+            case "EventSourceArn": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "FunctionName": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Marker": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "MaxItems": if case .null = v { m3 = nil } else { guard let x = v.readInt else { return nil }; m3 = x }
+            default: continue
+            }
+        }
+        self.init(eventSourceArn: m0, functionName: m1, marker: m2, maxItems: m3)
+    }
+}
+
 /// botocore `ListEventSourceMappingsResponse`.
 public struct ListEventSourceMappingsResponse: Sendable, Codable, Equatable {
     public var nextMarker: String?
@@ -3248,6 +5511,22 @@ extension ListEventSourceMappingsResponse: JSONValueWritable {
         if let v = self.nextMarker { members.append(("NextMarker", .string(v))) }
         if let v = self.eventSourceMappings { members.append(("EventSourceMappings", .array(try v.map { e0 in try e0.jsonValue() }))) }
         return .object(members)
+    }
+}
+
+extension ListEventSourceMappingsResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [EventSourceMappingConfiguration]?
+        for (key, v) in members {
+            switch key {
+            case "NextMarker": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "EventSourceMappings": if case .null = v { m1 = nil } else { guard let x = v.readArray({ e0 in EventSourceMappingConfiguration(reading: e0) }) else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(nextMarker: m0, eventSourceMappings: m1)
     }
 }
 
@@ -3334,6 +5613,63 @@ extension UpdateEventSourceMappingRequest: JSONValueWritable {
     }
 }
 
+extension UpdateEventSourceMappingRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: Bool?
+        var m3: Int?
+        var m4: FilterCriteria?
+        var m5: Int?
+        var m6: DestinationConfig?
+        var m7: Int?
+        var m8: Bool?
+        var m9: Int?
+        var m10: Int?
+        var m11: [SourceAccessConfiguration]?
+        var m12: Int?
+        var m13: [String]?
+        var m14: ScalingConfig?
+        var m15: AmazonManagedKafkaEventSourceConfig?
+        var m16: SelfManagedKafkaEventSourceConfig?
+        var m17: DocumentDBEventSourceConfig?
+        var m18: String?
+        var m19: EventSourceMappingMetricsConfig?
+        var m20: EventSourceMappingLoggingConfig?
+        var m21: ProvisionedPollerConfig?
+        for (key, v) in members {
+            switch key {
+            case "UUID": guard let x = v.readString else { return nil }; m0 = x
+            case "FunctionName": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Enabled": if case .null = v { m2 = nil } else { guard let x = v.readBool else { return nil }; m2 = x }
+            case "BatchSize": if case .null = v { m3 = nil } else { guard let x = v.readInt else { return nil }; m3 = x }
+            case "FilterCriteria": if case .null = v { m4 = nil } else { guard let x = FilterCriteria(reading: v) else { return nil }; m4 = x }
+            case "MaximumBatchingWindowInSeconds": if case .null = v { m5 = nil } else { guard let x = v.readInt else { return nil }; m5 = x }
+            case "DestinationConfig": if case .null = v { m6 = nil } else { guard let x = DestinationConfig(reading: v) else { return nil }; m6 = x }
+            case "MaximumRecordAgeInSeconds": if case .null = v { m7 = nil } else { guard let x = v.readInt else { return nil }; m7 = x }
+            case "BisectBatchOnFunctionError": if case .null = v { m8 = nil } else { guard let x = v.readBool else { return nil }; m8 = x }
+            case "MaximumRetryAttempts": if case .null = v { m9 = nil } else { guard let x = v.readInt else { return nil }; m9 = x }
+            case "ParallelizationFactor": if case .null = v { m10 = nil } else { guard let x = v.readInt else { return nil }; m10 = x }
+            case "SourceAccessConfigurations": if case .null = v { m11 = nil } else { guard let x = v.readArray({ e0 in SourceAccessConfiguration(reading: e0) }) else { return nil }; m11 = x }
+            case "TumblingWindowInSeconds": if case .null = v { m12 = nil } else { guard let x = v.readInt else { return nil }; m12 = x }
+            case "FunctionResponseTypes": if case .null = v { m13 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m13 = x }
+            case "ScalingConfig": if case .null = v { m14 = nil } else { guard let x = ScalingConfig(reading: v) else { return nil }; m14 = x }
+            case "AmazonManagedKafkaEventSourceConfig": if case .null = v { m15 = nil } else { guard let x = AmazonManagedKafkaEventSourceConfig(reading: v) else { return nil }; m15 = x }
+            case "SelfManagedKafkaEventSourceConfig": if case .null = v { m16 = nil } else { guard let x = SelfManagedKafkaEventSourceConfig(reading: v) else { return nil }; m16 = x }
+            case "DocumentDBEventSourceConfig": if case .null = v { m17 = nil } else { guard let x = DocumentDBEventSourceConfig(reading: v) else { return nil }; m17 = x }
+            case "KMSKeyArn": if case .null = v { m18 = nil } else { guard let x = v.readString else { return nil }; m18 = x }
+            case "MetricsConfig": if case .null = v { m19 = nil } else { guard let x = EventSourceMappingMetricsConfig(reading: v) else { return nil }; m19 = x }
+            case "LoggingConfig": if case .null = v { m20 = nil } else { guard let x = EventSourceMappingLoggingConfig(reading: v) else { return nil }; m20 = x }
+            case "ProvisionedPollerConfig": if case .null = v { m21 = nil } else { guard let x = ProvisionedPollerConfig(reading: v) else { return nil }; m21 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(uuid: m0, functionName: m1, enabled: m2, batchSize: m3, filterCriteria: m4, maximumBatchingWindowInSeconds: m5, destinationConfig: m6, maximumRecordAgeInSeconds: m7, bisectBatchOnFunctionError: m8, maximumRetryAttempts: m9, parallelizationFactor: m10, sourceAccessConfigurations: m11, tumblingWindowInSeconds: m12, functionResponseTypes: m13, scalingConfig: m14, amazonManagedKafkaEventSourceConfig: m15, selfManagedKafkaEventSourceConfig: m16, documentDBEventSourceConfig: m17, kmsKeyArn: m18, metricsConfig: m19, loggingConfig: m20, provisionedPollerConfig: m21)
+    }
+}
+
 /// botocore `DeleteEventSourceMappingRequest`.
 public struct DeleteEventSourceMappingRequest: Sendable, Codable, Equatable {
     public var uuid: String
@@ -3351,5 +5687,20 @@ extension DeleteEventSourceMappingRequest: JSONValueWritable {
         members.reserveCapacity(1)
         members.append(("UUID", .string(self.uuid)))
         return .object(members)
+    }
+}
+
+extension DeleteEventSourceMappingRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "UUID": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(uuid: m0)
     }
 }

@@ -31,6 +31,27 @@ extension CreateTopicInput: JSONValueWritable {
     }
 }
 
+extension CreateTopicInput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [String: String]?
+        var m2: [Tag]?
+        var m3: String?
+        for (key, v) in members {
+            switch key {
+            case "Name": guard let x = v.readString else { return nil }; m0 = x
+            case "Attributes": if case .null = v { m1 = nil } else { guard let x = v.readMap({ e0 in e0.readString }) else { return nil }; m1 = x }
+            case "Tags": if case .null = v { m2 = nil } else { guard let x = v.readArray({ e0 in Tag(reading: e0) }) else { return nil }; m2 = x }
+            case "DataProtectionPolicy": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(name: m0, attributes: m1, tags: m2, dataProtectionPolicy: m3)
+    }
+}
+
 /// botocore `Tag`.
 public struct Tag: Sendable, Codable, Equatable {
     public var key: String
@@ -54,6 +75,23 @@ extension Tag: JSONValueWritable {
     }
 }
 
+extension Tag: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "Key": guard let x = v.readString else { return nil }; m0 = x
+            case "Value": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(key: m0, value: m1)
+    }
+}
+
 /// botocore `CreateTopicResponse`.
 public struct CreateTopicResponse: Sendable, Codable, Equatable {
     public var topicArn: String?
@@ -71,6 +109,20 @@ extension CreateTopicResponse: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.topicArn { members.append(("TopicArn", .string(v))) }
         return .object(members)
+    }
+}
+
+extension CreateTopicResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "TopicArn": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(topicArn: m0)
     }
 }
 
@@ -94,6 +146,21 @@ extension DeleteTopicInput: JSONValueWritable {
     }
 }
 
+extension DeleteTopicInput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "TopicArn": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(topicArn: m0)
+    }
+}
+
 /// botocore `ListTopicsInput`.
 public struct ListTopicsInput: Sendable, Codable, Equatable {
     public var nextToken: String?
@@ -111,6 +178,20 @@ extension ListTopicsInput: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.nextToken { members.append(("NextToken", .string(v))) }
         return .object(members)
+    }
+}
+
+extension ListTopicsInput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "NextToken": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(nextToken: m0)
     }
 }
 
@@ -137,6 +218,22 @@ extension ListTopicsResponse: JSONValueWritable {
     }
 }
 
+extension ListTopicsResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [Topic]?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "Topics": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in Topic(reading: e0) }) else { return nil }; m0 = x }
+            case "NextToken": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(topics: m0, nextToken: m1)
+    }
+}
+
 /// botocore `Topic`.
 public struct Topic: Sendable, Codable, Equatable {
     public var topicArn: String?
@@ -154,6 +251,20 @@ extension Topic: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.topicArn { members.append(("TopicArn", .string(v))) }
         return .object(members)
+    }
+}
+
+extension Topic: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "TopicArn": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(topicArn: m0)
     }
 }
 
@@ -177,6 +288,21 @@ extension GetTopicAttributesInput: JSONValueWritable {
     }
 }
 
+extension GetTopicAttributesInput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "TopicArn": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(topicArn: m0)
+    }
+}
+
 /// botocore `GetTopicAttributesResponse`.
 public struct GetTopicAttributesResponse: Sendable, Codable, Equatable {
     public var attributes: [String: String]?
@@ -194,6 +320,20 @@ extension GetTopicAttributesResponse: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.attributes { members.append(("Attributes", .object(v.map { e0 in (e0.key, .string(e0.value)) }))) }
         return .object(members)
+    }
+}
+
+extension GetTopicAttributesResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [String: String]?
+        for (key, v) in members {
+            switch key {
+            case "Attributes": if case .null = v { m0 = nil } else { guard let x = v.readMap({ e0 in e0.readString }) else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(attributes: m0)
     }
 }
 
@@ -220,6 +360,25 @@ extension SetTopicAttributesInput: JSONValueWritable {
         members.append(("AttributeName", .string(self.attributeName)))
         if let v = self.attributeValue { members.append(("AttributeValue", .string(v))) }
         return .object(members)
+    }
+}
+
+extension SetTopicAttributesInput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        for (key, v) in members {
+            switch key {
+            case "TopicArn": guard let x = v.readString else { return nil }; m0 = x
+            case "AttributeName": guard let x = v.readString else { return nil }; m1 = x
+            case "AttributeValue": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(topicArn: m0, attributeName: m1, attributeValue: m2)
     }
 }
 
@@ -255,6 +414,29 @@ extension SubscribeInput: JSONValueWritable {
     }
 }
 
+extension SubscribeInput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: [String: String]?
+        var m4: Bool?
+        for (key, v) in members {
+            switch key {
+            case "TopicArn": guard let x = v.readString else { return nil }; m0 = x
+            case "Protocol": guard let x = v.readString else { return nil }; m1 = x
+            case "Endpoint": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "Attributes": if case .null = v { m3 = nil } else { guard let x = v.readMap({ e0 in e0.readString }) else { return nil }; m3 = x }
+            case "ReturnSubscriptionArn": if case .null = v { m4 = nil } else { guard let x = v.readBool else { return nil }; m4 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(topicArn: m0, protocol: m1, endpoint: m2, attributes: m3, returnSubscriptionArn: m4)
+    }
+}
+
 /// botocore `SubscribeResponse`.
 public struct SubscribeResponse: Sendable, Codable, Equatable {
     public var subscriptionArn: String?
@@ -272,6 +454,20 @@ extension SubscribeResponse: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.subscriptionArn { members.append(("SubscriptionArn", .string(v))) }
         return .object(members)
+    }
+}
+
+extension SubscribeResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "SubscriptionArn": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(subscriptionArn: m0)
     }
 }
 
@@ -301,6 +497,25 @@ extension ConfirmSubscriptionInput: JSONValueWritable {
     }
 }
 
+extension ConfirmSubscriptionInput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        for (key, v) in members {
+            switch key {
+            case "TopicArn": guard let x = v.readString else { return nil }; m0 = x
+            case "Token": guard let x = v.readString else { return nil }; m1 = x
+            case "AuthenticateOnUnsubscribe": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(topicArn: m0, token: m1, authenticateOnUnsubscribe: m2)
+    }
+}
+
 /// botocore `ConfirmSubscriptionResponse`.
 public struct ConfirmSubscriptionResponse: Sendable, Codable, Equatable {
     public var subscriptionArn: String?
@@ -318,6 +533,20 @@ extension ConfirmSubscriptionResponse: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.subscriptionArn { members.append(("SubscriptionArn", .string(v))) }
         return .object(members)
+    }
+}
+
+extension ConfirmSubscriptionResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "SubscriptionArn": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(subscriptionArn: m0)
     }
 }
 
@@ -341,6 +570,21 @@ extension UnsubscribeInput: JSONValueWritable {
     }
 }
 
+extension UnsubscribeInput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "SubscriptionArn": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(subscriptionArn: m0)
+    }
+}
+
 /// botocore `ListSubscriptionsInput`.
 public struct ListSubscriptionsInput: Sendable, Codable, Equatable {
     public var nextToken: String?
@@ -358,6 +602,20 @@ extension ListSubscriptionsInput: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.nextToken { members.append(("NextToken", .string(v))) }
         return .object(members)
+    }
+}
+
+extension ListSubscriptionsInput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "NextToken": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(nextToken: m0)
     }
 }
 
@@ -381,6 +639,22 @@ extension ListSubscriptionsResponse: JSONValueWritable {
         if let v = self.subscriptions { members.append(("Subscriptions", .array(try v.map { e0 in try e0.jsonValue() }))) }
         if let v = self.nextToken { members.append(("NextToken", .string(v))) }
         return .object(members)
+    }
+}
+
+extension ListSubscriptionsResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [Subscription]?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "Subscriptions": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in Subscription(reading: e0) }) else { return nil }; m0 = x }
+            case "NextToken": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(subscriptions: m0, nextToken: m1)
     }
 }
 
@@ -416,6 +690,28 @@ extension Subscription: JSONValueWritable {
     }
 }
 
+extension Subscription: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        for (key, v) in members {
+            switch key {
+            case "SubscriptionArn": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Owner": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Protocol": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "Endpoint": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "TopicArn": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            default: continue
+            }
+        }
+        self.init(subscriptionArn: m0, owner: m1, protocol: m2, endpoint: m3, topicArn: m4)
+    }
+}
+
 /// botocore `ListSubscriptionsByTopicInput`.
 public struct ListSubscriptionsByTopicInput: Sendable, Codable, Equatable {
     public var topicArn: String
@@ -436,6 +732,23 @@ extension ListSubscriptionsByTopicInput: JSONValueWritable {
         members.append(("TopicArn", .string(self.topicArn)))
         if let v = self.nextToken { members.append(("NextToken", .string(v))) }
         return .object(members)
+    }
+}
+
+extension ListSubscriptionsByTopicInput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "TopicArn": guard let x = v.readString else { return nil }; m0 = x
+            case "NextToken": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(topicArn: m0, nextToken: m1)
     }
 }
 
@@ -462,6 +775,22 @@ extension ListSubscriptionsByTopicResponse: JSONValueWritable {
     }
 }
 
+extension ListSubscriptionsByTopicResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [Subscription]?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "Subscriptions": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in Subscription(reading: e0) }) else { return nil }; m0 = x }
+            case "NextToken": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(subscriptions: m0, nextToken: m1)
+    }
+}
+
 /// botocore `GetSubscriptionAttributesInput`.
 public struct GetSubscriptionAttributesInput: Sendable, Codable, Equatable {
     public var subscriptionArn: String
@@ -482,6 +811,21 @@ extension GetSubscriptionAttributesInput: JSONValueWritable {
     }
 }
 
+extension GetSubscriptionAttributesInput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "SubscriptionArn": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(subscriptionArn: m0)
+    }
+}
+
 /// botocore `GetSubscriptionAttributesResponse`.
 public struct GetSubscriptionAttributesResponse: Sendable, Codable, Equatable {
     public var attributes: [String: String]?
@@ -499,6 +843,20 @@ extension GetSubscriptionAttributesResponse: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.attributes { members.append(("Attributes", .object(v.map { e0 in (e0.key, .string(e0.value)) }))) }
         return .object(members)
+    }
+}
+
+extension GetSubscriptionAttributesResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [String: String]?
+        for (key, v) in members {
+            switch key {
+            case "Attributes": if case .null = v { m0 = nil } else { guard let x = v.readMap({ e0 in e0.readString }) else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(attributes: m0)
     }
 }
 
@@ -525,6 +883,25 @@ extension SetSubscriptionAttributesInput: JSONValueWritable {
         members.append(("AttributeName", .string(self.attributeName)))
         if let v = self.attributeValue { members.append(("AttributeValue", .string(v))) }
         return .object(members)
+    }
+}
+
+extension SetSubscriptionAttributesInput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        for (key, v) in members {
+            switch key {
+            case "SubscriptionArn": guard let x = v.readString else { return nil }; m0 = x
+            case "AttributeName": guard let x = v.readString else { return nil }; m1 = x
+            case "AttributeValue": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(subscriptionArn: m0, attributeName: m1, attributeValue: m2)
     }
 }
 
@@ -572,6 +949,37 @@ extension PublishInput: JSONValueWritable {
     }
 }
 
+extension PublishInput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        var m5: String?
+        var m6: [String: MessageAttributeValue]?
+        var m7: String?
+        var m8: String?
+        for (key, v) in members {
+            switch key {
+            case "TopicArn": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "TargetArn": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "PhoneNumber": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "Message": guard let x = v.readString else { return nil }; m3 = x
+            case "Subject": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "MessageStructure": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "MessageAttributes": if case .null = v { m6 = nil } else { guard let x = v.readMap({ e0 in MessageAttributeValue(reading: e0) }) else { return nil }; m6 = x }
+            case "MessageDeduplicationId": if case .null = v { m7 = nil } else { guard let x = v.readString else { return nil }; m7 = x }
+            case "MessageGroupId": if case .null = v { m8 = nil } else { guard let x = v.readString else { return nil }; m8 = x }
+            default: continue
+            }
+        }
+        guard let m3 else { return nil }
+        self.init(topicArn: m0, targetArn: m1, phoneNumber: m2, message: m3, subject: m4, messageStructure: m5, messageAttributes: m6, messageDeduplicationId: m7, messageGroupId: m8)
+    }
+}
+
 /// botocore `MessageAttributeValue`.
 public struct MessageAttributeValue: Sendable, Codable, Equatable {
     public var dataType: String
@@ -598,6 +1006,25 @@ extension MessageAttributeValue: JSONValueWritable {
     }
 }
 
+extension MessageAttributeValue: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: Data?
+        for (key, v) in members {
+            switch key {
+            case "DataType": guard let x = v.readString else { return nil }; m0 = x
+            case "StringValue": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "BinaryValue": if case .null = v { m2 = nil } else { guard let x = v.readData else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(dataType: m0, stringValue: m1, binaryValue: m2)
+    }
+}
+
 /// botocore `PublishResponse`.
 public struct PublishResponse: Sendable, Codable, Equatable {
     public var messageId: String?
@@ -621,6 +1048,22 @@ extension PublishResponse: JSONValueWritable {
     }
 }
 
+extension PublishResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "MessageId": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "SequenceNumber": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(messageId: m0, sequenceNumber: m1)
+    }
+}
+
 /// botocore `PublishBatchInput`.
 public struct PublishBatchInput: Sendable, Codable, Equatable {
     public var topicArn: String
@@ -641,6 +1084,23 @@ extension PublishBatchInput: JSONValueWritable {
         members.append(("TopicArn", .string(self.topicArn)))
         members.append(("PublishBatchRequestEntries", .array(try self.publishBatchRequestEntries.map { e0 in try e0.jsonValue() })))
         return .object(members)
+    }
+}
+
+extension PublishBatchInput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [PublishBatchRequestEntry]?
+        for (key, v) in members {
+            switch key {
+            case "TopicArn": guard let x = v.readString else { return nil }; m0 = x
+            case "PublishBatchRequestEntries": guard let x = v.readArray({ e0 in PublishBatchRequestEntry(reading: e0) }) else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(topicArn: m0, publishBatchRequestEntries: m1)
     }
 }
 
@@ -682,6 +1142,33 @@ extension PublishBatchRequestEntry: JSONValueWritable {
     }
 }
 
+extension PublishBatchRequestEntry: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: [String: MessageAttributeValue]?
+        var m5: String?
+        var m6: String?
+        for (key, v) in members {
+            switch key {
+            case "Id": guard let x = v.readString else { return nil }; m0 = x
+            case "Message": guard let x = v.readString else { return nil }; m1 = x
+            case "Subject": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "MessageStructure": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "MessageAttributes": if case .null = v { m4 = nil } else { guard let x = v.readMap({ e0 in MessageAttributeValue(reading: e0) }) else { return nil }; m4 = x }
+            case "MessageDeduplicationId": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "MessageGroupId": if case .null = v { m6 = nil } else { guard let x = v.readString else { return nil }; m6 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(id: m0, message: m1, subject: m2, messageStructure: m3, messageAttributes: m4, messageDeduplicationId: m5, messageGroupId: m6)
+    }
+}
+
 /// botocore `PublishBatchResponse`.
 public struct PublishBatchResponse: Sendable, Codable, Equatable {
     public var successful: [PublishBatchResultEntry]?
@@ -702,6 +1189,22 @@ extension PublishBatchResponse: JSONValueWritable {
         if let v = self.successful { members.append(("Successful", .array(try v.map { e0 in try e0.jsonValue() }))) }
         if let v = self.failed { members.append(("Failed", .array(try v.map { e0 in try e0.jsonValue() }))) }
         return .object(members)
+    }
+}
+
+extension PublishBatchResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [PublishBatchResultEntry]?
+        var m1: [BatchResultErrorEntry]?
+        for (key, v) in members {
+            switch key {
+            case "Successful": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in PublishBatchResultEntry(reading: e0) }) else { return nil }; m0 = x }
+            case "Failed": if case .null = v { m1 = nil } else { guard let x = v.readArray({ e0 in BatchResultErrorEntry(reading: e0) }) else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(successful: m0, failed: m1)
     }
 }
 
@@ -728,6 +1231,24 @@ extension PublishBatchResultEntry: JSONValueWritable {
         if let v = self.messageId { members.append(("MessageId", .string(v))) }
         if let v = self.sequenceNumber { members.append(("SequenceNumber", .string(v))) }
         return .object(members)
+    }
+}
+
+extension PublishBatchResultEntry: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        for (key, v) in members {
+            switch key {
+            case "Id": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "MessageId": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "SequenceNumber": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        self.init(id: m0, messageId: m1, sequenceNumber: m2)
     }
 }
 
@@ -760,6 +1281,27 @@ extension BatchResultErrorEntry: JSONValueWritable {
     }
 }
 
+extension BatchResultErrorEntry: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: Bool?
+        for (key, v) in members {
+            switch key {
+            case "Id": guard let x = v.readString else { return nil }; m0 = x
+            case "Code": guard let x = v.readString else { return nil }; m1 = x
+            case "Message": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "SenderFault": guard let x = v.readBool else { return nil }; m3 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1, let m3 else { return nil }
+        self.init(id: m0, code: m1, message: m2, senderFault: m3)
+    }
+}
+
 /// botocore `TagResourceRequest`.
 public struct TagResourceRequest: Sendable, Codable, Equatable {
     public var resourceArn: String
@@ -783,6 +1325,23 @@ extension TagResourceRequest: JSONValueWritable {
     }
 }
 
+extension TagResourceRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [Tag]?
+        for (key, v) in members {
+            switch key {
+            case "ResourceArn": guard let x = v.readString else { return nil }; m0 = x
+            case "Tags": guard let x = v.readArray({ e0 in Tag(reading: e0) }) else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(resourceArn: m0, tags: m1)
+    }
+}
+
 /// botocore `TagResourceResponse`.
 public struct TagResourceResponse: Sendable, Codable, Equatable {
     public init() {}
@@ -791,6 +1350,13 @@ public struct TagResourceResponse: Sendable, Codable, Equatable {
 extension TagResourceResponse: JSONValueWritable {
     public func jsonValue() throws -> JSONValue {
         .object([])
+    }
+}
+
+extension TagResourceResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object = value else { return nil }
+        self.init()
     }
 }
 
@@ -817,6 +1383,23 @@ extension UntagResourceRequest: JSONValueWritable {
     }
 }
 
+extension UntagResourceRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [String]?
+        for (key, v) in members {
+            switch key {
+            case "ResourceArn": guard let x = v.readString else { return nil }; m0 = x
+            case "TagKeys": guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(resourceArn: m0, tagKeys: m1)
+    }
+}
+
 /// botocore `UntagResourceResponse`.
 public struct UntagResourceResponse: Sendable, Codable, Equatable {
     public init() {}
@@ -825,6 +1408,13 @@ public struct UntagResourceResponse: Sendable, Codable, Equatable {
 extension UntagResourceResponse: JSONValueWritable {
     public func jsonValue() throws -> JSONValue {
         .object([])
+    }
+}
+
+extension UntagResourceResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object = value else { return nil }
+        self.init()
     }
 }
 
@@ -848,6 +1438,21 @@ extension ListTagsForResourceRequest: JSONValueWritable {
     }
 }
 
+extension ListTagsForResourceRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "ResourceArn": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(resourceArn: m0)
+    }
+}
+
 /// botocore `ListTagsForResourceResponse`.
 public struct ListTagsForResourceResponse: Sendable, Codable, Equatable {
     public var tags: [Tag]?
@@ -865,5 +1470,19 @@ extension ListTagsForResourceResponse: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.tags { members.append(("Tags", .array(try v.map { e0 in try e0.jsonValue() }))) }
         return .object(members)
+    }
+}
+
+extension ListTagsForResourceResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [Tag]?
+        for (key, v) in members {
+            switch key {
+            case "Tags": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in Tag(reading: e0) }) else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(tags: m0)
     }
 }

@@ -28,6 +28,25 @@ extension CreateQueueRequest: JSONValueWritable {
     }
 }
 
+extension CreateQueueRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [String: String]?
+        var m2: [String: String]?
+        for (key, v) in members {
+            switch key {
+            case "QueueName": guard let x = v.readString else { return nil }; m0 = x
+            case "Attributes": if case .null = v { m1 = nil } else { guard let x = v.readMap({ e0 in e0.readString }) else { return nil }; m1 = x }
+            case "tags": if case .null = v { m2 = nil } else { guard let x = v.readMap({ e0 in e0.readString }) else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(queueName: m0, attributes: m1, tags: m2)
+    }
+}
+
 /// botocore `CreateQueueResult`.
 public struct CreateQueueResult: Sendable, Codable, Equatable {
     public var queueUrl: String?
@@ -45,6 +64,20 @@ extension CreateQueueResult: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.queueUrl { members.append(("QueueUrl", .string(v))) }
         return .object(members)
+    }
+}
+
+extension CreateQueueResult: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "QueueUrl": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(queueUrl: m0)
     }
 }
 
@@ -71,6 +104,23 @@ extension GetQueueUrlRequest: JSONValueWritable {
     }
 }
 
+extension GetQueueUrlRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "QueueName": guard let x = v.readString else { return nil }; m0 = x
+            case "QueueOwnerAWSAccountId": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(queueName: m0, queueOwnerAWSAccountId: m1)
+    }
+}
+
 /// botocore `GetQueueUrlResult`.
 public struct GetQueueUrlResult: Sendable, Codable, Equatable {
     public var queueUrl: String?
@@ -88,6 +138,20 @@ extension GetQueueUrlResult: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.queueUrl { members.append(("QueueUrl", .string(v))) }
         return .object(members)
+    }
+}
+
+extension GetQueueUrlResult: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "QueueUrl": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(queueUrl: m0)
     }
 }
 
@@ -117,6 +181,24 @@ extension ListQueuesRequest: JSONValueWritable {
     }
 }
 
+extension ListQueuesRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: Int?
+        for (key, v) in members {
+            switch key {
+            case "QueueNamePrefix": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "NextToken": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "MaxResults": if case .null = v { m2 = nil } else { guard let x = v.readInt else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        self.init(queueNamePrefix: m0, nextToken: m1, maxResults: m2)
+    }
+}
+
 /// botocore `ListQueuesResult`.
 public struct ListQueuesResult: Sendable, Codable, Equatable {
     public var queueUrls: [String]?
@@ -140,6 +222,22 @@ extension ListQueuesResult: JSONValueWritable {
     }
 }
 
+extension ListQueuesResult: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [String]?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "QueueUrls": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m0 = x }
+            case "NextToken": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(queueUrls: m0, nextToken: m1)
+    }
+}
+
 /// botocore `DeleteQueueRequest`.
 public struct DeleteQueueRequest: Sendable, Codable, Equatable {
     public var queueUrl: String
@@ -160,6 +258,21 @@ extension DeleteQueueRequest: JSONValueWritable {
     }
 }
 
+extension DeleteQueueRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "QueueUrl": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(queueUrl: m0)
+    }
+}
+
 /// botocore `PurgeQueueRequest`.
 public struct PurgeQueueRequest: Sendable, Codable, Equatable {
     public var queueUrl: String
@@ -177,6 +290,21 @@ extension PurgeQueueRequest: JSONValueWritable {
         members.reserveCapacity(1)
         members.append(("QueueUrl", .string(self.queueUrl)))
         return .object(members)
+    }
+}
+
+extension PurgeQueueRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "QueueUrl": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(queueUrl: m0)
     }
 }
 
@@ -218,6 +346,33 @@ extension SendMessageRequest: JSONValueWritable {
     }
 }
 
+extension SendMessageRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: Int?
+        var m3: [String: MessageAttributeValue]?
+        var m4: [String: MessageSystemAttributeValue]?
+        var m5: String?
+        var m6: String?
+        for (key, v) in members {
+            switch key {
+            case "QueueUrl": guard let x = v.readString else { return nil }; m0 = x
+            case "MessageBody": guard let x = v.readString else { return nil }; m1 = x
+            case "DelaySeconds": if case .null = v { m2 = nil } else { guard let x = v.readInt else { return nil }; m2 = x }
+            case "MessageAttributes": if case .null = v { m3 = nil } else { guard let x = v.readMap({ e0 in MessageAttributeValue(reading: e0) }) else { return nil }; m3 = x }
+            case "MessageSystemAttributes": if case .null = v { m4 = nil } else { guard let x = v.readMap({ e0 in MessageSystemAttributeValue(reading: e0) }) else { return nil }; m4 = x }
+            case "MessageDeduplicationId": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "MessageGroupId": if case .null = v { m6 = nil } else { guard let x = v.readString else { return nil }; m6 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(queueUrl: m0, messageBody: m1, delaySeconds: m2, messageAttributes: m3, messageSystemAttributes: m4, messageDeduplicationId: m5, messageGroupId: m6)
+    }
+}
+
 /// botocore `MessageAttributeValue`.
 public struct MessageAttributeValue: Sendable, Codable, Equatable {
     public var stringValue: String?
@@ -247,6 +402,29 @@ extension MessageAttributeValue: JSONValueWritable {
         if let v = self.binaryListValues { members.append(("BinaryListValues", .array(v.map { e0 in .string(e0.base64EncodedString()) }))) }
         members.append(("DataType", .string(self.dataType)))
         return .object(members)
+    }
+}
+
+extension MessageAttributeValue: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: Data?
+        var m2: [String]?
+        var m3: [Data]?
+        var m4: String?
+        for (key, v) in members {
+            switch key {
+            case "StringValue": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "BinaryValue": if case .null = v { m1 = nil } else { guard let x = v.readData else { return nil }; m1 = x }
+            case "StringListValues": if case .null = v { m2 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m2 = x }
+            case "BinaryListValues": if case .null = v { m3 = nil } else { guard let x = v.readArray({ e0 in e0.readData }) else { return nil }; m3 = x }
+            case "DataType": guard let x = v.readString else { return nil }; m4 = x
+            default: continue
+            }
+        }
+        guard let m4 else { return nil }
+        self.init(stringValue: m0, binaryValue: m1, stringListValues: m2, binaryListValues: m3, dataType: m4)
     }
 }
 
@@ -282,6 +460,29 @@ extension MessageSystemAttributeValue: JSONValueWritable {
     }
 }
 
+extension MessageSystemAttributeValue: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: Data?
+        var m2: [String]?
+        var m3: [Data]?
+        var m4: String?
+        for (key, v) in members {
+            switch key {
+            case "StringValue": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "BinaryValue": if case .null = v { m1 = nil } else { guard let x = v.readData else { return nil }; m1 = x }
+            case "StringListValues": if case .null = v { m2 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m2 = x }
+            case "BinaryListValues": if case .null = v { m3 = nil } else { guard let x = v.readArray({ e0 in e0.readData }) else { return nil }; m3 = x }
+            case "DataType": guard let x = v.readString else { return nil }; m4 = x
+            default: continue
+            }
+        }
+        guard let m4 else { return nil }
+        self.init(stringValue: m0, binaryValue: m1, stringListValues: m2, binaryListValues: m3, dataType: m4)
+    }
+}
+
 /// botocore `SendMessageResult`.
 public struct SendMessageResult: Sendable, Codable, Equatable {
     public var md5OfMessageBody: String?
@@ -311,6 +512,28 @@ extension SendMessageResult: JSONValueWritable {
         if let v = self.messageId { members.append(("MessageId", .string(v))) }
         if let v = self.sequenceNumber { members.append(("SequenceNumber", .string(v))) }
         return .object(members)
+    }
+}
+
+extension SendMessageResult: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        for (key, v) in members {
+            switch key {
+            case "MD5OfMessageBody": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "MD5OfMessageAttributes": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "MD5OfMessageSystemAttributes": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "MessageId": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "SequenceNumber": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            default: continue
+            }
+        }
+        self.init(md5OfMessageBody: m0, md5OfMessageAttributes: m1, md5OfMessageSystemAttributes: m2, messageId: m3, sequenceNumber: m4)
     }
 }
 
@@ -355,6 +578,35 @@ extension ReceiveMessageRequest: JSONValueWritable {
     }
 }
 
+extension ReceiveMessageRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [String]?
+        var m2: [String]?
+        var m3: [String]?
+        var m4: Int?
+        var m5: Int?
+        var m6: Int?
+        var m7: String?
+        for (key, v) in members {
+            switch key {
+            case "QueueUrl": guard let x = v.readString else { return nil }; m0 = x
+            case "AttributeNames": if case .null = v { m1 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m1 = x }
+            case "MessageSystemAttributeNames": if case .null = v { m2 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m2 = x }
+            case "MessageAttributeNames": if case .null = v { m3 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m3 = x }
+            case "MaxNumberOfMessages": if case .null = v { m4 = nil } else { guard let x = v.readInt else { return nil }; m4 = x }
+            case "VisibilityTimeout": if case .null = v { m5 = nil } else { guard let x = v.readInt else { return nil }; m5 = x }
+            case "WaitTimeSeconds": if case .null = v { m6 = nil } else { guard let x = v.readInt else { return nil }; m6 = x }
+            case "ReceiveRequestAttemptId": if case .null = v { m7 = nil } else { guard let x = v.readString else { return nil }; m7 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(queueUrl: m0, attributeNames: m1, messageSystemAttributeNames: m2, messageAttributeNames: m3, maxNumberOfMessages: m4, visibilityTimeout: m5, waitTimeSeconds: m6, receiveRequestAttemptId: m7)
+    }
+}
+
 /// botocore `ReceiveMessageResult`.
 public struct ReceiveMessageResult: Sendable, Codable, Equatable {
     public var messages: [Message]?
@@ -372,6 +624,20 @@ extension ReceiveMessageResult: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.messages { members.append(("Messages", .array(try v.map { e0 in try e0.jsonValue() }))) }
         return .object(members)
+    }
+}
+
+extension ReceiveMessageResult: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [Message]?
+        for (key, v) in members {
+            switch key {
+            case "Messages": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in Message(reading: e0) }) else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(messages: m0)
     }
 }
 
@@ -413,6 +679,32 @@ extension Message: JSONValueWritable {
     }
 }
 
+extension Message: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: [String: String]?
+        var m5: String?
+        var m6: [String: MessageAttributeValue]?
+        for (key, v) in members {
+            switch key {
+            case "MessageId": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "ReceiptHandle": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "MD5OfBody": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "Body": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "Attributes": if case .null = v { m4 = nil } else { guard let x = v.readMap({ e0 in e0.readString }) else { return nil }; m4 = x }
+            case "MD5OfMessageAttributes": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "MessageAttributes": if case .null = v { m6 = nil } else { guard let x = v.readMap({ e0 in MessageAttributeValue(reading: e0) }) else { return nil }; m6 = x }
+            default: continue
+            }
+        }
+        self.init(messageId: m0, receiptHandle: m1, md5OfBody: m2, body: m3, attributes: m4, md5OfMessageAttributes: m5, messageAttributes: m6)
+    }
+}
+
 /// botocore `DeleteMessageRequest`.
 public struct DeleteMessageRequest: Sendable, Codable, Equatable {
     public var queueUrl: String
@@ -433,6 +725,23 @@ extension DeleteMessageRequest: JSONValueWritable {
         members.append(("QueueUrl", .string(self.queueUrl)))
         members.append(("ReceiptHandle", .string(self.receiptHandle)))
         return .object(members)
+    }
+}
+
+extension DeleteMessageRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "QueueUrl": guard let x = v.readString else { return nil }; m0 = x
+            case "ReceiptHandle": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(queueUrl: m0, receiptHandle: m1)
     }
 }
 
@@ -459,6 +768,23 @@ extension GetQueueAttributesRequest: JSONValueWritable {
     }
 }
 
+extension GetQueueAttributesRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [String]?
+        for (key, v) in members {
+            switch key {
+            case "QueueUrl": guard let x = v.readString else { return nil }; m0 = x
+            case "AttributeNames": if case .null = v { m1 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(queueUrl: m0, attributeNames: m1)
+    }
+}
+
 /// botocore `GetQueueAttributesResult`.
 public struct GetQueueAttributesResult: Sendable, Codable, Equatable {
     public var attributes: [String: String]?
@@ -476,6 +802,20 @@ extension GetQueueAttributesResult: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.attributes { members.append(("Attributes", .object(v.map { e0 in (e0.key, .string(e0.value)) }))) }
         return .object(members)
+    }
+}
+
+extension GetQueueAttributesResult: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [String: String]?
+        for (key, v) in members {
+            switch key {
+            case "Attributes": if case .null = v { m0 = nil } else { guard let x = v.readMap({ e0 in e0.readString }) else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(attributes: m0)
     }
 }
 
@@ -502,6 +842,23 @@ extension SetQueueAttributesRequest: JSONValueWritable {
     }
 }
 
+extension SetQueueAttributesRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [String: String]?
+        for (key, v) in members {
+            switch key {
+            case "QueueUrl": guard let x = v.readString else { return nil }; m0 = x
+            case "Attributes": guard let x = v.readMap({ e0 in e0.readString }) else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(queueUrl: m0, attributes: m1)
+    }
+}
+
 /// botocore `SendMessageBatchRequest`.
 public struct SendMessageBatchRequest: Sendable, Codable, Equatable {
     public var queueUrl: String
@@ -522,6 +879,23 @@ extension SendMessageBatchRequest: JSONValueWritable {
         members.append(("QueueUrl", .string(self.queueUrl)))
         members.append(("Entries", .array(try self.entries.map { e0 in try e0.jsonValue() })))
         return .object(members)
+    }
+}
+
+extension SendMessageBatchRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [SendMessageBatchRequestEntry]?
+        for (key, v) in members {
+            switch key {
+            case "QueueUrl": guard let x = v.readString else { return nil }; m0 = x
+            case "Entries": guard let x = v.readArray({ e0 in SendMessageBatchRequestEntry(reading: e0) }) else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(queueUrl: m0, entries: m1)
     }
 }
 
@@ -563,6 +937,33 @@ extension SendMessageBatchRequestEntry: JSONValueWritable {
     }
 }
 
+extension SendMessageBatchRequestEntry: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: Int?
+        var m3: [String: MessageAttributeValue]?
+        var m4: [String: MessageSystemAttributeValue]?
+        var m5: String?
+        var m6: String?
+        for (key, v) in members {
+            switch key {
+            case "Id": guard let x = v.readString else { return nil }; m0 = x
+            case "MessageBody": guard let x = v.readString else { return nil }; m1 = x
+            case "DelaySeconds": if case .null = v { m2 = nil } else { guard let x = v.readInt else { return nil }; m2 = x }
+            case "MessageAttributes": if case .null = v { m3 = nil } else { guard let x = v.readMap({ e0 in MessageAttributeValue(reading: e0) }) else { return nil }; m3 = x }
+            case "MessageSystemAttributes": if case .null = v { m4 = nil } else { guard let x = v.readMap({ e0 in MessageSystemAttributeValue(reading: e0) }) else { return nil }; m4 = x }
+            case "MessageDeduplicationId": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "MessageGroupId": if case .null = v { m6 = nil } else { guard let x = v.readString else { return nil }; m6 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(id: m0, messageBody: m1, delaySeconds: m2, messageAttributes: m3, messageSystemAttributes: m4, messageDeduplicationId: m5, messageGroupId: m6)
+    }
+}
+
 /// botocore `SendMessageBatchResult`.
 public struct SendMessageBatchResult: Sendable, Codable, Equatable {
     public var successful: [SendMessageBatchResultEntry]
@@ -583,6 +984,23 @@ extension SendMessageBatchResult: JSONValueWritable {
         members.append(("Successful", .array(try self.successful.map { e0 in try e0.jsonValue() })))
         members.append(("Failed", .array(try self.failed.map { e0 in try e0.jsonValue() })))
         return .object(members)
+    }
+}
+
+extension SendMessageBatchResult: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [SendMessageBatchResultEntry]?
+        var m1: [BatchResultErrorEntry]?
+        for (key, v) in members {
+            switch key {
+            case "Successful": guard let x = v.readArray({ e0 in SendMessageBatchResultEntry(reading: e0) }) else { return nil }; m0 = x
+            case "Failed": guard let x = v.readArray({ e0 in BatchResultErrorEntry(reading: e0) }) else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(successful: m0, failed: m1)
     }
 }
 
@@ -621,6 +1039,31 @@ extension SendMessageBatchResultEntry: JSONValueWritable {
     }
 }
 
+extension SendMessageBatchResultEntry: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        var m5: String?
+        for (key, v) in members {
+            switch key {
+            case "Id": guard let x = v.readString else { return nil }; m0 = x
+            case "MessageId": guard let x = v.readString else { return nil }; m1 = x
+            case "MD5OfMessageBody": guard let x = v.readString else { return nil }; m2 = x
+            case "MD5OfMessageAttributes": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "MD5OfMessageSystemAttributes": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "SequenceNumber": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m1, let m2 else { return nil }
+        self.init(id: m0, messageId: m1, md5OfMessageBody: m2, md5OfMessageAttributes: m3, md5OfMessageSystemAttributes: m4, sequenceNumber: m5)
+    }
+}
+
 /// botocore `BatchResultErrorEntry`.
 public struct BatchResultErrorEntry: Sendable, Codable, Equatable {
     public var id: String
@@ -650,6 +1093,27 @@ extension BatchResultErrorEntry: JSONValueWritable {
     }
 }
 
+extension BatchResultErrorEntry: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: Bool?
+        var m2: String?
+        var m3: String?
+        for (key, v) in members {
+            switch key {
+            case "Id": guard let x = v.readString else { return nil }; m0 = x
+            case "SenderFault": guard let x = v.readBool else { return nil }; m1 = x
+            case "Code": guard let x = v.readString else { return nil }; m2 = x
+            case "Message": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m1, let m2 else { return nil }
+        self.init(id: m0, senderFault: m1, code: m2, message: m3)
+    }
+}
+
 /// botocore `DeleteMessageBatchRequest`.
 public struct DeleteMessageBatchRequest: Sendable, Codable, Equatable {
     public var queueUrl: String
@@ -670,6 +1134,23 @@ extension DeleteMessageBatchRequest: JSONValueWritable {
         members.append(("QueueUrl", .string(self.queueUrl)))
         members.append(("Entries", .array(try self.entries.map { e0 in try e0.jsonValue() })))
         return .object(members)
+    }
+}
+
+extension DeleteMessageBatchRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [DeleteMessageBatchRequestEntry]?
+        for (key, v) in members {
+            switch key {
+            case "QueueUrl": guard let x = v.readString else { return nil }; m0 = x
+            case "Entries": guard let x = v.readArray({ e0 in DeleteMessageBatchRequestEntry(reading: e0) }) else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(queueUrl: m0, entries: m1)
     }
 }
 
@@ -696,6 +1177,23 @@ extension DeleteMessageBatchRequestEntry: JSONValueWritable {
     }
 }
 
+extension DeleteMessageBatchRequestEntry: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "Id": guard let x = v.readString else { return nil }; m0 = x
+            case "ReceiptHandle": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(id: m0, receiptHandle: m1)
+    }
+}
+
 /// botocore `DeleteMessageBatchResult`.
 public struct DeleteMessageBatchResult: Sendable, Codable, Equatable {
     public var successful: [DeleteMessageBatchResultEntry]
@@ -719,6 +1217,23 @@ extension DeleteMessageBatchResult: JSONValueWritable {
     }
 }
 
+extension DeleteMessageBatchResult: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [DeleteMessageBatchResultEntry]?
+        var m1: [BatchResultErrorEntry]?
+        for (key, v) in members {
+            switch key {
+            case "Successful": guard let x = v.readArray({ e0 in DeleteMessageBatchResultEntry(reading: e0) }) else { return nil }; m0 = x
+            case "Failed": guard let x = v.readArray({ e0 in BatchResultErrorEntry(reading: e0) }) else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(successful: m0, failed: m1)
+    }
+}
+
 /// botocore `DeleteMessageBatchResultEntry`.
 public struct DeleteMessageBatchResultEntry: Sendable, Codable, Equatable {
     public var id: String
@@ -736,6 +1251,21 @@ extension DeleteMessageBatchResultEntry: JSONValueWritable {
         members.reserveCapacity(1)
         members.append(("Id", .string(self.id)))
         return .object(members)
+    }
+}
+
+extension DeleteMessageBatchResultEntry: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "Id": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(id: m0)
     }
 }
 
@@ -765,6 +1295,25 @@ extension ChangeMessageVisibilityRequest: JSONValueWritable {
     }
 }
 
+extension ChangeMessageVisibilityRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: Int?
+        for (key, v) in members {
+            switch key {
+            case "QueueUrl": guard let x = v.readString else { return nil }; m0 = x
+            case "ReceiptHandle": guard let x = v.readString else { return nil }; m1 = x
+            case "VisibilityTimeout": guard let x = v.readInt else { return nil }; m2 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1, let m2 else { return nil }
+        self.init(queueUrl: m0, receiptHandle: m1, visibilityTimeout: m2)
+    }
+}
+
 /// botocore `ChangeMessageVisibilityBatchRequest`.
 public struct ChangeMessageVisibilityBatchRequest: Sendable, Codable, Equatable {
     public var queueUrl: String
@@ -785,6 +1334,23 @@ extension ChangeMessageVisibilityBatchRequest: JSONValueWritable {
         members.append(("QueueUrl", .string(self.queueUrl)))
         members.append(("Entries", .array(try self.entries.map { e0 in try e0.jsonValue() })))
         return .object(members)
+    }
+}
+
+extension ChangeMessageVisibilityBatchRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [ChangeMessageVisibilityBatchRequestEntry]?
+        for (key, v) in members {
+            switch key {
+            case "QueueUrl": guard let x = v.readString else { return nil }; m0 = x
+            case "Entries": guard let x = v.readArray({ e0 in ChangeMessageVisibilityBatchRequestEntry(reading: e0) }) else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(queueUrl: m0, entries: m1)
     }
 }
 
@@ -814,6 +1380,25 @@ extension ChangeMessageVisibilityBatchRequestEntry: JSONValueWritable {
     }
 }
 
+extension ChangeMessageVisibilityBatchRequestEntry: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: Int?
+        for (key, v) in members {
+            switch key {
+            case "Id": guard let x = v.readString else { return nil }; m0 = x
+            case "ReceiptHandle": guard let x = v.readString else { return nil }; m1 = x
+            case "VisibilityTimeout": if case .null = v { m2 = nil } else { guard let x = v.readInt else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(id: m0, receiptHandle: m1, visibilityTimeout: m2)
+    }
+}
+
 /// botocore `ChangeMessageVisibilityBatchResult`.
 public struct ChangeMessageVisibilityBatchResult: Sendable, Codable, Equatable {
     public var successful: [ChangeMessageVisibilityBatchResultEntry]
@@ -837,6 +1422,23 @@ extension ChangeMessageVisibilityBatchResult: JSONValueWritable {
     }
 }
 
+extension ChangeMessageVisibilityBatchResult: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [ChangeMessageVisibilityBatchResultEntry]?
+        var m1: [BatchResultErrorEntry]?
+        for (key, v) in members {
+            switch key {
+            case "Successful": guard let x = v.readArray({ e0 in ChangeMessageVisibilityBatchResultEntry(reading: e0) }) else { return nil }; m0 = x
+            case "Failed": guard let x = v.readArray({ e0 in BatchResultErrorEntry(reading: e0) }) else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(successful: m0, failed: m1)
+    }
+}
+
 /// botocore `ChangeMessageVisibilityBatchResultEntry`.
 public struct ChangeMessageVisibilityBatchResultEntry: Sendable, Codable, Equatable {
     public var id: String
@@ -854,5 +1456,20 @@ extension ChangeMessageVisibilityBatchResultEntry: JSONValueWritable {
         members.reserveCapacity(1)
         members.append(("Id", .string(self.id)))
         return .object(members)
+    }
+}
+
+extension ChangeMessageVisibilityBatchResultEntry: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "Id": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(id: m0)
     }
 }

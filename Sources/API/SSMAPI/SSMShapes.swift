@@ -52,6 +52,41 @@ extension PutParameterRequest: JSONValueWritable {
     }
 }
 
+extension PutParameterRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        var m5: Bool?
+        var m6: String?
+        var m7: [Tag]?
+        var m8: String?
+        var m9: String?
+        var m10: String?
+        for (key, v) in members {
+            switch key {
+            case "Name": guard let x = v.readString else { return nil }; m0 = x
+            case "Description": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Value": guard let x = v.readString else { return nil }; m2 = x
+            case "Type": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "KeyId": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "Overwrite": if case .null = v { m5 = nil } else { guard let x = v.readBool else { return nil }; m5 = x }
+            case "AllowedPattern": if case .null = v { m6 = nil } else { guard let x = v.readString else { return nil }; m6 = x }
+            case "Tags": if case .null = v { m7 = nil } else { guard let x = v.readArray({ e0 in Tag(reading: e0) }) else { return nil }; m7 = x }
+            case "Tier": if case .null = v { m8 = nil } else { guard let x = v.readString else { return nil }; m8 = x }
+            case "Policies": if case .null = v { m9 = nil } else { guard let x = v.readString else { return nil }; m9 = x }
+            case "DataType": if case .null = v { m10 = nil } else { guard let x = v.readString else { return nil }; m10 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m2 else { return nil }
+        self.init(name: m0, description: m1, value: m2, type: m3, keyId: m4, overwrite: m5, allowedPattern: m6, tags: m7, tier: m8, policies: m9, dataType: m10)
+    }
+}
+
 /// botocore `Tag`.
 public struct Tag: Sendable, Codable, Equatable {
     public var key: String
@@ -72,6 +107,23 @@ extension Tag: JSONValueWritable {
         members.append(("Key", .string(self.key)))
         members.append(("Value", .string(self.value)))
         return .object(members)
+    }
+}
+
+extension Tag: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "Key": guard let x = v.readString else { return nil }; m0 = x
+            case "Value": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(key: m0, value: m1)
     }
 }
 
@@ -98,6 +150,22 @@ extension PutParameterResult: JSONValueWritable {
     }
 }
 
+extension PutParameterResult: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Int?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "Version": if case .null = v { m0 = nil } else { guard let x = v.readInt else { return nil }; m0 = x }
+            case "Tier": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(version: m0, tier: m1)
+    }
+}
+
 /// botocore `GetParameterRequest`.
 public struct GetParameterRequest: Sendable, Codable, Equatable {
     public var name: String
@@ -121,6 +189,23 @@ extension GetParameterRequest: JSONValueWritable {
     }
 }
 
+extension GetParameterRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: Bool?
+        for (key, v) in members {
+            switch key {
+            case "Name": guard let x = v.readString else { return nil }; m0 = x
+            case "WithDecryption": if case .null = v { m1 = nil } else { guard let x = v.readBool else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(name: m0, withDecryption: m1)
+    }
+}
+
 /// botocore `GetParameterResult`.
 public struct GetParameterResult: Sendable, Codable, Equatable {
     public var parameter: Parameter?
@@ -138,6 +223,20 @@ extension GetParameterResult: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.parameter { members.append(("Parameter", try v.jsonValue())) }
         return .object(members)
+    }
+}
+
+extension GetParameterResult: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Parameter?
+        for (key, v) in members {
+            switch key {
+            case "Parameter": if case .null = v { m0 = nil } else { guard let x = Parameter(reading: v) else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(parameter: m0)
     }
 }
 
@@ -185,6 +284,36 @@ extension Parameter: JSONValueWritable {
     }
 }
 
+extension Parameter: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: Int?
+        var m4: String?
+        var m5: String?
+        var m6: Date?
+        var m7: String?
+        var m8: String?
+        for (key, v) in members {
+            switch key {
+            case "Name": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Type": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Value": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "Version": if case .null = v { m3 = nil } else { guard let x = v.readInt else { return nil }; m3 = x }
+            case "Selector": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "SourceResult": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "LastModifiedDate": if case .null = v { m6 = nil } else { guard let x = v.readDate else { return nil }; m6 = x }
+            case "ARN": if case .null = v { m7 = nil } else { guard let x = v.readString else { return nil }; m7 = x }
+            case "DataType": if case .null = v { m8 = nil } else { guard let x = v.readString else { return nil }; m8 = x }
+            default: continue
+            }
+        }
+        self.init(name: m0, type: m1, value: m2, version: m3, selector: m4, sourceResult: m5, lastModifiedDate: m6, arn: m7, dataType: m8)
+    }
+}
+
 /// botocore `GetParametersRequest`.
 public struct GetParametersRequest: Sendable, Codable, Equatable {
     public var names: [String]
@@ -208,6 +337,23 @@ extension GetParametersRequest: JSONValueWritable {
     }
 }
 
+extension GetParametersRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [String]?
+        var m1: Bool?
+        for (key, v) in members {
+            switch key {
+            case "Names": guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m0 = x
+            case "WithDecryption": if case .null = v { m1 = nil } else { guard let x = v.readBool else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(names: m0, withDecryption: m1)
+    }
+}
+
 /// botocore `GetParametersResult`.
 public struct GetParametersResult: Sendable, Codable, Equatable {
     public var parameters: [Parameter]?
@@ -228,6 +374,22 @@ extension GetParametersResult: JSONValueWritable {
         if let v = self.parameters { members.append(("Parameters", .array(try v.map { e0 in try e0.jsonValue() }))) }
         if let v = self.invalidParameters { members.append(("InvalidParameters", .array(v.map { e0 in .string(e0) }))) }
         return .object(members)
+    }
+}
+
+extension GetParametersResult: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [Parameter]?
+        var m1: [String]?
+        for (key, v) in members {
+            switch key {
+            case "Parameters": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in Parameter(reading: e0) }) else { return nil }; m0 = x }
+            case "InvalidParameters": if case .null = v { m1 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(parameters: m0, invalidParameters: m1)
     }
 }
 
@@ -266,6 +428,31 @@ extension GetParametersByPathRequest: JSONValueWritable {
     }
 }
 
+extension GetParametersByPathRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: Bool?
+        var m2: [ParameterStringFilter]?
+        var m3: Bool?
+        var m4: Int?
+        var m5: String?
+        for (key, v) in members {
+            switch key {
+            case "Path": guard let x = v.readString else { return nil }; m0 = x
+            case "Recursive": if case .null = v { m1 = nil } else { guard let x = v.readBool else { return nil }; m1 = x }
+            case "ParameterFilters": if case .null = v { m2 = nil } else { guard let x = v.readArray({ e0 in ParameterStringFilter(reading: e0) }) else { return nil }; m2 = x }
+            case "WithDecryption": if case .null = v { m3 = nil } else { guard let x = v.readBool else { return nil }; m3 = x }
+            case "MaxResults": if case .null = v { m4 = nil } else { guard let x = v.readInt else { return nil }; m4 = x }
+            case "NextToken": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(path: m0, recursive: m1, parameterFilters: m2, withDecryption: m3, maxResults: m4, nextToken: m5)
+    }
+}
+
 /// botocore `ParameterStringFilter`.
 public struct ParameterStringFilter: Sendable, Codable, Equatable {
     public var key: String
@@ -292,6 +479,25 @@ extension ParameterStringFilter: JSONValueWritable {
     }
 }
 
+extension ParameterStringFilter: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: [String]?
+        for (key, v) in members {
+            switch key {
+            case "Key": guard let x = v.readString else { return nil }; m0 = x
+            case "Option": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Values": if case .null = v { m2 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(key: m0, option: m1, values: m2)
+    }
+}
+
 /// botocore `GetParametersByPathResult`.
 public struct GetParametersByPathResult: Sendable, Codable, Equatable {
     public var parameters: [Parameter]?
@@ -315,6 +521,22 @@ extension GetParametersByPathResult: JSONValueWritable {
     }
 }
 
+extension GetParametersByPathResult: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [Parameter]?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "Parameters": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in Parameter(reading: e0) }) else { return nil }; m0 = x }
+            case "NextToken": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(parameters: m0, nextToken: m1)
+    }
+}
+
 /// botocore `DeleteParameterRequest`.
 public struct DeleteParameterRequest: Sendable, Codable, Equatable {
     public var name: String
@@ -335,6 +557,21 @@ extension DeleteParameterRequest: JSONValueWritable {
     }
 }
 
+extension DeleteParameterRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "Name": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(name: m0)
+    }
+}
+
 /// botocore `DeleteParameterResult`.
 public struct DeleteParameterResult: Sendable, Codable, Equatable {
     public init() {}
@@ -343,6 +580,13 @@ public struct DeleteParameterResult: Sendable, Codable, Equatable {
 extension DeleteParameterResult: JSONValueWritable {
     public func jsonValue() throws -> JSONValue {
         .object([])
+    }
+}
+
+extension DeleteParameterResult: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object = value else { return nil }
+        self.init()
     }
 }
 
@@ -366,6 +610,21 @@ extension DeleteParametersRequest: JSONValueWritable {
     }
 }
 
+extension DeleteParametersRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [String]?
+        for (key, v) in members {
+            switch key {
+            case "Names": guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(names: m0)
+    }
+}
+
 /// botocore `DeleteParametersResult`.
 public struct DeleteParametersResult: Sendable, Codable, Equatable {
     public var deletedParameters: [String]?
@@ -386,6 +645,22 @@ extension DeleteParametersResult: JSONValueWritable {
         if let v = self.deletedParameters { members.append(("DeletedParameters", .array(v.map { e0 in .string(e0) }))) }
         if let v = self.invalidParameters { members.append(("InvalidParameters", .array(v.map { e0 in .string(e0) }))) }
         return .object(members)
+    }
+}
+
+extension DeleteParametersResult: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [String]?
+        var m1: [String]?
+        for (key, v) in members {
+            switch key {
+            case "DeletedParameters": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m0 = x }
+            case "InvalidParameters": if case .null = v { m1 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(deletedParameters: m0, invalidParameters: m1)
     }
 }
 
@@ -421,6 +696,28 @@ extension DescribeParametersRequest: JSONValueWritable {
     }
 }
 
+extension DescribeParametersRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [ParametersFilter]?
+        var m1: [ParameterStringFilter]?
+        var m2: Int?
+        var m3: String?
+        var m4: Bool?
+        for (key, v) in members {
+            switch key {
+            case "Filters": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in ParametersFilter(reading: e0) }) else { return nil }; m0 = x }
+            case "ParameterFilters": if case .null = v { m1 = nil } else { guard let x = v.readArray({ e0 in ParameterStringFilter(reading: e0) }) else { return nil }; m1 = x }
+            case "MaxResults": if case .null = v { m2 = nil } else { guard let x = v.readInt else { return nil }; m2 = x }
+            case "NextToken": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "Shared": if case .null = v { m4 = nil } else { guard let x = v.readBool else { return nil }; m4 = x }
+            default: continue
+            }
+        }
+        self.init(filters: m0, parameterFilters: m1, maxResults: m2, nextToken: m3, shared: m4)
+    }
+}
+
 /// botocore `ParametersFilter`.
 public struct ParametersFilter: Sendable, Codable, Equatable {
     public var key: String
@@ -444,6 +741,23 @@ extension ParametersFilter: JSONValueWritable {
     }
 }
 
+extension ParametersFilter: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [String]?
+        for (key, v) in members {
+            switch key {
+            case "Key": guard let x = v.readString else { return nil }; m0 = x
+            case "Values": guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(key: m0, values: m1)
+    }
+}
+
 /// botocore `DescribeParametersResult`.
 public struct DescribeParametersResult: Sendable, Codable, Equatable {
     public var parameters: [ParameterMetadata]?
@@ -464,6 +778,22 @@ extension DescribeParametersResult: JSONValueWritable {
         if let v = self.parameters { members.append(("Parameters", .array(try v.map { e0 in try e0.jsonValue() }))) }
         if let v = self.nextToken { members.append(("NextToken", .string(v))) }
         return .object(members)
+    }
+}
+
+extension DescribeParametersResult: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [ParameterMetadata]?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "Parameters": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in ParameterMetadata(reading: e0) }) else { return nil }; m0 = x }
+            case "NextToken": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(parameters: m0, nextToken: m1)
     }
 }
 
@@ -520,6 +850,42 @@ extension ParameterMetadata: JSONValueWritable {
     }
 }
 
+extension ParameterMetadata: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: Date?
+        var m5: String?
+        var m6: String?
+        var m7: String?
+        var m8: Int?
+        var m9: String?
+        var m10: [ParameterInlinePolicy]?
+        var m11: String?
+        for (key, v) in members {
+            switch key {
+            case "Name": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "ARN": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Type": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "KeyId": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "LastModifiedDate": if case .null = v { m4 = nil } else { guard let x = v.readDate else { return nil }; m4 = x }
+            case "LastModifiedUser": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "Description": if case .null = v { m6 = nil } else { guard let x = v.readString else { return nil }; m6 = x }
+            case "AllowedPattern": if case .null = v { m7 = nil } else { guard let x = v.readString else { return nil }; m7 = x }
+            case "Version": if case .null = v { m8 = nil } else { guard let x = v.readInt else { return nil }; m8 = x }
+            case "Tier": if case .null = v { m9 = nil } else { guard let x = v.readString else { return nil }; m9 = x }
+            case "Policies": if case .null = v { m10 = nil } else { guard let x = v.readArray({ e0 in ParameterInlinePolicy(reading: e0) }) else { return nil }; m10 = x }
+            case "DataType": if case .null = v { m11 = nil } else { guard let x = v.readString else { return nil }; m11 = x }
+            default: continue
+            }
+        }
+        self.init(name: m0, arn: m1, type: m2, keyId: m3, lastModifiedDate: m4, lastModifiedUser: m5, description: m6, allowedPattern: m7, version: m8, tier: m9, policies: m10, dataType: m11)
+    }
+}
+
 /// botocore `ParameterInlinePolicy`.
 public struct ParameterInlinePolicy: Sendable, Codable, Equatable {
     public var policyText: String?
@@ -543,6 +909,24 @@ extension ParameterInlinePolicy: JSONValueWritable {
         if let v = self.policyType { members.append(("PolicyType", .string(v))) }
         if let v = self.policyStatus { members.append(("PolicyStatus", .string(v))) }
         return .object(members)
+    }
+}
+
+extension ParameterInlinePolicy: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        for (key, v) in members {
+            switch key {
+            case "PolicyText": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "PolicyType": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "PolicyStatus": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        self.init(policyText: m0, policyType: m1, policyStatus: m2)
     }
 }
 
@@ -575,6 +959,27 @@ extension GetParameterHistoryRequest: JSONValueWritable {
     }
 }
 
+extension GetParameterHistoryRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: Bool?
+        var m2: Int?
+        var m3: String?
+        for (key, v) in members {
+            switch key {
+            case "Name": guard let x = v.readString else { return nil }; m0 = x
+            case "WithDecryption": if case .null = v { m1 = nil } else { guard let x = v.readBool else { return nil }; m1 = x }
+            case "MaxResults": if case .null = v { m2 = nil } else { guard let x = v.readInt else { return nil }; m2 = x }
+            case "NextToken": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(name: m0, withDecryption: m1, maxResults: m2, nextToken: m3)
+    }
+}
+
 /// botocore `GetParameterHistoryResult`.
 public struct GetParameterHistoryResult: Sendable, Codable, Equatable {
     public var parameters: [ParameterHistory]?
@@ -595,6 +1000,22 @@ extension GetParameterHistoryResult: JSONValueWritable {
         if let v = self.parameters { members.append(("Parameters", .array(try v.map { e0 in try e0.jsonValue() }))) }
         if let v = self.nextToken { members.append(("NextToken", .string(v))) }
         return .object(members)
+    }
+}
+
+extension GetParameterHistoryResult: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [ParameterHistory]?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "Parameters": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in ParameterHistory(reading: e0) }) else { return nil }; m0 = x }
+            case "NextToken": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(parameters: m0, nextToken: m1)
     }
 }
 
@@ -651,5 +1072,43 @@ extension ParameterHistory: JSONValueWritable {
         if let v = self.policies { members.append(("Policies", .array(try v.map { e0 in try e0.jsonValue() }))) }
         if let v = self.dataType { members.append(("DataType", .string(v))) }
         return .object(members)
+    }
+}
+
+extension ParameterHistory: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: Date?
+        var m4: String?
+        var m5: String?
+        var m6: String?
+        var m7: String?
+        var m8: Int?
+        var m9: [String]?
+        var m10: String?
+        var m11: [ParameterInlinePolicy]?
+        var m12: String?
+        for (key, v) in members {
+            switch key {
+            case "Name": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Type": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "KeyId": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "LastModifiedDate": if case .null = v { m3 = nil } else { guard let x = v.readDate else { return nil }; m3 = x }
+            case "LastModifiedUser": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "Description": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "Value": if case .null = v { m6 = nil } else { guard let x = v.readString else { return nil }; m6 = x }
+            case "AllowedPattern": if case .null = v { m7 = nil } else { guard let x = v.readString else { return nil }; m7 = x }
+            case "Version": if case .null = v { m8 = nil } else { guard let x = v.readInt else { return nil }; m8 = x }
+            case "Labels": if case .null = v { m9 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m9 = x }
+            case "Tier": if case .null = v { m10 = nil } else { guard let x = v.readString else { return nil }; m10 = x }
+            case "Policies": if case .null = v { m11 = nil } else { guard let x = v.readArray({ e0 in ParameterInlinePolicy(reading: e0) }) else { return nil }; m11 = x }
+            case "DataType": if case .null = v { m12 = nil } else { guard let x = v.readString else { return nil }; m12 = x }
+            default: continue
+            }
+        }
+        self.init(name: m0, type: m1, keyId: m2, lastModifiedDate: m3, lastModifiedUser: m4, description: m5, value: m6, allowedPattern: m7, version: m8, labels: m9, tier: m10, policies: m11, dataType: m12)
     }
 }

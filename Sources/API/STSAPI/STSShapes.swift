@@ -13,6 +13,13 @@ extension GetCallerIdentityRequest: JSONValueWritable {
     }
 }
 
+extension GetCallerIdentityRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object = value else { return nil }
+        self.init()
+    }
+}
+
 /// botocore `GetCallerIdentityResponse`.
 public struct GetCallerIdentityResponse: Sendable, Codable, Equatable {
     public var userId: String?
@@ -36,6 +43,24 @@ extension GetCallerIdentityResponse: JSONValueWritable {
         if let v = self.account { members.append(("Account", .string(v))) }
         if let v = self.arn { members.append(("Arn", .string(v))) }
         return .object(members)
+    }
+}
+
+extension GetCallerIdentityResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        for (key, v) in members {
+            switch key {
+            case "UserId": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Account": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Arn": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        self.init(userId: m0, account: m1, arn: m2)
     }
 }
 
@@ -92,6 +117,43 @@ extension AssumeRoleRequest: JSONValueWritable {
     }
 }
 
+extension AssumeRoleRequest: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: [PolicyDescriptorType]?
+        var m3: String?
+        var m4: Int?
+        var m5: [Tag]?
+        var m6: [String]?
+        var m7: String?
+        var m8: String?
+        var m9: String?
+        var m10: String?
+        var m11: [ProvidedContext]?
+        for (key, v) in members {
+            switch key {
+            case "RoleArn": guard let x = v.readString else { return nil }; m0 = x
+            case "RoleSessionName": guard let x = v.readString else { return nil }; m1 = x
+            case "PolicyArns": if case .null = v { m2 = nil } else { guard let x = v.readArray({ e0 in PolicyDescriptorType(reading: e0) }) else { return nil }; m2 = x }
+            case "Policy": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "DurationSeconds": if case .null = v { m4 = nil } else { guard let x = v.readInt else { return nil }; m4 = x }
+            case "Tags": if case .null = v { m5 = nil } else { guard let x = v.readArray({ e0 in Tag(reading: e0) }) else { return nil }; m5 = x }
+            case "TransitiveTagKeys": if case .null = v { m6 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m6 = x }
+            case "ExternalId": if case .null = v { m7 = nil } else { guard let x = v.readString else { return nil }; m7 = x }
+            case "SerialNumber": if case .null = v { m8 = nil } else { guard let x = v.readString else { return nil }; m8 = x }
+            case "TokenCode": if case .null = v { m9 = nil } else { guard let x = v.readString else { return nil }; m9 = x }
+            case "SourceIdentity": if case .null = v { m10 = nil } else { guard let x = v.readString else { return nil }; m10 = x }
+            case "ProvidedContexts": if case .null = v { m11 = nil } else { guard let x = v.readArray({ e0 in ProvidedContext(reading: e0) }) else { return nil }; m11 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(roleArn: m0, roleSessionName: m1, policyArns: m2, policy: m3, durationSeconds: m4, tags: m5, transitiveTagKeys: m6, externalId: m7, serialNumber: m8, tokenCode: m9, sourceIdentity: m10, providedContexts: m11)
+    }
+}
+
 /// botocore `PolicyDescriptorType`.
 public struct PolicyDescriptorType: Sendable, Codable, Equatable {
     public var arn: String?
@@ -109,6 +171,20 @@ extension PolicyDescriptorType: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.arn { members.append(("arn", .string(v))) }
         return .object(members)
+    }
+}
+
+extension PolicyDescriptorType: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "arn": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(arn: m0)
     }
 }
 
@@ -135,6 +211,23 @@ extension Tag: JSONValueWritable {
     }
 }
 
+extension Tag: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "Key": guard let x = v.readString else { return nil }; m0 = x
+            case "Value": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(key: m0, value: m1)
+    }
+}
+
 /// botocore `ProvidedContext`.
 public struct ProvidedContext: Sendable, Codable, Equatable {
     public var providerArn: String?
@@ -155,6 +248,22 @@ extension ProvidedContext: JSONValueWritable {
         if let v = self.providerArn { members.append(("ProviderArn", .string(v))) }
         if let v = self.contextAssertion { members.append(("ContextAssertion", .string(v))) }
         return .object(members)
+    }
+}
+
+extension ProvidedContext: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "ProviderArn": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "ContextAssertion": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(providerArn: m0, contextAssertion: m1)
     }
 }
 
@@ -187,6 +296,26 @@ extension AssumeRoleResponse: JSONValueWritable {
     }
 }
 
+extension AssumeRoleResponse: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Credentials?
+        var m1: AssumedRoleUser?
+        var m2: Int?
+        var m3: String?
+        for (key, v) in members {
+            switch key {
+            case "Credentials": if case .null = v { m0 = nil } else { guard let x = Credentials(reading: v) else { return nil }; m0 = x }
+            case "AssumedRoleUser": if case .null = v { m1 = nil } else { guard let x = AssumedRoleUser(reading: v) else { return nil }; m1 = x }
+            case "PackedPolicySize": if case .null = v { m2 = nil } else { guard let x = v.readInt else { return nil }; m2 = x }
+            case "SourceIdentity": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            default: continue
+            }
+        }
+        self.init(credentials: m0, assumedRoleUser: m1, packedPolicySize: m2, sourceIdentity: m3)
+    }
+}
+
 /// botocore `Credentials`.
 public struct Credentials: Sendable, Codable, Equatable {
     public var accessKeyId: String
@@ -216,6 +345,27 @@ extension Credentials: JSONValueWritable {
     }
 }
 
+extension Credentials: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: Date?
+        for (key, v) in members {
+            switch key {
+            case "AccessKeyId": guard let x = v.readString else { return nil }; m0 = x
+            case "SecretAccessKey": guard let x = v.readString else { return nil }; m1 = x
+            case "SessionToken": guard let x = v.readString else { return nil }; m2 = x
+            case "Expiration": guard let x = v.readDate else { return nil }; m3 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1, let m2, let m3 else { return nil }
+        self.init(accessKeyId: m0, secretAccessKey: m1, sessionToken: m2, expiration: m3)
+    }
+}
+
 /// botocore `AssumedRoleUser`.
 public struct AssumedRoleUser: Sendable, Codable, Equatable {
     public var assumedRoleId: String
@@ -236,5 +386,22 @@ extension AssumedRoleUser: JSONValueWritable {
         members.append(("AssumedRoleId", .string(self.assumedRoleId)))
         members.append(("Arn", .string(self.arn)))
         return .object(members)
+    }
+}
+
+extension AssumedRoleUser: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "AssumedRoleId": guard let x = v.readString else { return nil }; m0 = x
+            case "Arn": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(assumedRoleId: m0, arn: m1)
     }
 }

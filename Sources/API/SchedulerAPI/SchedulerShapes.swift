@@ -58,6 +58,45 @@ extension CreateScheduleInput: JSONValueWritable {
     }
 }
 
+extension CreateScheduleInput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: Date?
+        var m4: FlexibleTimeWindow?
+        var m5: String?
+        var m6: String?
+        var m7: String?
+        var m8: String?
+        var m9: String?
+        var m10: Date?
+        var m11: String?
+        var m12: Target?
+        for (key, v) in members {
+            switch key {
+            case "ActionAfterCompletion": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "ClientToken": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Description": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "EndDate": if case .null = v { m3 = nil } else { guard let x = v.readDate else { return nil }; m3 = x }
+            case "FlexibleTimeWindow": guard let x = FlexibleTimeWindow(reading: v) else { return nil }; m4 = x
+            case "GroupName": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "KmsKeyArn": if case .null = v { m6 = nil } else { guard let x = v.readString else { return nil }; m6 = x }
+            case "Name": guard let x = v.readString else { return nil }; m7 = x
+            case "ScheduleExpression": guard let x = v.readString else { return nil }; m8 = x
+            case "ScheduleExpressionTimezone": if case .null = v { m9 = nil } else { guard let x = v.readString else { return nil }; m9 = x }
+            case "StartDate": if case .null = v { m10 = nil } else { guard let x = v.readDate else { return nil }; m10 = x }
+            case "State": if case .null = v { m11 = nil } else { guard let x = v.readString else { return nil }; m11 = x }
+            case "Target": guard let x = Target(reading: v) else { return nil }; m12 = x
+            default: continue
+            }
+        }
+        guard let m4, let m7, let m8, let m12 else { return nil }
+        self.init(actionAfterCompletion: m0, clientToken: m1, description: m2, endDate: m3, flexibleTimeWindow: m4, groupName: m5, kmsKeyArn: m6, name: m7, scheduleExpression: m8, scheduleExpressionTimezone: m9, startDate: m10, state: m11, target: m12)
+    }
+}
+
 /// botocore `FlexibleTimeWindow`.
 public struct FlexibleTimeWindow: Sendable, Codable, Equatable {
     public var maximumWindowInMinutes: Int?
@@ -78,6 +117,23 @@ extension FlexibleTimeWindow: JSONValueWritable {
         if let v = self.maximumWindowInMinutes { members.append(("MaximumWindowInMinutes", .number(String(v)))) }
         members.append(("Mode", .string(self.mode)))
         return .object(members)
+    }
+}
+
+extension FlexibleTimeWindow: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Int?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "MaximumWindowInMinutes": if case .null = v { m0 = nil } else { guard let x = v.readInt else { return nil }; m0 = x }
+            case "Mode": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m1 else { return nil }
+        self.init(maximumWindowInMinutes: m0, mode: m1)
     }
 }
 
@@ -128,6 +184,39 @@ extension Target: JSONValueWritable {
     }
 }
 
+extension Target: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: DeadLetterConfig?
+        var m2: EcsParameters?
+        var m3: EventBridgeParameters?
+        var m4: String?
+        var m5: KinesisParameters?
+        var m6: RetryPolicy?
+        var m7: String?
+        var m8: SageMakerPipelineParameters?
+        var m9: SqsParameters?
+        for (key, v) in members {
+            switch key {
+            case "Arn": guard let x = v.readString else { return nil }; m0 = x
+            case "DeadLetterConfig": if case .null = v { m1 = nil } else { guard let x = DeadLetterConfig(reading: v) else { return nil }; m1 = x }
+            case "EcsParameters": if case .null = v { m2 = nil } else { guard let x = EcsParameters(reading: v) else { return nil }; m2 = x }
+            case "EventBridgeParameters": if case .null = v { m3 = nil } else { guard let x = EventBridgeParameters(reading: v) else { return nil }; m3 = x }
+            case "Input": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "KinesisParameters": if case .null = v { m5 = nil } else { guard let x = KinesisParameters(reading: v) else { return nil }; m5 = x }
+            case "RetryPolicy": if case .null = v { m6 = nil } else { guard let x = RetryPolicy(reading: v) else { return nil }; m6 = x }
+            case "RoleArn": guard let x = v.readString else { return nil }; m7 = x
+            case "SageMakerPipelineParameters": if case .null = v { m8 = nil } else { guard let x = SageMakerPipelineParameters(reading: v) else { return nil }; m8 = x }
+            case "SqsParameters": if case .null = v { m9 = nil } else { guard let x = SqsParameters(reading: v) else { return nil }; m9 = x }
+            default: continue
+            }
+        }
+        guard let m0, let m7 else { return nil }
+        self.init(arn: m0, deadLetterConfig: m1, ecsParameters: m2, eventBridgeParameters: m3, input: m4, kinesisParameters: m5, retryPolicy: m6, roleArn: m7, sageMakerPipelineParameters: m8, sqsParameters: m9)
+    }
+}
+
 /// botocore `DeadLetterConfig`.
 public struct DeadLetterConfig: Sendable, Codable, Equatable {
     public var arn: String?
@@ -145,6 +234,20 @@ extension DeadLetterConfig: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.arn { members.append(("Arn", .string(v))) }
         return .object(members)
+    }
+}
+
+extension DeadLetterConfig: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "Arn": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(arn: m0)
     }
 }
 
@@ -207,6 +310,47 @@ extension EcsParameters: JSONValueWritable {
     }
 }
 
+extension EcsParameters: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [CapacityProviderStrategyItem]?
+        var m1: Bool?
+        var m2: Bool?
+        var m3: String?
+        var m4: String?
+        var m5: NetworkConfiguration?
+        var m6: [PlacementConstraint]?
+        var m7: [PlacementStrategy]?
+        var m8: String?
+        var m9: String?
+        var m10: String?
+        var m11: [[String: String]]?
+        var m12: Int?
+        var m13: String?
+        for (key, v) in members {
+            switch key {
+            case "CapacityProviderStrategy": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in CapacityProviderStrategyItem(reading: e0) }) else { return nil }; m0 = x }
+            case "EnableECSManagedTags": if case .null = v { m1 = nil } else { guard let x = v.readBool else { return nil }; m1 = x }
+            case "EnableExecuteCommand": if case .null = v { m2 = nil } else { guard let x = v.readBool else { return nil }; m2 = x }
+            case "Group": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "LaunchType": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "NetworkConfiguration": if case .null = v { m5 = nil } else { guard let x = NetworkConfiguration(reading: v) else { return nil }; m5 = x }
+            case "PlacementConstraints": if case .null = v { m6 = nil } else { guard let x = v.readArray({ e0 in PlacementConstraint(reading: e0) }) else { return nil }; m6 = x }
+            case "PlacementStrategy": if case .null = v { m7 = nil } else { guard let x = v.readArray({ e0 in PlacementStrategy(reading: e0) }) else { return nil }; m7 = x }
+            case "PlatformVersion": if case .null = v { m8 = nil } else { guard let x = v.readString else { return nil }; m8 = x }
+            case "PropagateTags": if case .null = v { m9 = nil } else { guard let x = v.readString else { return nil }; m9 = x }
+            case "ReferenceId": if case .null = v { m10 = nil } else { guard let x = v.readString else { return nil }; m10 = x }
+            case "Tags": if case .null = v { m11 = nil } else { guard let x = v.readArray({ e0 in e0.readMap({ e1 in e1.readString }) }) else { return nil }; m11 = x }
+            case "TaskCount": if case .null = v { m12 = nil } else { guard let x = v.readInt else { return nil }; m12 = x }
+            case "TaskDefinitionArn": guard let x = v.readString else { return nil }; m13 = x
+            default: continue
+            }
+        }
+        guard let m13 else { return nil }
+        self.init(capacityProviderStrategy: m0, enableECSManagedTags: m1, enableExecuteCommand: m2, group: m3, launchType: m4, networkConfiguration: m5, placementConstraints: m6, placementStrategy: m7, platformVersion: m8, propagateTags: m9, referenceId: m10, tags: m11, taskCount: m12, taskDefinitionArn: m13)
+    }
+}
+
 /// botocore `CapacityProviderStrategyItem`.
 public struct CapacityProviderStrategyItem: Sendable, Codable, Equatable {
     public var base: Int?
@@ -233,6 +377,25 @@ extension CapacityProviderStrategyItem: JSONValueWritable {
     }
 }
 
+extension CapacityProviderStrategyItem: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Int?
+        var m1: String?
+        var m2: Int?
+        for (key, v) in members {
+            switch key {
+            case "base": if case .null = v { m0 = nil } else { guard let x = v.readInt else { return nil }; m0 = x }
+            case "capacityProvider": guard let x = v.readString else { return nil }; m1 = x
+            case "weight": if case .null = v { m2 = nil } else { guard let x = v.readInt else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        guard let m1 else { return nil }
+        self.init(base: m0, capacityProvider: m1, weight: m2)
+    }
+}
+
 /// botocore `NetworkConfiguration`.
 public struct NetworkConfiguration: Sendable, Codable, Equatable {
     public var awsvpcConfiguration: AwsVpcConfiguration?
@@ -250,6 +413,20 @@ extension NetworkConfiguration: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.awsvpcConfiguration { members.append(("awsvpcConfiguration", try v.jsonValue())) }
         return .object(members)
+    }
+}
+
+extension NetworkConfiguration: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: AwsVpcConfiguration?
+        for (key, v) in members {
+            switch key {
+            case "awsvpcConfiguration": if case .null = v { m0 = nil } else { guard let x = AwsVpcConfiguration(reading: v) else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(awsvpcConfiguration: m0)
     }
 }
 
@@ -279,6 +456,25 @@ extension AwsVpcConfiguration: JSONValueWritable {
     }
 }
 
+extension AwsVpcConfiguration: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [String]?
+        var m2: [String]?
+        for (key, v) in members {
+            switch key {
+            case "AssignPublicIp": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "SecurityGroups": if case .null = v { m1 = nil } else { guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m1 = x }
+            case "Subnets": guard let x = v.readArray({ e0 in e0.readString }) else { return nil }; m2 = x
+            default: continue
+            }
+        }
+        guard let m2 else { return nil }
+        self.init(assignPublicIp: m0, securityGroups: m1, subnets: m2)
+    }
+}
+
 /// botocore `PlacementConstraint`.
 public struct PlacementConstraint: Sendable, Codable, Equatable {
     public var expression: String?
@@ -299,6 +495,22 @@ extension PlacementConstraint: JSONValueWritable {
         if let v = self.expression { members.append(("expression", .string(v))) }
         if let v = self.type { members.append(("type", .string(v))) }
         return .object(members)
+    }
+}
+
+extension PlacementConstraint: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "expression": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "type": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(expression: m0, type: m1)
     }
 }
 
@@ -325,6 +537,22 @@ extension PlacementStrategy: JSONValueWritable {
     }
 }
 
+extension PlacementStrategy: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "field": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "type": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(field: m0, type: m1)
+    }
+}
+
 /// botocore `EventBridgeParameters`.
 public struct EventBridgeParameters: Sendable, Codable, Equatable {
     public var detailType: String
@@ -348,6 +576,23 @@ extension EventBridgeParameters: JSONValueWritable {
     }
 }
 
+extension EventBridgeParameters: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "DetailType": guard let x = v.readString else { return nil }; m0 = x
+            case "Source": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(detailType: m0, source: m1)
+    }
+}
+
 /// botocore `KinesisParameters`.
 public struct KinesisParameters: Sendable, Codable, Equatable {
     public var partitionKey: String
@@ -365,6 +610,21 @@ extension KinesisParameters: JSONValueWritable {
         members.reserveCapacity(1)
         members.append(("PartitionKey", .string(self.partitionKey)))
         return .object(members)
+    }
+}
+
+extension KinesisParameters: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "PartitionKey": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(partitionKey: m0)
     }
 }
 
@@ -391,6 +651,22 @@ extension RetryPolicy: JSONValueWritable {
     }
 }
 
+extension RetryPolicy: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Int?
+        var m1: Int?
+        for (key, v) in members {
+            switch key {
+            case "MaximumEventAgeInSeconds": if case .null = v { m0 = nil } else { guard let x = v.readInt else { return nil }; m0 = x }
+            case "MaximumRetryAttempts": if case .null = v { m1 = nil } else { guard let x = v.readInt else { return nil }; m1 = x }
+            default: continue
+            }
+        }
+        self.init(maximumEventAgeInSeconds: m0, maximumRetryAttempts: m1)
+    }
+}
+
 /// botocore `SageMakerPipelineParameters`.
 public struct SageMakerPipelineParameters: Sendable, Codable, Equatable {
     public var pipelineParameterList: [SageMakerPipelineParameter]?
@@ -408,6 +684,20 @@ extension SageMakerPipelineParameters: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.pipelineParameterList { members.append(("PipelineParameterList", .array(try v.map { e0 in try e0.jsonValue() }))) }
         return .object(members)
+    }
+}
+
+extension SageMakerPipelineParameters: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: [SageMakerPipelineParameter]?
+        for (key, v) in members {
+            switch key {
+            case "PipelineParameterList": if case .null = v { m0 = nil } else { guard let x = v.readArray({ e0 in SageMakerPipelineParameter(reading: e0) }) else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(pipelineParameterList: m0)
     }
 }
 
@@ -434,6 +724,23 @@ extension SageMakerPipelineParameter: JSONValueWritable {
     }
 }
 
+extension SageMakerPipelineParameter: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "Name": guard let x = v.readString else { return nil }; m0 = x
+            case "Value": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(name: m0, value: m1)
+    }
+}
+
 /// botocore `SqsParameters`.
 public struct SqsParameters: Sendable, Codable, Equatable {
     public var messageGroupId: String?
@@ -451,6 +758,20 @@ extension SqsParameters: JSONValueWritable {
         members.reserveCapacity(1)
         if let v = self.messageGroupId { members.append(("MessageGroupId", .string(v))) }
         return .object(members)
+    }
+}
+
+extension SqsParameters: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "MessageGroupId": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            default: continue
+            }
+        }
+        self.init(messageGroupId: m0)
     }
 }
 
@@ -474,6 +795,21 @@ extension CreateScheduleOutput: JSONValueWritable {
     }
 }
 
+extension CreateScheduleOutput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "ScheduleArn": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(scheduleArn: m0)
+    }
+}
+
 /// botocore `GetScheduleInput`.
 public struct GetScheduleInput: Sendable, Codable, Equatable {
     public var groupName: String?
@@ -494,6 +830,23 @@ extension GetScheduleInput: JSONValueWritable {
         if let v = self.groupName { members.append(("GroupName", .string(v))) }
         members.append(("Name", .string(self.name)))
         return .object(members)
+    }
+}
+
+extension GetScheduleInput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "GroupName": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Name": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m1 else { return nil }
+        self.init(groupName: m0, name: m1)
     }
 }
 
@@ -559,6 +912,48 @@ extension GetScheduleOutput: JSONValueWritable {
     }
 }
 
+extension GetScheduleOutput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: Date?
+        var m3: String?
+        var m4: Date?
+        var m5: FlexibleTimeWindow?
+        var m6: String?
+        var m7: String?
+        var m8: Date?
+        var m9: String?
+        var m10: String?
+        var m11: String?
+        var m12: Date?
+        var m13: String?
+        var m14: Target?
+        for (key, v) in members {
+            switch key {
+            case "ActionAfterCompletion": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Arn": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "CreationDate": if case .null = v { m2 = nil } else { guard let x = v.readDate else { return nil }; m2 = x }
+            case "Description": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "EndDate": if case .null = v { m4 = nil } else { guard let x = v.readDate else { return nil }; m4 = x }
+            case "FlexibleTimeWindow": if case .null = v { m5 = nil } else { guard let x = FlexibleTimeWindow(reading: v) else { return nil }; m5 = x }
+            case "GroupName": if case .null = v { m6 = nil } else { guard let x = v.readString else { return nil }; m6 = x }
+            case "KmsKeyArn": if case .null = v { m7 = nil } else { guard let x = v.readString else { return nil }; m7 = x }
+            case "LastModificationDate": if case .null = v { m8 = nil } else { guard let x = v.readDate else { return nil }; m8 = x }
+            case "Name": if case .null = v { m9 = nil } else { guard let x = v.readString else { return nil }; m9 = x }
+            case "ScheduleExpression": if case .null = v { m10 = nil } else { guard let x = v.readString else { return nil }; m10 = x }
+            case "ScheduleExpressionTimezone": if case .null = v { m11 = nil } else { guard let x = v.readString else { return nil }; m11 = x }
+            case "StartDate": if case .null = v { m12 = nil } else { guard let x = v.readDate else { return nil }; m12 = x }
+            case "State": if case .null = v { m13 = nil } else { guard let x = v.readString else { return nil }; m13 = x }
+            case "Target": if case .null = v { m14 = nil } else { guard let x = Target(reading: v) else { return nil }; m14 = x }
+            default: continue
+            }
+        }
+        self.init(actionAfterCompletion: m0, arn: m1, creationDate: m2, description: m3, endDate: m4, flexibleTimeWindow: m5, groupName: m6, kmsKeyArn: m7, lastModificationDate: m8, name: m9, scheduleExpression: m10, scheduleExpressionTimezone: m11, startDate: m12, state: m13, target: m14)
+    }
+}
+
 /// botocore `UpdateScheduleInput`.
 public struct UpdateScheduleInput: Sendable, Codable, Equatable {
     public var actionAfterCompletion: String?
@@ -615,6 +1010,45 @@ extension UpdateScheduleInput: JSONValueWritable {
     }
 }
 
+extension UpdateScheduleInput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: Date?
+        var m4: FlexibleTimeWindow?
+        var m5: String?
+        var m6: String?
+        var m7: String?
+        var m8: String?
+        var m9: String?
+        var m10: Date?
+        var m11: String?
+        var m12: Target?
+        for (key, v) in members {
+            switch key {
+            case "ActionAfterCompletion": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "ClientToken": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Description": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "EndDate": if case .null = v { m3 = nil } else { guard let x = v.readDate else { return nil }; m3 = x }
+            case "FlexibleTimeWindow": guard let x = FlexibleTimeWindow(reading: v) else { return nil }; m4 = x
+            case "GroupName": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "KmsKeyArn": if case .null = v { m6 = nil } else { guard let x = v.readString else { return nil }; m6 = x }
+            case "Name": guard let x = v.readString else { return nil }; m7 = x
+            case "ScheduleExpression": guard let x = v.readString else { return nil }; m8 = x
+            case "ScheduleExpressionTimezone": if case .null = v { m9 = nil } else { guard let x = v.readString else { return nil }; m9 = x }
+            case "StartDate": if case .null = v { m10 = nil } else { guard let x = v.readDate else { return nil }; m10 = x }
+            case "State": if case .null = v { m11 = nil } else { guard let x = v.readString else { return nil }; m11 = x }
+            case "Target": guard let x = Target(reading: v) else { return nil }; m12 = x
+            default: continue
+            }
+        }
+        guard let m4, let m7, let m8, let m12 else { return nil }
+        self.init(actionAfterCompletion: m0, clientToken: m1, description: m2, endDate: m3, flexibleTimeWindow: m4, groupName: m5, kmsKeyArn: m6, name: m7, scheduleExpression: m8, scheduleExpressionTimezone: m9, startDate: m10, state: m11, target: m12)
+    }
+}
+
 /// botocore `UpdateScheduleOutput`.
 public struct UpdateScheduleOutput: Sendable, Codable, Equatable {
     public var scheduleArn: String
@@ -632,6 +1066,21 @@ extension UpdateScheduleOutput: JSONValueWritable {
         members.reserveCapacity(1)
         members.append(("ScheduleArn", .string(self.scheduleArn)))
         return .object(members)
+    }
+}
+
+extension UpdateScheduleOutput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "ScheduleArn": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(scheduleArn: m0)
     }
 }
 
@@ -661,6 +1110,25 @@ extension DeleteScheduleInput: JSONValueWritable {
     }
 }
 
+extension DeleteScheduleInput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        for (key, v) in members {
+            switch key {
+            case "ClientToken": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "GroupName": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "Name": guard let x = v.readString else { return nil }; m2 = x
+            default: continue
+            }
+        }
+        guard let m2 else { return nil }
+        self.init(clientToken: m0, groupName: m1, name: m2)
+    }
+}
+
 /// botocore `DeleteScheduleOutput`.
 public struct DeleteScheduleOutput: Sendable, Codable, Equatable {
     public init() {}
@@ -669,6 +1137,13 @@ public struct DeleteScheduleOutput: Sendable, Codable, Equatable {
 extension DeleteScheduleOutput: JSONValueWritable {
     public func jsonValue() throws -> JSONValue {
         .object([])
+    }
+}
+
+extension DeleteScheduleOutput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object = value else { return nil }
+        self.init()
     }
 }
 
@@ -704,6 +1179,28 @@ extension ListSchedulesInput: JSONValueWritable {
     }
 }
 
+extension ListSchedulesInput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: Int?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        for (key, v) in members {
+            switch key {
+            case "GroupName": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "MaxResults": if case .null = v { m1 = nil } else { guard let x = v.readInt else { return nil }; m1 = x }
+            case "NamePrefix": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "NextToken": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "State": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            default: continue
+            }
+        }
+        self.init(groupName: m0, maxResults: m1, namePrefix: m2, nextToken: m3, state: m4)
+    }
+}
+
 /// botocore `ListSchedulesOutput`.
 public struct ListSchedulesOutput: Sendable, Codable, Equatable {
     public var nextToken: String?
@@ -724,6 +1221,23 @@ extension ListSchedulesOutput: JSONValueWritable {
         if let v = self.nextToken { members.append(("NextToken", .string(v))) }
         members.append(("Schedules", .array(try self.schedules.map { e0 in try e0.jsonValue() })))
         return .object(members)
+    }
+}
+
+extension ListSchedulesOutput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [ScheduleSummary]?
+        for (key, v) in members {
+            switch key {
+            case "NextToken": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Schedules": guard let x = v.readArray({ e0 in ScheduleSummary(reading: e0) }) else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m1 else { return nil }
+        self.init(nextToken: m0, schedules: m1)
     }
 }
 
@@ -765,6 +1279,32 @@ extension ScheduleSummary: JSONValueWritable {
     }
 }
 
+extension ScheduleSummary: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: Date?
+        var m2: String?
+        var m3: Date?
+        var m4: String?
+        var m5: String?
+        var m6: TargetSummary?
+        for (key, v) in members {
+            switch key {
+            case "Arn": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "CreationDate": if case .null = v { m1 = nil } else { guard let x = v.readDate else { return nil }; m1 = x }
+            case "GroupName": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            case "LastModificationDate": if case .null = v { m3 = nil } else { guard let x = v.readDate else { return nil }; m3 = x }
+            case "Name": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            case "State": if case .null = v { m5 = nil } else { guard let x = v.readString else { return nil }; m5 = x }
+            case "Target": if case .null = v { m6 = nil } else { guard let x = TargetSummary(reading: v) else { return nil }; m6 = x }
+            default: continue
+            }
+        }
+        self.init(arn: m0, creationDate: m1, groupName: m2, lastModificationDate: m3, name: m4, state: m5, target: m6)
+    }
+}
+
 /// botocore `TargetSummary`.
 public struct TargetSummary: Sendable, Codable, Equatable {
     public var arn: String
@@ -782,6 +1322,21 @@ extension TargetSummary: JSONValueWritable {
         members.reserveCapacity(1)
         members.append(("Arn", .string(self.arn)))
         return .object(members)
+    }
+}
+
+extension TargetSummary: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "Arn": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(arn: m0)
     }
 }
 
@@ -811,6 +1366,25 @@ extension CreateScheduleGroupInput: JSONValueWritable {
     }
 }
 
+extension CreateScheduleGroupInput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        var m2: [Tag]?
+        for (key, v) in members {
+            switch key {
+            case "ClientToken": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Name": guard let x = v.readString else { return nil }; m1 = x
+            case "Tags": if case .null = v { m2 = nil } else { guard let x = v.readArray({ e0 in Tag(reading: e0) }) else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        guard let m1 else { return nil }
+        self.init(clientToken: m0, name: m1, tags: m2)
+    }
+}
+
 /// botocore `Tag`.
 public struct Tag: Sendable, Codable, Equatable {
     public var key: String
@@ -834,6 +1408,23 @@ extension Tag: JSONValueWritable {
     }
 }
 
+extension Tag: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "Key": guard let x = v.readString else { return nil }; m0 = x
+            case "Value": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m0, let m1 else { return nil }
+        self.init(key: m0, value: m1)
+    }
+}
+
 /// botocore `CreateScheduleGroupOutput`.
 public struct CreateScheduleGroupOutput: Sendable, Codable, Equatable {
     public var scheduleGroupArn: String
@@ -854,6 +1445,21 @@ extension CreateScheduleGroupOutput: JSONValueWritable {
     }
 }
 
+extension CreateScheduleGroupOutput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "ScheduleGroupArn": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(scheduleGroupArn: m0)
+    }
+}
+
 /// botocore `GetScheduleGroupInput`.
 public struct GetScheduleGroupInput: Sendable, Codable, Equatable {
     public var name: String
@@ -871,6 +1477,21 @@ extension GetScheduleGroupInput: JSONValueWritable {
         members.reserveCapacity(1)
         members.append(("Name", .string(self.name)))
         return .object(members)
+    }
+}
+
+extension GetScheduleGroupInput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        for (key, v) in members {
+            switch key {
+            case "Name": guard let x = v.readString else { return nil }; m0 = x
+            default: continue
+            }
+        }
+        guard let m0 else { return nil }
+        self.init(name: m0)
     }
 }
 
@@ -906,6 +1527,28 @@ extension GetScheduleGroupOutput: JSONValueWritable {
     }
 }
 
+extension GetScheduleGroupOutput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: Date?
+        var m2: Date?
+        var m3: String?
+        var m4: String?
+        for (key, v) in members {
+            switch key {
+            case "Arn": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "CreationDate": if case .null = v { m1 = nil } else { guard let x = v.readDate else { return nil }; m1 = x }
+            case "LastModificationDate": if case .null = v { m2 = nil } else { guard let x = v.readDate else { return nil }; m2 = x }
+            case "Name": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "State": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            default: continue
+            }
+        }
+        self.init(arn: m0, creationDate: m1, lastModificationDate: m2, name: m3, state: m4)
+    }
+}
+
 /// botocore `DeleteScheduleGroupInput`.
 public struct DeleteScheduleGroupInput: Sendable, Codable, Equatable {
     public var clientToken: String?
@@ -929,6 +1572,23 @@ extension DeleteScheduleGroupInput: JSONValueWritable {
     }
 }
 
+extension DeleteScheduleGroupInput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: String?
+        for (key, v) in members {
+            switch key {
+            case "ClientToken": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "Name": guard let x = v.readString else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m1 else { return nil }
+        self.init(clientToken: m0, name: m1)
+    }
+}
+
 /// botocore `DeleteScheduleGroupOutput`.
 public struct DeleteScheduleGroupOutput: Sendable, Codable, Equatable {
     public init() {}
@@ -937,6 +1597,13 @@ public struct DeleteScheduleGroupOutput: Sendable, Codable, Equatable {
 extension DeleteScheduleGroupOutput: JSONValueWritable {
     public func jsonValue() throws -> JSONValue {
         .object([])
+    }
+}
+
+extension DeleteScheduleGroupOutput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object = value else { return nil }
+        self.init()
     }
 }
 
@@ -966,6 +1633,24 @@ extension ListScheduleGroupsInput: JSONValueWritable {
     }
 }
 
+extension ListScheduleGroupsInput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: Int?
+        var m1: String?
+        var m2: String?
+        for (key, v) in members {
+            switch key {
+            case "MaxResults": if case .null = v { m0 = nil } else { guard let x = v.readInt else { return nil }; m0 = x }
+            case "NamePrefix": if case .null = v { m1 = nil } else { guard let x = v.readString else { return nil }; m1 = x }
+            case "NextToken": if case .null = v { m2 = nil } else { guard let x = v.readString else { return nil }; m2 = x }
+            default: continue
+            }
+        }
+        self.init(maxResults: m0, namePrefix: m1, nextToken: m2)
+    }
+}
+
 /// botocore `ListScheduleGroupsOutput`.
 public struct ListScheduleGroupsOutput: Sendable, Codable, Equatable {
     public var nextToken: String?
@@ -986,6 +1671,23 @@ extension ListScheduleGroupsOutput: JSONValueWritable {
         if let v = self.nextToken { members.append(("NextToken", .string(v))) }
         members.append(("ScheduleGroups", .array(try self.scheduleGroups.map { e0 in try e0.jsonValue() })))
         return .object(members)
+    }
+}
+
+extension ListScheduleGroupsOutput: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: [ScheduleGroupSummary]?
+        for (key, v) in members {
+            switch key {
+            case "NextToken": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "ScheduleGroups": guard let x = v.readArray({ e0 in ScheduleGroupSummary(reading: e0) }) else { return nil }; m1 = x
+            default: continue
+            }
+        }
+        guard let m1 else { return nil }
+        self.init(nextToken: m0, scheduleGroups: m1)
     }
 }
 
@@ -1018,5 +1720,27 @@ extension ScheduleGroupSummary: JSONValueWritable {
         if let v = self.name { members.append(("Name", .string(v))) }
         if let v = self.state { members.append(("State", .string(v))) }
         return .object(members)
+    }
+}
+
+extension ScheduleGroupSummary: JSONValueReadable {
+    public init?(reading value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var m0: String?
+        var m1: Date?
+        var m2: Date?
+        var m3: String?
+        var m4: String?
+        for (key, v) in members {
+            switch key {
+            case "Arn": if case .null = v { m0 = nil } else { guard let x = v.readString else { return nil }; m0 = x }
+            case "CreationDate": if case .null = v { m1 = nil } else { guard let x = v.readDate else { return nil }; m1 = x }
+            case "LastModificationDate": if case .null = v { m2 = nil } else { guard let x = v.readDate else { return nil }; m2 = x }
+            case "Name": if case .null = v { m3 = nil } else { guard let x = v.readString else { return nil }; m3 = x }
+            case "State": if case .null = v { m4 = nil } else { guard let x = v.readString else { return nil }; m4 = x }
+            default: continue
+            }
+        }
+        self.init(arn: m0, creationDate: m1, lastModificationDate: m2, name: m3, state: m4)
     }
 }

@@ -171,7 +171,7 @@ public struct MemberModel: Sendable {
 
 /// An operation's identity and types, generated into its service's API module. Another
 /// service or a handler calls it through the Dispatcher with this, never with the actor.
-public struct OperationDescriptor<Input: Codable & Sendable & JSONValueWritable, Output: Codable & Sendable & JSONValueWritable>: Sendable {
+public struct OperationDescriptor<Input: Codable & Sendable & JSONValueWritable & JSONValueReadable, Output: Codable & Sendable & JSONValueWritable>: Sendable {
     /// botocore's service name (`lambda`).
     public let service: String
     /// The operation (`Invoke`).
@@ -200,7 +200,11 @@ public struct OperationKey: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// The input or output of an operation botocore models without members.
-public struct EmptyShape: Sendable, Codable, Equatable, JSONValueWritable {
+public struct EmptyShape: Sendable, Codable, Equatable, JSONValueWritable, JSONValueReadable {
     public init() {}
     public func jsonValue() -> JSONValue { .object([]) }
+
+    public init?(reading value: JSONValue) {
+        guard case .object = value else { return nil }
+    }
 }

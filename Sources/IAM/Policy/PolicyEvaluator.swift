@@ -171,16 +171,22 @@ public enum PolicyEvaluator {
 
     /// The account field of an ARN (the fifth), without parsing the rest: every call asks.
     static func accountField(_ arn: String) -> Substring? {
-        // Read as UTF-8: Character steps cost a request path more than the field was worth.
-        let utf8 = arn.utf8
+        // Read as bytes: Character steps, then generic UTF-8 view searches, cost a request path
+        // more than the field was worth.
         guard arn.hasPrefix("arn:") else { return nil }
-        var start = utf8.startIndex
-        for _ in 0..<4 {
-            guard let colon = utf8[start...].firstIndex(of: UInt8(ascii: ":")) else { return nil }
-            start = utf8.index(after: colon)
+        var text = arn
+        let field: Range<Int>? = text.withUTF8 { bytes in
+            var colons = 0
+            var start = 0
+            for i in bytes.indices where bytes[i] == UInt8(ascii: ":") {
+                colons += 1
+                if colons == 4 { start = i + 1 } else if colons == 5 { return start..<i }
+            }
+            return nil
         }
-        guard let end = utf8[start...].firstIndex(of: UInt8(ascii: ":")) else { return nil }
-        return arn[start..<end]
+        guard let field else { return nil }
+        let utf8 = arn.utf8
+        return arn[utf8.index(utf8.startIndex, offsetBy: field.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: field.upperBound)]
     }
 
     static func match(_ set: PolicyDocument.PrincipalSet, _ principal: Principal) -> Strength? {
