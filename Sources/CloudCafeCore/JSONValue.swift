@@ -378,7 +378,7 @@ extension JSONValue {
                     i += 1
                     continue
                 }
-                out.append(contentsOf: buf[start..<i])
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<i]))
                 if b >= 0x80 {
                     // Only with asciiOnly: the scalar as \u escapes (a surrogate pair above U+FFFF).
                     let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
@@ -408,7 +408,8 @@ extension JSONValue {
                 i += 1
                 start = i
             }
-            out.append(contentsOf: buf[start..<buf.count])
+            // As a buffer, not a slice: the slice's generic copy was a third of the quoting.
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<buf.count]))
         }
         out.append(UInt8(ascii: "\""))
     }

@@ -59,16 +59,11 @@ public final class IAMAuthorizer: Authorizer {
         if case .root = ctx.caller { gathered = GatheredPolicies(identity: [], boundary: nil, session: []) } else { gathered = await iam.policies(for: ctx.caller) }
         let (identity, boundary, sessionPolicies) = (gathered.identity, gathered.boundary, gathered.session)
         let resourcePolicy = request.resourcePolicy.flatMap(resourceDocument).map { NamedPolicy(name: "resource-based policy", document: $0) }
-        // Context keys cost more than most evaluations: built only when a policy reads them.
-        let readsContext =
-            identity.contains { $0.document.readsContext } || resourcePolicy?.document.readsContext == true
-            || boundary?.document.readsContext == true || sessionPolicies.contains { $0.document.readsContext }
-        let keys = readsContext ? Self.contextKeys(ctx) : [:]
         var statement: String?
         for resource in request.resources {
             let evaluation = PolicyEvaluator.evaluate(
                 identity: identity, resource: resourcePolicy,
-                request: EvaluationRequest(principal: ctx.caller, action: request.action, resource: resource, multiValuedKeys: keys),
+                request: EvaluationRequest(principal: ctx.caller, action: request.action, resource: resource) { Self.contextKey($0, ctx) },
                 resourceMustAllow: request.action == "sts:AssumeRole", boundary: boundary, sessionPolicies: sessionPolicies)
             remember(Record(time: ctx.now, caller: ctx.caller, action: request.action, resource: resource, evaluation: evaluation))
             let deciding = evaluation.matched.first { $0.effect == (evaluation.allowed ? .allow : .deny) }
@@ -137,38 +132,43 @@ public final class IAMAuthorizer: Authorizer {
     }
 
     /// Context keys derived from the call (aws:…), lower-cased.
+    /// The global context keys AWS sets on a call, as a table.
     static func contextKeys(_ ctx: CallContext) -> [String: [String]] {
-        var keys: [String: [String]] = [
-            "aws:currenttime": [TimeText.iso8601(ctx.now)],
-            "aws:epochtime": [String(Int64(ctx.now.timeIntervalSince1970))],
-            "aws:requestedregion": [ctx.region],
-            "aws:securetransport": ["false"],
-        ]
-        switch ctx.caller {
-        case .root(let account):
-            keys["aws:principalarn"] = ["arn:aws:iam::\(account):root"]
-            keys["aws:principalaccount"] = [account]
-            keys["aws:principaltype"] = ["Account"]
-            keys["aws:userid"] = [account]
-        case .user(let arn):
-            keys["aws:principalarn"] = [arn.description]
-            keys["aws:principalaccount"] = [arn.account]
-            keys["aws:principaltype"] = ["User"]
-            keys["aws:username"] = [arn.lastComponent]
-        case .assumedRole(let role, let session):
-            keys["aws:principalarn"] = [role.description]
-            keys["aws:principalaccount"] = [role.account]
-            keys["aws:principaltype"] = ["AssumedRole"]
-            keys["aws:userid"] = ["\(role.lastComponent):\(session)"]
-        case .service(let name):
-            keys["aws:principalservicename"] = [name]
-        }
-        if let ip = ctx.sourceIP { keys["aws:sourceip"] = [ip] }
-        if let source = ctx.sourceArn {
-            keys["aws:sourcearn"] = [source]
-            keys["aws:sourceaccount"] = [ARN(source).map { $0.account.isEmpty ? ctx.account : $0.account } ?? ctx.account]
-        }
+        var keys: [String: [String]] = [:]
+        for name in globalKeys { if let values = contextKey(name, ctx) { keys[name] = values } }
         return keys
+    }
+
+    static let globalKeys = [
+        "aws:currenttime", "aws:epochtime", "aws:requestedregion", "aws:securetransport", "aws:principalarn", "aws:principalaccount",
+        "aws:principaltype", "aws:userid", "aws:username", "aws:principalservicename", "aws:sourceip", "aws:sourcearn", "aws:sourceaccount",
+    ]
+
+    /// One global context key (lower-cased) of a call; nil when AWS does not set it for this caller.
+    static func contextKey(_ name: String, _ ctx: CallContext) -> [String]? {
+        switch (name, ctx.caller) {
+        case ("aws:currenttime", _): [TimeText.iso8601(ctx.now)]
+        case ("aws:epochtime", _): [String(Int64(ctx.now.timeIntervalSince1970))]
+        case ("aws:requestedregion", _): [ctx.region]
+        case ("aws:securetransport", _): ["false"]
+        case ("aws:principalarn", .root(let account)): ["arn:aws:iam::\(account):root"]
+        case ("aws:principalarn", .user(let arn)): [arn.description]
+        case ("aws:principalarn", .assumedRole(let role, _)): [role.description]
+        case ("aws:principalaccount", .root(let account)): [account]
+        case ("aws:principalaccount", .user(let arn)): [arn.account]
+        case ("aws:principalaccount", .assumedRole(let role, _)): [role.account]
+        case ("aws:principaltype", .root): ["Account"]
+        case ("aws:principaltype", .user): ["User"]
+        case ("aws:principaltype", .assumedRole): ["AssumedRole"]
+        case ("aws:userid", .root(let account)): [account]
+        case ("aws:userid", .assumedRole(let role, let session)): ["\(role.lastComponent):\(session)"]
+        case ("aws:username", .user(let arn)): [arn.lastComponent]
+        case ("aws:principalservicename", .service(let name)): [name]
+        case ("aws:sourceip", _): ctx.sourceIP.map { [$0] }
+        case ("aws:sourcearn", _): ctx.sourceArn.map { [$0] }
+        case ("aws:sourceaccount", _): ctx.sourceArn.map { source in [ARN(source).map { $0.account.isEmpty ? ctx.account : $0.account } ?? ctx.account] }
+        default: nil
+        }
     }
 
     /// AWS's access-denied error of the service that owns `action`, worded as AWS words it.

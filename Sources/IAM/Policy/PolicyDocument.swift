@@ -7,16 +7,6 @@ public struct PolicyDocument: Sendable, Equatable {
     public let version: String
     public let statements: [Statement]
 
-    /// Whether evaluating it reads the request's context keys: a condition, or a policy
-    /// variable. Found once, when parsed: every call asks it of every policy that applies.
-    public let readsContext: Bool
-
-    static func readsContext(_ statements: [Statement]) -> Bool {
-        statements.contains { s in
-            !s.conditions.isEmpty || [s.actions, s.resources].contains { $0?.values.contains(where: PolicyEvaluator.hasVariable) == true }
-        }
-    }
-
     /// One statement.
     public struct Statement: Sendable, Equatable {
         public enum Effect: String, Sendable { case allow = "Allow", deny = "Deny" }
@@ -99,7 +89,6 @@ public struct PolicyDocument: Sendable, Equatable {
     init(version: String, statements: [Statement]) {
         self.version = version
         self.statements = statements
-        readsContext = Self.readsContext(statements)
     }
 
     /// Parses `text` as IAM does, throwing IAM's MalformedPolicyDocument messages.
@@ -129,7 +118,6 @@ public struct PolicyDocument: Sendable, Equatable {
         guard !raw.isEmpty else { throw PolicyError("Syntax errors in policy.") }
         self.version = version
         statements = try raw.map { (s: JSONValue) throws(PolicyError) -> Statement in try Self.statement(s, kind: kind) }
-        readsContext = Self.readsContext(statements)
         var sids = Set<String>()
         for s in statements {
             if let sid = s.sid, !sid.isEmpty, !sids.insert(sid).inserted { throw PolicyError("Statement IDs (SID) in a single policy must be unique.") }

@@ -17,21 +17,46 @@ public struct EvaluationRequest: Sendable {
     public var action: String
     public var resource: String
     /// Context keys, lower-cased (`aws:sourcearn`), each with its values.
-    public var keys: [String: [String]]
+    public var keys: ContextKeys
 
     public init(principal: Principal, action: String, resource: String, keys: [String: String] = [:]) {
-        self.principal = principal
-        self.action = action
-        self.resource = resource
-        self.keys = Dictionary(keys.map { ($0.key.lowercased(), [$0.value]) }, uniquingKeysWith: { a, _ in a })
+        self.init(principal: principal, action: action, resource: resource, multiValuedKeys: keys.mapValues { [$0] })
     }
 
     public init(principal: Principal, action: String, resource: String, multiValuedKeys: [String: [String]]) {
         self.principal = principal
         self.action = action
         self.resource = resource
-        self.keys = Dictionary(multiValuedKeys.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
+        self.keys = ContextKeys(Dictionary(multiValuedKeys.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a }))
     }
+
+    /// A request whose keys are worked out only when a condition reads them (`derive` takes a lower-cased key).
+    public init(principal: Principal, action: String, resource: String, derive: @escaping @Sendable (String) -> [String]?) {
+        self.principal = principal
+        self.action = action
+        self.resource = resource
+        self.keys = ContextKeys(derive: derive)
+    }
+}
+
+/// A request's context keys by lower-cased name: given, or derived when read. A call's keys
+/// (its time as text, its principal's ARN) cost more to make than most evaluations, and most
+/// conditions read one or two of them.
+public struct ContextKeys: Sendable {
+    private let given: [String: [String]]
+    private let derive: (@Sendable (String) -> [String]?)?
+
+    public init(_ given: [String: [String]]) {
+        self.given = given
+        self.derive = nil
+    }
+
+    public init(derive: @escaping @Sendable (String) -> [String]?) {
+        self.given = [:]
+        self.derive = derive
+    }
+
+    public subscript(key: String) -> [String]? { given[key] ?? derive?(key) }
 }
 
 /// The answer, with the statements that decided it.
