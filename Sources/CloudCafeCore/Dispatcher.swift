@@ -34,13 +34,22 @@ public final class Dispatcher: Sendable {
     private let table = Mutex<[OperationKey: Installed]>([:])
     private let logger = Logger(label: "cloudcafe.dispatcher")
 
-    struct Installed: Sendable {
+    /// A class: looked up on every call, copied out of the table as one reference.
+    final class Installed: Sendable {
         let operation: ServiceOperation
         let accessDenied: AccessDeniedStyle
         /// The model's input shape and its validator, for calls made in process.
         let inputShape: String?
         let validator: ShapeValidator
         let validationErrorCode: String
+
+        init(operation: ServiceOperation, accessDenied: AccessDeniedStyle, inputShape: String?, validator: ShapeValidator, validationErrorCode: String) {
+            self.operation = operation
+            self.accessDenied = accessDenied
+            self.inputShape = inputShape
+            self.validator = validator
+            self.validationErrorCode = validationErrorCode
+        }
     }
 
     public init(

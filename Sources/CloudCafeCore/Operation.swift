@@ -4,8 +4,9 @@ import Foundation
 /// the resources it acts on, and the code that performs it, bound to the service's instance.
 ///
 /// Services list theirs in their `ServiceDeclaration`; the Dispatcher authorizes and runs
-/// them, for calls from the wire and from other services alike.
-public struct ServiceOperation: Sendable {
+/// them, for calls from the wire and from other services alike. A class: every call looks its
+/// operation up, and copying six closures out of the table retained each one.
+public final class ServiceOperation: Sendable {
     /// The service and operation (`sns.Publish`).
     public let key: OperationKey
     /// The IAM action (`sns:Publish`).
@@ -19,6 +20,22 @@ public struct ServiceOperation: Sendable {
     public let decodeInput: @Sendable (JSONValue) throws -> any Sendable
     /// The output as the JSON every wire protocol starts from (nil for a value not of the output's type).
     public let writeOutput: @Sendable (any Sendable) throws -> JSONValue?
+
+    init(
+        key: OperationKey, action: String, needsNoPermission: Bool, resources: @escaping @Sendable (any Sendable, CallContext) -> [String],
+        resourcePolicy: (@Sendable (any Sendable, CallContext) async -> String?)?,
+        perform: @escaping @Sendable (any Sendable, CallContext) async throws -> any Sendable,
+        decodeInput: @escaping @Sendable (JSONValue) throws -> any Sendable, writeOutput: @escaping @Sendable (any Sendable) throws -> JSONValue?
+    ) {
+        self.key = key
+        self.action = action
+        self.needsNoPermission = needsNoPermission
+        self.resources = resources
+        self.resourcePolicy = resourcePolicy
+        self.perform = perform
+        self.decodeInput = decodeInput
+        self.writeOutput = writeOutput
+    }
 }
 
 /// A service implementing operations on itself. Its operations capture the instance, so

@@ -62,7 +62,7 @@ struct AWSProtocols {
         let target = request.headers.single(.amzTarget)
         let region = signed?.region ?? engine.configuration.region
         // A user's key acts as the user, a session's as the assumed role; any other key as the account root.
-        let signer = await signed.asyncMap { await engine.iam.signer(ofAccessKey: $0.accessKey, at: engine.clock.now) }
+        let signer = signed.map { engine.iam.signer(ofAccessKey: $0.accessKey, at: engine.clock.now) }
         let known = signer?.principal
         // A function process's SDK signs with its environment's session key: its calls are its invocation's.
         let cause = signed.flatMap { engine.dispatcher.cause(forAccessKey: $0.accessKey) }
@@ -281,12 +281,5 @@ struct AWSProtocols {
         }
         Self.logger.error("internal failure", metadata: ["error": "\(error)"])
         return CommonError.internalFailure()
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async -> T) async -> T? {
-        guard let value = self else { return nil }
-        return await transform(value)
     }
 }

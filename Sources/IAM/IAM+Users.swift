@@ -2,6 +2,7 @@ public import CloudCafeCore
 public import Foundation
 import IAMAPI
 import STSAPI
+import Synchronization
 
 // Users and their access keys; AssumeRole's sessions; which principal a key acts as.
 extension IAM {
@@ -157,10 +158,15 @@ extension IAM {
         sessions[accessKey].map { $0.expiration <= now } ?? false
     }
 
-    /// `principal(forAccessKey:at:)` and `sessionExpired(accessKey:at:)` in one visit to the actor.
-    public func signer(ofAccessKey accessKey: String, at now: Date) -> (principal: Principal?, expired: Bool) {
-        let principal = principal(forAccessKey: accessKey, at: now)
-        return (principal, principal == nil && sessionExpired(accessKey: accessKey, at: now))
+    /// `principal(forAccessKey:at:)` and `sessionExpired(accessKey:at:)` at once, without a
+    /// visit to the actor.
+    public nonisolated func signer(ofAccessKey accessKey: String, at now: Date) -> (principal: Principal?, expired: Bool) {
+        signers.withLock { s in
+            let session = s.sessions[accessKey]
+            if let session, session.expiration > now { return (.assumedRole(role: session.roleArn, session: session.sessionName), false) }
+            if let user = s.userKeys[accessKey] { return (.user(user), false) }
+            return (nil, session.map { $0.expiration <= now } ?? false)
+        }
     }
 
     /// Who a request signed with `accessKey` acts as: a user's key, a live session of an

@@ -2,6 +2,7 @@ public import CloudCafeCore
 public import Foundation
 import IAMAPI
 import STSAPI
+import Synchronization
 
 /// IAM: roles, users, their inline and managed policies. IAM is global: its resources
 /// have no region.
@@ -9,10 +10,25 @@ public actor IAM {
     // Any change to what a principal's policies are made of forgets the principals' policies
     // gathered so far.
     var roles: [String: StoredRole] = [:] { didSet { gathered.removeAll() } }
-    var users: [String: StoredUser] = [:] { didSet { gathered.removeAll() } }
+    var users: [String: StoredUser] = [:] {
+        didSet {
+            gathered.removeAll()
+            let keys = users.values.flatMap { u in u.accessKeys.filter(\.active).map { ($0.id, u.arn) } }
+            signers.withLock { $0.userKeys = Dictionary(keys, uniquingKeysWith: { a, _ in a }) }
+        }
+    }
     var policies: [String: ManagedPolicy] = [:] { didSet { gathered.removeAll() } }
     /// Temporary credentials from AssumeRole, by access key id.
-    var sessions: [String: RoleSession] = [:]
+    var sessions: [String: RoleSession] = [:] { didSet { signers.withLock { $0.sessions = sessions } } }
+    /// Who each access key signs as, kept beside the actor's state so that the Gateway reads
+    /// it for every request without queueing on the actor behind IAM's own operations.
+    let signers = Mutex(Signers())
+
+    struct Signers {
+        /// Active keys of users, with the user's ARN.
+        var userKeys: [String: ARN] = [:]
+        var sessions: [String: RoleSession] = [:]
+    }
     /// Session policies of live role sessions, by session ARN.
     var sessionPolicies: [String: [String]] = [:] { didSet { gathered.removeAll() } }
     /// Each principal's policies as `policies(for:)` gathered them: every call is authorized,

@@ -14,11 +14,22 @@ struct XMLResponseEncoder {
         if let output, let shape = operation.output {
             write(output, shape: shape, into: root)
         }
+        // Appended piece by piece as bytes: concatenating the head and tail as Strings was a
+        // fortieth of a Publish.
         var out: [UInt8] = []
         out.reserveCapacity(1024)
-        out.append(contentsOf: (#"<?xml version="1.0" encoding="UTF-8"?>"# + "\n" + #"<\#(operation.name)Response xmlns="\#(model.xmlNamespace ?? "")">"#).utf8)
+        out.append(contentsOf: #"<?xml version="1.0" encoding="UTF-8"?>"#.utf8)
+        out.append(contentsOf: "\n<".utf8)
+        out.append(contentsOf: operation.name.utf8)
+        out.append(contentsOf: #"Response xmlns=""#.utf8)
+        out.append(contentsOf: (model.xmlNamespace ?? "").utf8)
+        out.append(contentsOf: #"">"#.utf8)
         root.write(to: &out)
-        out.append(contentsOf: "<ResponseMetadata><RequestId>\(requestID)</RequestId></ResponseMetadata></\(operation.name)Response>\n".utf8)
+        out.append(contentsOf: "<ResponseMetadata><RequestId>".utf8)
+        out.append(contentsOf: requestID.utf8)
+        out.append(contentsOf: "</RequestId></ResponseMetadata></".utf8)
+        out.append(contentsOf: operation.name.utf8)
+        out.append(contentsOf: "Response>\n".utf8)
         return String(decoding: out, as: UTF8.self)
     }
 
