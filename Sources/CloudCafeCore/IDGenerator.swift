@@ -15,19 +15,29 @@ public final class IDGenerator: Sendable {
 
     /// A random RFC 4122 version-4 UUID string, lower-case as AWS writes request ids.
     public func uuid() -> String {
-        var bytes = rng.withLock { r in (0..<16).map { _ in UInt8(truncatingIfNeeded: r.next()) } }
-        bytes[6] = (bytes[6] & 0x0F) | 0x40
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(36)
-        for (i, b) in bytes.enumerated() {
-            if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0xF)])
+        // Written straight into the string's storage: through an array of the sixteen bytes
+        // and another of the digits, each request's id was a hundredth of a GetParameter.
+        String(unsafeUninitializedCapacity: 36) { out in
+            rng.withLock { r in
+                var o = 0
+                for i in 0..<16 {
+                    var b = UInt8(truncatingIfNeeded: r.next())
+                    if i == 6 { b = (b & 0x0F) | 0x40 }
+                    if i == 8 { b = (b & 0x3F) | 0x80 }
+                    if i == 4 || i == 6 || i == 8 || i == 10 {
+                        out[o] = UInt8(ascii: "-")
+                        o += 1
+                    }
+                    out[o] = Self.hexDigit(b >> 4)
+                    out[o + 1] = Self.hexDigit(b & 0xF)
+                    o += 2
+                }
+            }
+            return 36
         }
-        return String(decoding: out, as: UTF8.self)
     }
+
+    @inline(__always) private static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? UInt8(ascii: "0") + v : UInt8(ascii: "a") + v - 10 }
 
     /// `count` random lower-case hex digits.
     public func hex(_ count: Int) -> String {

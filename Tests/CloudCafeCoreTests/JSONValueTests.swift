@@ -132,6 +132,8 @@ struct IDGeneratorTests {
         #expect(Array(id)[14] == "4")
         #expect("89ab".contains(Array(id)[19]))
         #expect(UUID(uuidString: id) != nil)
+        // The ids a seed gives stay what they were (SplitMix64's first sixteen outputs, a byte each).
+        #expect(IDGenerator(seed: 1).uuid() == "c1675e0b-b980-4575-a896-61fec08aa83b")
     }
 }
 
