@@ -7,10 +7,10 @@ import Logging
 /// The HTTP front of CloudCafe.
 ///
 /// ```
-/// request ─▶ request id ─▶ /_cloudcafe/…  admin API (clock, outbox, logs, invoke, reset)
-///                      ├─▶ /confirmation.html, /unsubscribe.html  (links in SNS emails)
-///                      └─▶ AWS wire protocols: SigV4 → service → decode → Dispatcher
-///                          (IAM, then the operation) → encode → error mapping
+/// request ─▶ AWS wire protocols (every path but the router's): SigV4 → service → decode
+///        │   → Dispatcher (IAM, then the operation) → encode → error mapping
+///        └─▶ router ─▶ request id ─▶ /_cloudcafe/…  admin API (clock, outbox, logs, invoke, reset)
+///                                └─▶ /confirmation.html, /unsubscribe.html  (links in SNS emails)
 /// ```
 /// `buildApplication` is the only way to make the server: `cloudcafe serve` and the tests use it.
 public struct GatewayConfiguration: Sendable {
