@@ -117,7 +117,10 @@ struct StackDeployer {
         let bytes = Array(text.utf8)
         guard let split = bytes.firstRange(of: Array("\n\n".utf8)) else { return nil }
         let encoded = bytes[split.upperBound...].filter { !Self.isSpace($0) }
-        guard let body = Data(base64Encoded: Data(encoded)).map(Array.init), let start = body.firstRange(of: Array("&Token=".utf8)) else { return nil }
+        // Data from the bytes' buffer: `Data(encoded)` casts the sequence to find its storage,
+        // a first-use conformance scan (half a million instructions) on start-up's path.
+        guard let body = encoded.withUnsafeBytes({ Data(base64Encoded: Data($0)) }).map(Array.init), let start = body.firstRange(of: Array("&Token=".utf8))
+        else { return nil }
         return String(decoding: body[start.upperBound...].prefix { $0 != UInt8(ascii: "&") && !Self.isSpace($0) }, as: UTF8.self)
     }
 

@@ -238,13 +238,30 @@ final class PatternCache: Sendable {
         /// Regex is not Sendable; a compiled one is only read.
         struct CompiledRegex: @unchecked Sendable { let regex: Regex<AnyRegexOutput>? }
 
-        /// The other patterns botocore's models use, for printable-ASCII text.
-        let bytePattern: BytePattern?
+        /// The other patterns botocore's models use, for printable-ASCII text: built at the
+        /// first value that needs it. A checked input's graph reaches every pattern of every
+        /// member it may have, and building their automata was a sixth of the stack's
+        /// deployment at start-up, for members no call set.
+        private let automaton = Mutex<Automaton>(.unbuilt)
+
+        enum Automaton: Sendable {
+            case unbuilt
+            case built(BytePattern?)
+        }
 
         init(_ pattern: String) {
             self.pattern = pattern
             byteClass = ByteClass(pattern)
-            bytePattern = byteClass == nil ? BytePattern(pattern) : nil
+        }
+
+        var bytePattern: BytePattern? {
+            guard byteClass == nil else { return nil }
+            return automaton.withLock { state in
+                if case .built(let built) = state { return built }
+                let built = BytePattern(pattern)
+                state = .built(built)
+                return built
+            }
         }
 
         func matches(_ text: String) -> Bool {
