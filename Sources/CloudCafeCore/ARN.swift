@@ -49,18 +49,7 @@ public struct ARN: Sendable, Hashable, CustomStringConvertible, Codable {
     }
 
     /// The canonical string form.
-    public var description: String {
-        // Gathered as bytes, one String made at the end: interpolating five parts, each grown
-        // in place, was a fiftieth of a GetParameter, which spells two ARNs.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(9 + partition.utf8.count + service.utf8.count + region.utf8.count + account.utf8.count + resource.utf8.count)
-        bytes.append(contentsOf: "arn:".utf8)
-        for (i, part) in [partition, service, region, account, resource].enumerated() {
-            if i > 0 { bytes.append(UInt8(ascii: ":")) }
-            bytes.append(contentsOf: part.utf8)
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    public var description: String { "arn:\(partition):\(service):\(region):\(account):\(resource)" }
 
     /// The URL of the queue an SQS ARN names, as SQS hands it out (SQS reads the account and
     /// name from it, whatever the host).

@@ -37,7 +37,7 @@ struct GatewayServer<Responder: HTTPResponder>: Service where Responder.Context 
         let server = try HTTPServerBuilder.http1().buildServer(
             configuration: .init(address: address, serverName: serverName), eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger
         ) { request, writer, channel in
-            if !ready.isOpen { await ready.wait() }
+            await ready.wait()
             var response: Response
             if let answer = await direct(request, channel) {
                 response = answer

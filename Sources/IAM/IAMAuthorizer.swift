@@ -151,8 +151,8 @@ public final class IAMAuthorizer: Authorizer {
         case ("aws:epochtime", _): [String(Int64(ctx.now.timeIntervalSince1970))]
         case ("aws:requestedregion", _): [ctx.region]
         case ("aws:securetransport", _): ["false"]
-        case ("aws:principalarn", .root(let account)): ["arn:aws:iam::\(account):root"]
-        case ("aws:principalarn", .user(let arn)): [arn.description]
+        case ("aws:principalarn", .root), ("aws:principalarn", .user): [ctx.caller.arn]
+        // A role session's principal ARN is its role's, not the session's.
         case ("aws:principalarn", .assumedRole(let role, _)): [role.description]
         case ("aws:principalaccount", .root(let account)): [account]
         case ("aws:principalaccount", .user(let arn)): [arn.account]
