@@ -3,7 +3,7 @@ SWIFT   ?= swift
 PYTHON  ?= python3
 VENV    := .venv
 PORT    ?= 4566
-APT_PACKAGES := libsqlite3-dev sqlite3 tzdata gcc curl chromium chromium-driver
+APT_PACKAGES := libsqlite3-dev zlib1g-dev sqlite3 tzdata gcc curl chromium chromium-driver
 
 .PHONY: all deps pydeps build release runtimes run test unit-test client-test generate check-generated bench fuzz format clean
 
@@ -73,21 +73,26 @@ client-test: runtimes pydeps $(VENV)/.plugin-installed
 # The release binary links the Swift runtime and Foundation statically (no dynamic symbol
 # binding at start, about 7 ms, and no shared-library pages it does not use), and reaches
 # type metadata through accessors rather than mangled names the runtime must decode and
-# check against every conformance at first use (a third of start-up). It links with lld:
-# relative relocations packed (RELR: 130,000 relocations in 27 KB rather than 3 MB), no dynamic
-# symbol table beyond libc's needs (the static runtime's -export-dynamic put 46,000 symbols
-# in it), and the functions a running daemon touches placed side by side in the order
-# Benchmarks/profile/order.py recorded (Swift emits one section per function; C targets are
-# asked to), so they fill a few MB of pages rather than most of the 30 MB text segment.
+# check against every conformance at first use (a third of start-up). It links with lld
+# through scripts/ld-release, which takes SQLite, zlib and libstdc++ from their static
+# archives (5,900 symbol lookups fewer at every start), as a position-dependent executable:
+# the type metadata's 130,000 absolute pointers are written by the linker instead of being
+# relocated at every start, each relocated page a copy-on-write fault (the two: main() at
+# 1.6 ms after exec instead of 3.7). No dynamic symbol table beyond libc's needs (the static
+# runtime's -export-dynamic put 46,000 symbols in it), and the functions a running daemon
+# touches placed side by side in the order Benchmarks/profile/order.py recorded (Swift emits
+# one section per function; C targets are asked to), so they fill a few MB of pages rather
+# than most of the 30 MB text segment.
 # Exclusive-access checks stay in debug builds (every test runs with them) and are left out
 # of the release: they were 4% of every request's instructions. docs/benchmarks.md.
 RELEASE_FLAGS := --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors -Xswiftc -enforce-exclusivity=unchecked \
-	-Xcc -ffunction-sections -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic \
+	-Xcc -ffunction-sections -Xswiftc -use-ld=lld -Xswiftc -Xclang-linker -Xswiftc --ld-path=$(CURDIR)/scripts/ld-release \
+	-Xswiftc -Xclang-linker -Xswiftc -no-pie -Xlinker --no-export-dynamic \
 	-Xlinker --symbol-ordering-file=$(CURDIR)/Benchmarks/profile/cloudcafe.order -Xlinker --no-warn-symbol-ordering
 
-# SwiftPM does not know the link order is an input: a newer one relinks.
+# SwiftPM does not know the link order and the linker script are inputs: a newer one relinks.
 RELINK_IF_ORDER_CHANGED = bin="$$($(SWIFT) build -c release --show-bin-path)/cloudcafe"; \
-	[ ! -e "$$bin" ] || [ "$$bin" -nt Benchmarks/profile/cloudcafe.order ] || rm -f "$$bin"
+	[ ! -e "$$bin" ] || { [ "$$bin" -nt Benchmarks/profile/cloudcafe.order ] && [ "$$bin" -nt scripts/ld-release ]; } || rm -f "$$bin"
 
 release: deps
 	@$(RELINK_IF_ORDER_CHANGED)
