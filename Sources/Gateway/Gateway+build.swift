@@ -35,9 +35,12 @@ public struct GatewayConfiguration: Sendable {
 }
 
 /// Builds the server for `engine`. `onReady` receives the bound port once it is listening.
+/// An existential, not `some Service`: the caller's frame needs the type of what it holds,
+/// and an opaque type is found at run time by its mangled name, checking the generic
+/// server's requirements against every conformance record (a million instructions of start-up).
 public func buildApplication(
     engine: CloudCafeEngine, configuration: GatewayConfiguration, onReady: @escaping @Sendable (Int) async -> Void = { _ in }
-) -> some Service {
+) -> any Service {
     let router = Router(context: GatewayRequestContext.self)
     router.add(middleware: RequestIDMiddleware(ids: engine.dispatcher.ids))
     let aws = AWSProtocols(engine: engine, configuration: configuration)

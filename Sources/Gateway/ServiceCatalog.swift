@@ -89,8 +89,10 @@ struct ServiceCatalog: Sendable {
     }
 
     static func route(_ service: String, _ op: OperationModel) -> Route {
-        let path = op.requestURI.split(separator: "?", maxSplits: 1).first.map(String.init) ?? op.requestURI
-        let segments = path.split(separator: "/", omittingEmptySubsequences: true).map { part -> Route.Segment in
+        // Read as UTF-8 (`pieces`): String's own split walks Characters, 2 M instructions of
+        // start-up over the catalog's 49 routes.
+        let path = op.requestURI.pieces("?", omittingEmpty: false, maxSplits: 1).first ?? Substring(op.requestURI)
+        let segments = path.pieces("/").map { part -> Route.Segment in
             if part.hasPrefix("{"), part.hasSuffix("}") {
                 let name = part.dropFirst().dropLast()
                 return name.hasSuffix("+") ? .variable(String(name.dropLast()), greedy: true) : .variable(String(name), greedy: false)

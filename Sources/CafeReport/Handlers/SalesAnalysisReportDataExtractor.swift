@@ -7,12 +7,15 @@ import Synchronization
 public struct SalesAnalysisReportDataExtractor: LambdaHandler {
     /// The file `dbUrl` = `localhost` names: the daemon's own café database.
     let localDatabasePath: String
-    /// The café's time zone, for a day derived from the clock.
-    let timeZone: TimeZone
+    /// The café's time zone, for a day derived from the clock; nil: New York's.
+    let timeZone: TimeZone?
+    /// Loaded at the first day derived from the clock, not when the daemon builds its handlers:
+    /// a zone's rules are a million instructions of start-up.
+    private static let newYork = TimeZone(identifier: "America/New_York") ?? .current
     /// Open databases by path: a warm function keeps its connection, as a pooled driver would.
     let connections = ConnectionCache()
 
-    public init(localDatabasePath: String, timeZone: TimeZone = TimeZone(identifier: "America/New_York") ?? .current) {
+    public init(localDatabasePath: String, timeZone: TimeZone? = nil) {
         self.localDatabasePath = localDatabasePath
         self.timeZone = timeZone
     }
@@ -27,7 +30,7 @@ public struct SalesAnalysisReportDataExtractor: LambdaHandler {
             return v
         }
         let (url, name, user, password) = (try value("dbUrl"), try value("dbName"), try value("dbUser"), try value("dbPassword"))
-        let day = event["reportDate"]?.stringValue.flatMap(LocalDay.init) ?? LocalDay(context.clock.now, in: timeZone)
+        let day = event["reportDate"]?.stringValue.flatMap(LocalDay.init) ?? LocalDay(context.clock.now, in: timeZone ?? Self.newYork)
         let rows: [SalesRow]
         switch try connect(url: url, name: name, user: user, password: password, day: day) {
         case .success(let sales):
