@@ -153,13 +153,10 @@ extension IAM {
         return nil
     }
 
-    /// Whether `accessKey` belongs to a session IAM issued that has expired by `now`.
-    public func sessionExpired(accessKey: String, at now: Date) -> Bool {
-        sessions[accessKey].map { $0.expiration <= now } ?? false
-    }
-
-    /// `principal(forAccessKey:at:)` and `sessionExpired(accessKey:at:)` at once, without a
-    /// visit to the actor.
+    /// Who a request signed with `accessKey` acts as — a user's active key, or a live session
+    /// of an assumed role; nil (any other key) the Gateway takes as the account root — and
+    /// whether the key is a session IAM issued that has expired by `now`. Read from the
+    /// signer table, without a visit to the actor.
     public nonisolated func signer(ofAccessKey accessKey: String, at now: Date) -> (principal: Principal?, expired: Bool) {
         signers.withLock { s in
             let session = s.sessions[accessKey]
@@ -167,13 +164,5 @@ extension IAM {
             if let user = s.userKeys[accessKey] { return (.user(user), false) }
             return (nil, session.map { $0.expiration <= now } ?? false)
         }
-    }
-
-    /// Who a request signed with `accessKey` acts as: a user's key, a live session of an
-    /// assumed role, or (any other key) nil, which the Gateway takes as the account root.
-    public func principal(forAccessKey accessKey: String, at now: Date) -> Principal? {
-        if let s = sessions[accessKey], s.expiration > now { return .assumedRole(role: s.roleArn, session: s.sessionName) }
-        for u in users.values where u.accessKeys.contains(where: { $0.id == accessKey && $0.active }) { return .user(u.arn) }
-        return nil
     }
 }
